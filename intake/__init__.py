@@ -1,0 +1,59 @@
+"""Yorisoi: a guided intake assistant for the self-reliance plan at Japanese welfare offices.
+
+create_app() reads top to bottom: config → extensions → dialogues → blueprints → CLI.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import DEFAULT_SECRET, ROOT, Defaults
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("YORISOI")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or (
+            f"sqlite:///{Path(app.instance_path) / 'yorisoi.sqlite3'}"
+        )
+    if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET:
+        raise RuntimeError("Set YORISOI_SECRET_KEY: production refuses to start with the default secret key.")
+
+    from . import database, i18n
+    from .extensions import csrf, db, login_manager
+
+    db.init_app(app)
+    database.init_app(app)
+    i18n.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "caseworker.login"
+    csrf.init_app(app)
+
+    from .domain.office import load_engines
+
+    app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
+
+    from .web import api, caseworker, kiosk, root
+
+    app.register_blueprint(root.bp)
+    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    app.register_blueprint(caseworker.bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,45 @@
+"""Dates relative to today ("+6m", "+3y"), for the ranges a dialogue allows."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_OFFSET = re.compile(r"^([+-])(\d{1,3})([dmy])$")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month, months later (clamped to the month's last day)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def parse_offset(text: str) -> tuple[int, str]:
+    """'+6m' -> (6, 'm'); raises ValueError on anything else."""
+    match = _OFFSET.match(str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not an offset like +1m, +6m, +3y or +14d")
+    sign, number, unit = match.groups()
+    return (-1 if sign == "-" else 1) * int(number), unit
+
+
+def shift(today: date, offset: tuple[int, str]) -> date:
+    number, unit = offset
+    if unit == "d":
+        return date.fromordinal(today.toordinal() + number)
+    return add_months(today, number * (12 if unit == "y" else 1))
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """An allowed window of dates, written relative to the day the question is answered."""
+
+    earliest: tuple[int, str]
+    latest: tuple[int, str]
+
+    def bounds(self, today: date) -> tuple[date, date]:
+        return shift(today, self.earliest), shift(today, self.latest)

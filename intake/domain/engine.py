@@ -1,0 +1,305 @@
+"""The engine step: one shared transitions.Machine per dialogue, a light model per request.
+
+A conversation is plain data (current step, answers by step id, the path of steps shown, and
+whether the recipient is changing an answer from the check page). The Machine is built once per
+dialogue and never holds a conversation: each call restores the saved state onto a throwaway
+cursor and triggers the one forward event, so any worker can serve any request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from transitions import Machine
+
+from .answers import AnswerInvalid, AnswerProblem, N_, Nudge, is_empty, nudges, parse_answer
+from .dialogue import TERMINAL_KINDS, Dialogue, Option, Step
+from .programs import MAX_SUGGESTIONS, Program, rank_programs
+
+PROCEED = "proceed"
+# Steps of the self-reliance dialogue that suggestions are drawn from.
+AREAS_STEP, GOAL_KIND_STEP, BARRIERS_STEP, IDEAS_STEP = "future_areas", "goal_kind", "barriers", "action_ideas"
+OWN_GOAL = "own"
+# Kinds whose answers are not listed on the check page (language is switchable anywhere;
+# consent is withdrawn by talking to staff, not by editing a summary).
+NOT_CHECKED_KINDS = {"language", "consent", "handover"}
+
+
+def built_in_option(option_id: str, context: str, label: str) -> Option:
+    """An option the engine supplies itself; `pybabel extract` reads (context, label) from these calls."""
+    return Option(option_id, label, context=context)
+
+
+BUILT_IN_OPTIONS = {
+    "yes_no": (built_in_option("yes", "answer", "Yes"), built_in_option("no", "answer", "No")),
+    "consent": (
+        built_in_option("yes", "answer:consent", "I agree"),
+        built_in_option("no", "answer:consent", "I do not agree"),
+    ),
+}
+
+
+class StaleStep(Exception):
+    """The answer is for a step that is no longer the current one (a second tab, a retry)."""
+
+    def __init__(self, current: str):
+        self.current = current
+        super().__init__(f"the current step is '{current}'")
+
+
+class NotAllowed(Exception):
+    """A move the dialogue does not allow from here (change outside the check page, back at the start)."""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where one recipient is. Plain data: it is what the database stores."""
+
+    state: str
+    answers: Mapping[str, object] = field(default_factory=dict)
+    path: tuple[str, ...] = ()
+    changing: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    conversation: Conversation
+    nudges: tuple[Nudge, ...] = ()
+
+    @property
+    def advanced(self) -> bool:
+        return not self.nudges
+
+
+@dataclass(frozen=True)
+class Progress:
+    number: int
+    total: int
+    title: str
+
+
+class _Cursor:
+    """The light model the shared Machine moves for the length of one call."""
+
+    __slots__ = ("state", "answers")
+
+    def __init__(self, state: str, answers: Mapping[str, object]):
+        self.state = state
+        self.answers = answers
+
+
+def _condition(rule):
+    return lambda event: rule(event.model.answers)
+
+
+class Engine:
+    """Runs one dialogue. Safe to share between threads: it keeps no conversation."""
+
+    def __init__(
+        self, dialogue: Dialogue, programs: Sequence[Program] = (), languages: Mapping[str, str] | None = None
+    ):
+        self.dialogue = dialogue
+        self.programs = tuple(programs)
+        self.languages = dict(languages or {})
+        transitions = [
+            {
+                "trigger": PROCEED,
+                "source": step.id,
+                "dest": branch.goto,
+                "conditions": [_condition(branch.rule)] if branch.rule else [],
+            }
+            for step in dialogue.steps.values()
+            for branch in step.next
+        ]
+        self._machine = Machine(
+            model=None,
+            states=list(dialogue.steps),
+            transitions=transitions,
+            initial=dialogue.start,
+            auto_transitions=False,
+            send_event=True,
+        )
+        self._event = self._machine.events[PROCEED]
+        self.check_step = next((s.id for s in dialogue.steps.values() if s.kind == "check"), None)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def start(self) -> Conversation:
+        return Conversation(state=self.dialogue.start, path=(self.dialogue.start,))
+
+    def step(self, step_id: str) -> Step:
+        return self.dialogue.steps[step_id]
+
+    def current(self, conversation: Conversation) -> Step:
+        return self.dialogue.steps[conversation.state]
+
+    def progress(self, conversation: Conversation) -> Progress:
+        section = self.dialogue.section_of(conversation.state)
+        return Progress(self.dialogue.section_number(conversation.state), len(self.dialogue.sections), section.title)
+
+    def options(self, step: Step, answers: Mapping[str, object]) -> tuple[Option, ...]:
+        """The choices offered at a step, computed from earlier answers where the file says so."""
+        if step.kind in BUILT_IN_OPTIONS:
+            return BUILT_IN_OPTIONS[step.kind]
+        if step.kind == "language":
+            return tuple(Option(code, name) for code, name in self.languages.items())
+        if step.options_from == "goal_suggestions":
+            return self._goal_options(step, answers)
+        if step.options_from == "program_actions":
+            ranked = rank_programs(self.programs, _as_list(answers.get(BARRIERS_STEP)), answers.get(GOAL_KIND_STEP))
+            return tuple(
+                Option(p.id, p.action, help=p.name, context=p.context("action"), help_context=p.context("name"))
+                for p in ranked[:MAX_SUGGESTIONS]
+            )
+        return step.options
+
+    def _goal_options(self, step: Step, answers: Mapping[str, object]) -> tuple[Option, ...]:
+        areas = set(_as_list(answers.get(AREAS_STEP)))
+        kind = answers.get(GOAL_KIND_STEP)
+        of_kind = [s for s in self.dialogue.goal_suggestions if s.kind == kind]
+        chosen = [s for s in of_kind if s.area in areas] or of_kind
+        own = built_in_option(OWN_GOAL, "answer:goal", "I will write my own goal")
+        return tuple(Option(s.id, s.text, context=self.dialogue.context("goal", s.id)) for s in chosen) + (own,)
+
+    def reflected(self, step: Step, answers: Mapping[str, object]) -> dict[str, list[Option | str]]:
+        """For each placeholder of a reflecting step, the chosen options (or the text) it repeats back."""
+        values = {}
+        for name, source_id in step.reflect:
+            source = self.step(source_id)
+            answer = answers.get(source_id)
+            if answer is None:
+                values[name] = []
+            elif isinstance(answer, str) and source.kind == "text":
+                values[name] = [answer]
+            else:
+                by_id = {o.id: o for o in self.options(source, answers)}
+                values[name] = [by_id[a] for a in _as_list(answer) if a in by_id]
+        return values
+
+    def prefill(self, step: Step, answers: Mapping[str, object]) -> list[Option]:
+        """Action ideas the recipient picked, to start the actions form with."""
+        if step.kind != "group" or answers.get(step.id) is not None:
+            return []
+        ideas = self.step(IDEAS_STEP) if IDEAS_STEP in self.dialogue.steps else None
+        if ideas is None:
+            return []
+        by_id = {o.id: o for o in self.options(ideas, answers)}
+        return [by_id[i] for i in _as_list(answers.get(IDEAS_STEP)) if i in by_id]
+
+    def nudges_for(self, step: Step, answers: Mapping[str, object]) -> list[Nudge]:
+        return nudges(step, answers.get(step.id), self.dialogue.vague_phrases)
+
+    def live_path(self, answers: Mapping[str, object]) -> list[str]:
+        """The steps the current answers lead through, up to the check page or the first gap.
+
+        Answers on branches no longer taken stay stored (going back restores them) but are not
+        on this path, so they never reach the plan.
+        """
+        path, state = [], self.dialogue.start
+        while True:
+            path.append(state)
+            step = self.step(state)
+            if step.kind in TERMINAL_KINDS or step.kind in {"check", "handover"}:
+                return path
+            if step.takes_answer and state not in answers:
+                return path
+            state = self._next(state, answers)
+
+    def live_answers(self, answers: Mapping[str, object]) -> dict[str, object]:
+        return {s: answers[s] for s in self.live_path(answers) if s in answers}
+
+    def checkable(self, conversation: Conversation) -> list[Step]:
+        """The answered steps the check page lists, each with a change button."""
+        return [
+            self.step(s)
+            for s in self.live_path(conversation.answers)
+            if self.step(s).takes_answer and self.step(s).kind not in NOT_CHECKED_KINDS
+        ]
+
+    # --- moving ------------------------------------------------------------------------------
+
+    def _next(self, state: str, answers: Mapping[str, object]) -> str:
+        cursor = _Cursor(state, answers)
+        self._event.trigger(cursor)
+        return cursor.state
+
+    def answer(
+        self,
+        conversation: Conversation,
+        step_id: str,
+        raw: object,
+        *,
+        today: date,
+        skip: bool = False,
+        keep_as_is: bool = False,
+    ) -> Outcome:
+        """Record an answer to the current step and move on; AnswerInvalid changes nothing."""
+        step = self.current(conversation)
+        if step_id != step.id:
+            raise StaleStep(step.id)
+        if step.kind in TERMINAL_KINDS:
+            raise NotAllowed("the dialogue has ended")
+        answers = dict(conversation.answers)
+        if step.takes_answer:
+            answers[step.id] = self._value(step, raw, conversation.answers, today, skip)
+        elif skip:
+            raise AnswerInvalid([AnswerProblem("not_skippable", N_("This question cannot be skipped."))])
+        found = tuple(self.nudges_for(step, answers)) if not keep_as_is else ()
+        if found:
+            return Outcome(replace(conversation, answers=answers), found)
+        if conversation.changing:
+            target = self._after_change(answers)
+        else:
+            target = self._next(step.id, answers)
+        changing = conversation.changing and self.step(target).kind != "check"
+        return Outcome(Conversation(target, answers, conversation.path + (target,), changing))
+
+    def _value(self, step: Step, raw: object, answers: Mapping[str, object], today: date, skip: bool) -> object:
+        if skip or (step.optional and is_empty(raw)):
+            if not step.skippable:
+                raise AnswerInvalid([AnswerProblem("not_skippable", N_("This question cannot be skipped."))])
+            return None
+        return parse_answer(step, raw, options=self.options(step, answers), languages=list(self.languages), today=today)
+
+    def _after_change(self, answers: Mapping[str, object]) -> str:
+        """After a change: the first question the new answers open up, else back to the check page."""
+        live = self.live_path(answers)
+        for step_id in live:
+            if self.step(step_id).takes_answer and step_id not in answers:
+                return step_id
+        return live[-1]
+
+    def back(self, conversation: Conversation) -> Conversation:
+        """One step back along the path actually shown; answers are kept."""
+        if len(conversation.path) < 2 or self.current(conversation).kind == "done":
+            raise NotAllowed("there is no step to go back to")
+        path = conversation.path[:-1]
+        changing = conversation.changing and self.step(path[-1]).kind != "check"
+        return Conversation(path[-1], conversation.answers, path, changing)
+
+    def change(self, conversation: Conversation, step_id: str) -> Conversation:
+        """From the check page, open one answered question again; answering returns to the check page."""
+        if self.current(conversation).kind != "check":
+            raise NotAllowed("answers are changed from the check page")
+        if step_id not in {s.id for s in self.checkable(conversation)}:
+            raise NotAllowed(f"'{step_id}' is not an answer on the check page")
+        return Conversation(step_id, conversation.answers, conversation.path + (step_id,), True)
+
+    def set_language(self, conversation: Conversation, locale: str) -> Conversation:
+        """Switching language at any step keeps every answer; the language step records the choice."""
+        if locale not in self.languages:
+            raise AnswerInvalid([AnswerProblem("unknown_language", N_("Please choose a language from the list."))])
+        language_steps = [s.id for s in self.dialogue.steps.values() if s.kind == "language"]
+        answers = dict(conversation.answers)
+        for step_id in language_steps:
+            if step_id in answers:
+                answers[step_id] = locale
+        return replace(conversation, answers=answers)
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]

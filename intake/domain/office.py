@@ -1,0 +1,51 @@
+"""The office's data folder: every dialogue and the programs, loaded and checked together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from .dialogue import load_dialogue
+from .engine import BARRIERS_STEP, Engine
+from .programs import check_program_barriers, load_programs
+from .yamlfile import DataFileError, Problem
+
+PROGRAMS_FILE = "programs.yaml"
+
+
+def load_engines(directory: Path, languages: Mapping[str, str]) -> dict[str, Engine]:
+    """One engine per dialogue file, keyed by dialogue id; DataFileError lists every problem found."""
+    problems: list[Problem] = []
+    programs = ()
+    programs_path = directory / PROGRAMS_FILE
+    if programs_path.exists():
+        try:
+            programs = load_programs(programs_path)
+        except DataFileError as err:
+            problems += err.problems
+    engines: dict[str, Engine] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == PROGRAMS_FILE:
+            continue
+        try:
+            dialogue = load_dialogue(path)
+        except DataFileError as err:
+            problems += err.problems
+            continue
+        if dialogue.id in engines:
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    f"dialogue id '{dialogue.id}' is already used by {engines[dialogue.id].dialogue.source}",
+                )
+            )
+        barriers = dialogue.steps.get(BARRIERS_STEP)
+        if barriers is not None and programs:
+            problems += check_program_barriers(programs, {o.id for o in barriers.options}, str(programs_path))
+        engines[dialogue.id] = Engine(dialogue, programs, languages)
+    if not engines and not problems:
+        problems.append(Problem(str(directory), 0, "no dialogue files found"))
+    if problems:
+        raise DataFileError(problems)
+    return engines

@@ -1,0 +1,123 @@
+"""Persisted records: users, intake sessions (a conversation per recipient) and draft plans.
+
+An intake stores step ids and raw answers, never rendered text, so the caseworker can read the
+same answers in Japanese that the recipient gave in their own language.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .domain.engine import Conversation
+from .extensions import db
+
+_hasher = PasswordHasher()
+# No 0/O, 1/I/L: a receipt code is read aloud and typed on a kiosk.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+RECEIPT_LENGTH = 8
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+ROLES = ("caseworker", "supervisor", "translator", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+class IntakeStatus:
+    IN_PROGRESS = "in_progress"
+    DECLINED = "declined"
+    SUBMITTED = "submitted"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+class Intake(db.Model):
+    """One recipient's conversation at the kiosk. Every write is a compare-and-set on `version`."""
+
+    __tablename__ = "intakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    receipt_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_receipt_code)
+    dialogue_id: Mapped[str] = mapped_column(String(64))
+    dialogue_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(64))
+    path: Mapped[list] = mapped_column(JSON, default=list)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    changing: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=IntakeStatus.IN_PROGRESS)
+    consent_notice_version: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    plan: Mapped[DraftPlan | None] = relationship(back_populates="intake", uselist=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def conversation(self) -> Conversation:
+        return Conversation(self.state, dict(self.answers or {}), tuple(self.path or ()), self.changing)
+
+    def store(self, conversation: Conversation) -> None:
+        """Copy a conversation in; new containers so SQLAlchemy sees the JSON change."""
+        self.state = conversation.state
+        self.answers = dict(conversation.answers)
+        self.path = list(conversation.path)
+        self.changing = conversation.changing
+        self.updated_at = utcnow()
+
+
+class DraftPlan(db.Model):
+    """The draft self-reliance plan built when the recipient sends their answers."""
+
+    __tablename__ = "draft_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), unique=True)
+    content: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    intake: Mapped[Intake] = relationship(back_populates="plan")

@@ -1,0 +1,1 @@
+"""Web entry points, one blueprint per audience: kiosk (recipient), api (the widget), caseworker."""

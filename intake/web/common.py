@@ -1,0 +1,46 @@
+"""Small pieces the blueprints share: the engine for an intake, today's date, form parsing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from ..domain.dialogue import Step
+from ..domain.engine import Engine
+
+
+def engines() -> dict[str, Engine]:
+    return current_app.extensions["yorisoi.engines"]
+
+
+def intake_engine() -> Engine:
+    """The engine of the dialogue new intakes use."""
+    return engines()[current_app.config["INTAKE_DIALOGUE"]]
+
+
+def office_today() -> date:
+    """Today in the office's time zone: date ranges are relative to it."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def raw_from_form(step: Step, form: MultiDict) -> object:
+    """The raw answer a no-JavaScript form sent, in the same shape the JSON API takes."""
+    if step.kind == "multi_choice":
+        return form.getlist("value")
+    if step.kind == "group":
+        limit = step.max or 3
+        return [
+            {name: form.get(f"item-{index}-{name}", "") for name in ("text", "date", "confidence")}
+            for index in range(limit)
+        ]
+    return form.get("value")
+
+
+def no_store(response):
+    """Pages with answers must not stay in the browser's cache or history."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response

@@ -1,0 +1,195 @@
+"""The recipient's pages at the kiosk: server-rendered forms that work with JavaScript off.
+
+Each POST parses the form, lets the engine move through `conversations`, and redirects
+(post/redirect/get); a rejected answer re-renders the same question with the message and the
+recipient's input, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext, refresh
+
+from .. import conversations
+from ..domain.answers import AnswerInvalid
+from ..domain.engine import NotAllowed, StaleStep
+from ..i18n import answer_text, known_locale, reflected_prompt
+from ..models import Intake
+from .common import intake_engine, no_store, office_today, raw_from_form
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+SESSION_KEY = "intake"
+
+
+@bp.after_request
+def _no_store(response):
+    return no_store(response)
+
+
+def _current_intake() -> Intake | None:
+    intake = conversations.find(session.get(SESSION_KEY))
+    if intake is not None:
+        g.locale = known_locale(intake.locale)
+        refresh()
+    return intake
+
+
+def _require_intake() -> Intake:
+    intake = _current_intake()
+    if intake is None:
+        abort(redirect(url_for("kiosk.landing")))
+    return intake
+
+
+@bp.get("/")
+def landing():
+    """The welcome screen a kiosk shows between recipients."""
+    if _current_intake() is not None:
+        return redirect(url_for("kiosk.show_step"))
+    if request.args.get("lang"):
+        g.locale = known_locale(request.args["lang"])
+        refresh()
+    return render_template("kiosk/landing.html")
+
+
+@bp.post("/start")
+def start():
+    """Begin a new intake in the language chosen on the landing screen."""
+    engine = intake_engine()
+    intake = conversations.start(engine, known_locale(request.form.get("locale")))
+    session.clear()
+    session[SESSION_KEY] = intake.token
+    return redirect(url_for("kiosk.show_step"))
+
+
+def render_step(intake: Intake, *, errors=None, values=None, nudges=None, status=200):
+    engine = intake_engine()
+    conversation = intake.conversation
+    step = engine.current(conversation)
+    answers = conversation.answers
+    stored = answers.get(step.id)
+    context = {
+        "engine": engine,
+        "intake": intake,
+        "step": step,
+        "prompt": reflected_prompt(engine, step, answers),
+        "options": engine.options(step, answers),
+        "progress": engine.progress(conversation),
+        "transcript": transcript(engine, conversation),
+        "errors": {p.where: p for p in (errors or [])},
+        "error_list": errors or [],
+        "nudges": nudges if nudges is not None else engine.nudges_for(step, answers),
+        "values": values if values is not None else stored,
+        "prefill": engine.prefill(step, answers),
+        "checkable": engine.checkable(conversation) if step.kind == "check" else [],
+        "answers": answers,
+        "answer_text": lambda s: answer_text(engine, s, answers),
+        "can_go_back": len(conversation.path) > 1 and step.kind != "done",
+        "today": office_today(),
+    }
+    if step.range is not None:
+        context["bounds"] = step.range.bounds(office_today())
+    return render_template(f"kiosk/steps/{step.kind}.html", **context), status
+
+
+def transcript(engine, conversation) -> list[dict]:
+    """The conversation so far as chat bubbles: each earlier question with the recipient's answer."""
+    current = conversation.state
+    if engine.step(current).kind in {"check", "handover", "done"}:
+        return []
+    live = engine.live_path(conversation.answers)
+    shown = live[: live.index(current)] if current in live else live
+    entries = []
+    for step_id in shown:
+        step = engine.step(step_id)
+        entries.append(
+            {
+                "step": step,
+                "prompt": reflected_prompt(engine, step, conversation.answers),
+                "answer": answer_text(engine, step, conversation.answers) if step.takes_answer else None,
+            }
+        )
+    return entries
+
+
+@bp.get("/step")
+def show_step():
+    """The current question, with the conversation so far."""
+    return render_step(_require_intake())
+
+
+@bp.post("/step")
+def answer_step():
+    """Save the answer to the current question, then show the next one."""
+    intake = _require_intake()
+    engine = intake_engine()
+    step_id = request.form.get("step", "")
+    if step_id != intake.state:
+        flash(gettext("That answer was already saved. Here is where you are now."))
+        return redirect(url_for("kiosk.show_step"))
+    step = engine.current(intake.conversation)
+    action = request.form.get("action", "continue")
+    raw = None if step.kind in {"info", "check"} else raw_from_form(step, request.form)
+    try:
+        outcome = conversations.answer(
+            engine,
+            intake,
+            step_id,
+            raw,
+            today=office_today(),
+            skip=action == "skip",
+            keep_as_is=action == "keep",
+        )
+    except AnswerInvalid as err:
+        return render_step(intake, errors=err.problems, values=raw, status=422)
+    except (StaleStep, conversations.Conflict):
+        flash(gettext("That answer was already saved. Here is where you are now."))
+        return redirect(url_for("kiosk.show_step"))
+    except NotAllowed:
+        return redirect(url_for("kiosk.show_step"))
+    if not outcome.advanced:
+        return render_step(intake, nudges=list(outcome.nudges), status=200)
+    return redirect(url_for("kiosk.show_step"))
+
+
+@bp.post("/back")
+def back():
+    """One step back; the answers stay."""
+    intake = _require_intake()
+    try:
+        conversations.back(intake_engine(), intake)
+    except (NotAllowed, conversations.Conflict):
+        pass
+    return redirect(url_for("kiosk.show_step"))
+
+
+@bp.post("/change")
+def change():
+    """From the check page, open one answer again."""
+    intake = _require_intake()
+    try:
+        conversations.change(intake_engine(), intake, request.form.get("step", ""))
+    except (NotAllowed, conversations.Conflict):
+        pass
+    return redirect(url_for("kiosk.show_step"))
+
+
+@bp.post("/language")
+def switch_language():
+    """Change the language at any point; the conversation re-renders in it."""
+    locale = known_locale(request.form.get("locale"))
+    intake = _current_intake()
+    if intake is None:
+        return redirect(url_for("kiosk.landing", lang=locale))
+    try:
+        conversations.switch_language(intake_engine(), intake, locale)
+    except conversations.Conflict:
+        pass
+    return redirect(url_for("kiosk.show_step"))
+
+
+@bp.post("/finish")
+def finish():
+    """End the kiosk session: the next person starts from a clean screen."""
+    session.clear()
+    return redirect(url_for("kiosk.landing"))

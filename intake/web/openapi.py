@@ -1,0 +1,168 @@
+"""The OpenAPI 3 document of the kiosk JSON API, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "problems": {"type": "array", "items": {"type": "object"}},
+                "current": {"type": "object"},
+            },
+        }
+    },
+}
+_STEP = {
+    "type": "object",
+    "required": ["token", "status", "locale", "step", "section", "can_go_back"],
+    "properties": {
+        "token": {"type": "string"},
+        "status": {"type": "string", "enum": ["in_progress", "declined", "submitted"]},
+        "locale": {"type": "string"},
+        "receipt_code": {"type": "string"},
+        "can_go_back": {"type": "boolean"},
+        "section": {
+            "type": "object",
+            "properties": {"number": {"type": "integer"}, "total": {"type": "integer"}, "title": {"type": "string"}},
+        },
+        "step": {
+            "type": "object",
+            "required": ["id", "kind", "prompt", "options"],
+            "properties": {
+                "id": {"type": "string"},
+                "kind": {"type": "string"},
+                "prompt": {"type": "string"},
+                "help": {"type": "string"},
+                "skippable": {"type": "boolean"},
+                "sensitive": {"type": "boolean"},
+                "options": {"type": "array", "items": {"type": "object"}},
+                "answer": {},
+                "nudges": {"type": "array", "items": {"type": "object"}},
+                "range": {"type": "object"},
+                "scale": {"type": "object"},
+                "answers": {"type": "array"},
+            },
+        },
+    },
+}
+
+
+def _json_body(schema: dict, required: bool = True) -> dict:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def _responses(ok: str = "200", *errors: str) -> dict:
+    responses = {
+        ok: {
+            "description": "The intake's current step",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Step"}}},
+        }
+    }
+    for status in errors:
+        responses[status] = {
+            "description": "Error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+    return responses
+
+
+_TOKEN = [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]
+
+
+def openapi_document(base: str) -> dict:
+    """The document; `base` is the API's path prefix on this server."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Yorisoi intake API",
+            "version": "1",
+            "description": "A recipient's guided intake: one step at a time, answers stored by id.",
+        },
+        "servers": [{"url": base}],
+        "paths": {
+            "/intakes": {
+                "post": {
+                    "summary": "Start a new intake",
+                    "requestBody": _json_body(
+                        {"type": "object", "additionalProperties": False, "properties": {"locale": {"type": "string"}}},
+                        required=False,
+                    ),
+                    "responses": _responses("201", "400", "415"),
+                }
+            },
+            "/intakes/{token}": {
+                "get": {"summary": "The current step", "parameters": _TOKEN, "responses": _responses("200", "404")}
+            },
+            "/intakes/{token}/answer": {
+                "post": {
+                    "summary": "Answer the current step",
+                    "parameters": _TOKEN,
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["step"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "step": {"type": "string"},
+                                "value": {},
+                                "skip": {"type": "boolean"},
+                                "keep_as_is": {"type": "boolean"},
+                            },
+                        }
+                    ),
+                    "responses": _responses("200", "400", "404", "409", "415", "422"),
+                }
+            },
+            "/intakes/{token}/back": {
+                "post": {
+                    "summary": "Go back one step",
+                    "parameters": _TOKEN,
+                    "responses": _responses("200", "404", "409"),
+                }
+            },
+            "/intakes/{token}/change": {
+                "post": {
+                    "summary": "Reopen an answer from the check step",
+                    "parameters": _TOKEN,
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["step"],
+                            "additionalProperties": False,
+                            "properties": {"step": {"type": "string"}},
+                        }
+                    ),
+                    "responses": _responses("200", "400", "404", "409", "415"),
+                }
+            },
+            "/intakes/{token}/language": {
+                "post": {
+                    "summary": "Switch language, keeping every answer",
+                    "parameters": _TOKEN,
+                    "requestBody": _json_body(
+                        {
+                            "type": "object",
+                            "required": ["locale"],
+                            "additionalProperties": False,
+                            "properties": {"locale": {"type": "string"}},
+                        }
+                    ),
+                    "responses": _responses("200", "400", "404", "409", "415", "422"),
+                }
+            },
+            "/intakes/{token}/submit": {
+                "post": {
+                    "summary": "Send the answers to the caseworker",
+                    "parameters": _TOKEN,
+                    "responses": _responses("200", "404", "409"),
+                }
+            },
+        },
+        "components": {"schemas": {"Step": _STEP, "Error": _ERROR}},
+    }

@@ -1,0 +1,70 @@
+"""Shared fixtures: an app on a fresh database, its client and CLI runner, and small walk helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from intake import create_app
+from intake.config import Defaults
+from intake.domain.dates import add_months
+from intake.extensions import db as _db
+
+HERE = os.path.dirname(__file__)
+
+
+def _database_url(tmp_path) -> str:
+    """SQLite in a temporary folder, or the PostgreSQL server CI points DATABASE_URL at."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def office_today() -> date:
+    """Today where the office is: the dialogue's date ranges count from it."""
+    return datetime.now(ZoneInfo(Defaults.BABEL_DEFAULT_TIMEZONE)).date()
+
+
+def month_ahead(months: int) -> str:
+    return add_months(office_today(), months).strftime("%Y-%m")
+
+
+def day_ahead(months: int) -> str:
+    return add_months(office_today(), months).isoformat()
+
+
+def current_step_id(html: str) -> str:
+    match = re.search(r'data-step="([a-z_]+)"', html)
+    return match.group(1) if match else ""

@@ -1,0 +1,89 @@
+"""Realistic answers for the self-reliance dialogue, and walks through it by form and by API."""
+
+from __future__ import annotations
+
+from conftest import current_step_id, day_ahead, month_ahead
+
+
+def typical_answers() -> dict[str, object]:
+    """What a typical recipient answers, by step id (raw values as the API takes them)."""
+    return {
+        "language": "ja",
+        "notice": "yes",
+        "future_picture": "I get up early, work a few hours and cook dinner for my son.",
+        "future_areas": ["work", "health"],
+        "strengths": ["caring", "practical"],
+        "strengths_own": "I raised my son on my own.",
+        "daily_rhythm_now": "mostly_regular",
+        "health_now": ["pain"],
+        "work_now": "looking",
+        "people_now": "weekly",
+        "children_now": "school_age",
+        "feelings_now": 5,
+        "services_now": ["doctor"],
+        "barriers": ["illness", "job_search"],
+        "barriers_own": "My knee hurts when I stand for long.",
+        "goal_kind": "economic",
+        "goal_pick": "own",
+        "goal_own": "Work part-time in a job where I can sit, by next autumn",
+        "goal_date": month_ahead(12),
+        "action_ideas": [],
+        "actions": [
+            {
+                "text": "Go to Hello Work with my caseworker on a Tuesday in December",
+                "date": day_ahead(2),
+                "confidence": 7,
+            },
+            {"text": "See the orthopaedic doctor about my knee next month", "date": day_ahead(3), "confidence": 8},
+        ],
+    }
+
+
+def form_fields(step_kind: str, value: object) -> dict | list:
+    """The form fields a browser with JavaScript off would send for this answer."""
+    if step_kind == "group":
+        fields = {}
+        for index, item in enumerate(value):
+            for name, part in item.items():
+                fields[f"item-{index}-{name}"] = str(part)
+        return fields
+    if isinstance(value, list):
+        return [("value", v) for v in value]
+    return {"value": str(value)}
+
+
+def walk_forms(client, answers: dict, locale: str = "ja", max_screens: int = 60) -> list[str]:
+    """Walk the kiosk pages from the start to the done screen; returns the step ids shown."""
+    client.post("/kiosk/start", data={"locale": locale})
+    shown = []
+    for _ in range(max_screens):
+        page = client.get("/kiosk/step")
+        assert page.status_code == 200, page.status_code
+        html = page.get_data(as_text=True)
+        step_id = current_step_id(html)
+        shown.append(step_id or "done")
+        if step_id == "done":
+            return shown
+        from intake.web.common import intake_engine
+
+        with client.application.app_context():
+            kind = intake_engine().step(step_id).kind
+        if kind == "language":
+            data = {"value": answers.get("language", locale)}
+        elif kind == "handover":
+            data = {"value": "confirm"}
+        elif step_id in answers:
+            data = form_fields(kind, answers[step_id])
+        else:
+            data = {}
+        if isinstance(data, dict):
+            data = list(data.items())
+        data += [
+            ("step", step_id),
+            ("action", "continue" if step_id in answers or kind not in {"text", "multi_choice"} else "skip"),
+        ]
+        from werkzeug.datastructures import MultiDict
+
+        response = client.post("/kiosk/step", data=MultiDict(data))
+        assert response.status_code == 302, (step_id, response.status_code, response.get_data(as_text=True)[:3000])
+    raise AssertionError(f"did not finish in {max_screens} screens: {shown}")
