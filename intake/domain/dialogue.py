@@ -90,6 +90,7 @@ class Branch:
 
     goto: str
     rule: CompiledRule | None = None
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -424,7 +425,7 @@ def _read_next(reader, item, kind, what) -> tuple[Branch, ...]:
         reader.problem(item.line, f"{what}: no way forward (add 'next')")
         return ()
     if isinstance(raw, str):
-        return (Branch(raw),)
+        return (Branch(raw, line=item.line_of("next")),)
     if not isinstance(raw, list) or not raw:
         reader.problem(item.line_of("next"), f"{what}: 'next' is a step id or a list of {{if, goto}}")
         return ()
@@ -444,7 +445,7 @@ def _read_next(reader, item, kind, what) -> tuple[Branch, ...]:
             reader.problem(
                 entry.line, f"{what}: only the last branch may have no 'if' (the ones after it could never be taken)"
             )
-        branches.append(Branch(str(entry["goto"]), rule))
+        branches.append(Branch(str(entry["goto"]), rule, entry.line))
     if branches and branches[-1].rule is not None:
         reader.problem(
             raw[-1].line if isinstance(raw[-1], LineDict) else raw.line,
@@ -457,10 +458,10 @@ def _check_references(reader: _Reader, steps: dict[str, Step]) -> None:
     for step in steps.values():
         for branch in step.next:
             if branch.goto not in steps:
-                reader.problem(step.line, f"step '{step.id}': 'next' goes to missing step '{branch.goto}'")
+                reader.problem(branch.line, f"step '{step.id}': 'next' goes to missing step '{branch.goto}'")
             if branch.rule is not None:
                 for name in sorted(branch.rule.steps - set(steps)):
-                    reader.problem(step.line, f"step '{step.id}': a rule reads missing step '{name}'")
+                    reader.problem(branch.line, f"step '{step.id}': a rule reads missing step '{name}'")
         for name, source in step.reflect:
             if source not in steps:
                 reader.problem(step.line, f"step '{step.id}': reflect '{name}' reads missing step '{source}'")
@@ -480,7 +481,7 @@ def _check_graph(reader: _Reader, steps: dict[str, Step], start: str) -> None:
                     if target in trail
                     else f"{step_id} → {target}"
                 )
-                reader.problem(steps[step_id].line, f"step '{step_id}': a loop back to an earlier step ({cycle})")
+                reader.problem(branch.line, f"step '{step_id}': a loop back to an earlier step ({cycle})")
             elif target not in state:
                 visit(target, trail + [step_id])
         state[step_id] = "done"
