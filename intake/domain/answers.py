@@ -154,6 +154,8 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
         return [], [_problem("unknown_option", N_("Please choose from the answers shown."))]
     by_id = {o.id: o for o in options}
+    if len(raw) > len(options) or len(set(raw)) != len(raw):
+        return [], [_problem("repeated_options", N_("Please choose each answer only once."))]
     if any(r not in by_id for r in raw):
         return [], [_problem("unknown_option", N_("Please choose from the answers shown."))]
     chosen = [o.id for o in options if o.id in raw]  # keep the dialogue's order, drop repeats

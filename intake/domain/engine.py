@@ -14,7 +14,7 @@ from datetime import date
 
 from transitions import Machine
 
-from .answers import AnswerInvalid, AnswerProblem, N_, Nudge, is_empty, nudges, parse_answer
+from .answers import N_, AnswerInvalid, AnswerProblem, Nudge, is_empty, nudges, parse_answer
 from .dialogue import TERMINAL_KINDS, Dialogue, Option, Step
 from .programs import MAX_SUGGESTIONS, Program, rank_programs
 

@@ -45,19 +45,56 @@ def test_the_valid_base_loads(tmp_path):
 @pytest.mark.parametrize(
     ("change", "line", "reason"),
     [
-        (("    prompt: Question A\n", "    prompt: Question A\n    colour: red\n"), 12, "unknown key 'colour' in step 'a'"),
+        (
+            ("    prompt: Question A\n", "    prompt: Question A\n    colour: red\n"),
+            12,
+            "unknown key 'colour' in step 'a'",
+        ),
         (("goto: b}", "goto: nowhere}"), 13, "'next' goes to missing step 'nowhere'"),
-        (("{id: b, section: s, kind: info, prompt: B, next: c}", "{id: b, section: s, kind: info, prompt: B, next: c}\n  - {id: lost, section: s, kind: info, prompt: L, next: c}"), 16, "step 'lost' can never be reached"),
-        (("{id: b, section: s, kind: info, prompt: B, next: c}", "{id: b, section: s, kind: info, prompt: B}"), 15, "no way forward"),
-        (("{if: {equals: {step: a, value: \"yes\"}}", "{if: {resembles: {step: a, value: \"yes\"}}"), 13, "unknown rule operator 'resembles'"),
-        (("      - goto: c\n", "      - {if: {answered: a}, goto: c}\n"), 14, "the last branch of 'next' must have no 'if'"),
+        (
+            (
+                "{id: b, section: s, kind: info, prompt: B, next: c}",
+                "{id: b, section: s, kind: info, prompt: B, next: c}\n  - {id: lost, section: s, kind: info, prompt: L, next: c}",
+            ),
+            16,
+            "step 'lost' can never be reached",
+        ),
+        (
+            ("{id: b, section: s, kind: info, prompt: B, next: c}", "{id: b, section: s, kind: info, prompt: B}"),
+            15,
+            "no way forward",
+        ),
+        (
+            ('{if: {equals: {step: a, value: "yes"}}', '{if: {resembles: {step: a, value: "yes"}}'),
+            13,
+            "unknown rule operator 'resembles'",
+        ),
+        (
+            ("      - goto: c\n", "      - {if: {answered: a}, goto: c}\n"),
+            14,
+            "the last branch of 'next' must have no 'if'",
+        ),
         (("kind: info, prompt: B, next: c}", "kind: info, prompt: B, next: a}"), 15, "a loop back to an earlier step"),
         (("    kind: yes_no\n", "    kind: riddle\n"), 10, "unknown kind 'riddle'"),
-        (("{if: {equals: {step: a, value: \"yes\"}}", "{if: {equals: {step: ghost, value: \"yes\"}}"), 13, "a rule reads missing step 'ghost'"),
+        (
+            ('{if: {equals: {step: a, value: "yes"}}', '{if: {equals: {step: ghost, value: "yes"}}'),
+            13,
+            "a rule reads missing step 'ghost'",
+        ),
         (("  - {id: s, title: S}\n", "  - {id: s, title: S\n"), 7, "YAML syntax"),
     ],
-    ids=["unknown-key", "missing-target", "unreachable", "no-way-forward", "unknown-operator",
-         "conditional-last-branch", "loop", "unknown-kind", "rule-reads-missing-step", "yaml-syntax"],
+    ids=[
+        "unknown-key",
+        "missing-target",
+        "unreachable",
+        "no-way-forward",
+        "unknown-operator",
+        "conditional-last-branch",
+        "loop",
+        "unknown-kind",
+        "rule-reads-missing-step",
+        "yaml-syntax",
+    ],
 )
 def test_a_broken_file_names_file_line_and_reason(tmp_path, change, line, reason):
     old, new = change
@@ -67,7 +104,9 @@ def test_a_broken_file_names_file_line_and_reason(tmp_path, change, line, reason
 
 
 def test_every_problem_is_reported_not_only_the_first(tmp_path):
-    text = VALID.replace("goto: b}", "goto: nowhere}").replace("    kind: yes_no\n", "    kind: yes_no\n    colour: red\n")
+    text = VALID.replace("goto: b}", "goto: nowhere}").replace(
+        "    kind: yes_no\n", "    kind: yes_no\n    colour: red\n"
+    )
     found = problems_of(tmp_path, text)
     assert len(found) >= 2
 

@@ -1,0 +1,155 @@
+"""The JSON API: a whole walk, and every kind of bad input answered with a 4xx that changes nothing."""
+
+import pytest
+from walk import typical_answers
+
+from intake.extensions import db
+from intake.models import DraftPlan, Intake
+
+API = "/api/v1"
+
+
+def start(client, locale="en") -> dict:
+    response = client.post(f"{API}/intakes", json={"locale": locale})
+    assert response.status_code == 201
+    return response.get_json()
+
+
+def answer(client, token, step, value=None, **flags):
+    return client.post(f"{API}/intakes/{token}/answer", json={"step": step, "value": value, **flags})
+
+
+def walk_api(client, answers, stop_at=None) -> dict:
+    answers = answers | {"language": "en"}
+    state = start(client)
+    token = state["token"]
+    for _ in range(40):
+        step = state["step"]
+        if step["id"] == stop_at or step["kind"] == "done":
+            return state
+        if step["kind"] == "handover":
+            response = client.post(f"{API}/intakes/{token}/submit")
+        else:
+            value = answers.get(step["id"], "en" if step["kind"] == "language" else None)
+            response = answer(client, token, step["id"], value, skip=value is None and step["skippable"])
+        assert response.status_code == 200, response.get_json()
+        state = response.get_json()
+    raise AssertionError("did not finish")
+
+
+def stored(app, token) -> Intake:
+    with app.app_context():
+        return db.session.scalars(db.select(Intake).filter_by(token=token)).one()
+
+
+def test_a_whole_walk_through_the_api(app, client):
+    done = walk_api(client, typical_answers())
+    assert done["status"] == "submitted" and len(done["receipt_code"]) == 8
+    with app.app_context():
+        plan = db.session.scalars(db.select(DraftPlan)).one().content
+    assert plan["goal"]["own"] == typical_answers()["goal_own"]
+    assert len(plan["actions"]) == 2
+
+
+def test_the_current_step_carries_section_progress_and_options(client):
+    state = walk_api(client, typical_answers(), stop_at="future_areas")
+    assert state["section"] == {"number": 3, "total": 8, "title": "The future you hope for"}
+    assert {"work", "health", "japanese"} <= {o["id"] for o in state["step"]["options"]}
+    assert state["can_go_back"] is True
+
+
+def test_back_and_change(client):
+    state = walk_api(client, typical_answers(), stop_at="check")
+    token = state["token"]
+    assert any(a["step"] == "goal_own" for a in state["step"]["answers"])
+    changed = client.post(f"{API}/intakes/{token}/change", json={"step": "goal_date"}).get_json()
+    assert changed["step"]["id"] == "goal_date"
+    again = answer(client, token, "goal_date", typical_answers()["goal_date"]).get_json()
+    assert again["step"]["id"] == "check"
+    assert client.post(f"{API}/intakes/{token}/back").get_json()["step"]["id"] == "goal_date"
+
+
+@pytest.mark.parametrize(
+    ("stop_at", "body", "status", "code"),
+    [
+        ("future_areas", {"step": "future_areas", "value": ["nonsense"]}, 422, "invalid_answer"),
+        ("future_picture", {"step": "future_picture", "value": "x" * 501}, 422, "invalid_answer"),
+        ("goal_date", {"step": "goal_date", "value": "1999-01"}, 422, "invalid_answer"),
+        ("future_areas", {"step": "goal_kind", "value": "economic"}, 409, "stale_step"),
+        ("future_areas", {"step": "no_such_step", "value": "x"}, 409, "stale_step"),
+        ("future_areas", {"step": "future_areas", "value": ["work"], "colour": "red"}, 400, "unknown_fields"),
+        ("future_areas", {"value": ["work"]}, 400, "missing_step"),
+        ("future_areas", {"step": "future_areas", "value": ["work"], "skip": "yes"}, 400, "invalid_flag"),
+        ("future_areas", {"step": "future_areas", "skip": True}, 422, "invalid_answer"),
+        ("future_areas", {"step": "future_areas", "value": ["work"] * 10_000}, 422, "invalid_answer"),
+    ],
+    ids=[
+        "unknown-option",
+        "text-too-long",
+        "date-out-of-range",
+        "not-current-step",
+        "unknown-step",
+        "unknown-field",
+        "no-step",
+        "bad-flag",
+        "skip-not-allowed",
+        "huge-list",
+    ],
+)
+def test_bad_answers_get_a_4xx_and_change_nothing(app, client, stop_at, body, status, code):
+    token = walk_api(client, typical_answers(), stop_at=stop_at)["token"]
+    before = stored(app, token)
+    response = client.post(f"{API}/intakes/{token}/answer", json=body)
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == code and error["message"]
+    after = stored(app, token)
+    assert (after.state, after.answers, after.version) == (before.state, before.answers, before.version)
+
+
+def test_malformed_json_and_wrong_content_type(app, client):
+    token = start(client)["token"]
+    before = stored(app, token)
+    malformed = client.post(f"{API}/intakes/{token}/answer", data="{not json", content_type="application/json")
+    assert malformed.status_code == 400 and malformed.get_json()["error"]["code"] == "malformed_json"
+    form = client.post(f"{API}/intakes/{token}/answer", data={"step": "welcome"})
+    assert form.status_code == 415 and form.get_json()["error"]["code"] == "not_json"
+    assert stored(app, token).version == before.version
+
+
+def test_an_unknown_token_is_404(client):
+    response = client.get(f"{API}/intakes/not-a-token")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+def test_declining_consent_ends_without_a_plan(app, client):
+    token = walk_api(client, typical_answers(), stop_at="notice")["token"]
+    ended = answer(client, token, "notice", "no").get_json()
+    assert ended["status"] == "declined" and ended["step"]["kind"] == "end"
+    assert stored(app, token).consent_at is None
+
+
+def test_submit_before_the_check_page_is_refused(client):
+    token = walk_api(client, typical_answers(), stop_at="future_areas")["token"]
+    response = client.post(f"{API}/intakes/{token}/submit")
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "not_ready"
+
+
+def test_errors_speak_the_recipients_language(client):
+    token = walk_api(client, typical_answers(), stop_at="future_areas")["token"]
+    english = answer(client, token, "future_areas", ["nonsense"]).get_json()["error"]["message"]
+    assert english == "Please choose from the answers shown."
+
+
+def test_the_openapi_document_describes_every_route(client):
+    document = client.get(f"{API}/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert {
+        "/intakes",
+        "/intakes/{token}",
+        "/intakes/{token}/answer",
+        "/intakes/{token}/back",
+        "/intakes/{token}/change",
+        "/intakes/{token}/language",
+        "/intakes/{token}/submit",
+    } <= set(document["paths"])

@@ -1,0 +1,179 @@
+"""The kiosk with JavaScript off: a whole walk in Japanese and English, bad input, back and change."""
+
+import pytest
+from conftest import current_step_id
+from walk import typical_answers, walk_forms
+from werkzeug.datastructures import MultiDict
+
+from intake.extensions import db
+from intake.models import DraftPlan, Intake, IntakeStatus, User
+
+
+def only_intake(app) -> Intake:
+    with app.app_context():
+        return db.session.scalars(db.select(Intake)).one()
+
+
+def sign_in_caseworker(app, client):
+    with app.app_context():
+        user = User(username="cw", display_name="担当 一郎", role="caseworker")
+        user.set_password("correct horse battery")
+        db.session.add(user)
+        db.session.commit()
+    response = client.post("/caseworker/login", data={"username": "cw", "password": "correct horse battery"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_a_whole_walk_leaves_a_draft_the_caseworker_reads(app, client, locale):
+    answers = typical_answers() | {"language": locale}
+    shown = walk_forms(client, answers, locale=locale)
+    assert shown[0] == "welcome" and shown[-1] == "done"
+    assert len(shown) <= 28
+    intake = only_intake(app)
+    assert intake.status == IntakeStatus.SUBMITTED and intake.locale == locale
+    assert intake.consent_notice_version == "2026-11" and intake.consent_at is not None
+
+    staff = app.test_client()
+    sign_in_caseworker(app, staff)
+    listing = staff.get("/caseworker/").get_data(as_text=True)
+    assert intake.receipt_code in listing
+    page = staff.get(f"/caseworker/drafts/{intake.id}").get_data(as_text=True)
+    assert answers["goal_own"] in page
+    for action in answers["actions"]:
+        assert action["text"] in page
+
+
+def test_the_done_page_shows_the_receipt_code(app, client):
+    walk_forms(client, typical_answers())
+    html = client.get("/kiosk/step").get_data(as_text=True)
+    code = only_intake(app).receipt_code
+    assert f"{code[:4]}-{code[4:]}" in html
+
+
+def start_and_reach(client, step_id: str, answers=None):
+    """Walk forward with typical answers until `step_id` is the current step."""
+    answers = (answers or typical_answers()) | {"language": "en"}
+    client.post("/kiosk/start", data={"locale": "en"})
+    for _ in range(40):
+        html = client.get("/kiosk/step").get_data(as_text=True)
+        current = current_step_id(html)
+        if current == step_id:
+            return html
+        from walk import form_fields
+
+        with client.application.app_context():
+            from intake.web.common import intake_engine
+
+            kind = intake_engine().step(current).kind
+        value = answers.get(current, "en" if kind == "language" else None)
+        fields = form_fields(kind, value) if value is not None else {}
+        data = MultiDict(list(fields.items()) if isinstance(fields, dict) else fields)
+        data.add("step", current)
+        assert client.post("/kiosk/step", data=data).status_code == 302, current
+    raise AssertionError(step_id)
+
+
+def assert_unchanged(app, before):
+    after = only_intake(app)
+    assert (after.state, after.answers, after.version) == (before.state, before.answers, before.version)
+
+
+@pytest.mark.parametrize(
+    ("step_id", "fields", "message"),
+    [
+        ("future_areas", [("value", "space_travel")], "Please choose from the answers shown."),
+        (
+            "future_areas",
+            [("value", "work"), ("value", "health"), ("value", "home"), ("value", "money")],
+            "Please choose no more than 3.",
+        ),
+        ("future_picture", [("value", "x" * 501)], "Please keep this to 500 characters or fewer (now 501)."),
+        ("goal_date", [("value", "2020-01")], "Please choose a date between"),
+        ("goal_date", [("value", "next year")], "Please choose a date."),
+        ("strengths", [("value", "not_sure"), ("value", "caring")], "cannot be combined with other answers."),
+    ],
+    ids=["unknown-option", "too-many", "text-too-long", "date-out-of-range", "not-a-date", "exclusive"],
+)
+def test_bad_input_gets_a_clear_message_and_changes_nothing(app, client, step_id, fields, message):
+    start_and_reach(client, step_id)
+    before = only_intake(app)
+    response = client.post("/kiosk/step", data=MultiDict(fields + [("step", step_id)]))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html and 'class="error-summary"' in html
+    assert current_step_id(html) == step_id
+    assert_unchanged(app, before)
+
+
+def test_a_stale_answer_for_an_earlier_step_changes_nothing(app, client):
+    start_and_reach(client, "future_areas")
+    before = only_intake(app)
+    response = client.post("/kiosk/step", data={"step": "notice", "value": "no"})
+    assert response.status_code == 302
+    assert_unchanged(app, before)
+    assert "That answer was already saved" in client.get("/kiosk/step").get_data(as_text=True)
+
+
+def test_declining_consent_ends_politely_and_stores_no_consent(app, client):
+    start_and_reach(client, "notice")
+    client.post("/kiosk/step", data={"step": "notice", "value": "no"})
+    html = client.get("/kiosk/step").get_data(as_text=True)
+    assert "Please talk to the staff at the counter." in html
+    intake = only_intake(app)
+    assert intake.status == IntakeStatus.DECLINED and intake.consent_at is None
+
+
+def test_back_and_change_from_the_check_page(app, client):
+    start_and_reach(client, "check")
+    client.post("/kiosk/change", data={"step": "goal_kind"})
+    assert current_step_id(client.get("/kiosk/step").get_data(as_text=True)) == "goal_kind"
+    client.post("/kiosk/step", data={"step": "goal_kind", "value": "daily_life"})
+    html = client.get("/kiosk/step").get_data(as_text=True)
+    assert current_step_id(html) == "check"
+    assert only_intake(app).answers["goal_kind"] == "daily_life"
+    client.post("/kiosk/back")
+    assert current_step_id(client.get("/kiosk/step").get_data(as_text=True)) == "goal_kind"
+
+
+def test_a_sensitive_question_can_be_skipped(app, client):
+    start_and_reach(client, "health_now")
+    client.post("/kiosk/step", data={"step": "health_now", "action": "skip"})
+    intake = only_intake(app)
+    assert intake.answers["health_now"] is None and intake.state == "work_now"
+
+
+def test_switching_language_keeps_every_answer(app, client):
+    start_and_reach(client, "strengths")
+    before = only_intake(app).answers
+    client.post("/kiosk/language", data={"locale": "ja"})
+    after = only_intake(app)
+    assert after.locale == "ja" and after.answers == before | {"language": "ja"}
+    html = client.get("/kiosk/step").get_data(as_text=True)
+    assert '<html lang="ja">' in html
+
+
+def test_pages_with_answers_are_not_stored_by_the_browser(client):
+    start_and_reach(client, "future_picture")
+    assert client.get("/kiosk/step").headers["Cache-Control"] == "no-store"
+
+
+def test_the_draft_is_built_only_from_the_path_taken(app, client):
+    walk_forms(client, typical_answers() | {"goal_pick": "own"})
+    with app.app_context():
+        plan = db.session.scalars(db.select(DraftPlan)).one().content
+    assert plan["goal"]["own"] and plan["goal"]["suggestion"] is None
+    assert [a["text"] for a in plan["actions"]] == [a["text"] for a in typical_answers()["actions"]]
+    assert plan["barriers"]["chosen"] == ["illness", "job_search"]
+
+
+def test_the_caseworker_page_needs_a_login(client):
+    response = client.get("/caseworker/")
+    assert response.status_code == 302 and "/caseworker/login" in response.headers["Location"]
+
+
+def test_a_wrong_password_is_refused(app, client):
+    sign_in_caseworker(app, app.test_client())
+    response = client.post("/caseworker/login", data={"username": "cw", "password": "wrong"})
+    assert response.status_code == 401
+    assert client.get("/caseworker/").status_code == 302
