@@ -141,3 +141,15 @@ def test_one_shared_machine_serves_many_threads(engine):
     assert {state for choice, state in results if choice == "cat"} == {"cat_name"}
     assert {state for choice, state in results if choice == "none"} == {"mood"}
     assert engine._machine.models == []  # no conversation was left attached to the shared machine
+
+
+def test_vague_or_low_confidence_actions_get_a_gentle_prompt_once(tmp_path):
+    from intake.domain.office import load_engines
+
+    engine = load_engines(Path(__file__).resolve().parents[2] / "dialogues", {"en": "English"})["self_reliance"]
+    group = engine.step("actions")
+    vague = [{"text": "Do my best", "date": "2027-01-10", "confidence": 3}]
+    nudges = engine.nudges_for(group, {"actions": engine._value(group, vague, {}, TODAY, False)})
+    assert {n.code for n in nudges} == {"vague", "low_confidence"}
+    concrete = [{"text": "Call the Hello Work desk on Monday morning", "date": "2027-01-10", "confidence": 8}]
+    assert engine.nudges_for(group, {"actions": engine._value(group, concrete, {}, TODAY, False)}) == []

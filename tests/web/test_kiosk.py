@@ -177,3 +177,17 @@ def test_a_wrong_password_is_refused(app, client):
     response = client.post("/caseworker/login", data={"username": "cw", "password": "wrong"})
     assert response.status_code == 401
     assert client.get("/caseworker/").status_code == 302
+
+
+def test_a_vague_action_gets_a_gentle_prompt_and_can_be_kept(app, client):
+    from conftest import day_ahead
+
+    start_and_reach(client, "actions")
+    vague = {"item-0-text": "Do my best", "item-0-date": day_ahead(2), "item-0-confidence": "3", "step": "actions"}
+    response = client.post("/kiosk/step", data=vague)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and current_step_id(html) == "actions"
+    assert "Could you make this more concrete?" in html and "A smaller first step may be easier." in html
+    assert only_intake(app).answers["actions"][0]["text"] == "Do my best"  # committed, not lost
+    kept = client.post("/kiosk/step", data=vague | {"action": "keep"})
+    assert kept.status_code == 302 and only_intake(app).state == "check"
