@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .config import ROOT
 from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
+from .i18n import catalogues
 
 intake_cli = AppGroup("intake", help="Yorisoi administration.")
 dialogue_cli = AppGroup("dialogue", help="Dialogue files.")
 i18n_cli = AppGroup("i18n", help="Translation catalogues (gettext).")
 intake_cli.add_command(dialogue_cli)
 intake_cli.add_command(i18n_cli)
-
-TRANSLATIONS = ROOT / "translations"
-POT = TRANSLATIONS / "messages.pot"
 
 
 def init_app(app: Flask) -> None:
@@ -62,52 +58,19 @@ def demo() -> None:
         click.echo(line)
 
 
-def _babel_command(command_class, **options) -> None:
-    """Run one of Babel's own command classes, as `pybabel` would."""
-    from babel.messages import frontend
-
-    command = getattr(frontend, command_class)()
-    command.initialize_options()
-    for name, value in options.items():
-        setattr(command, name, value)
-    command.finalize_options()
-    command.run()
-
-
 @i18n_cli.command("extract")
 def i18n_extract() -> None:
     """Extract messages from Python, templates and dialogue files into translations/messages.pot."""
-    with contextlib.chdir(ROOT):  # locations in the .pot stay relative to the project
-        _babel_command(
-            "ExtractMessages",
-            input_paths=["."],
-            output_file=str(POT),
-            mapping_file="pyproject.toml",
-            keywords="N_ built_in_option:2c,3",
-            add_comments="i18n:",
-            sort_by_file=True,
-            project="Yorisoi",
-            version="1",
-            msgid_bugs_address="",
-            no_location=False,
-            width=100,
-        )
+    catalogues.extract()
 
 
 @i18n_cli.command("update")
 def i18n_update() -> None:
     """Merge the template into every locale's messages.po (new strings appear untranslated)."""
-    _babel_command(
-        "UpdateCatalog",
-        input_file=str(POT),
-        output_dir=str(TRANSLATIONS),
-        width=100,
-        ignore_obsolete=True,
-        no_fuzzy_matching=False,
-    )
+    catalogues.update()
 
 
 @i18n_cli.command("compile")
 def i18n_compile() -> None:
     """Build the .mo files the app reads (not committed)."""
-    _babel_command("CompileCatalog", directory=str(TRANSLATIONS), use_fuzzy=False, statistics=True)
+    catalogues.compile_all()
