@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or (
             f"sqlite:///{Path(app.instance_path) / 'yorisoi.sqlite3'}"
         )
