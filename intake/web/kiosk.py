@@ -34,6 +34,11 @@ def _current_intake() -> Intake | None:
     return intake
 
 
+def _current_question() -> str:
+    """The step page, scrolled to the question (long conversations push it down the page)."""
+    return url_for("kiosk.show_step", _anchor="question-title")
+
+
 def _require_intake() -> Intake:
     intake = _current_intake()
     if intake is None:
@@ -45,7 +50,7 @@ def _require_intake() -> Intake:
 def landing():
     """The welcome screen a kiosk shows between recipients."""
     if _current_intake() is not None:
-        return redirect(url_for("kiosk.show_step"))
+        return redirect(_current_question())
     if request.args.get("lang"):
         g.locale = known_locale(request.args["lang"])
         refresh()
@@ -59,7 +64,7 @@ def start():
     intake = conversations.start(engine, known_locale(request.form.get("locale")))
     session.clear()
     session[SESSION_KEY] = intake.token
-    return redirect(url_for("kiosk.show_step"))
+    return redirect(_current_question())
 
 
 def render_step(intake: Intake, *, errors=None, values=None, nudges=None, status=200):
@@ -126,7 +131,7 @@ def answer_step():
     step_id = request.form.get("step", "")
     if step_id != intake.state:
         flash(gettext("That answer was already saved. Here is where you are now."))
-        return redirect(url_for("kiosk.show_step"))
+        return redirect(_current_question())
     step = engine.current(intake.conversation)
     action = request.form.get("action", "continue")
     raw = None if step.kind in {"info", "check"} else raw_from_form(step, request.form)
@@ -144,12 +149,12 @@ def answer_step():
         return render_step(intake, errors=err.problems, values=raw, status=422)
     except (StaleStep, conversations.Conflict):
         flash(gettext("That answer was already saved. Here is where you are now."))
-        return redirect(url_for("kiosk.show_step"))
+        return redirect(_current_question())
     except NotAllowed:
-        return redirect(url_for("kiosk.show_step"))
+        return redirect(_current_question())
     if not outcome.advanced:
         return render_step(intake, nudges=list(outcome.nudges), status=200)
-    return redirect(url_for("kiosk.show_step"))
+    return redirect(_current_question())
 
 
 @bp.post("/back")
@@ -160,7 +165,7 @@ def back():
         conversations.back(intake_engine(), intake)
     except (NotAllowed, conversations.Conflict):
         pass
-    return redirect(url_for("kiosk.show_step"))
+    return redirect(_current_question())
 
 
 @bp.post("/change")
@@ -171,7 +176,7 @@ def change():
         conversations.change(intake_engine(), intake, request.form.get("step", ""))
     except (NotAllowed, conversations.Conflict):
         pass
-    return redirect(url_for("kiosk.show_step"))
+    return redirect(_current_question())
 
 
 @bp.post("/language")
@@ -185,7 +190,7 @@ def switch_language():
         conversations.switch_language(intake_engine(), intake, locale)
     except conversations.Conflict:
         pass
-    return redirect(url_for("kiosk.show_step"))
+    return redirect(_current_question())
 
 
 @bp.post("/finish")
