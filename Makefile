@@ -43,3 +43,4 @@ extract: install
 
 check: install
 	$(BIN)/flask intake dialogue check
+	$(BIN)/flask intake i18n check

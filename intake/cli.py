@@ -10,13 +10,15 @@ from flask.cli import AppGroup
 
 from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
-from .i18n import catalogues
+from .i18n import catalogues, readings
 
 intake_cli = AppGroup("intake", help="Yorisoi administration.")
 dialogue_cli = AppGroup("dialogue", help="Dialogue files.")
 i18n_cli = AppGroup("i18n", help="Translation catalogues (gettext).")
 intake_cli.add_command(dialogue_cli)
 intake_cli.add_command(i18n_cli)
+
+TRANSLATIONS = catalogues.TRANSLATIONS
 
 
 def init_app(app: Flask) -> None:
@@ -65,12 +67,133 @@ def i18n_extract() -> None:
 
 
 @i18n_cli.command("update")
-def i18n_update() -> None:
-    """Merge the template into every locale's messages.po (new strings appear untranslated)."""
-    catalogues.update()
+@click.option(
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Translations folder (default: translations/).",
+)
+def i18n_update(directory: Path | None) -> None:
+    """Merge the template into every locale's messages.po; start a catalogue for each new configured language.
+
+    New strings appear untranslated; a dialogue string whose English changed keeps its old
+    translation, marked fuzzy, with the old English beside it.
+    """
+    for locale, carried in catalogues.update(directory or TRANSLATIONS, current_app.config["LANGUAGES"]).items():
+        if carried:
+            click.echo(f"{locale}: {carried} changed dialogue strings kept their old translation, marked fuzzy")
 
 
 @i18n_cli.command("compile")
 def i18n_compile() -> None:
     """Build the .mo files the app reads (not committed)."""
     catalogues.compile_all()
+
+
+def _locales(requested: tuple[str, ...], translations: Path) -> list[str]:
+    configured = list(current_app.config["LANGUAGES"])
+    on_disk = [code for code in catalogues.locales_on_disk(translations) if code not in configured]
+    return list(requested) or configured + on_disk
+
+
+@i18n_cli.command("status")
+@click.option("--directory", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Translations folder.")
+@click.option("--locale", "requested", multiple=True, help="Only these locales (repeatable).")
+def i18n_status(directory: Path | None, requested: tuple[str, ...]) -> None:
+    """A table per locale: translated, fuzzy, untranslated, % complete, changed in the source, readings."""
+    translations = directory or TRANSLATIONS
+    template = catalogues.read(translations / "messages.pot")
+    names = current_app.config["LANGUAGES"]
+    draft = set(current_app.config["LANGUAGES_DRAFT"])
+    furigana = current_app.config["FURIGANA"]
+    header = (
+        "locale",
+        "language",
+        "state",
+        "translated",
+        "fuzzy",
+        "untranslated",
+        "complete",
+        "changed",
+        "readings (to review)",
+    )
+    rows = []
+    for locale in _locales(requested, translations):
+        found = catalogues.status(template, translations, locale, furigana=locale in furigana)
+        state = "draft" if locale in draft else ("shipped" if locale in names else "not offered")
+        readings_cell = "" if found.readings is None else f"{found.readings} ({found.readings_to_review})"
+        rows.append(
+            (
+                locale,
+                names.get(locale, ""),
+                state,
+                str(found.translated),
+                str(found.fuzzy),
+                str(found.untranslated),
+                f"{found.percent:.1f}%",
+                str(found.changed),
+                readings_cell,
+            )
+        )
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+    click.echo(f"{len(template) - 1 if template.get('') else len(template)} strings in the template")
+
+
+def _width(text: str) -> int:
+    """Columns a cell takes in a terminal: East Asian wide characters take two."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.category(c) == "Mn" else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
+    )
+
+
+@i18n_cli.command("check")
+@click.option("--directory", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Translations folder.")
+@click.option(
+    "--locale", "requested", multiple=True, help="Only these locales (repeatable); named locales count as shipped."
+)
+def i18n_check(directory: Path | None, requested: tuple[str, ...]) -> None:
+    """Fail on broken placeholders or markup, untranslated or fuzzy strings and missing furigana in a shipped locale."""
+    translations = directory or TRANSLATIONS
+    template = catalogues.read(translations / "messages.pot")
+    draft = set(current_app.config["LANGUAGES_DRAFT"])
+    configured = current_app.config["LANGUAGES"]
+    furigana = current_app.config["FURIGANA"]
+    failed = []
+    for locale in _locales(requested, translations):
+        shipped = bool(requested) or (locale in configured and locale not in draft)
+        report = catalogues.check(template, translations, locale, shipped=shipped, furigana=locale in furigana)
+        label = "shipped" if shipped else "draft, not failed"
+        if not report.errors:
+            click.echo(f"{locale}: ok")
+            continue
+        click.echo(f"{locale} ({label}): {len(report.errors)} problems", err=report.failed)
+        for error in report.errors[:50]:
+            click.echo(f"  {error}", err=report.failed)
+        if len(report.errors) > 50:
+            click.echo(f"  … and {len(report.errors) - 50} more", err=report.failed)
+        if report.failed:
+            failed.append(locale)
+    if failed:
+        click.echo(f"check failed: {', '.join(failed)}", err=True)
+        raise SystemExit(1)
+
+
+@i18n_cli.command("readings")
+@click.option("--directory", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Translations folder.")
+@click.option("--locale", "requested", multiple=True, help="Only these locales (default: every furigana locale).")
+def i18n_readings(directory: Path | None, requested: tuple[str, ...]) -> None:
+    """Propose furigana for new or changed Japanese text (fuzzy until a translator confirms); keep the rest."""
+    translations = directory or TRANSLATIONS
+    analyser = readings.Analyser()
+    for locale in requested or current_app.config["FURIGANA"]:
+        po = catalogues.po_path(translations, locale)
+        if not po.exists():
+            click.echo(f"{locale}: no {po}, skipped")
+            continue
+        path = readings.readings_path(translations, locale)
+        refreshed, proposed = readings.refresh(catalogues.read(po), readings.load(path), analyser, locale)
+        readings.save(refreshed, path)
+        click.echo(f"{locale}: {len(refreshed)} readings, {proposed} new proposals to review")

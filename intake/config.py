@@ -24,7 +24,29 @@ class Defaults:
     DIALOGUES_DIR = str(ROOT / "dialogues")
     INTAKE_DIALOGUE = "self_reliance"
     # Languages offered at the kiosk, each by its own name. The caseworker always reads Japanese.
-    LANGUAGES = {"ja": "日本語", "en": "English"}
+    # Keys are Babel locale ids and name the folders in translations/ ("ja@easy" is Easy Japanese:
+    # Babel reads it as Japanese with a modifier, so dates and numbers are Japanese).
+    LANGUAGES = {
+        "ja": "日本語",
+        "ja@easy": "やさしい日本語",
+        "en": "English",
+        "zh_Hans": "简体中文",
+        "ko": "한국어",
+        "fil": "Tagalog",
+        "pt_BR": "Português",
+        "vi": "Tiếng Việt",
+        "es": "Español",
+        "ne": "नेपाली",
+        "id": "Bahasa Indonesia",
+    }
+    # Languages whose catalogue is still being written: hidden from recipients, open to the
+    # translator preview, reported but not failed by `flask intake i18n check`.
+    LANGUAGES_DRAFT: tuple[str, ...] = ()
+    # Where a locale's missing strings come from before English (Easy Japanese → Japanese).
+    LANGUAGE_FALLBACKS = {"ja@easy": "ja"}
+    # Locales whose kiosk pages show furigana (<ruby>) from translations/<locale>/LC_MESSAGES/readings.po,
+    # and whether readings are shown before the recipient touches the toggle.
+    FURIGANA = {"ja": False, "ja@easy": True}
     KIOSK_DEFAULT_LOCALE = "ja"
     OFFICE_NAME = "デモ福祉事務所"
     PRODUCTION = False

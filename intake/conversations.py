@@ -32,10 +32,12 @@ class Finished(NotAllowed):
     """The intake was already sent or declined; nothing more can change from the kiosk."""
 
 
-def start(engine: Engine, locale: str) -> Intake:
-    """A new intake at the first step of the dialogue."""
+def start(engine: Engine, locale: str, *, preview: bool = False) -> Intake:
+    """A new intake at the first step of the dialogue (a translator's preview never reaches a caseworker)."""
     for attempt in range(_CODE_ATTEMPTS):
         intake = Intake(dialogue_id=engine.dialogue.id, dialogue_version=engine.dialogue.version, locale=locale)
+        if preview:
+            intake.status = IntakeStatus.PREVIEW
         intake.store(engine.start())
         db.session.add(intake)
         try:
@@ -60,7 +62,7 @@ def find_by_receipt(code: str) -> Intake | None:
 
 
 def _editable(intake: Intake) -> None:
-    if intake.status != IntakeStatus.IN_PROGRESS:
+    if intake.status not in {IntakeStatus.IN_PROGRESS, IntakeStatus.PREVIEW}:
         raise Finished("this intake is finished")
 
 
@@ -94,9 +96,10 @@ def answer(
     if step.kind == "language":
         intake.locale = outcome.conversation.answers[step.id]
     arrived = engine.current(outcome.conversation)
-    if arrived.kind == "end":
+    preview = intake.status == IntakeStatus.PREVIEW  # a preview walks every step but sends nothing
+    if arrived.kind == "end" and not preview:
         intake.status = IntakeStatus.DECLINED
-    if step.kind == "handover" and arrived.kind == "done":
+    if step.kind == "handover" and arrived.kind == "done" and not preview:
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = utcnow()
         db.session.add(DraftPlan(intake=intake, content=build_plan(engine, outcome.conversation)))
@@ -108,7 +111,8 @@ def back(engine: Engine, intake: Intake) -> None:
     _editable_or_declined(intake)
     conversation = engine.back(intake.conversation)
     intake.store(conversation)
-    intake.status = IntakeStatus.IN_PROGRESS
+    if intake.status != IntakeStatus.PREVIEW:
+        intake.status = IntakeStatus.IN_PROGRESS
     _commit(intake)
 
 

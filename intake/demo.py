@@ -5,7 +5,10 @@ from __future__ import annotations
 from .extensions import db
 from .models import User
 
-DEMO_USERS = (("demo-cw", "デモ ケースワーカー", "caseworker", "demo-caseworker-pass"),)
+DEMO_USERS = (
+    ("demo-cw", "デモ ケースワーカー", "caseworker", "demo-caseworker-pass"),
+    ("demo-tr", "Demo translator", "translator", "demo-translator-pass"),
+)
 
 
 def load_demo() -> list[str]:

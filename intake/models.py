@@ -60,6 +60,8 @@ class IntakeStatus:
     IN_PROGRESS = "in_progress"
     DECLINED = "declined"
     SUBMITTED = "submitted"
+    # A translator's walk through the dialogue: never submitted, never listed for caseworkers.
+    PREVIEW = "preview"
 
 
 def new_token() -> str:

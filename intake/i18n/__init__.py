@@ -1,29 +1,80 @@
 """Locale selection and the translated view of dialogue data (prompts, options, answers, dates).
 
 The engine hands out English source text with a message context; this module turns it into the
-viewer's language with gettext, so a missing translation falls back to English, never a blank.
+viewer's language with gettext, so a missing translation falls back to English, never a blank
+(Easy Japanese falls back to Japanese first: see LANGUAGE_FALLBACKS). On the kiosk, Japanese text
+gets the furigana stored in `readings.po` (see readings.py); nothing is guessed at request time.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from flask import Flask, current_app, g, request
-from flask_babel import get_locale, gettext, pgettext
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, get_locale, get_translations, gettext, pgettext
+from markupsafe import Markup, escape
 
 from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
 from ..extensions import babel
+from . import readings
 
 CASEWORKER_LOCALE = "ja"
+FURIGANA_SESSION_KEY = "furigana"
+# Blueprints whose pages are read by the recipient, so Japanese text gets furigana.
+FURIGANA_BLUEPRINTS = {"kiosk"}
+_RUBY_PARTS = re.compile(r"<rp>.*?</rp>|<rt>.*?</rt>")
+
+
+class FallbackDomain(Domain):
+    """Flask-Babel's domain with a fallback chain: locale → LANGUAGE_FALLBACKS[locale] → English source."""
+
+    def get_translations(self):
+        if not has_app_context():
+            return NullTranslations()
+        locale = str(get_locale())
+        key = (locale, self.domain[0])
+        if key not in self.cache:
+            chain = [locale]
+            fallbacks = current_app.config.get("LANGUAGE_FALLBACKS", {})
+            while chain[-1] in fallbacks and fallbacks[chain[-1]] not in chain:
+                chain.append(fallbacks[chain[-1]])
+            translations = None
+            for name in chain:
+                for dirname in self.translation_directories:
+                    catalog = Translations.load(dirname, [name], self.domain[0])
+                    if translations is None:
+                        translations = catalog
+                    else:
+                        translations.add_fallback(catalog)
+            self.cache[key] = translations or NullTranslations()
+        return self.cache[key]
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel makes its domain on first use; ours adds the Easy Japanese → Japanese fallback.
+    babel.domain_instance = FallbackDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    # Page strings in templates get furigana on the kiosk, like dialogue text does.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: with_ruby(get_translations().ugettext(s)),
+        ngettext=lambda s, p, n: with_ruby(get_translations().ungettext(s, p, n)),
+        pgettext=lambda c, s: with_ruby(get_translations().upgettext(c, s)),
+        npgettext=lambda c, s, p, n: with_ruby(get_translations().unpgettext(c, s, p, n)),
+        newstyle=True,
+    )
+    app.jinja_env.filters["plain"] = plain
     app.jinja_env.globals.update(
+        html_lang=lambda code=None: bcp47(code or str(get_locale())),
+        furigana_class=furigana_class,
+        furigana_toggle=lambda: furigana_locale() is not None and request.blueprint in FURIGANA_BLUEPRINTS,
         tr=translate,
         step_text=step_text,
         section_title=section_title,
@@ -34,28 +85,112 @@ def init_app(app: Flask) -> None:
         problem_text=problem_text,
         plan_goal=plan_goal,
         paragraphs=paragraphs,
-        language_names=lambda: current_app.config["LANGUAGES"],
+        language_names=offered_languages,
         current_locale=lambda: str(get_locale()),
     )
 
 
+def offered_languages() -> dict[str, str]:
+    """The kiosk's languages by their own names, without those whose catalogue is still a draft."""
+    draft = set(current_app.config.get("LANGUAGES_DRAFT", ()))
+    return {code: name for code, name in current_app.config["LANGUAGES"].items() if code not in draft}
+
+
 def select_locale() -> str:
-    """The page's language: set by the view (an intake's locale, or Japanese for staff), else the kiosk default."""
+    """The page's language: set by the view (an intake's locale, or Japanese for staff), else the browser's, else the kiosk default."""
     chosen = getattr(g, "locale", None)
     if chosen:
         return chosen
-    offered = list(current_app.config["LANGUAGES"])
-    return request.accept_languages.best_match(offered) or current_app.config["KIOSK_DEFAULT_LOCALE"]
+    return header_locale(request.accept_languages, offered_languages()) or current_app.config["KIOSK_DEFAULT_LOCALE"]
 
 
-def known_locale(locale: str | None) -> str:
-    """An offered locale, or the kiosk default for anything unknown (never an error page)."""
-    languages = current_app.config["LANGUAGES"]
-    return locale if locale in languages else current_app.config["KIOSK_DEFAULT_LOCALE"]
+def header_locale(accepted, offered: Mapping[str, str]) -> str | None:
+    """The first Accept-Language entry we can serve: exactly, else by language ('zh-TW' → zh_Hans, 'tl' → fil)."""
+    by_language: dict[str, str] = {}
+    for code in offered:
+        parsed = Locale.parse(code)
+        if not parsed.modifier:  # Easy Japanese is chosen at the kiosk, never implied by a header
+            by_language.setdefault(parsed.language, code)
+    for value, _quality in accepted:
+        try:
+            parsed = Locale.parse(value.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        if str(parsed) in offered:
+            return str(parsed)
+        if parsed.language in by_language:
+            return by_language[parsed.language]
+    return None
+
+
+def known_locale(locale: str | None, *, preview: bool = False) -> str:
+    """An offered locale (any configured one for a preview), or the kiosk default for anything unknown (never an error page)."""
+    languages = current_app.config["LANGUAGES"] if preview else offered_languages()
+    return locale if isinstance(locale, str) and locale in languages else current_app.config["KIOSK_DEFAULT_LOCALE"]
+
+
+def bcp47(locale: str) -> str:
+    """A locale id as HTML's lang attribute wants it: zh_Hans → zh-Hans; Easy Japanese is Japanese text."""
+    return locale.split("@")[0].replace("_", "-")
+
+
+# -- Furigana -----------------------------------------------------------------------------------------
+
+
+def furigana_locale() -> str | None:
+    """The current locale if its pages can show furigana, else None."""
+    locale = str(get_locale())
+    return locale if locale in current_app.config.get("FURIGANA", {}) else None
+
+
+def furigana_shown() -> bool:
+    """The recipient's choice this session, else the locale's default (on for Easy Japanese)."""
+    locale = furigana_locale()
+    if locale is None:
+        return False
+    choice = session.get(FURIGANA_SESSION_KEY)
+    return bool(current_app.config["FURIGANA"][locale] if choice is None else choice)
+
+
+def furigana_class() -> str:
+    """The <html> class that shows or hides <rt> (CSS), so the toggle needs no new page markup."""
+    if furigana_locale() is None or request.blueprint not in FURIGANA_BLUEPRINTS:
+        return ""
+    return "furigana-on" if furigana_shown() else "furigana-off"
+
+
+def _ruby_tables() -> list[Mapping[str, Markup]]:
+    locale = furigana_locale()
+    if locale is None or not has_request_context() or request.blueprint not in FURIGANA_BLUEPRINTS:
+        return []
+    translations = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
+    chain = [locale]
+    fallback = current_app.config.get("LANGUAGE_FALLBACKS", {}).get(locale)
+    if fallback:
+        chain.append(fallback)  # a string Easy Japanese borrows from Japanese keeps its readings
+    return [readings.table(translations, name) for name in chain]
+
+
+def with_ruby(text: str) -> str:
+    """A translated text with its stored furigana as <ruby> markup, on the recipient's pages; else unchanged."""
+    if not text:
+        return text
+    for table in _ruby_tables():
+        if text in table:
+            return table[text]
+    return text
+
+
+def plain(text: str) -> str:
+    """Text for places that cannot hold markup (a <title>, an attribute, a <textarea>): readings removed."""
+    if isinstance(text, Markup) and "<ruby>" in text:
+        # What remains is the escaped text alone, so it stays Markup (no double escaping).
+        return Markup(_RUBY_PARTS.sub("", str(text)).replace("<ruby>", "").replace("</ruby>", ""))
+    return text
 
 
 def translate(context: str, text: str) -> str:
-    return pgettext(context, text) if text else ""
+    return with_ruby(pgettext(context, text)) if text else ""
 
 
 def step_text(engine: Engine, step: Step, part: str = "prompt") -> str:
@@ -99,7 +234,11 @@ def problem_text(problem) -> str:
 
 
 def joined(items: list[str]) -> str:
-    return format_list(items, locale=str(get_locale())) if items else ""
+    if not items:
+        return ""
+    if any(isinstance(item, Markup) for item in items):  # furigana: escape the rest, keep the <ruby>
+        return Markup(format_list([escape(item) for item in items], locale=str(get_locale())))
+    return format_list(items, locale=str(get_locale()))
 
 
 def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> str | list:

@@ -38,10 +38,16 @@ def login():
         user = db.session.scalar(db.select(User).filter_by(username=request.form.get("username", "")))
         if user is not None and user.active and user.check_password(request.form.get("password", "")):
             login_user(user)
-            return redirect(url_for("caseworker.drafts"))
+            return redirect(_safe_next() or url_for("caseworker.drafts"))
         flash(gettext("The username or password is not correct."))
         return render_template("caseworker/login.html"), 401
     return render_template("caseworker/login.html")
+
+
+def _safe_next() -> str | None:
+    """Where Flask-Login sent the user from (e.g. the translator pages): a path on this site only."""
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
 
 
 @bp.post("/logout")

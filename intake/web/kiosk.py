@@ -13,8 +13,8 @@ from flask_babel import gettext, refresh
 from .. import conversations
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
-from ..i18n import answer_text, known_locale, reflected_prompt
-from ..models import Intake
+from ..i18n import FURIGANA_SESSION_KEY, answer_text, known_locale, reflected_prompt
+from ..models import Intake, IntakeStatus
 from .common import intake_engine, no_store, office_today, raw_from_form
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -29,7 +29,7 @@ def _no_store(response):
 def _current_intake() -> Intake | None:
     intake = conversations.find(session.get(SESSION_KEY))
     if intake is not None:
-        g.locale = known_locale(intake.locale)
+        g.locale = known_locale(intake.locale, preview=intake.status == IntakeStatus.PREVIEW)
         refresh()
     return intake
 
@@ -62,8 +62,11 @@ def start():
     """Begin a new intake in the language chosen on the landing screen."""
     engine = intake_engine()
     intake = conversations.start(engine, known_locale(request.form.get("locale")))
+    furigana = session.get(FURIGANA_SESSION_KEY)  # chosen on the welcome screen: keep it
     session.clear()
     session[SESSION_KEY] = intake.token
+    if furigana is not None:
+        session[FURIGANA_SESSION_KEY] = furigana
     return redirect(_current_question())
 
 
@@ -182,8 +185,10 @@ def change():
 @bp.post("/language")
 def switch_language():
     """Change the language at any point; the conversation re-renders in it."""
-    locale = known_locale(request.form.get("locale"))
     intake = _current_intake()
+    locale = known_locale(
+        request.form.get("locale"), preview=intake is not None and intake.status == IntakeStatus.PREVIEW
+    )
     if intake is None:
         return redirect(url_for("kiosk.landing", lang=locale))
     try:
@@ -191,6 +196,15 @@ def switch_language():
     except conversations.Conflict:
         pass
     return redirect(_current_question())
+
+
+@bp.post("/furigana")
+def furigana():
+    """Show or hide the readings over kanji (Japanese and Easy Japanese); works without JavaScript."""
+    session[FURIGANA_SESSION_KEY] = request.form.get("show") == "1"
+    if _current_intake() is not None:
+        return redirect(_current_question())
+    return redirect(url_for("kiosk.landing", lang=known_locale(request.form.get("locale"))))
 
 
 @bp.post("/finish")

@@ -1,0 +1,248 @@
+"""Furigana: readings stored beside a Japanese catalogue, their notation, and the analyser that proposes them.
+
+A locale that shows furigana keeps `translations/<locale>/LC_MESSAGES/readings.po` next to its
+`messages.po`. It is an ordinary gettext catalogue, so Poedit or Weblate edit it like any other:
+each msgid is a Japanese text exactly as `messages.po` translates it, and its msgstr is the same
+text with readings in Aozora Bunko notation (the one Japanese editors know): `｜今日《きょう》`,
+or `天気《てんき》` where the base is the run of kanji just before `《`. `messages.po` stays plain
+text, so `check` compares placeholders and markup as usual and the caseworker reads clean Japanese.
+
+The analyser (fugashi + unidic-lite) runs only in `flask intake i18n readings`; a proposal is
+stored with the `fuzzy` flag until a translator confirms it. The page never analyses text: a text
+without a stored reading is shown without furigana.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+from markupsafe import Markup, escape
+
+READINGS_FILE = "readings.po"
+# The catalogue's messages a reading is written for: Japanese text that holds a kanji.
+_KANJI = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ"
+_HAS_KANJI = re.compile(f"[{_KANJI}]")
+_KANJI_RUN = re.compile(f"[{_KANJI}]+$")
+_KANA_ONLY = re.compile(r"^[\u3041-\u309f\u30a0-\u30ffー]+$")
+# ｜base《reading》, or base《reading》 where base is the run of kanji before 《.
+_ANNOTATION = re.compile(r"｜([^｜《》]+)《([^《》]*)》|《([^《》]*)》")
+HEADER = """\
+# Furigana for the %s catalogue (messages.po beside this file). See docs/translators.md.
+# msgid: the Japanese text exactly as messages.po has it. msgstr: the same text with readings,
+# ｜漢字《かんじ》 or 漢字《かんじ》. 'fuzzy' marks a reading the analyser proposed and nobody checked yet.
+#"""
+_PROPOSED_NOTE = "i18n: reading proposed by the analyser (fugashi + unidic-lite); correct it and clear 'fuzzy'."
+
+
+class ReadingError(ValueError):
+    """An annotated text that cannot be read: an empty or non-kana reading, or a reading with no base."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of text, with its reading when it is the base of a ruby."""
+
+    text: str
+    reading: str | None = None
+
+
+def has_kanji(text: str) -> bool:
+    return bool(_HAS_KANJI.search(text))
+
+
+def parse(annotated: str) -> list[Segment]:
+    """Split Aozora-style annotated text into plain and ruby segments; ReadingError if malformed."""
+    segments: list[Segment] = []
+    position = 0
+    for match in _ANNOTATION.finditer(annotated):
+        before = annotated[position : match.start()]
+        if match.group(1) is not None:
+            base, reading = match.group(1), match.group(2)
+        else:
+            reading = match.group(3)
+            run = _KANJI_RUN.search(before)
+            if run is None:
+                raise ReadingError(f"《{reading}》 follows no kanji: write ｜base《reading》")
+            base = run.group(0)
+            before = before[: run.start()]
+        if not reading or not _KANA_ONLY.match(reading):
+            raise ReadingError(f"the reading of '{base}' must be kana, not '{reading}'")
+        if before:
+            segments.append(Segment(before))
+        segments.append(Segment(base, reading))
+        position = match.end()
+    rest = annotated[position:]
+    if "《" in rest or "》" in rest or "｜" in rest:
+        raise ReadingError("an unmatched ｜, 《 or 》")
+    if rest:
+        segments.append(Segment(rest))
+    return segments
+
+
+def plain(annotated: str) -> str:
+    """The text without its readings: must equal the catalogue text the readings belong to."""
+    return "".join(segment.text for segment in parse(annotated))
+
+
+def to_html(annotated: str) -> Markup:
+    """<ruby>base<rt>reading</rt></ruby> markup, every piece of text escaped."""
+    parts = []
+    for segment in parse(annotated):
+        if segment.reading is None:
+            parts.append(escape(segment.text))
+        else:
+            parts.append(Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>").format(segment.text, segment.reading))
+    return Markup("").join(parts)
+
+
+# -- The stored readings ---------------------------------------------------------------------------
+
+
+def readings_path(translations: Path, locale: str) -> Path:
+    return translations / locale / "LC_MESSAGES" / READINGS_FILE
+
+
+def load(path: Path) -> Catalog | None:
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        return read_po(handle, abort_invalid=True)
+
+
+@lru_cache(maxsize=32)
+def _table(path: str, _mtime: float) -> Mapping[str, Markup]:
+    catalog = load(Path(path))
+    table = {}
+    for message in catalog or ():
+        if message.id and message.string:
+            try:
+                table[message.id] = to_html(message.string)
+            except ReadingError:  # `check` reports it; the page shows the text without furigana
+                continue
+    return table
+
+
+def table(translations: Path, locale: str) -> Mapping[str, Markup]:
+    """Japanese text → its ruby markup, for one locale (re-read when the file changes)."""
+    path = readings_path(translations, locale)
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return {}
+    return _table(str(path), mtime)
+
+
+# -- Proposals ---------------------------------------------------------------------------------------
+
+
+def _hiragana(katakana: str) -> str:
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in katakana)
+
+
+def _align(surface: str, reading: str) -> list[Segment]:
+    """Readings for the kanji of one word, okurigana left outside: 食べる/たべる → 食《た》べる."""
+    pattern, runs = "", []
+    for run in re.findall(f"[{_KANJI}]+|[^{_KANJI}]+", surface):
+        if _HAS_KANJI.match(run):
+            pattern += "(.+?)"
+            runs.append((run, True))
+        else:
+            pattern += re.escape(_hiragana(run))
+            runs.append((run, False))
+    match = re.fullmatch(pattern, reading)
+    if match is None:  # the reading does not line up with the kana in the word: one ruby for all of it
+        return [Segment(surface, reading)]
+    groups = iter(match.groups())
+    return [Segment(run, next(groups)) if is_kanji else Segment(run) for run, is_kanji in runs]
+
+
+def _annotate(segments: Iterable[Segment]) -> str:
+    """Aozora notation; ｜ only where the base would otherwise be misread."""
+    out = ""
+    for segment in segments:
+        if segment.reading is None:
+            out += segment.text
+            continue
+        explicit = not _KANJI_RUN.fullmatch(segment.text) or (out and _HAS_KANJI.match(out[-1]))
+        out += f"{'｜' if explicit else ''}{segment.text}《{segment.reading}》"
+    return out
+
+
+class Analyser:
+    """Proposes readings with MeCab (fugashi) and the UniDic-lite dictionary; used by the CLI only."""
+
+    def __init__(self):
+        try:
+            import fugashi
+        except ImportError as err:  # an optional extra: runtime never needs it
+            raise RuntimeError(
+                "Proposing readings needs fugashi and unidic-lite: pip install -e '.[translators]'"
+            ) from err
+        self._tagger = fugashi.Tagger()
+
+    def propose(self, text: str) -> str:
+        """The text in Aozora notation, with a reading for every word that holds a kanji."""
+        segments: list[Segment] = []
+        for word in self._tagger(text):
+            if word.white_space:
+                segments.append(Segment(word.white_space))
+            kana = getattr(word.feature, "kana", None)
+            if has_kanji(word.surface) and kana and kana != "*":
+                segments += _align(word.surface, _hiragana(kana))
+            else:
+                segments.append(Segment(word.surface))
+        proposed = _annotate(segments)
+        # MeCab drops some whitespace (newlines inside a text, trailing spaces): never change the text.
+        return proposed if plain(proposed) == text else text
+
+
+def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, locale: str) -> tuple[Catalog, int]:
+    """The readings catalogue for a messages catalogue: kept readings, new proposals (fuzzy), stale ones dropped."""
+    readings = Catalog(locale=locale, project="Yorisoi", version="1", fuzzy=False, header_comment=HEADER % locale)
+    kept = {m.id: m for m in (existing or ()) if m.id and m.string}
+    where: dict[str, list[str]] = {}
+    for message in messages:
+        if message.id and message.string and not message.fuzzy and has_kanji(message.string):
+            where.setdefault(message.string, []).append(message.context or message.id)
+    proposed = 0
+    for text, contexts in where.items():
+        note = "i18n: used for " + ", ".join(contexts[:3]) + (" …" if len(contexts) > 3 else "")
+        old = kept.get(text)
+        if old is not None:
+            readings.add(text, old.string, auto_comments=[note], flags=old.flags, user_comments=old.user_comments)
+        else:
+            readings.add(text, analyser.propose(text), auto_comments=[note, _PROPOSED_NOTE], flags={"fuzzy"})
+            proposed += 1
+    return readings, proposed
+
+
+def save(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False, sort_output=False)
+
+
+def problems(messages: Catalog, readings: Catalog | None) -> list[str]:
+    """What `check` reports about one locale's readings: missing, empty, stale or malformed."""
+    found = []
+    stored = {m.id: m for m in (readings or ()) if m.id}
+    for text in sorted({m.string for m in messages if m.id and m.string and not m.fuzzy and has_kanji(m.string)}):
+        entry = stored.get(text)
+        label = text if len(text) <= 40 else text[:40] + "…"
+        if entry is None:
+            found.append(f"no reading for '{label}' (run `flask intake i18n readings`)")
+        elif not entry.string:
+            found.append(f"empty reading for '{label}'")
+        else:
+            try:
+                if plain(entry.string) != text:
+                    found.append(f"the reading of '{label}' does not spell the same text")
+            except ReadingError as err:
+                found.append(f"reading of '{label}': {err}")
+    return found

@@ -1,0 +1,121 @@
+"""Furigana: the notation, the analyser's proposals, the readings check, and <ruby> on the kiosk only."""
+
+from __future__ import annotations
+
+import pytest
+from i18n_helpers import write_catalogue
+from markupsafe import Markup
+
+from intake import create_app
+from intake.extensions import db
+from intake.i18n import catalogues, readings
+
+
+def test_aozora_notation_to_ruby_markup():
+    html = readings.to_html("｜今日《きょう》は天気《てんき》が<いい>")
+    assert html == Markup(
+        "<ruby>今日<rp>(</rp><rt>きょう</rt><rp>)</rp></ruby>は"
+        "<ruby>天気<rp>(</rp><rt>てんき</rt><rp>)</rp></ruby>が&lt;いい&gt;"
+    )
+    assert readings.plain("｜今日《きょう》は天気《てんき》") == "今日は天気"
+
+
+@pytest.mark.parametrize("bad", ["abc《かな》", "今日《》", "今日《kyou》", "今日《きょう", "｜今日"])
+def test_malformed_readings_are_errors(bad):
+    with pytest.raises(readings.ReadingError):
+        readings.parse(bad)
+
+
+def test_the_analyser_proposes_readings_and_never_changes_the_text():
+    analyser = readings.Analyser()
+    proposed = analyser.propose("今日は生活保護の相談を受けます。\n%(value)s点")
+    assert readings.plain(proposed) == "今日は生活保護の相談を受けます。\n%(value)s点"
+    assert "今日《きょう》" in proposed and "受《う》けます" in proposed and "点《てん》" in proposed
+
+
+def _japanese(directory, texts: dict, readings_text: dict | None):
+    """A ja catalogue of texts, and optionally a readings.po of {japanese: annotated}."""
+    write_catalogue(directory, "ja", texts)
+    if readings_text is not None:
+        catalog = readings.Catalog(locale="ja")
+        for text, annotated in readings_text.items():
+            catalog.add(text, annotated)
+        readings.save(catalog, readings.readings_path(directory, "ja"))
+
+
+def test_readings_command_proposes_fuzzy_and_keeps_corrections(runner, tmp_path):
+    _japanese(tmp_path, {"Back": "戻る", "Start": "始める", "Finish": "おわり"}, {"戻る": "戻《もど》る"})
+    result = runner.invoke(args=["intake", "i18n", "readings", "--directory", str(tmp_path), "--locale", "ja"])
+    assert result.exit_code == 0, result.output
+    stored = {m.id: m for m in readings.load(readings.readings_path(tmp_path, "ja")) if m.id}
+    assert set(stored) == {"戻る", "始める"}  # no entry for text without kanji
+    assert stored["戻る"].string == "戻《もど》る" and not stored["戻る"].fuzzy  # a translator's reading stays
+    assert stored["始める"].string == "始《はじ》める" and stored["始める"].fuzzy  # a proposal waits for review
+
+
+def test_check_catches_missing_empty_and_stale_readings(tmp_path):
+    texts = {"Back": "戻る", "Start": "始める", "Finish": "終わる"}
+    write_catalogue(tmp_path, "ja", texts)
+    catalog = readings.Catalog(locale="ja")
+    catalog.add("戻る", "")  # empty
+    catalog.add("始める", "｜始《はじ》まる")  # spells another text
+    messages = catalogues.read(catalogues.po_path(tmp_path, "ja"))
+    found = readings.problems(messages, catalog)
+    assert any("empty reading" in p and "戻る" in p for p in found)
+    assert any("does not spell the same text" in p for p in found)
+    assert any("no reading" in p and "終わる" in p for p in found)
+
+
+@pytest.fixture
+def furigana_app(tmp_path):
+    _japanese(
+        tmp_path,
+        {"Start": "開始", "Language": "言語", "Welcome": "ようこそ"},
+        {"開始": "開始《かいし》", "言語": "言語《げんご》"},
+    )
+    write_catalogue(tmp_path, "ja@easy", {"Welcome": "ようこそ"})  # Easy Japanese borrows 開始 from ja
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_kiosk_shows_ruby_hidden_in_japanese_and_shown_in_easy_japanese(furigana_app):
+    client = furigana_app.test_client()
+    page = client.get("/kiosk/?lang=ja").get_data(as_text=True)
+    assert "<ruby>開始<rp>(</rp><rt>かいし</rt>" in page
+    assert '<html lang="ja" class="furigana-off">' in page
+    assert 'aria-label="言語"' in page  # attributes get the text without readings
+    easy = client.get("/kiosk/?lang=ja@easy").get_data(as_text=True)
+    assert '<html lang="ja" class="furigana-on">' in easy
+    assert "<ruby>開始" in easy  # the Japanese fallback keeps its reading
+
+
+def test_the_toggle_works_without_javascript_and_survives_start(furigana_app):
+    client = furigana_app.test_client()
+    client.post("/kiosk/furigana", data={"show": "1", "locale": "ja"})
+    assert 'class="furigana-on"' in client.get("/kiosk/?lang=ja").get_data(as_text=True)
+    client.post("/kiosk/start", data={"locale": "ja"})
+    step = client.get("/kiosk/step").get_data(as_text=True)
+    assert 'class="furigana-on"' in step and 'aria-pressed="true"' in step
+    client.post("/kiosk/furigana", data={"show": "0"})
+    assert 'class="furigana-off"' in client.get("/kiosk/step").get_data(as_text=True)
+    client.post("/kiosk/finish")  # the next recipient starts from the default again
+    assert 'class="furigana-off"' in client.get("/kiosk/?lang=ja").get_data(as_text=True)
+
+
+def test_no_ruby_for_other_languages_the_api_or_caseworkers(furigana_app):
+    client = furigana_app.test_client()
+    assert "<ruby>" not in client.get("/kiosk/?lang=ko").get_data(as_text=True)
+    assert "<ruby>" not in client.get("/caseworker/login").get_data(as_text=True)
+    started = client.post("/api/v1/intakes", json={"locale": "ja"})
+    if started.status_code < 400:
+        assert "<ruby>" not in started.get_data(as_text=True)

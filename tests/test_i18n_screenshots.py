@@ -1,0 +1,118 @@
+"""A real browser per language: Debian's Chromium renders the first question, we record the fonts it used.
+
+Screenshots go to test-artifacts/kiosk-<locale>.png for a person to look at. The font check asks
+Chromium (DevTools `CSS.getPlatformFontsForNode`) which installed fonts drew the question, so a
+script falling back to a wrong font, or to none (tofu), fails here rather than on a kiosk.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from i18n_helpers import shipped_locales
+
+from intake import create_app
+from intake.config import ROOT
+from intake.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+# The font that must draw each language's text (Debian's fonts-noto-cjk and fonts-noto-core).
+EXPECTED_FONT = {
+    "ja": "Noto Sans CJK JP",
+    "ja@easy": "Noto Sans CJK JP",
+    "zh_Hans": "Noto Sans CJK SC",
+    "ko": "Noto Sans CJK KR",
+    "ne": "Noto Sans Devanagari",
+}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+def _free_port() -> int:
+    """A port in 5400–5499, the range kept for these live servers."""
+    for port in range(5400 + os.getpid() % 50, 5500):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port in 5400–5499")
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    database = tmp_path_factory.mktemp("browser") / "db.sqlite3"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-test",
+            "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{database}",
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _fonts_for(page, selector: str) -> dict[str, int]:
+    """Family name → glyphs drawn, for the text of the first element matching selector."""
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    root = session.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    session.detach()
+    return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+
+@pytest.mark.parametrize("locale", shipped_locales())
+def test_each_language_renders_in_its_script(live_server, browser, locale):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1080, "height": 1400}, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{live_server}/kiosk/?lang={locale}")
+    page.locator("form[action$='/kiosk/start'] button").click()
+    page.wait_for_url("**/kiosk/step")
+    page.screenshot(path=str(ARTIFACTS / f"kiosk-{locale}.png"), full_page=True)
+    fonts = _fonts_for(page, ".question .prompt")
+    context.close()
+    assert fonts, "no font drew the question"
+    expected = EXPECTED_FONT.get(locale, "Noto Sans")
+    assert expected in fonts, (locale, fonts)
+    # Every glyph came from a Noto font: nothing fell through to a last-resort font or tofu.
+    assert all(name.startswith("Noto") for name in fonts), (locale, fonts)
