@@ -107,7 +107,7 @@ def test_each_language_renders_in_its_script(live_server, browser, locale):
     page = context.new_page()
     page.goto(f"{live_server}/kiosk/?lang={locale}")
     page.locator("form[action$='/kiosk/start'] button").click()
-    page.wait_for_url("**/kiosk/step")
+    page.wait_for_url("**/kiosk/step*")
     page.screenshot(path=str(ARTIFACTS / f"kiosk-{locale}.png"), full_page=True)
     fonts = _fonts_for(page, ".question .prompt")
     context.close()

@@ -153,7 +153,7 @@ def furigana_shown() -> bool:
 
 
 def furigana_class() -> str:
-    """The <html> class that shows or hides <rt> (CSS), so the toggle needs no new page markup."""
+    """The <body> class that shows or hides <rt> (CSS): a script can flip it without reloading the page."""
     if furigana_locale() is None or request.blueprint not in FURIGANA_BLUEPRINTS:
         return ""
     return "furigana-on" if furigana_shown() else "furigana-off"
