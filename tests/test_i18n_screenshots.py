@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,14 @@ def _free_port() -> int:
     raise RuntimeError("no free port in 5400–5499")
 
 
+@dataclass
+class LiveServer:
+    """A real HTTP server in a thread: its address, and its app for setting up the data it serves."""
+
+    url: str
+    app: object
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     from werkzeug.serving import make_server
@@ -69,7 +78,7 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", _free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
@@ -105,7 +114,7 @@ def test_each_language_renders_in_its_script(live_server, browser, locale):
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1080, "height": 1400}, locale="en-US")
     page = context.new_page()
-    page.goto(f"{live_server}/kiosk/?lang={locale}")
+    page.goto(f"{live_server.url}/kiosk/?lang={locale}")
     page.locator("form[action$='/kiosk/start'] button").click()
     page.wait_for_url("**/kiosk/step*")
     page.screenshot(path=str(ARTIFACTS / f"kiosk-{locale}.png"), full_page=True)
@@ -116,3 +125,28 @@ def test_each_language_renders_in_its_script(live_server, browser, locale):
     assert expected in fonts, (locale, fonts)
     # Every glyph came from a Noto font: nothing fell through to a last-resort font or tofu.
     assert all(name.startswith("Noto") for name in fonts), (locale, fonts)
+
+
+def test_translator_preview_shows_source_translation_and_readings(live_server, browser):
+    from intake.models import User
+
+    with live_server.app.app_context():
+        if db.session.scalar(db.select(User).filter_by(username="tr-browser")) is None:
+            user = User(username="tr-browser", display_name="Translator", role="translator")
+            user.set_password("browser-pass-123")
+            db.session.add(user)
+            db.session.commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/translate/ja@easy/")
+    page.fill("#username", "tr-browser")
+    page.fill("#password", "browser-pass-123")
+    page.locator("form.login-form button").click()
+    page.wait_for_url("**/translate/ja@easy/")
+    page.locator('[data-context="self_reliance:welcome"]').scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "translator-preview-ja@easy.png"))
+    row = page.locator('[data-context="self_reliance:welcome"]')
+    assert "Hello, and welcome" in row.locator("td").nth(0).inner_text()
+    assert row.locator("td").nth(1).locator("ruby").count() > 0  # the translation, with its readings
+    assert "《" in row.locator(".reading").inner_text()  # and the stored notation a translator edits
+    context.close()

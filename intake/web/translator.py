@@ -82,6 +82,7 @@ class Entry:
     previous: str = ""
     ruby: str = ""
     reading: str = ""
+    reading_to_review: bool = False  # proposed by the analyser, not yet confirmed
 
 
 @dataclass
@@ -100,7 +101,7 @@ def _groups(locale: str) -> list[Group]:
     catalog = catalogues.read(path) if path.exists() else None
     ruby = readings.table(translations, locale) if locale in current_app.config["FURIGANA"] else {}
     stored_readings = readings.load(readings.readings_path(translations, locale))
-    annotated = {m.id: m.string for m in (stored_readings or ()) if m.id}
+    annotated = {m.id: m for m in (stored_readings or ()) if m.id}
     dialogues = engines()
     groups: dict[str, Group] = {}
     for source in template:
@@ -116,7 +117,9 @@ def _groups(locale: str) -> list[Group]:
             entry.state = "fuzzy" if message.fuzzy else "translated"
             entry.previous = catalogues.previous_source(message) or ""
             entry.ruby = ruby.get(message.string, "")
-            entry.reading = annotated.get(message.string, "")
+            reading = annotated.get(message.string)
+            if reading is not None:
+                entry.reading, entry.reading_to_review = reading.string, reading.fuzzy
         group.entries.append(entry)
     return list(groups.values())
 
