@@ -43,7 +43,12 @@ def test_sign_in_needed_and_translator_role_required(app, client):
 
 def test_login_next_must_stay_on_this_site(app, client):
     _user(app, "translator")
-    assert _login(client, "translator", "//evil.example/").headers["Location"] == "/caseworker/"
+    assert _login(client, "translator", "//evil.example/").headers["Location"] == "/translate/"
+
+
+def test_a_translator_cannot_read_drafts(translator):
+    assert translator.get("/caseworker/").status_code == 403
+    assert translator.get("/caseworker/drafts/1").status_code == 403
 
 
 def test_index_lists_every_language_with_progress(translator):

@@ -26,6 +26,18 @@ def _japanese():
     refresh()
 
 
+# Translators preview catalogues; recipients' answers are none of their business (APPI Art. 61).
+NO_DRAFTS_ROLES = {"translator"}
+
+
+@bp.before_request
+def _no_translators():
+    if request.endpoint not in {"caseworker.login", "caseworker.logout"} and (
+        current_user.is_authenticated and current_user.role in NO_DRAFTS_ROLES
+    ):
+        abort(403)
+
+
 @bp.after_request
 def _no_store(response):
     return no_store(response)
@@ -38,7 +50,8 @@ def login():
         user = db.session.scalar(db.select(User).filter_by(username=request.form.get("username", "")))
         if user is not None and user.active and user.check_password(request.form.get("password", "")):
             login_user(user)
-            return redirect(_safe_next() or url_for("caseworker.drafts"))
+            home = url_for("translator.index") if user.role in NO_DRAFTS_ROLES else url_for("caseworker.drafts")
+            return redirect(_safe_next() or home)
         flash(gettext("The username or password is not correct."))
         return render_template("caseworker/login.html"), 401
     return render_template("caseworker/login.html")
