@@ -73,7 +73,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.globals.update(
         html_lang=lambda code=None: bcp47(code or str(get_locale())),
-        furigana_class=furigana_class,
+        furigana_hidden=furigana_hidden,
+        furigana_shown=furigana_shown,
         furigana_toggle=lambda: furigana_locale() is not None and request.blueprint in FURIGANA_BLUEPRINTS,
         tr=translate,
         step_text=step_text,
@@ -152,11 +153,9 @@ def furigana_shown() -> bool:
     return bool(current_app.config["FURIGANA"][locale] if choice is None else choice)
 
 
-def furigana_class() -> str:
-    """The <body> class that shows or hides <rt> (CSS): a script can flip it without reloading the page."""
-    if furigana_locale() is None or request.blueprint not in FURIGANA_BLUEPRINTS:
-        return ""
-    return "furigana-on" if furigana_shown() else "furigana-off"
+def furigana_hidden() -> bool:
+    """Whether <body> gets the `no-furigana` class, which hides <rt> (CSS): a script can flip it in place."""
+    return furigana_locale() is not None and request.blueprint in FURIGANA_BLUEPRINTS and not furigana_shown()
 
 
 def _ruby_tables() -> list[Mapping[str, Markup]]:
