@@ -46,13 +46,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
 
-    from .web import api, caseworker, kiosk, root
+    from .web import api, caseworker, embed, kiosk, root
 
     app.register_blueprint(root.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(caseworker.bp)
+    app.register_blueprint(embed.bp)
 
     from . import cli
 
