@@ -153,6 +153,8 @@
   }
 
   function swap(doc, notice) {
+    // A new language changes the whole page, header included: load it whole.
+    if (doc.documentElement.lang !== document.documentElement.lang) return location.replace(conf.stepUrl);
     var fresh = doc.getElementById("main");
     var log = $("[role=log]", main);
     var freshLog = $("[role=log]", fresh);
