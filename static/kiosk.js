@@ -48,22 +48,43 @@
 
   // --- Leaving: quick exit, finish, idle reset ----------------------------------------------------
 
-  function leave(endUrl, destination) {
+  function leave(endUrl, destination, quickExit) {
     if (leaving) return;
     leaving = true;
     stopSpeaking();
     // Wipe first: whatever happens next, the answers are gone from the screen at once.
     body.replaceChildren();
     document.title = "";
-    if (framed) window.parent.postMessage({ yorisoi: "exit" }, "*");
     var data = new FormData();
     data.append("csrf_token", csrf);
+    var done = false;
     var go = function () {
-      location.replace(destination);
+      if (!done) location.replace(destination);
+      done = true;
     };
-    // Wait for the server to end the session (so the next page starts clean), but never for long.
-    postForm(endUrl, data, { keepalive: true, redirect: "manual" }).then(go, go);
-    setTimeout(go, 1500);
+    // If the server cannot be reached in time, post the plain form: the page after it is only shown once
+    // the session has ended, so a slow network can never bring the answers back.
+    var fallback = function () {
+      if (done) return;
+      done = true;
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = endUrl;
+      var token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrf_token";
+      token.value = csrf;
+      form.appendChild(token);
+      body.appendChild(form);
+      form.submit();
+    };
+    postForm(endUrl, data, { keepalive: true, redirect: "manual" }).then(function (response) {
+      if (response.type === "opaqueredirect" || response.ok) go();
+      else fallback();
+    }, fallback);
+    setTimeout(fallback, 3000);
+    // Embedded: the host page removes the panel at once (the request above is keepalive, so it still ends the session).
+    if (framed && quickExit) window.parent.postMessage({ yorisoi: "exit" }, "*");
   }
 
   // A page restored from the back-forward cache may be stale: let the server decide what to show.
@@ -328,7 +349,7 @@
     };
     if (has("end-form")) {
       event.preventDefault();
-      leave(form.action, has("quick-exit") ? conf.exitUrl : conf.landingUrl);
+      leave(form.action, has("quick-exit") ? conf.exitUrl : conf.landingUrl, has("quick-exit"));
       return;
     }
     if (has("display-form") && submitter) {
@@ -414,6 +435,6 @@
       })
       .concat(now);
     var exit = $(".quick-exit");
-    if (shifts.length >= 3 && exit) leave(exit.action, conf.exitUrl);
+    if (shifts.length >= 3 && exit) leave(exit.action, conf.exitUrl, true);
   });
 })();

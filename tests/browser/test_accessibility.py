@@ -20,9 +20,10 @@ class Findings:
     def check(self, page, screen: str) -> None:
         results = _axe.run(page)
         screenshot(page, f"axe-{screen}")
+        report = ARTIFACTS / f"axe-{screen}.txt"
+        report.unlink(missing_ok=True)
         if results.violations_count:
-            ARTIFACTS.mkdir(exist_ok=True)
-            (ARTIFACTS / f"axe-{screen}.txt").write_text(results.generate_report())
+            report.write_text(results.generate_report())
             self.by_screen[screen] = [
                 f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in results.response["violations"]
             ]
