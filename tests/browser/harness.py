@@ -1,5 +1,5 @@
-"""Real-browser fixtures (imported by each browser test module): the app served by werkzeug in a thread, and
-Debian's Chromium driven by Playwright. Not a conftest.py: tests/walk.py imports the top-level conftest by name.
+"""Real-browser fixtures (a plugin of tests/conftest.py): the app served by werkzeug in a thread, and Debian's
+Chromium driven by Playwright. Not a conftest.py: tests/walk.py imports the top-level conftest by name.
 `playwright install` cannot download here and is never called: Chromium comes from Debian
 (`apt-get install chromium`, see .ci/run). Screenshots go to test-artifacts/ (gitignored).
 """
@@ -53,8 +53,7 @@ def serve(wsgi_app) -> tuple[str, Callable[[], None]]:
     return f"http://127.0.0.1:{server.server_port}", stop
 
 
-# Module scope: each test module imports these fixtures, so a session-wide one would start twice.
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")

@@ -4,8 +4,8 @@ an answer with errors, the resume page, the idle warning and the embedding demo)
 from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
-from harness import ARTIFACTS, browser, live, live_factory, page, screenshot  # noqa: F401 (fixtures)
-from kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
+from browser.harness import ARTIFACTS, screenshot
+from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
 from walk import typical_answers
 
 _axe = Axe()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness import browser, live_factory, page, screenshot, serve  # noqa: F401 (fixtures)
-from kiosk_driver import answer_current
+from browser.harness import screenshot, serve
+from browser.kiosk_driver import answer_current
 from walk import typical_answers
 
 HOST_PAGE = """<!doctype html>

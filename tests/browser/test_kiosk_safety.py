@@ -3,8 +3,8 @@ controls and read-aloud. Nothing of one person's answers may stay on the screen,
 
 from __future__ import annotations
 
-from harness import browser, live, live_factory, page, plain_page, screenshot  # noqa: F401 (fixtures)
-from kiosk_driver import answer_current, current_step, start
+from browser.harness import screenshot
+from browser.kiosk_driver import answer_current, current_step, start
 from walk import typical_answers
 
 ANSWERS = dict(typical_answers(), language="en")
@@ -113,7 +113,9 @@ def test_text_size_and_furigana(live, page):
     page.locator("#language-select").select_option("ja")
     page.locator(".language-switch button").click()
     page.locator("html[lang=ja]").wait_for()
-    page.evaluate("document.getElementById('question-title').insertAdjacentHTML('beforeend', '<ruby>漢字<rt>かんじ</rt></ruby>')")
+    page.evaluate(
+        "document.getElementById('question-title').insertAdjacentHTML('beforeend', '<ruby>漢字<rt>かんじ</rt></ruby>')"
+    )
     rt = page.locator("#question-title rt")
     assert rt.is_visible()
     toggle = page.locator(".furigana-toggle")
@@ -163,7 +165,9 @@ def test_read_aloud_only_with_a_voice_and_reads_kana(live, browser):
         p.locator(".question").wait_for()
         button = p.locator(".read-aloud")
         button.wait_for()
-        p.evaluate("document.getElementById('question-title').insertAdjacentHTML('afterbegin', '<ruby>漢字<rt>かんじ</rt></ruby>')")
+        p.evaluate(
+            "document.getElementById('question-title').insertAdjacentHTML('afterbegin', '<ruby>漢字<rt>かんじ</rt></ruby>')"
+        )
         button.click()
         spoken = p.evaluate("window.__spoken")
         assert len(spoken) == 1

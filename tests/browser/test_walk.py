@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kiosk_driver import receipt_code, start, walk_to_done
+from browser.harness import screenshot
+from browser.kiosk_driver import receipt_code, start, walk_to_done
 from walk import typical_answers
 
-from harness import browser, live, live_factory, page, plain_page, screenshot  # noqa: F401 (fixtures)
 from intake.extensions import db
 from intake.models import Intake
 
