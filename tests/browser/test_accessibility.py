@@ -3,12 +3,16 @@ an answer with errors, the resume page, the idle warning and the embedding demo)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from axe_playwright_python.sync_playwright import Axe
 from browser.harness import ARTIFACTS, screenshot
 from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
+from conftest import day_ahead
 from walk import typical_answers
 
 _axe = Axe()
+FIXTURE_DIALOGUES = Path(__file__).parent / "dialogues"
 
 
 class Findings:
@@ -82,4 +86,23 @@ def test_idle_warning_and_demo_page_have_no_axe_violations(live_factory, page):
     page.locator(".yorisoi-launcher").click()
     page.frame_locator(".yorisoi-frame").locator("h1").wait_for()
     findings.check(page, "embed-demo-open")
+    findings.assert_none()
+
+
+def test_yes_no_and_date_steps_have_no_axe_violations(live_factory, page):
+    """The kinds the self-reliance dialogue does not use, from a small fixture dialogue."""
+    live = live_factory(DIALOGUES_DIR=str(FIXTURE_DIALOGUES), INTAKE_DIALOGUE="kinds")
+    findings = Findings()
+    start(page, live.url)
+
+    def look(p, step_id, kind):
+        if kind == "date":
+            p.locator(f".question {CONTINUE}").click()
+            p.locator(".error-summary").wait_for()
+            findings.check(p, "error-date")
+        if kind in {"yes_no", "date"}:
+            findings.check(p, f"step-{kind}")
+
+    shown = walk_to_done(page, {"has_doctor": "yes", "next_visit": day_ahead(1)}, on_step=look)
+    assert shown == ["welcome", "notice", "has_doctor", "next_visit", "check", "handover", "done"]
     findings.assert_none()

@@ -1,0 +1,119 @@
+"""The conversation in Chromium: the same validation messages with and without JavaScript, keyboard only,
+focus on the new question, touch targets of at least 44 px and 24 px text at the kiosk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from browser.kiosk_driver import CONTINUE, answer_current, current_step, start
+from conftest import day_ahead
+from walk import typical_answers
+
+FIXTURE_DIALOGUES = Path(__file__).parent / "dialogues"
+ANSWERS = dict(typical_answers(), language="en")
+
+
+def _errors(page) -> dict:
+    page.locator(".error-summary").wait_for()
+    return {
+        "title": page.title(),
+        "summary": page.locator(".error-summary").inner_text(),
+        "messages": [
+            (m.get_attribute("id"), m.inner_text(), m.evaluate("m => m.nextElementSibling && m.nextElementSibling.id"))
+            for m in page.locator(".question .error-message").all()
+        ],
+    }
+
+
+def _walk_to(page, step_id: str) -> None:
+    while current_step(page)[0] != step_id:
+        answer_current(page, ANSWERS)
+
+
+def test_same_messages_with_and_without_javascript(live_factory, page, plain_page):
+    live = live_factory(DIALOGUES_DIR=str(FIXTURE_DIALOGUES), INTAKE_DIALOGUE="kinds")
+    seen = []
+    for p in (page, plain_page):
+        start(p, live.url)
+        _walk_to(p, "next_visit")
+        p.locator("#answer-date").fill("2000-01-01")  # outside the allowed range
+        p.locator(f".question {CONTINUE}").click()
+        seen.append(_errors(p))
+    assert seen[0] == seen[1]
+    assert seen[0]["messages"] and seen[0]["title"].startswith(seen[0]["title"].split(":")[0] + ":")
+
+
+def test_same_messages_for_the_actions_with_and_without_javascript(live, page, plain_page):
+    seen = []
+    for p in (page, plain_page):
+        start(p, live.url)
+        _walk_to(p, "actions")
+        p.locator("#item-0-text").fill("Go to Hello Work with my caseworker on a Tuesday")
+        p.locator("#item-1-date").fill(day_ahead(2))
+        p.locator(f".question {CONTINUE}").click()
+        seen.append(_errors(p))
+    assert seen[0] == seen[1]
+    assert len(seen[0]["messages"]) >= 2  # each message sits right above its own field
+
+
+def _tab_to(page, selector: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def test_keyboard_alone_and_focus_on_the_new_question(live, page):
+    page.goto(f"{live.url}/kiosk/")
+    _tab_to(page, 'form[action$="/kiosk/start"] button')
+    page.keyboard.press("Enter")
+    page.locator('.question[data-step="welcome"]').wait_for()
+
+    _tab_to(page, f".question {CONTINUE}")
+    page.keyboard.press("Enter")
+    page.locator('.question[data-step="language"]').wait_for()
+    assert page.evaluate("document.activeElement.id") == "question-title"
+
+    _tab_to(page, ".question input[type=radio]")
+    page.keyboard.press("Space")
+    _tab_to(page, f".question {CONTINUE}")
+    page.keyboard.press("Enter")
+    page.locator('.question[data-step="notice"]').wait_for()
+
+    _tab_to(page, '.question button[value="yes"]')
+    page.keyboard.press("Enter")
+    page.locator('.question[data-step="future_picture"]').wait_for()
+    assert page.evaluate("document.activeElement.id") == "question-title"
+    assert page.locator("[role=log] li").count() >= 4
+
+    _tab_to(page, "#answer-text")
+    page.keyboard.type("I work a few hours a day.")
+    _tab_to(page, f".question {CONTINUE}")
+    page.keyboard.press("Enter")
+    page.locator('.question[data-step="future_areas"]').wait_for()
+    assert "I work a few hours a day." in page.locator("[role=log]").inner_text()
+
+    # Back, by keyboard: the transcript is redrawn without the last exchange.
+    _tab_to(page, ".back-form button")
+    page.keyboard.press("Enter")
+    page.locator('.question[data-step="future_picture"]').wait_for()
+    assert "I work a few hours a day." not in page.locator("[role=log]").inner_text()
+
+
+TARGETS = """() => Array.from(document.querySelectorAll(
+    'button, select, textarea, summary, a, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), .choice, .scale-point label'
+  )).filter(e => e.offsetParent !== null && !e.closest('.visually-hidden, .skip-link'))
+    .map(e => { const r = e.getBoundingClientRect();
+      return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })
+    .filter(t => t.width < 44 || t.height < 44)"""
+
+
+def test_touch_targets_and_text_size(live, page):
+    page.goto(f"{live.url}/kiosk/")
+    assert page.evaluate(TARGETS) == []
+    start(page, live.url)
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "24px"
+    for step_id in ("language", "future_areas", "daily_rhythm_now", "feelings_now", "goal_date", "actions"):
+        _walk_to(page, step_id)
+        assert page.evaluate(TARGETS) == [], step_id
