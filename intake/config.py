@@ -36,10 +36,10 @@ class Defaults:
     EMBED_IDLE_SECONDS = 900
     # Where "Exit this page" goes; empty means the kiosk's welcome screen.
     QUICK_EXIT_URL = ""
-    # Origins of office web pages allowed to embed the widget (CSP frame-ancestors), e.g.
-    # YORISOI_EMBED_ORIGINS='["https://www.city.example.lg.jp"]'. Cross-site embedding also needs
-    # SESSION_COOKIE_SAMESITE="None" with SESSION_COOKIE_SECURE=True.
-    EMBED_ORIGINS: list = []
+    # Who may show our pages in a frame (CSP frame-ancestors): 'self' and the office sites that embed the widget,
+    # e.g. YORISOI_FRAME_ANCESTORS='["\'self\'", "https://www.city.example.lg.jp"]'. Embedding from another
+    # site (not just another origin) also needs SESSION_COOKIE_SAMESITE="None" with SESSION_COOKIE_SECURE=True.
+    FRAME_ANCESTORS = ["'self'"]
     EMBED_DEMO = True  # serve the demo host page at /embed/demo
     # Resuming with a receipt code: only in-progress intakes touched in the last RESUME_HOURS, and at
     # most RESUME_MAX_FAILURES wrong codes per client in RESUME_FAILURE_WINDOW_SECONDS.

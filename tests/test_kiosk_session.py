@@ -53,16 +53,27 @@ def _started(client) -> tuple[str, str]:
     return token, code
 
 
-def test_frame_ancestors_lists_only_configured_origins(make_client):
-    client = make_client()
-    assert client.get("/kiosk/").headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+def _policy(client, path: str = "/kiosk/") -> dict[str, str]:
+    header = client.get(path).headers["Content-Security-Policy"]
+    return dict(part.strip().split(" ", 1) for part in header.split(";"))
+
+
+def test_kiosk_pages_have_a_strict_policy_and_only_configured_framers(make_client):
+    policy = _policy(make_client())
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"  # nothing inline
+    assert policy["frame-ancestors"] == "'self'"
     client = make_client(
-        EMBED_ORIGINS=["https://www.city.example.lg.jp", "https://evil.example/path", "javascript:alert(1)", "*"]
+        FRAME_ANCESTORS=[
+            "'self'",
+            "https://www.city.example.lg.jp",
+            "https://evil.example/path",
+            "javascript:alert(1)",
+            "*",
+            "https://a.example; script-src *",
+        ]
     )
-    assert (
-        client.get("/kiosk/").headers["Content-Security-Policy"]
-        == "frame-ancestors 'self' https://www.city.example.lg.jp"
-    )
+    assert _policy(client)["frame-ancestors"] == "'self' https://www.city.example.lg.jp"
+    assert _policy(client, "/embed/demo")["frame-ancestors"] == "'self' https://www.city.example.lg.jp"
 
 
 @pytest.mark.parametrize("path", ["/kiosk/reset", "/kiosk/exit", "/kiosk/finish"])
@@ -79,6 +90,8 @@ def test_quick_exit_goes_to_the_configured_page(make_client):
     client = make_client(QUICK_EXIT_URL="https://weather.example/")
     _started(client)
     assert client.post("/kiosk/exit").headers["Location"] == "https://weather.example/"
+    # Without JavaScript the exit is a form whose redirect leaves the site: form-action must allow it.
+    assert _policy(client)["form-action"] == "'self' https://weather.example"
 
 
 def test_resume_with_code_moves_the_intake_to_a_new_token(client):

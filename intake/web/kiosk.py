@@ -23,7 +23,7 @@ from ..domain.engine import NotAllowed, StaleStep
 from ..i18n import answer_text, known_locale, reflected_prompt
 from ..models import Intake, utcnow
 from .common import intake_engine, no_store, office_today, raw_from_form
-from .embed import frame_ancestors
+from .embed import content_security_policy
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
@@ -33,7 +33,8 @@ TEXT_SIZES = ("standard", "large", "larger")
 
 @bp.after_request
 def _no_store(response):
-    response.headers["Content-Security-Policy"] = f"frame-ancestors {frame_ancestors()}"
+    # setdefault: an app-wide policy, where there is one, is the same policy and wins.
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     return no_store(response)
 
 

@@ -33,7 +33,7 @@ def test_widget_on_an_allowed_office_page(live_factory, page):
     kiosk = {}
     host_url, stop = _office_site(kiosk)
     try:
-        live = live_factory(EMBED_ORIGINS=[host_url])
+        live = live_factory(FRAME_ANCESTORS=["'self'", host_url])
         kiosk["url"] = live.url
         page.goto(host_url)
         launcher = page.locator(".yorisoi-launcher")
@@ -62,7 +62,7 @@ def test_widget_refused_on_a_page_not_allowed(live_factory, page):
     kiosk = {}
     host_url, stop = _office_site(kiosk)
     try:
-        live = live_factory(EMBED_ORIGINS=["https://www.city.example.lg.jp"])
+        live = live_factory(FRAME_ANCESTORS=["'self'", "https://www.city.example.lg.jp"])
         kiosk["url"] = live.url
         response = page.request.get(f"{live.url}/kiosk/")
         assert "frame-ancestors 'self' https://www.city.example.lg.jp" in response.headers["content-security-policy"]
