@@ -290,11 +290,11 @@
 
   var synth = window.speechSynthesis;
   var speakButton = $(".read-aloud");
-  var lang = (document.documentElement.lang || "").toLowerCase().split(/[-_]/)[0];
+  var lang = (document.documentElement.lang || "").toLowerCase().split(/[-_@]/)[0];
 
   function voice() {
     return (synth ? synth.getVoices() : []).filter(function (v) {
-      return v.lang.toLowerCase().split(/[-_]/)[0] === lang;
+      return v.lang.toLowerCase().split(/[-_@]/)[0] === lang;
     })[0];
   }
 

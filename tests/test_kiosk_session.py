@@ -166,3 +166,9 @@ def test_idle_times_reach_the_page(make_client):
 def test_embed_demo_page(client):
     html = client.get("/embed/demo").get_data(as_text=True)
     assert 'src="/static/widget.js"' in html
+
+
+def test_nothing_with_answers_is_cached(client):
+    token, _ = _started(client)
+    for response in (client.get("/kiosk/step"), client.get("/kiosk/resume"), client.get(f"/api/v1/intakes/{token}")):
+        assert response.headers["Cache-Control"] == "no-store"
