@@ -212,23 +212,20 @@
     offerSpeech();
   }
 
-  // The transcript only grows by appending; after Back or Change it is redrawn whole.
+  // Keep what both transcripts share, remove what Back or Change took away, append what is new:
+  // removals are not announced, so a screen reader hears only the new messages.
   function grow(log, freshLog) {
     var list = $("ol", log);
     var have = Array.from(list.children);
     var want = Array.from($("ol", freshLog).children);
-    var extends_ =
-      have.length <= want.length &&
-      have.every(function (item, i) {
-        return item.textContent === want[i].textContent;
-      });
-    if (extends_) {
-      want.slice(have.length).forEach(function (item) {
-        list.appendChild(item);
-      });
-    } else {
-      list.replaceChildren.apply(list, want);
-    }
+    var same = 0;
+    while (same < have.length && same < want.length && have[same].textContent === want[same].textContent) same++;
+    have.slice(same).forEach(function (item) {
+      item.remove();
+    });
+    want.slice(same).forEach(function (item) {
+      list.appendChild(item);
+    });
   }
 
   function showProblems(problems) {

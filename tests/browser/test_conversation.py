@@ -94,11 +94,13 @@ def test_keyboard_alone_and_focus_on_the_new_question(live, page):
     page.locator('.question[data-step="future_areas"]').wait_for()
     assert "I work a few hours a day." in page.locator("[role=log]").inner_text()
 
-    # Back, by keyboard: the transcript is redrawn without the last exchange.
+    # Back, by keyboard: the last exchange leaves the transcript; the rest stays as it was (not re-announced).
+    page.evaluate("document.querySelector('[role=log] li').dataset.kept = 'yes'")
     _tab_to(page, ".back-form button")
     page.keyboard.press("Enter")
     page.locator('.question[data-step="future_picture"]').wait_for()
     assert "I work a few hours a day." not in page.locator("[role=log]").inner_text()
+    assert page.locator('[role=log] li[data-kept="yes"]').count() == 1
 
 
 TARGETS = """() => Array.from(document.querySelectorAll(
