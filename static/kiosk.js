@@ -133,7 +133,7 @@
           var error = reply.error || {};
           if (response.status === 422 && error.problems) return showProblems(error.problems);
           if (!response.ok && response.status !== 409) throw new Error(error.code);
-          return refresh(response.status === 409 ? error.message : "");
+          return refresh(error.code === "stale_step" ? error.message : "");
         });
       })
       .catch(function () {
