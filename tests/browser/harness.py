@@ -53,7 +53,9 @@ def serve(wsgi_app) -> tuple[str, Callable[[], None]]:
     return f"http://127.0.0.1:{server.server_port}", stop
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: other tests start Playwright themselves, which fails while another sync
+# Playwright is running in the same thread.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
