@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from browser.kiosk_driver import CONTINUE, answer_current, current_step, start
+from browser.harness import screenshot
+from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
 from conftest import day_ahead
 from walk import typical_answers
 
@@ -119,3 +120,23 @@ def test_touch_targets_and_text_size(live, page):
     for step_id in ("language", "future_areas", "daily_rhythm_now", "feelings_now", "goal_date", "actions"):
         _walk_to(page, step_id)
         assert page.evaluate(TARGETS) == [], step_id
+
+
+def test_reflow_at_320_pixels(live, browser):
+    """WCAG 1.4.10: at 320 CSS pixels wide nothing needs scrolling sideways, at any step."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        start(page, live.url)
+        wide = []
+
+        def look(p, step_id, kind):
+            if p.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+                wide.append(step_id)
+            if kind in {"info", "scale", "group", "check"}:
+                screenshot(p, f"narrow-{kind}")
+
+        walk_to_done(page, ANSWERS, on_step=look)
+        assert wide == []
+    finally:
+        context.close()
