@@ -327,8 +327,9 @@
     synth.addEventListener("voiceschanged", offerSpeech);
     speakButton.addEventListener("click", function () {
       var chosen = voice();
-      if (!chosen) return;
+      var speaking = synth.speaking;
       stopSpeaking();
+      if (!chosen || speaking) return; // a second press stops it
       var utterance = new SpeechSynthesisUtterance(spokenText());
       utterance.voice = chosen;
       utterance.lang = chosen.lang;

@@ -140,3 +140,21 @@ def test_reflow_at_320_pixels(live, browser):
         assert wide == []
     finally:
         context.close()
+
+
+def test_gentle_prompt_on_actions_then_keep_them(live, page, plain_page):
+    """A vague, unsure action gets the same gentle prompts either way; "keep" moves on as it is."""
+    seen = []
+    for p in (page, plain_page):
+        start(p, live.url)
+        _walk_to(p, "actions")
+        p.locator("#item-0-text").fill("Try my best")
+        p.locator("#item-0-date").fill(day_ahead(2))
+        p.locator("#item-0-confidence").select_option("3")
+        p.locator(f".question {CONTINUE}").click()
+        p.locator(".question .nudge").first.wait_for()
+        seen.append([n.inner_text() for n in p.locator(".question .nudge").all()])
+        assert p.locator("#item-0-text").input_value() == "Try my best"
+        p.locator('.question button[value="keep"]').click()
+        p.locator('.question[data-step="check"]').wait_for()
+    assert seen[0] == seen[1] and len(seen[0]) == 2

@@ -140,7 +140,7 @@ FAKE_VOICES = """
 window.__spoken = [];
 const voices = [{lang: 'ja-JP', name: 'Test ja', voiceURI: 'ja', localService: true, default: true}];
 Object.defineProperty(window, 'speechSynthesis', {value: {
-  getVoices: () => voices, speak: (u) => window.__spoken.push(u.text), cancel: () => {},
+  getVoices: () => voices, speak: (u) => window.__spoken.push(u.text), cancel: () => {}, speaking: false,
   addEventListener: () => {},
 }});
 window.SpeechSynthesisUtterance = function (text) { this.text = text; };
