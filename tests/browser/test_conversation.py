@@ -158,3 +158,18 @@ def test_gentle_prompt_on_actions_then_keep_them(live, page, plain_page):
         p.locator('.question button[value="keep"]').click()
         p.locator('.question[data-step="check"]').wait_for()
     assert seen[0] == seen[1] and len(seen[0]) == 2
+
+
+def test_change_an_answer_from_the_check_page(live, page):
+    start(page, live.url)
+    page.evaluate("window.notReloaded = true")
+    _walk_to(page, "check")
+    row = page.locator(".check-row", has_text="I raised my son on my own.")
+    row.locator(".change-form button").click()
+    page.locator('.question[data-step="strengths_own"]').wait_for()
+    page.locator("#answer-text").fill("I cook for my neighbour every week.")
+    page.locator(f".question {CONTINUE}").click()
+    page.locator('.question[data-step="check"]').wait_for()
+    assert "I cook for my neighbour every week." in page.locator(".check-answers").inner_text()
+    assert "I raised my son on my own." not in page.locator(".check-answers").inner_text()
+    assert page.evaluate("window.notReloaded === true")
