@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run test install install-test catalogues db demo check lint extract clean
+.PHONY: run test install install-test catalogues db demo check lint extract clean bench
 
 $(BIN)/flask:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ run: catalogues db
 
 test: install-test catalogues
 	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/widget_size.py
 
 lint: install-test
 	$(BIN)/ruff check intake tests

@@ -50,3 +50,21 @@ class Defaults:
     KIOSK_DEFAULT_LOCALE = "ja"
     OFFICE_NAME = "デモ福祉事務所"
     PRODUCTION = False
+    # Kiosk mode: a shared screen. After KIOSK_IDLE_SECONDS without a touch or key, a warning gives
+    # KIOSK_IDLE_WARNING_SECONDS to continue (WCAG 2.2.1 asks for at least 20 s), then the screen resets.
+    KIOSK_IDLE_SECONDS = 90
+    KIOSK_IDLE_WARNING_SECONDS = 30
+    # In the embedded widget the person is usually on their own device: a longer idle time.
+    EMBED_IDLE_SECONDS = 900
+    # Where "Exit this page" goes; empty means the kiosk's welcome screen.
+    QUICK_EXIT_URL = ""
+    # Who may show our pages in a frame (CSP frame-ancestors): 'self' and the office sites that embed the widget,
+    # e.g. YORISOI_FRAME_ANCESTORS='["\'self\'", "https://www.city.example.lg.jp"]'. Embedding from another
+    # site (not just another origin) also needs SESSION_COOKIE_SAMESITE="None" with SESSION_COOKIE_SECURE=True.
+    FRAME_ANCESTORS = ["'self'"]
+    EMBED_DEMO = True  # serve the demo host page at /embed/demo
+    # Resuming with a receipt code: only in-progress intakes touched in the last RESUME_HOURS, and at
+    # most RESUME_MAX_FAILURES wrong codes per client in RESUME_FAILURE_WINDOW_SECONDS.
+    RESUME_HOURS = 24
+    RESUME_MAX_FAILURES = 5
+    RESUME_FAILURE_WINDOW_SECONDS = 15 * 60

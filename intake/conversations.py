@@ -7,7 +7,7 @@ can never both advance the same intake (the second gets Conflict).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .domain.engine import Engine, NotAllowed, Outcome, StaleStep
 from .domain.plan import build_plan
 from .extensions import db
-from .models import DraftPlan, Intake, IntakeStatus, utcnow
+from .models import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
 
 _CODE_ATTEMPTS = 5
 
@@ -59,6 +59,57 @@ def find(token: str | None) -> Intake | None:
 def find_by_receipt(code: str) -> Intake | None:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
     return db.session.scalar(db.select(Intake).filter_by(receipt_code=cleaned))
+
+
+def end_kiosk_session(intake: Intake) -> None:
+    """Retire the intake's token: a screen that was reset or exited can never read or answer again.
+
+    The intake itself stays as it is; an unfinished one can be resumed with its receipt code.
+    """
+    intake.token = new_token()
+    try:
+        db.session.commit()
+    except StaleDataError:  # another request moved it at the same moment: retire the token anyway
+        db.session.rollback()
+        db.session.refresh(intake)
+        intake.token = new_token()
+        db.session.commit()
+
+
+class TooManyAttempts(Exception):
+    """This client typed too many wrong receipt codes recently."""
+
+
+def resume(code: str, client: str, *, now: datetime, max_failures: int, window: timedelta, hours: int) -> Intake | None:
+    """The unfinished intake with this receipt code, moved to a new token; None counts as a failure.
+
+    A receipt code must not let a stranger read someone's answers: only in-progress intakes touched
+    in the last `hours` resume, and a client gets `max_failures` wrong codes per `window`.
+    """
+    since = now - window
+    db.session.execute(db.delete(ResumeAttempt).where(ResumeAttempt.at < since))
+    failures = db.session.scalar(
+        db.select(db.func.count()).select_from(ResumeAttempt).where(ResumeAttempt.client == client)
+    )
+    if failures >= max_failures:
+        db.session.commit()
+        raise TooManyAttempts(client)
+    intake = find_by_receipt(code) if isinstance(code, str) else None
+    if intake is not None and (
+        intake.status != IntakeStatus.IN_PROGRESS or _aware(intake.updated_at) < now - timedelta(hours=hours)
+    ):
+        intake = None
+    if intake is None:
+        db.session.add(ResumeAttempt(client=client[:64], at=now))
+        db.session.commit()
+        return None
+    end_kiosk_session(intake)  # the new screen gets a new token; any old screen is cut off
+    return intake
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _editable(intake: Intake) -> None:
@@ -140,10 +191,13 @@ __all__ = [
     "Finished",
     "NotAllowed",
     "StaleStep",
+    "TooManyAttempts",
     "answer",
     "back",
     "change",
+    "end_kiosk_session",
     "find",
+    "resume",
     "start",
     "switch_language",
 ]

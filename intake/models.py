@@ -123,3 +123,13 @@ class DraftPlan(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     intake: Mapped[Intake] = relationship(back_populates="plan")
+
+
+class ResumeAttempt(db.Model):
+    """A wrong receipt code typed at a kiosk, kept for a short while to limit guessing."""
+
+    __tablename__ = "resume_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -15,6 +15,8 @@ from intake.domain.dates import add_months
 from intake.extensions import db as _db
 
 HERE = os.path.dirname(__file__)
+# The real-browser fixtures (Debian's Chromium via Playwright) live beside the browser tests.
+pytest_plugins = ["browser.harness"]
 
 
 def _database_url(tmp_path) -> str:

@@ -92,24 +92,24 @@ def test_kiosk_shows_ruby_hidden_in_japanese_and_shown_in_easy_japanese(furigana
     client = furigana_app.test_client()
     page = client.get("/kiosk/?lang=ja").get_data(as_text=True)
     assert "<ruby>開始<rp>(</rp><rt>かいし</rt>" in page
-    assert '<html lang="ja">' in page and 'class="kiosk no-furigana"' in page
+    assert '<html lang="ja">' in page and 'class="kiosk text-standard no-furigana"' in page
     assert 'aria-label="言語"' in page  # attributes get the text without readings
     easy = client.get("/kiosk/?lang=ja@easy").get_data(as_text=True)
-    assert '<html lang="ja">' in easy and 'class="kiosk"' in easy
+    assert '<html lang="ja">' in easy and 'class="kiosk text-standard"' in easy
     assert "<ruby>開始" in easy  # the Japanese fallback keeps its reading
 
 
 def test_the_toggle_works_without_javascript_and_survives_start(furigana_app):
     client = furigana_app.test_client()
-    client.post("/kiosk/furigana", data={"show": "1", "locale": "ja"})
-    assert 'class="kiosk"' in client.get("/kiosk/?lang=ja").get_data(as_text=True)
+    client.post("/kiosk/display", data={"furigana": "on", "locale": "ja"})
+    assert 'class="kiosk text-standard"' in client.get("/kiosk/?lang=ja").get_data(as_text=True)
     client.post("/kiosk/start", data={"locale": "ja"})
     step = client.get("/kiosk/step").get_data(as_text=True)
-    assert 'class="kiosk"' in step and 'aria-pressed="true"' in step
-    client.post("/kiosk/furigana", data={"show": "0"})
-    assert 'class="kiosk no-furigana"' in client.get("/kiosk/step").get_data(as_text=True)
+    assert 'class="kiosk text-standard"' in step and 'aria-pressed="true"' in step
+    client.post("/kiosk/display", data={"furigana": "off"})
+    assert 'class="kiosk text-standard no-furigana"' in client.get("/kiosk/step").get_data(as_text=True)
     client.post("/kiosk/finish")  # the next recipient starts from the default again
-    assert 'class="kiosk no-furigana"' in client.get("/kiosk/?lang=ja").get_data(as_text=True)
+    assert 'class="kiosk text-standard no-furigana"' in client.get("/kiosk/?lang=ja").get_data(as_text=True)
 
 
 def test_no_ruby_for_other_languages_the_api_or_caseworkers(furigana_app):

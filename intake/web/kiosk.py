@@ -2,28 +2,85 @@
 
 Each POST parses the form, lets the engine move through `conversations`, and redirects
 (post/redirect/get); a rejected answer re-renders the same question with the message and the
-recipient's input, and nothing is stored.
+recipient's input, and nothing is stored. static/kiosk.js enhances these same pages (answers go
+through the JSON API) and adds the idle reset; every action here also works without it.
+
+The kiosk is shared: a reset, "Exit this page" and "Finish" all end the kiosk session and retire the
+intake's token, so nothing on this screen can be read again; an unfinished intake resumes only with
+its receipt code.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 
 from .. import conversations
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
-from ..i18n import FURIGANA_SESSION_KEY, answer_text, known_locale, reflected_prompt
-from ..models import Intake, IntakeStatus
+from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
+from ..models import Intake, IntakeStatus, utcnow
 from .common import intake_engine, no_store, office_today, raw_from_form
+from .embed import content_security_policy
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
+DISPLAY_KEY = "display"
+TEXT_SIZES = ("standard", "large", "larger")
 
 
 @bp.after_request
 def _no_store(response):
+    # setdefault: an app-wide policy, where there is one, is the same policy and wins.
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     return no_store(response)
+
+
+def display_settings() -> dict:
+    """Text size and furigana for this kiosk session; they go with the session when it ends."""
+    chosen = session.get(DISPLAY_KEY) or {}
+    size = chosen.get("text_size")
+    return {
+        "text_size": size if size in TEXT_SIZES else TEXT_SIZES[0],
+        "furigana": furigana_shown(),
+    }
+
+
+@bp.context_processor
+def _kiosk_page():
+    config = current_app.config
+    return {
+        "display": display_settings(),
+        "text_sizes": TEXT_SIZES,
+        "kiosk_timing": {
+            "idle": config["KIOSK_IDLE_SECONDS"],
+            "warning": config["KIOSK_IDLE_WARNING_SECONDS"],
+            "embed_idle": config["EMBED_IDLE_SECONDS"],
+        },
+        "exit_url": exit_url(),
+    }
+
+
+def exit_url() -> str:
+    return current_app.config["QUICK_EXIT_URL"] or url_for("kiosk.landing")
+
+
+def _begin_kiosk_session(intake: Intake) -> None:
+    """A fresh session for this intake; only the display settings chosen on the welcome screen stay."""
+    kept = {key: session[key] for key in (DISPLAY_KEY, FURIGANA_SESSION_KEY) if key in session}
+    session.clear()
+    session.update(kept)
+    session[SESSION_KEY] = intake.token
+
+
+def _end_kiosk_session() -> None:
+    """Retire the token of the intake on this screen and forget everything the session held."""
+    intake = conversations.find(session.get(SESSION_KEY))
+    if intake is not None:
+        conversations.end_kiosk_session(intake)
+    session.clear()
 
 
 def _current_intake() -> Intake | None:
@@ -62,11 +119,7 @@ def start():
     """Begin a new intake in the language chosen on the landing screen."""
     engine = intake_engine()
     intake = conversations.start(engine, known_locale(request.form.get("locale")))
-    furigana = session.get(FURIGANA_SESSION_KEY)  # chosen on the welcome screen: keep it
-    session.clear()
-    session[SESSION_KEY] = intake.token
-    if furigana is not None:
-        session[FURIGANA_SESSION_KEY] = furigana
+    _begin_kiosk_session(intake)
     return redirect(_current_question())
 
 
@@ -198,17 +251,59 @@ def switch_language():
     return redirect(_current_question())
 
 
-@bp.post("/furigana")
-def furigana():
-    """Show or hide the readings over kanji (Japanese and Easy Japanese); works without JavaScript."""
-    session[FURIGANA_SESSION_KEY] = request.form.get("show") == "1"
-    if _current_intake() is not None:
-        return redirect(_current_question())
-    return redirect(url_for("kiosk.landing", lang=known_locale(request.form.get("locale"))))
-
-
 @bp.post("/finish")
 def finish():
     """End the kiosk session: the next person starts from a clean screen."""
-    session.clear()
-    return redirect(url_for("kiosk.landing"))
+    _end_kiosk_session()
+    return redirect(url_for("kiosk.landing"), 303)
+
+
+@bp.post("/reset")
+def reset():
+    """The idle reset: end the kiosk session; the intake can be resumed with its receipt code."""
+    _end_kiosk_session()
+    return redirect(url_for("kiosk.landing"), 303)
+
+
+@bp.post("/exit")
+def quick_exit():
+    """Exit this page at once: end the kiosk session and show a neutral page."""
+    _end_kiosk_session()
+    return redirect(exit_url(), 303)
+
+
+@bp.post("/display")
+def set_display():
+    """Change the text size or turn furigana on or off; the setting lasts for this kiosk session."""
+    if request.form.get("text_size") in TEXT_SIZES:
+        session[DISPLAY_KEY] = {"text_size": request.form["text_size"]}
+    if request.form.get("furigana") in {"on", "off"}:
+        session[FURIGANA_SESSION_KEY] = request.form["furigana"] == "on"
+    if session.get(SESSION_KEY):
+        return redirect(_current_question(), 303)
+    return redirect(url_for("kiosk.landing", lang=known_locale(request.form.get("locale"))), 303)
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume():
+    """Continue an unfinished intake on this screen with its receipt code."""
+    if request.method == "GET":
+        return render_template("kiosk/resume.html")
+    config = current_app.config
+    try:
+        intake = conversations.resume(
+            request.form.get("code", ""),
+            request.remote_addr or "unknown",
+            now=utcnow(),
+            max_failures=config["RESUME_MAX_FAILURES"],
+            window=timedelta(seconds=config["RESUME_FAILURE_WINDOW_SECONDS"]),
+            hours=config["RESUME_HOURS"],
+        )
+    except conversations.TooManyAttempts:
+        message = gettext("Too many codes were tried. Please ask the staff for help.")
+        return render_template("kiosk/resume.html", error=message), 429
+    if intake is None:
+        message = gettext("We could not find an unfinished plan with this code. Please check the code.")
+        return render_template("kiosk/resume.html", error=message, code=request.form.get("code", "")[:20]), 422
+    _begin_kiosk_session(intake)
+    return redirect(_current_question(), 303)

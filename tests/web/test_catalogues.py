@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from awaiting_translation import AWAITING_TRANSLATION
 from babel.messages.pofile import read_po
 
 from intake.i18n import catalogues
@@ -42,7 +43,9 @@ def test_the_shipped_catalogue_translates_every_extracted_string(fresh_template,
     missing = [
         (m.context, m.id)
         for m in fresh_template
-        if m.id and not (catalogue.get(m.id, context=m.context) and catalogue.get(m.id, context=m.context).string)
+        if m.id
+        and not (catalogue.get(m.id, context=m.context) and catalogue.get(m.id, context=m.context).string)
+        and (m.context, m.id) not in AWAITING_TRANSLATION
     ]
     fuzzy = [(m.context, m.id) for m in catalogue if m.id and m.fuzzy]
     assert missing == [] and fuzzy == []

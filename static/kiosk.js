@@ -1,0 +1,438 @@
+/* Yorisoi kiosk: progressive enhancement of the server-rendered kiosk pages. No framework, no build step.
+ *
+ * With JavaScript on, an answer goes to the JSON API; the next question is then the server's own HTML,
+ * fetched and swapped in, so the page looks and reads the same with or without JavaScript. New chat
+ * messages are appended to the role="log" transcript (which never leaves the page, so screen readers
+ * announce only what is new) and focus moves to the new question.
+ *
+ * The kiosk is shared: after an idle time a warning gives time to continue, then the screen is wiped and
+ * the kiosk session ended on the server. Nothing is ever written to localStorage or sessionStorage, and
+ * leaving always uses location.replace so Back has nothing to show. All text comes from the page.
+ */
+(function () {
+  "use strict";
+  var body = document.body;
+  var conf = body.dataset;
+  if (!conf.landingUrl) return;
+  var main = document.getElementById("main");
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = meta ? meta.content : "";
+  var framed = window.self !== window.top;
+  var busy = false;
+  var leaving = false;
+
+  if (framed) body.classList.add("embedded");
+
+  function $(selector, root) {
+    return (root || document).querySelector(selector);
+  }
+
+  function request(url, options) {
+    options.credentials = "same-origin";
+    options.cache = "no-store";
+    options.headers = Object.assign({ "X-CSRFToken": csrf }, options.headers || {});
+    return fetch(url, options);
+  }
+
+  function postJSON(url, data) {
+    return request(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(data || {}),
+    });
+  }
+
+  function postForm(url, formData, extra) {
+    return request(url, Object.assign({ method: "POST", body: formData }, extra || {}));
+  }
+
+  // --- Leaving: quick exit, finish, idle reset ----------------------------------------------------
+
+  function leave(endUrl, destination, quickExit) {
+    if (leaving) return;
+    leaving = true;
+    stopSpeaking();
+    // Wipe first: whatever happens next, the answers are gone from the screen at once.
+    body.replaceChildren();
+    document.title = "";
+    var data = new FormData();
+    data.append("csrf_token", csrf);
+    var done = false;
+    var go = function () {
+      if (!done) location.replace(destination);
+      done = true;
+    };
+    // If the server cannot be reached in time, post the plain form: the page after it is only shown once
+    // the session has ended, so a slow network can never bring the answers back.
+    var fallback = function () {
+      if (done) return;
+      done = true;
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = endUrl;
+      var token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrf_token";
+      token.value = csrf;
+      form.appendChild(token);
+      body.appendChild(form);
+      form.submit();
+    };
+    postForm(endUrl, data, { keepalive: true, redirect: "manual" }).then(function (response) {
+      if (response.type === "opaqueredirect" || response.ok) go();
+      else fallback();
+    }, fallback);
+    setTimeout(fallback, 3000);
+    // Embedded: the host page removes the panel at once (the request above is keepalive, so it still ends the session).
+    if (framed && quickExit) window.parent.postMessage({ yorisoi: "exit" }, "*");
+  }
+
+  // A page restored from the back-forward cache may be stale: let the server decide what to show.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      body.replaceChildren();
+      location.replace(location.href);
+    }
+  });
+
+  // --- Answering through the API ------------------------------------------------------------------
+
+  function apiUrl(action) {
+    var question = $(".question");
+    return conf.apiUrl + "/" + encodeURIComponent(question.dataset.intake) + "/" + action;
+  }
+
+  function answerBody(data, question) {
+    var kind = question.dataset.kind;
+    var action = data.get("action") || "continue";
+    var value = null;
+    if (kind === "multi_choice") {
+      value = data.getAll("value");
+    } else if (kind === "group") {
+      value = [];
+      for (var i = 0; i < Number(question.dataset.maxItems); i++) {
+        value.push({
+          text: data.get("item-" + i + "-text") || "",
+          date: data.get("item-" + i + "-date") || "",
+          confidence: data.get("item-" + i + "-confidence") || "",
+        });
+      }
+    } else if (kind !== "info" && kind !== "check") {
+      value = data.get("value");
+    }
+    return { step: data.get("step"), value: value, skip: action === "skip", keep_as_is: action === "keep" };
+  }
+
+  function send(form, submitter, url, payload) {
+    busy = true;
+    form.setAttribute("aria-busy", "true");
+    postJSON(url, payload)
+      .then(function (response) {
+        if (response.status === 404) return location.replace(conf.landingUrl); // the session has ended
+        return response.json().then(function (reply) {
+          var error = reply.error || {};
+          if (response.status === 422 && error.problems) return showProblems(error.problems);
+          if (!response.ok && response.status !== 409) throw new Error(error.code);
+          return refresh(error.code === "stale_step" ? error.message : "");
+        });
+      })
+      .catch(function () {
+        nativeSubmit(form, submitter);
+      })
+      .finally(function () {
+        busy = false;
+        form.removeAttribute("aria-busy");
+      });
+  }
+
+  // If anything goes wrong, the plain form still works: submit it the no-JavaScript way.
+  function nativeSubmit(form, submitter) {
+    if (submitter && submitter.name) {
+      var hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = submitter.name;
+      hidden.value = submitter.value;
+      form.appendChild(hidden);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  function refresh(notice) {
+    stopSpeaking();
+    return request(conf.stepUrl, { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        var landed = new URL(response.url, location.href).pathname;
+        if (!response.ok || landed !== new URL(conf.stepUrl, location.href).pathname) {
+          location.replace(response.url); // no intake on this screen any more
+          return "";
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html) swap(new DOMParser().parseFromString(html, "text/html"), notice);
+      });
+  }
+
+  function swap(doc, notice) {
+    // A new language changes the whole page, header included: load it whole.
+    if (doc.documentElement.lang !== document.documentElement.lang) return location.replace(conf.stepUrl);
+    var fresh = doc.getElementById("main");
+    var log = $("[role=log]", main);
+    var freshLog = $("[role=log]", fresh);
+    document.title = doc.title;
+    if (log && freshLog) {
+      // Keep the live region in the page and replace what is around it.
+      var before = true;
+      Array.from(main.childNodes).forEach(function (node) {
+        if (node !== log) main.removeChild(node);
+      });
+      Array.from(fresh.childNodes).forEach(function (node) {
+        if (node === freshLog) before = false;
+        else if (before) main.insertBefore(node, log);
+        else main.appendChild(node);
+      });
+      grow(log, freshLog);
+    } else {
+      main.replaceChildren.apply(main, Array.from(fresh.childNodes));
+    }
+    if (notice) {
+      var box = document.createElement("div");
+      box.className = "notice";
+      box.setAttribute("role", "status");
+      var text = document.createElement("p");
+      text.textContent = notice;
+      box.appendChild(text);
+      main.insertBefore(box, main.firstChild);
+    }
+    var title = document.getElementById("question-title");
+    if (title) {
+      title.setAttribute("tabindex", "-1");
+      title.focus();
+    }
+    offerSpeech();
+  }
+
+  // Keep what both transcripts share, remove what Back or Change took away, append what is new:
+  // removals are not announced, so a screen reader hears only the new messages.
+  function grow(log, freshLog) {
+    var list = $("ol", log);
+    var have = Array.from(list.children);
+    var want = Array.from($("ol", freshLog).children);
+    var same = 0;
+    while (same < have.length && same < want.length && have[same].textContent === want[same].textContent) same++;
+    have.slice(same).forEach(function (item) {
+      item.remove();
+    });
+    want.slice(same).forEach(function (item) {
+      list.appendChild(item);
+    });
+  }
+
+  function showProblems(problems) {
+    var question = $(".question");
+    var template = document.getElementById("error-summary-template");
+    var old = $(".error-summary", main);
+    if (old) old.remove();
+    Array.from(main.querySelectorAll(".error-message")).forEach(function (message) {
+      var slot = document.createElement("span");
+      slot.className = "error-slot";
+      slot.hidden = true;
+      slot.dataset.where = message.dataset.where || "";
+      message.replaceWith(slot);
+    });
+    var summary = template.content.firstElementChild.cloneNode(true);
+    var list = $("ul", summary);
+    problems.forEach(function (problem) {
+      var item = document.createElement("li");
+      item.textContent = problem.message;
+      list.appendChild(item);
+      var slot = Array.from(main.querySelectorAll(".error-slot")).filter(function (s) {
+        return s.dataset.where === problem.where;
+      })[0];
+      if (slot) {
+        var message = document.createElement("p");
+        message.className = "error-message";
+        message.id = "error-" + (problem.where.replace(/\./g, "-") || "answer");
+        message.dataset.where = problem.where;
+        message.textContent = problem.message;
+        slot.replaceWith(message);
+      }
+    });
+    question.parentNode.insertBefore(summary, question);
+    var prefix = template.dataset.titlePrefix + ": ";
+    if (document.title.indexOf(prefix) !== 0) document.title = prefix + document.title;
+    summary.focus();
+  }
+
+  // --- Display settings: text size and furigana ---------------------------------------------------
+
+  function display(form, submitter) {
+    var data = new FormData(form, submitter);
+    if (submitter.name === "text_size") {
+      Array.from(form.querySelectorAll("[name=text_size]")).forEach(function (button) {
+        body.classList.toggle("text-" + button.value, button === submitter);
+        button.setAttribute("aria-pressed", String(button === submitter));
+      });
+    } else if (submitter.name === "furigana") {
+      var on = submitter.value === "on";
+      body.classList.toggle("no-furigana", !on);
+      submitter.setAttribute("aria-pressed", String(on));
+      submitter.value = on ? "off" : "on";
+    }
+    // Remember it for the rest of this kiosk session (on the server, never in browser storage).
+    postForm(form.action, data, { redirect: "manual" });
+  }
+
+  // --- Read aloud -----------------------------------------------------------------------------------
+
+  var synth = window.speechSynthesis;
+  var speakButton = $(".read-aloud");
+  var lang = (document.documentElement.lang || "").toLowerCase().split(/[-_@]/)[0];
+
+  function voice() {
+    return (synth ? synth.getVoices() : []).filter(function (v) {
+      return v.lang.toLowerCase().split(/[-_@]/)[0] === lang;
+    })[0];
+  }
+
+  function offerSpeech() {
+    if (speakButton) speakButton.hidden = !$(".question") || !voice();
+  }
+
+  function stopSpeaking() {
+    if (synth) synth.cancel();
+  }
+
+  // What to say: the question as shown, with kana readings instead of kanji where ruby gives them.
+  function spokenText() {
+    var copy = $(".question").cloneNode(true);
+    Array.from(copy.querySelectorAll("ruby")).forEach(function (ruby) {
+      var readings = Array.from(ruby.querySelectorAll("rt"))
+        .map(function (rt) {
+          return rt.textContent;
+        })
+        .join("");
+      if (readings) ruby.replaceWith(readings);
+    });
+    Array.from(copy.querySelectorAll("rp, [hidden], template, input, select, textarea, .visually-hidden")).forEach(
+      function (node) {
+        node.remove();
+      }
+    );
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  if (speakButton && synth) {
+    offerSpeech();
+    synth.addEventListener("voiceschanged", offerSpeech);
+    speakButton.addEventListener("click", function () {
+      var chosen = voice();
+      var speaking = synth.speaking;
+      stopSpeaking();
+      if (!chosen || speaking) return; // a second press stops it
+      var utterance = new SpeechSynthesisUtterance(spokenText());
+      utterance.voice = chosen;
+      utterance.lang = chosen.lang;
+      synth.speak(utterance);
+    });
+  }
+
+  // --- Forms ----------------------------------------------------------------------------------------
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter;
+    var has = function (name) {
+      return form.classList.contains(name);
+    };
+    if (has("end-form")) {
+      event.preventDefault();
+      leave(form.action, has("quick-exit") ? conf.exitUrl : conf.landingUrl, has("quick-exit"));
+      return;
+    }
+    if (has("display-form") && submitter) {
+      event.preventDefault();
+      display(form, submitter);
+      return;
+    }
+    var question = $(".question");
+    if (!question || !(has("step-form") || has("back-form") || has("change-form"))) return;
+    event.preventDefault();
+    if (busy) return;
+    var data = new FormData(form, submitter);
+    if (has("step-form")) send(form, submitter, apiUrl("answer"), answerBody(data, question));
+    else if (has("back-form")) send(form, submitter, apiUrl("back"), {});
+    else send(form, submitter, apiUrl("change"), { step: data.get("step") });
+  });
+
+  // --- Idle: warn, then reset -------------------------------------------------------------------------
+
+  var dialog = document.getElementById("idle-dialog");
+  var idleMs = Number(framed ? conf.embedIdle : conf.idle) * 1000;
+  var warningMs = Number(conf.idleWarning) * 1000;
+  var idleTimer = 0;
+  var countdown = 0;
+
+  function arm() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(warn, idleMs);
+  }
+
+  function warn() {
+    var deadline = Date.now() + warningMs;
+    var seconds = $(".idle-seconds", dialog);
+    var tick = function () {
+      var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      seconds.textContent = String(left);
+      if (left === 0) {
+        clearInterval(countdown);
+        leave(conf.resetUrl, conf.landingUrl);
+      }
+    };
+    tick();
+    dialog.showModal();
+    countdown = setInterval(tick, 250);
+  }
+
+  function stayHere() {
+    clearInterval(countdown);
+    if (dialog.open) dialog.close();
+    arm();
+  }
+
+  // Only screens that hold something of the recipient's are reset.
+  if (dialog && idleMs > 0 && ($(".question") || $(".resume"))) {
+    ["pointerdown", "keydown", "input", "wheel", "touchstart"].forEach(function (name) {
+      document.addEventListener(
+        name,
+        function () {
+          if (!dialog.open) arm();
+        },
+        { capture: true, passive: true }
+      );
+    });
+    $(".idle-continue", dialog).addEventListener("click", stayHere);
+    $(".idle-clear", dialog).addEventListener("click", function () {
+      leave(conf.resetUrl, conf.landingUrl);
+    });
+    dialog.addEventListener("cancel", function (event) {
+      event.preventDefault(); // Escape means "I am still here"
+      stayHere();
+    });
+    arm();
+  }
+
+  // Pressing Shift three times quickly is the keyboard shortcut for "Exit this page".
+  var shifts = [];
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Shift" || event.repeat) return;
+    var now = Date.now();
+    shifts = shifts
+      .filter(function (t) {
+        return now - t < 1000;
+      })
+      .concat(now);
+    var exit = $(".quick-exit");
+    if (shifts.length >= 3 && exit) leave(exit.action, conf.exitUrl, true);
+  });
+})();

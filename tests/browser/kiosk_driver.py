@@ -1,0 +1,88 @@
+"""Driving the kiosk in a real browser: answer whatever question is on screen, like a person would."""
+
+from __future__ import annotations
+
+import re
+
+CONTINUE = '.step-form button[name="action"][value="continue"]'
+
+
+def current_step(page) -> tuple[str, str]:
+    question = page.locator(".question")
+    return question.get_attribute("data-step"), question.get_attribute("data-kind")
+
+
+def wait_for_step_after(page, step_id: str) -> None:
+    """Until a different question is on screen (a reload with JavaScript off, a swap with it on)."""
+    page.locator(f'.question:not([data-step="{step_id}"])').wait_for()
+
+
+def answer_current(page, answers: dict) -> str:
+    """Answer the question on screen from `answers` (raw values by step id); returns its step id."""
+    step_id, kind = current_step(page)
+    value = answers.get(step_id)
+    question = page.locator(".question")
+    if kind == "language":
+        question.locator(f"#option-{answers.get('language', 'en')}").check()
+        question.locator(CONTINUE).click()
+    elif kind == "consent":
+        question.locator('button[name="value"][value="yes"]').click()
+    elif kind == "yes_no":
+        question.locator(f'button[name="value"][value="{value or "yes"}"]').click()
+    elif kind == "handover":
+        question.locator('button[name="value"][value="confirm"]').click()
+    elif kind in {"info", "check"}:
+        question.locator(CONTINUE).click()
+    elif step_id not in answers and kind in {"text", "multi_choice"}:
+        question.locator('button[name="action"][value="skip"]').click()
+    else:
+        fill(page, kind, value)
+        question.locator(CONTINUE).click()
+    wait_for_step_after(page, step_id)
+    return step_id
+
+
+def fill(page, kind: str, value) -> None:
+    question = page.locator(".question")
+    if kind == "text":
+        question.locator("#answer-text").fill(value)
+    elif kind == "single_choice":
+        question.locator(f"#option-{value}").check()
+    elif kind == "multi_choice":
+        for option in value:
+            question.locator(f"#option-{option}").check()
+    elif kind == "scale":
+        question.locator(f'label[for="scale-{value}"]').click()
+    elif kind == "month":
+        question.locator("#answer-month").fill(value)
+    elif kind == "date":
+        question.locator("#answer-date").fill(value)
+    elif kind == "group":
+        for index, item in enumerate(value):
+            question.locator(f"#item-{index}-text").fill(item["text"])
+            question.locator(f"#item-{index}-date").fill(item["date"])
+            question.locator(f"#item-{index}-confidence").select_option(str(item["confidence"]))
+
+
+def start(page, base_url: str) -> None:
+    page.goto(f"{base_url}/kiosk/")
+    page.locator('form[action$="/kiosk/start"] button').click()
+    page.locator(".question").wait_for()
+
+
+def walk_to_done(page, answers: dict, on_step=None, max_screens: int = 60) -> list[str]:
+    """Answer screen after screen until the done screen; `on_step(page, step_id, kind)` runs on each."""
+    shown = []
+    for _ in range(max_screens):
+        step_id, kind = current_step(page)
+        if on_step:
+            on_step(page, step_id, kind)
+        shown.append(step_id)
+        if kind == "done":
+            return shown
+        answer_current(page, answers)
+    raise AssertionError(f"did not reach the done screen: {shown}")
+
+
+def receipt_code(page) -> str:
+    return re.sub(r"[^A-Z0-9]", "", page.locator('[data-testid="receipt-code"]').inner_text())
