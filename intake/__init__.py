@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
 
-    from .web import api, caseworker, embed, kiosk, root, translator
+    from .web import api, caseworker, embed, kiosk, kiosk_code, printing, report, review, root, translator
 
     app.register_blueprint(root.bp)
     app.register_blueprint(kiosk.bp)
@@ -55,6 +55,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(caseworker.bp)
     app.register_blueprint(translator.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(printing.bp)
+    app.register_blueprint(report.bp)
+    app.register_blueprint(kiosk_code.bp)
 
     from . import cli
 

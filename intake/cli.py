@@ -15,8 +15,10 @@ from .i18n import catalogues, readings
 intake_cli = AppGroup("intake", help="Yorisoi administration.")
 dialogue_cli = AppGroup("dialogue", help="Dialogue files.")
 i18n_cli = AppGroup("i18n", help="Translation catalogues (gettext).")
+users_cli = AppGroup("users", help="Staff accounts (caseworker, supervisor, translator, admin).")
 intake_cli.add_command(dialogue_cli)
 intake_cli.add_command(i18n_cli)
+intake_cli.add_command(users_cli)
 
 TRANSLATIONS = catalogues.TRANSLATIONS
 
@@ -58,6 +60,86 @@ def demo() -> None:
 
     for line in load_demo():
         click.echo(line)
+
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def _find_user(username: str):
+    from .extensions import db
+    from .models import User
+
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    if user is None:
+        raise click.ClickException(f"no user '{username}'")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["caseworker", "supervisor", "translator", "admin"]), required=True)
+@click.option("--name", "display_name", help="The name shown on pages (defaults to the username).")
+@click.option("--supervisor", help="Username of the caseworker's supervisor.")
+@click.password_option(help="Prompted for when not given.")
+def users_create(username: str, role: str, display_name: str | None, supervisor: str | None, password: str) -> None:
+    """Create a staff account."""
+    from .extensions import db
+    from .models import User
+
+    if db.session.scalar(db.select(User).filter_by(username=username)) is not None:
+        raise click.ClickException(f"user '{username}' already exists")
+    _check_password(password)
+    user = User(username=username, display_name=display_name or username, role=role)
+    if supervisor:
+        boss = _find_user(supervisor)
+        if boss.role != "supervisor":
+            raise click.ClickException(f"'{supervisor}' is not a supervisor")
+        user.supervisor_id = boss.id
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {username}")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.password_option(help="Prompted for when not given.")
+def users_set_password(username: str, password: str) -> None:
+    """Set a new password for a staff account."""
+    from .extensions import db
+
+    user = _find_user(username)
+    _check_password(password)
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"password changed for {username}")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def users_deactivate(username: str) -> None:
+    """Stop an account from signing in (its records stay); a signed-in session ends at its next request."""
+    from .extensions import db
+
+    user = _find_user(username)
+    user.active = False
+    db.session.commit()
+    click.echo(f"deactivated {username}")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List staff accounts."""
+    from .extensions import db
+    from .models import User
+
+    for user in db.session.scalars(db.select(User).order_by(User.username)):
+        click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}\t{user.display_name}")
 
 
 @i18n_cli.command("extract")

@@ -23,6 +23,7 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     DIALOGUES_DIR = str(ROOT / "dialogues")
     INTAKE_DIALOGUE = "self_reliance"
+    REVIEW_DIALOGUE = "plan_review"  # the kiosk's review (見直し) dialogue, started from a review ticket
     # Languages offered at the kiosk, each by its own name. The caseworker always reads Japanese.
     # Keys are Babel locale ids and name the folders in translations/ ("ja@easy" is Easy Japanese:
     # Babel reads it as Japanese with a modifier, so dates and numbers are Japanese).
@@ -68,3 +69,12 @@ class Defaults:
     RESUME_HOURS = 24
     RESUME_MAX_FAILURES = 5
     RESUME_FAILURE_WINDOW_SECONDS = 15 * 60
+    # The caseworker workspace (issue 3).
+    TICKET_VALID_DAYS = 7
+    WALK_IN_ALLOWED = True  # may a recipient start at the kiosk without a ticket code?
+    SUPERVISOR_SIGN_OFF = False  # must a supervisor sign off (決裁) a plan before it is printed?
+    STAFF_IDLE_MINUTES = 30  # staff sessions end after this long without a request
+    REVIEW_INTERVAL_MONTHS = 3  # the default review (見直し) date after approval
+    PLAN_WESTERN_YEAR = False  # print the Western year after the era date
+    ERAS_FILE = str(ROOT / "data" / "eras.yaml")
+    PLAN_SHEET_FILE = str(ROOT / "data" / "plan_sheet.yaml")

@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .domain.engine import Engine, NotAllowed, Outcome, StaleStep
+from .domain.engine import GOAL_KIND_STEP, Engine, NotAllowed, Outcome, StaleStep
 from .domain.plan import build_plan
+from .domain.worksheet import build_review_draft
 from .extensions import db
 from .models import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
 
@@ -32,13 +33,17 @@ class Finished(NotAllowed):
     """The intake was already sent or declined; nothing more can change from the kiosk."""
 
 
-def start(engine: Engine, locale: str, *, preview: bool = False) -> Intake:
-    """A new intake at the first step of the dialogue (a translator's preview never reaches a caseworker)."""
+def start(engine: Engine, locale: str, given: dict | None = None, *, preview: bool = False) -> Intake:
+    """A new intake at the first step of the dialogue.
+
+    `given`: values the office supplies (e.g. the actions of a plan under review); a translator's
+    preview never reaches a caseworker.
+    """
     for attempt in range(_CODE_ATTEMPTS):
         intake = Intake(dialogue_id=engine.dialogue.id, dialogue_version=engine.dialogue.version, locale=locale)
         if preview:
             intake.status = IntakeStatus.PREVIEW
-        intake.store(engine.start())
+        intake.store(engine.start(given))
         db.session.add(intake)
         try:
             db.session.commit()
@@ -153,9 +158,16 @@ def answer(
     if step.kind == "handover" and arrived.kind == "done" and not preview:
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = utcnow()
-        db.session.add(DraftPlan(intake=intake, content=build_plan(engine, outcome.conversation)))
+        db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation)))
     _commit(intake)
     return outcome
+
+
+def _draft(engine: Engine, conversation) -> dict:
+    """What the caseworker receives: a draft plan from the intake dialogue, the answers from a review."""
+    if GOAL_KIND_STEP in engine.dialogue.steps:
+        return build_plan(engine, conversation)
+    return build_review_draft(engine, conversation)
 
 
 def back(engine: Engine, intake: Intake) -> None:

@@ -68,5 +68,5 @@ def day_ahead(months: int) -> str:
 
 
 def current_step_id(html: str) -> str:
-    match = re.search(r'data-step="([a-z_]+)"', html)
+    match = re.search(r'data-step="([a-z0-9_]+)"', html)
     return match.group(1) if match else ""

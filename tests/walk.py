@@ -52,9 +52,16 @@ def form_fields(step_kind: str, value: object) -> dict | list:
     return {"value": str(value)}
 
 
-def walk_forms(client, answers: dict, locale: str = "ja", max_screens: int = 60) -> list[str]:
-    """Walk the kiosk pages from the start to the done screen; returns the step ids shown."""
-    client.post("/kiosk/start", data={"locale": locale})
+def walk_forms(
+    client, answers: dict, locale: str = "ja", max_screens: int = 60, started: bool = False, dialogue: str | None = None
+) -> list[str]:
+    """Walk the kiosk pages from the start to the done screen; returns the step ids shown.
+
+    `started`: the intake was already begun (e.g. from a ticket code), so do not start a walk-in one;
+    `dialogue`: the id of the dialogue being walked, when it is not the intake dialogue.
+    """
+    if not started:
+        client.post("/kiosk/start", data={"locale": locale})
     shown = []
     for _ in range(max_screens):
         page = client.get("/kiosk/step")
@@ -64,10 +71,10 @@ def walk_forms(client, answers: dict, locale: str = "ja", max_screens: int = 60)
         shown.append(step_id or "done")
         if step_id == "done":
             return shown
-        from intake.web.common import intake_engine
+        from intake.web.common import engines, intake_engine
 
         with client.application.app_context():
-            kind = intake_engine().step(step_id).kind
+            kind = (engines()[dialogue] if dialogue else intake_engine()).step(step_id).kind
         if kind == "language":
             data = {"value": answers.get("language", locale)}
         elif kind == "handover":

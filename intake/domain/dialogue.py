@@ -29,6 +29,7 @@ KINDS = {
     "handover",
     "done",
     "end",
+    "given",
 }
 # Kinds that take no answer from the recipient: only a button to go on.
 NO_ANSWER_KINDS = {"info", "check", "done", "end"}
@@ -51,6 +52,9 @@ _KIND_KEYS = {
     "handover": set(),
     "done": set(),
     "end": set(),
+    # A value the office supplies when the conversation starts (e.g. an action of the plan under
+    # review): never shown, never on the check page; rules and `reflect` read it like an answer.
+    "given": set(),
 }
 _TOP_KEYS = {
     "id",
@@ -313,7 +317,7 @@ def _read_step(reader: _Reader, item: LineDict, section_ids: set[str], dialogue_
     reader.check_keys(item, _COMMON_KEYS | _KIND_KEYS[kind], what)
     if item.get("section") not in section_ids:
         reader.problem(item.line_of("section"), f"{what}: section '{item.get('section')}' is not listed in 'sections'")
-    prompt = reader.text(item, "prompt", what, required=kind != "language")
+    prompt = reader.text(item, "prompt", what, required=kind not in {"language", "given"})
     options, options_from = _read_options(reader, item, kind, what, f"{dialogue_id}:{step_id}")
     low, high = reader.integer(item, "min", what), reader.integer(item, "max", what, minimum=1)
     if low is not None and high is not None and low > high:

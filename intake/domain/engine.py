@@ -24,7 +24,7 @@ AREAS_STEP, GOAL_KIND_STEP, BARRIERS_STEP, IDEAS_STEP = "future_areas", "goal_ki
 OWN_GOAL = "own"
 # Kinds whose answers are not listed on the check page (language is switchable anywhere;
 # consent is withdrawn by talking to staff, not by editing a summary).
-NOT_CHECKED_KINDS = {"language", "consent", "handover"}
+NOT_CHECKED_KINDS = {"language", "consent", "handover", "given"}
 
 
 def built_in_option(option_id: str, context: str, label: str) -> Option:
@@ -126,8 +126,13 @@ class Engine:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def start(self) -> Conversation:
-        return Conversation(state=self.dialogue.start, path=(self.dialogue.start,))
+    def start(self, given: Mapping[str, object] | None = None) -> Conversation:
+        """A new conversation; `given` supplies the dialogue's given steps (missing ones are None)."""
+        answers = {s.id: (given or {}).get(s.id) for s in self.dialogue.steps.values() if s.kind == "given"}
+        state = self.dialogue.start
+        while self.step(state).kind == "given":
+            state = self._next(state, answers)
+        return Conversation(state=state, answers=answers, path=(state,))
 
     def step(self, step_id: str) -> Step:
         return self.dialogue.steps[step_id]
@@ -171,7 +176,7 @@ class Engine:
             answer = answers.get(source_id)
             if answer is None:
                 values[name] = []
-            elif isinstance(answer, str) and source.kind == "text":
+            elif isinstance(answer, str) and source.kind in {"text", "given"}:
                 values[name] = [answer]
             else:
                 by_id = {o.id: o for o in self.options(source, answers)}

@@ -29,7 +29,7 @@ from . import readings
 CASEWORKER_LOCALE = "ja"
 FURIGANA_SESSION_KEY = "furigana"
 # Blueprints whose pages are read by the recipient, so Japanese text gets furigana.
-FURIGANA_BLUEPRINTS = {"kiosk"}
+FURIGANA_BLUEPRINTS = {"kiosk", "kiosk_code"}  # kiosk_code re-renders the landing page after a bad code
 _RUBY_PARTS = re.compile(r"<rp>.*?</rp>|<rt>.*?</rt>")
 
 

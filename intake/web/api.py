@@ -7,7 +7,7 @@ rejected request changes nothing.
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext, refresh
 from werkzeug.exceptions import HTTPException
 
@@ -80,7 +80,7 @@ def _intake(token: str) -> Intake:
 
 def step_json(intake: Intake) -> dict:
     """The current step as the widget renders it, in the intake's language."""
-    engine = intake_engine()
+    engine = intake_engine(intake)
     conversation = intake.conversation
     step = engine.current(conversation)
     answers = conversation.answers
@@ -140,6 +140,8 @@ def openapi():
 @bp.post("/intakes")
 def start_intake():
     """Start a new intake; the response carries its token and the first step."""
+    if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
+        raise ApiError(403, "walk_in_disabled", "This office starts intakes from a caseworker's ticket code.")
     body = _body({"locale"}) if request.content_length else {}
     locale = body.get("locale")
     if locale is not None and not isinstance(locale, str):
@@ -187,7 +189,7 @@ def answer(token: str):
     _guarded(
         intake,
         lambda: conversations.answer(
-            intake_engine(), intake, step_id, body.get("value"), today=office_today(), **flags
+            intake_engine(intake), intake, step_id, body.get("value"), today=office_today(), **flags
         ),
     )
     return jsonify(step_json(intake))
@@ -197,7 +199,7 @@ def answer(token: str):
 def back(token: str):
     """Go back one step; answers are kept."""
     intake = _intake(token)
-    _guarded(intake, lambda: conversations.back(intake_engine(), intake))
+    _guarded(intake, lambda: conversations.back(intake_engine(intake), intake))
     return jsonify(step_json(intake))
 
 
@@ -208,7 +210,7 @@ def change(token: str):
     body = _body({"step"})
     if not isinstance(body.get("step"), str):
         raise ApiError(400, "missing_step", "Give the id of the answer to change in 'step'.")
-    _guarded(intake, lambda: conversations.change(intake_engine(), intake, body["step"]))
+    _guarded(intake, lambda: conversations.change(intake_engine(intake), intake, body["step"]))
     return jsonify(step_json(intake))
 
 
@@ -218,9 +220,9 @@ def language(token: str):
     intake = _intake(token)
     body = _body({"locale"})
     locale = body.get("locale")
-    if locale not in intake_engine().languages:
+    if locale not in intake_engine(intake).languages:
         raise ApiError(422, "unknown_language", gettext("Please choose a language from the list."))
-    _guarded(intake, lambda: conversations.switch_language(intake_engine(), intake, locale))
+    _guarded(intake, lambda: conversations.switch_language(intake_engine(intake), intake, locale))
     g.locale = intake.locale
     refresh()
     return jsonify(step_json(intake))
@@ -230,7 +232,7 @@ def language(token: str):
 def submit(token: str):
     """Confirm and hand the answers to the caseworker (the handover step)."""
     intake = _intake(token)
-    engine = intake_engine()
+    engine = intake_engine(intake)
     step = engine.current(intake.conversation)
     if step.kind != "handover":
         raise ApiError(

@@ -1,29 +1,42 @@
-"""The caseworker's side (minimal for now): sign in, the submitted drafts, one draft plan in Japanese."""
+"""The caseworker's workspace: sign in, the queue of cases, a case, intake tickets, claiming walk-in drafts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, refresh
-from flask_login import current_user, login_required, login_user, logout_user
+from urllib.parse import urlsplit
 
-from ..domain.plan import goal_text
+import segno
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+
+from .. import casework
+from ..cases import AuditEntry, Case, CaseStatus, PlanEdit, Ticket, TicketPurpose
+from ..casework import CaseworkError
 from ..extensions import db, login_manager
-from ..i18n import CASEWORKER_LOCALE
 from ..models import Intake, IntakeStatus, User
-from .common import engines, no_store
+from .common import engines, office_today
+from .staff import mark_signed_in, roles, staff_blueprint
 
-bp = Blueprint("caseworker", __name__, url_prefix="/caseworker")
+bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
+CASE_ROLES = ("caseworker", "supervisor")
+SORTS = {
+    "number": lambda row: row["case"].case_number,
+    "name": lambda row: row["case"].name_reading or row["case"].name,
+    "status": lambda row: (CaseStatus.ATTENTION.index(row["status"]), row["review_date"] or office_today()),
+    "review": lambda row: (row["review_date"] is None, row["review_date"] or office_today()),
+    "updated": lambda row: -row["case"].id,
+}
 
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
 
 
-@bp.before_request
-def _japanese():
-    g.locale = CASEWORKER_LOCALE
-    refresh()
+@bp.errorhandler(403)
+def _forbidden(err):
+    return render_template("caseworker/error.html", message=err.description), 403
 
 
 # Translators preview catalogues; recipients' answers are none of their business (APPI Art. 61).
@@ -38,9 +51,30 @@ def _no_translators():
         abort(403)
 
 
-@bp.after_request
-def _no_store(response):
-    return no_store(response)
+def error_message(err: CaseworkError) -> str:
+    return gettext(err.message, **err.params)
+
+
+def flash_problems(problems) -> None:
+    for problem in problems:
+        flash(gettext(problem.message, **problem.params))
+
+
+def load_case(case_id: int) -> Case:
+    """The case, if the signed-in user may open it; another caseworker's case is refused."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    if not casework.can_open(current_user, case):
+        abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
+    return case
+
+
+def _safe_next(target: str | None, user: User) -> str:
+    """Where Flask-Login sent the user from (a path on this site only), else the role's starting page."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target and not urlsplit(target).netloc:
+        return target
+    return url_for("translator.index") if user.role in NO_DRAFTS_ROLES else url_for("caseworker.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,17 +84,13 @@ def login():
         user = db.session.scalar(db.select(User).filter_by(username=request.form.get("username", "")))
         if user is not None and user.active and user.check_password(request.form.get("password", "")):
             login_user(user)
-            home = url_for("translator.index") if user.role in NO_DRAFTS_ROLES else url_for("caseworker.drafts")
-            return redirect(_safe_next() or home)
+            mark_signed_in()
+            casework.audit(user, None, "sign_in")
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next"), user))
         flash(gettext("The username or password is not correct."))
         return render_template("caseworker/login.html"), 401
     return render_template("caseworker/login.html")
-
-
-def _safe_next() -> str | None:
-    """Where Flask-Login sent the user from (e.g. the translator pages): a path on this site only."""
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
 
 
 @bp.post("/logout")
@@ -71,31 +101,206 @@ def logout():
 
 
 @bp.get("/")
-@login_required
-def drafts():
-    """Submitted drafts, newest first."""
-    intakes = db.session.scalars(
-        db.select(Intake).filter_by(status=IntakeStatus.SUBMITTED).order_by(Intake.submitted_at.desc())
-    ).all()
-    return render_template("caseworker/drafts.html", intakes=intakes, engines=engines())
+def home():
+    """Each role's starting page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("caseworker.login"))
+    if current_user.role in CASE_ROLES:
+        return redirect(url_for("caseworker.queue"))
+    if current_user.role == "admin":
+        return redirect(url_for("report.office"))
+    abort(403, gettext("Your account has no access to the caseworker workspace."))
+
+
+@bp.get("/cases")
+@roles(*CASE_ROLES)
+def queue():
+    """My cases (a supervisor: the team's) with status, sortable and searchable by case number or name."""
+    search = request.args.get("q", "")
+    sort = request.args.get("sort", "status")
+    status_filter = request.args.get("status", "")
+    today = office_today()
+    sign_off = current_app.config["SUPERVISOR_SIGN_OFF"]
+    rows, counts = [], {}
+    for case in casework.visible_cases(current_user, search):
+        plan = case.current_plan
+        status = casework.case_status(case, today, sign_off)
+        counts[status] = counts.get(status, 0) + 1
+        if status_filter and status != status_filter:
+            continue
+        rows.append({"case": case, "status": status, "review_date": plan.review_date if plan else None})
+    rows.sort(key=SORTS.get(sort, SORTS["status"]))
+    if request.args.get("order") == "desc":
+        rows.reverse()
+    return render_template(
+        "caseworker/queue.html",
+        rows=rows,
+        counts=counts,
+        search=search,
+        sort=sort,
+        status_filter=status_filter,
+        statuses=CaseStatus.ORDER,
+        attention=CaseStatus.ATTENTION,
+    )
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@roles("caseworker", "supervisor")
+def new_case():
+    """Create a case and issue its intake ticket."""
+    if request.method == "POST":
+        form = request.form
+        try:
+            case = casework.create_case(
+                current_user,
+                case_number=form.get("case_number", ""),
+                name=form.get("name", ""),
+                reading=form.get("name_reading", ""),
+                language=form.get("language", ""),
+                note=form.get("note", ""),
+                languages=current_app.config["LANGUAGES"],
+            )
+            db.session.commit()
+        except CaseworkError as err:
+            db.session.rollback()
+            flash(error_message(err))
+            return render_template("caseworker/case_new.html", form=form), 422
+        if form.get("ticket") != "no":
+            ticket = casework.issue_ticket(current_user, case, valid_days=current_app.config["TICKET_VALID_DAYS"])
+            return redirect(url_for("caseworker.ticket", case_id=case.id, ticket_id=ticket.id))
+        return redirect(url_for("caseworker.case", case_id=case.id))
+    return render_template("caseworker/case_new.html", form={})
+
+
+@bp.get("/cases/<int:case_id>")
+@roles(*CASE_ROLES)
+def case(case_id: int):
+    """One case: status, tickets, the recipient's drafts, plan versions and reviews."""
+    case = load_case(case_id)
+    casework.audit(current_user, case, "view", "case")
+    db.session.commit()
+    return render_template(
+        "caseworker/case.html",
+        case=case,
+        status=casework.case_status(case, office_today(), current_app.config["SUPERVISOR_SIGN_OFF"]),
+        intakes=casework.case_intakes(case),
+        now=casework.utcnow(),
+        aware=casework._aware,
+    )
+
+
+@bp.post("/cases/<int:case_id>/tickets")
+@roles(*CASE_ROLES)
+def issue_ticket(case_id: int):
+    """Issue a new kiosk code for the case, for the intake or a review (earlier unused codes stop working)."""
+    case = load_case(case_id)
+    purpose = TicketPurpose.REVIEW if request.form.get("purpose") == TicketPurpose.REVIEW else TicketPurpose.INTAKE
+    try:
+        ticket = casework.issue_ticket(
+            current_user, case, valid_days=current_app.config["TICKET_VALID_DAYS"], purpose=purpose
+        )
+    except CaseworkError as err:
+        flash(error_message(err))
+        return redirect(url_for("caseworker.case", case_id=case.id))
+    return redirect(url_for("caseworker.ticket", case_id=case.id, ticket_id=ticket.id))
+
+
+@bp.get("/cases/<int:case_id>/tickets/<int:ticket_id>")
+@roles(*CASE_ROLES)
+def ticket(case_id: int, ticket_id: int):
+    """The slip to hand the recipient: the code in large letters and a QR code of the kiosk address."""
+    case = load_case(case_id)
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or ticket.case_id != case.id:
+        abort(404)
+    link = url_for("kiosk.landing", code=ticket.display_code, _external=True)
+    qr = segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code)
+    casework.audit(current_user, case, "print", f"ticket {ticket.display_code}")
+    db.session.commit()
+    return render_template("caseworker/ticket.html", case=case, ticket=ticket, qr=qr, link=link)
+
+
+@bp.post("/cases/<int:case_id>/claim")
+@roles(*CASE_ROLES)
+def claim(case_id: int):
+    """Tie a walk-in draft to this case by its receipt code."""
+    case = load_case(case_id)
+    try:
+        casework.claim_walk_in(current_user, case, request.form.get("receipt_code", ""))
+    except CaseworkError as err:
+        flash(error_message(err))
+        return redirect(url_for("caseworker.case", case_id=case.id)), 303
+    flash(gettext("The draft now belongs to this case."))
+    return redirect(url_for("review.worksheet", case_id=case.id))
+
+
+@bp.get("/cases/<int:case_id>/drafts/<int:intake_id>")
+@roles(*CASE_ROLES)
+def draft(case_id: int, intake_id: int):
+    """A draft as the recipient sent it, in Japanese whatever language they used."""
+    case = load_case(case_id)
+    intake = db.session.get(Intake, intake_id)
+    if intake is None or intake.plan is None or intake not in casework.case_intakes(case):
+        abort(404)
+    engine = engines()[intake.dialogue_id]
+    casework.audit(current_user, case, "view", f"draft {intake.receipt_code}")
+    db.session.commit()
+    return render_template(
+        "caseworker/draft.html",
+        case=case,
+        intake=intake,
+        plan=intake.plan.content,
+        engine=engine,
+        programs={p.id: p for p in engine.programs},
+        answers=engine.live_answers(intake.answers),
+    )
+
+
+@bp.post("/cases/<int:case_id>/close")
+@roles(*CASE_ROLES)
+def close(case_id: int):
+    """Close the case; its plans and log stay."""
+    case = load_case(case_id)
+    try:
+        casework.close_case(current_user, case)
+    except CaseworkError as err:
+        flash(error_message(err))
+    return redirect(url_for("caseworker.case", case_id=case.id), code=303)
 
 
 @bp.get("/drafts/<int:intake_id>")
-@login_required
-def draft(intake_id: int):
-    """One draft self-reliance plan, in Japanese whatever language the recipient used."""
-    intake = db.session.get(Intake, intake_id)
-    if intake is None or intake.plan is None:
+@roles(*CASE_ROLES)
+def legacy_draft(intake_id: int):
+    """Old links to a draft lead to it inside its case (an unclaimed walk-in draft stays hidden)."""
+    from ..cases import CaseIntake
+
+    link = db.session.scalar(db.select(CaseIntake).filter_by(intake_id=intake_id))
+    if link is None:
         abort(404)
-    engine = engines()[intake.dialogue_id]
-    plan = intake.plan.content
-    return render_template(
-        "caseworker/draft.html",
-        intake=intake,
-        plan=plan,
-        engine=engine,
-        goal_source=goal_text(engine, plan),
-        programs={p.id: p for p in engine.programs},
-        answers=engine.live_answers(intake.answers),
-        user=current_user,
-    )
+    load_case(link.case_id)
+    return redirect(url_for("caseworker.draft", case_id=link.case_id, intake_id=intake_id))
+
+
+@bp.get("/cases/<int:case_id>/audit")
+@roles(*CASE_ROLES)
+def case_audit(case_id: int):
+    """Who viewed, edited, printed or exported this case, and the plan's edit history."""
+    case = load_case(case_id)
+    entries = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case.id).order_by(AuditEntry.id.desc())).all()
+    edits = db.session.scalars(db.select(PlanEdit).filter_by(case_id=case.id).order_by(PlanEdit.id.desc())).all()
+    return render_template("caseworker/audit.html", case=case, entries=entries, edits=edits)
+
+
+@bp.get("/walk-ins")
+@roles(*CASE_ROLES)
+def walk_ins():
+    """How many sent walk-in drafts wait to be claimed (codes only: the answers stay hidden until claimed)."""
+    from ..cases import CaseIntake
+
+    waiting = db.session.scalars(
+        db.select(Intake)
+        .where(Intake.status == IntakeStatus.SUBMITTED)
+        .where(~Intake.id.in_(db.select(CaseIntake.intake_id)))
+        .order_by(Intake.submitted_at.desc())
+    ).all()
+    return render_template("caseworker/walk_ins.html", waiting=waiting)

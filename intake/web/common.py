@@ -16,13 +16,18 @@ def engines() -> dict[str, Engine]:
     return current_app.extensions["yorisoi.engines"]
 
 
-def intake_engine() -> Engine:
-    """The engine of the dialogue new intakes use."""
+def intake_engine(intake=None) -> Engine:
+    """The engine of an intake's own dialogue (a review, say); without one, the dialogue new intakes use."""
+    if intake is not None:
+        return engines()[intake.dialogue_id]
     return engines()[current_app.config["INTAKE_DIALOGUE"]]
 
 
 def office_today() -> date:
     """Today in the office's time zone: date ranges are relative to it."""
+    pinned = current_app.config.get("OFFICE_TODAY")  # tests pin the office's calendar (a plan's whole life)
+    if pinned:
+        return pinned
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 

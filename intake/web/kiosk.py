@@ -117,6 +117,8 @@ def landing():
 @bp.post("/start")
 def start():
     """Begin a new intake in the language chosen on the landing screen."""
+    if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
+        return redirect(url_for("kiosk.landing"))
     engine = intake_engine()
     intake = conversations.start(engine, known_locale(request.form.get("locale")))
     _begin_kiosk_session(intake)
@@ -124,7 +126,7 @@ def start():
 
 
 def render_step(intake: Intake, *, errors=None, values=None, nudges=None, status=200):
-    engine = intake_engine()
+    engine = intake_engine(intake)
     conversation = intake.conversation
     step = engine.current(conversation)
     answers = conversation.answers
@@ -163,6 +165,8 @@ def transcript(engine, conversation) -> list[dict]:
     entries = []
     for step_id in shown:
         step = engine.step(step_id)
+        if step.kind == "given":  # supplied by the office, never asked
+            continue
         entries.append(
             {
                 "step": step,
@@ -183,7 +187,7 @@ def show_step():
 def answer_step():
     """Save the answer to the current question, then show the next one."""
     intake = _require_intake()
-    engine = intake_engine()
+    engine = intake_engine(intake)
     step_id = request.form.get("step", "")
     if step_id != intake.state:
         flash(gettext("That answer was already saved. Here is where you are now."))
@@ -218,7 +222,7 @@ def back():
     """One step back; the answers stay."""
     intake = _require_intake()
     try:
-        conversations.back(intake_engine(), intake)
+        conversations.back(intake_engine(intake), intake)
     except (NotAllowed, conversations.Conflict):
         pass
     return redirect(_current_question())
@@ -229,7 +233,7 @@ def change():
     """From the check page, open one answer again."""
     intake = _require_intake()
     try:
-        conversations.change(intake_engine(), intake, request.form.get("step", ""))
+        conversations.change(intake_engine(intake), intake, request.form.get("step", ""))
     except (NotAllowed, conversations.Conflict):
         pass
     return redirect(_current_question())
@@ -245,7 +249,7 @@ def switch_language():
     if intake is None:
         return redirect(url_for("kiosk.landing", lang=locale))
     try:
-        conversations.switch_language(intake_engine(), intake, locale)
+        conversations.switch_language(intake_engine(intake), intake, locale)
     except conversations.Conflict:
         pass
     return redirect(_current_question())

@@ -58,7 +58,7 @@ def serve(wsgi_app) -> tuple[str, Callable[[], None]]:
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        pytest.fail("Debian's chromium is not installed (apt-get install chromium): browser tests need it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -36,9 +36,14 @@ def test_a_whole_walk_leaves_a_draft_the_caseworker_reads(app, client, locale):
 
     staff = app.test_client()
     sign_in_caseworker(app, staff)
-    listing = staff.get("/caseworker/").get_data(as_text=True)
-    assert intake.receipt_code in listing
-    page = staff.get(f"/caseworker/drafts/{intake.id}").get_data(as_text=True)
+    # A walk-in draft stays hidden until a caseworker claims it with the receipt code the recipient brings.
+    assert intake.receipt_code not in staff.get("/caseworker/walk-ins").get_data(as_text=True)
+    created = staff.post(
+        "/caseworker/cases/new", data={"case_number": "K-1", "name": "山田 花子", "language": locale, "ticket": "no"}
+    )
+    case_url = created.headers["Location"]
+    staff.post(f"{case_url}/claim", data={"receipt_code": f"{intake.receipt_code[:4]}-{intake.receipt_code[4:]}"})
+    page = staff.get(f"{case_url}/drafts/{intake.id}").get_data(as_text=True)
     assert answers["goal_own"] in page
     for action in answers["actions"]:
         assert action["text"] in page

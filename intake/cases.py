@@ -1,0 +1,247 @@
+"""Persisted casework records: cases, intake tickets, the caseworker's worksheet, plan versions, reviews, the audit log.
+
+The recipient's draft (models.DraftPlan) is never changed here: the caseworker works on a separate
+worksheet, every change is a PlanEdit row (who, what, when), and an approved plan is a PlanVersion
+whose content cannot change afterwards. Writes that a stale form could clobber compare-and-set on a
+`version` column, like models.Intake.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .models import RECEIPT_ALPHABET, Intake, User, utcnow
+
+TICKET_CODE_LENGTH = 10
+
+
+class TicketPurpose:
+    INTAKE = "intake"
+    REVIEW = "review"
+
+
+class CaseStatus:
+    """The queue's statuses, in the order a plan's life goes through them."""
+
+    NEW = "new"
+    TICKET_ISSUED = "ticket_issued"
+    AT_KIOSK = "at_kiosk"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    AWAITING_SIGN_OFF = "awaiting_sign_off"
+    APPROVED = "approved"
+    REVIEW_DUE = "review_due"
+    CLOSED = "closed"
+
+    # The queue's default order: what needs the caseworker first.
+    ATTENTION = (
+        SUBMITTED,
+        REVIEW_DUE,
+        AWAITING_SIGN_OFF,
+        IN_REVIEW,
+        AT_KIOSK,
+        TICKET_ISSUED,
+        NEW,
+        APPROVED,
+        CLOSED,
+    )
+
+    ORDER = (
+        NEW,
+        TICKET_ISSUED,
+        AT_KIOSK,
+        SUBMITTED,
+        IN_REVIEW,
+        AWAITING_SIGN_OFF,
+        APPROVED,
+        REVIEW_DUE,
+        CLOSED,
+    )
+
+
+class Case(db.Model):
+    """One recipient's case as the office knows it (case number, name), assigned to a caseworker."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    name_reading: Mapped[str] = mapped_column(String(128), default="")
+    preferred_language: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    caseworker: Mapped[User] = relationship()
+    tickets: Mapped[list[Ticket]] = relationship(back_populates="case", order_by="Ticket.id")
+    worksheet: Mapped[Worksheet | None] = relationship(back_populates="case", uselist=False)
+    plans: Mapped[list[PlanVersion]] = relationship(back_populates="case", order_by="PlanVersion.number")
+    reviews: Mapped[list[Review]] = relationship(back_populates="case", order_by="Review.id")
+
+    @property
+    def current_plan(self) -> PlanVersion | None:
+        return self.plans[-1] if self.plans else None
+
+
+class CaseIntake(db.Model):
+    """Ties a kiosk intake to a case: through a ticket, or by a caseworker claiming a walk-in receipt code."""
+
+    __tablename__ = "case_intakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), unique=True)
+    how: Mapped[str] = mapped_column(String(16))  # "ticket" or "claim"
+    linked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    intake: Mapped[Intake] = relationship()
+
+
+class Ticket(db.Model):
+    """A short, single-use code that starts a kiosk intake (or review) for one case."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    purpose: Mapped[str] = mapped_column(String(16), default=TicketPurpose.INTAKE)
+    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"))
+
+    case: Mapped[Case] = relationship(back_populates="tickets")
+    intake: Mapped[Intake | None] = relationship()
+
+    @property
+    def display_code(self) -> str:
+        return f"{self.code[:5]}-{self.code[5:]}"
+
+
+class Worksheet(db.Model):
+    """The caseworker's working copy of the plan for a case; `content` is replaced, never edited in place."""
+
+    __tablename__ = "worksheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"))
+    content: Mapped[dict] = mapped_column(JSON)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    case: Mapped[Case] = relationship(back_populates="worksheet")
+    intake: Mapped[Intake | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlanEdit(db.Model):
+    """Provenance: one field of a worksheet changed by a caseworker, with the value before and after."""
+
+    __tablename__ = "plan_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    field: Mapped[str] = mapped_column(String(64))
+    before: Mapped[object] = mapped_column(JSON, nullable=True)
+    after: Mapped[object] = mapped_column(JSON, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
+class PlanVersion(db.Model):
+    """An approved self-reliance plan. Its content never changes; a revision is a new version."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("case_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict] = mapped_column(JSON)
+    plan_date: Mapped[date] = mapped_column(Date)
+    review_date: Mapped[date] = mapped_column(Date)
+    approved_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    signed_off_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[Case] = relationship(back_populates="plans")
+    approver: Mapped[User] = relationship(foreign_keys=[approved_by])
+    signer: Mapped[User | None] = relationship(foreign_keys=[signed_off_by])
+    reviews: Mapped[list[Review]] = relationship(back_populates="plan", order_by="Review.id")
+
+
+class Review(db.Model):
+    """A periodic review (見直し) of one plan version: progress and evaluation per action and program."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"))
+    review_date: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict] = mapped_column(JSON)
+    reviewed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="reviews")
+    plan: Mapped[PlanVersion] = relationship(back_populates="reviews")
+    reviewer: Mapped[User] = relationship()
+
+
+class AuditEntry(db.Model):
+    """Who viewed, edited, printed or exported which case, and when. Rows are only ever added."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(String(255), default="")
+
+    user: Mapped[User | None] = relationship()
+    case: Mapped[Case | None] = relationship()
+
+
+class Immutable(Exception):
+    """An attempt to change a record the office must keep as it was written."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_is_append_only(_mapper, _connection, _target):
+    raise Immutable("the audit log is append-only")
+
+
+@event.listens_for(PlanVersion, "before_delete")
+def _plan_not_deleted(_mapper, _connection, _target):
+    raise Immutable("an approved plan is kept")
+
+
+@event.listens_for(PlanVersion, "before_update")
+def _plan_content_frozen(_mapper, _connection, target):
+    state = db.inspect(target)
+    for name in ("content", "number", "plan_date", "review_date", "approved_by", "approved_at", "case_id"):
+        if state.attrs[name].history.has_changes():
+            raise Immutable("an approved plan does not change; revise it as a new version")
+
+
+def ticket_code_alphabet() -> str:
+    return RECEIPT_ALPHABET

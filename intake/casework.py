@@ -1,0 +1,407 @@
+"""Casework operations: who may open a case, tickets, the worksheet, approval, review, and the audit log.
+
+The caseworker pages translate HTTP into these calls, as the kiosk does with `conversations`. A
+rejected operation raises CaseworkError (with a message for the page) or the domain's
+AnswerInvalid, and nothing is stored; a stale form raises Stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import conversations
+from .cases import (
+    TICKET_CODE_LENGTH,
+    AuditEntry,
+    Case,
+    CaseIntake,
+    CaseStatus,
+    PlanEdit,
+    PlanVersion,
+    Review,
+    Ticket,
+    TicketPurpose,
+    Worksheet,
+)
+from .domain.answers import N_, AnswerInvalid
+from .domain.engine import Engine
+from .domain.worksheet import (
+    approval_problems,
+    blank_worksheet,
+    changed_fields,
+    parse_review,
+    review_given,
+    revision_of,
+    start_worksheet,
+)
+from .extensions import db
+from .models import RECEIPT_ALPHABET, Intake, IntakeStatus, User, utcnow
+
+STAFF_ROLES = ("caseworker", "supervisor")
+_ATTEMPTS = 5
+
+
+class CaseworkError(Exception):
+    """A request the office's rules refuse; `message` is English source text for gettext."""
+
+    def __init__(self, message: str, **params):
+        self.message, self.params = message, params
+        super().__init__(message % params if params else message)
+
+
+class Stale(CaseworkError):
+    """The form was loaded before someone else changed the plan."""
+
+    def __init__(self):
+        super().__init__(
+            N_("Someone changed this plan after you opened it. Here is the current version; nothing was saved.")
+        )
+
+
+# --- who may see what ---------------------------------------------------------------------------
+
+
+def team_ids(user: User) -> list[int]:
+    """The caseworkers whose cases this user may open: themselves, and their team if a supervisor."""
+    if user.role == "supervisor":
+        team = db.session.scalars(db.select(User.id).filter_by(supervisor_id=user.id)).all()
+        return [user.id, *team]
+    if user.role == "caseworker":
+        return [user.id]
+    return []
+
+
+def can_open(user: User, case: Case) -> bool:
+    """Only the assigned caseworker and their supervisor may open a case (and its special-care answers)."""
+    if user.role == "caseworker":
+        return case.caseworker_id == user.id
+    if user.role == "supervisor":
+        return case.caseworker_id == user.id or case.caseworker.supervisor_id == user.id
+    return False
+
+
+def visible_cases(user: User, search: str = "") -> list[Case]:
+    query = db.select(Case).where(Case.caseworker_id.in_(team_ids(user)))
+    search = search.strip()
+    if search:
+        like = f"%{search}%"
+        query = query.where(Case.case_number.ilike(like) | Case.name.ilike(like) | Case.name_reading.ilike(like))
+    return list(db.session.scalars(query.order_by(Case.id)).all())
+
+
+def audit(user: User | None, case: Case | None, action: str, detail: str = "") -> None:
+    """Add a line to the append-only audit log (committed with the request's other changes)."""
+    db.session.add(
+        AuditEntry(
+            user_id=user.id if user else None, case_id=case.id if case else None, action=action, detail=detail[:255]
+        )
+    )
+
+
+# --- cases and their status ---------------------------------------------------------------------
+
+
+def case_intakes(case: Case) -> list[Intake]:
+    return list(
+        db.session.scalars(
+            db.select(Intake)
+            .join(CaseIntake, CaseIntake.intake_id == Intake.id)
+            .where(CaseIntake.case_id == case.id)
+            .order_by(Intake.id)
+        ).all()
+    )
+
+
+def latest_submitted(case: Case, *, review: bool = False) -> Intake | None:
+    """The newest sent draft plan of the case (or, with `review`, the newest review from the kiosk)."""
+    submitted = [
+        i
+        for i in case_intakes(case)
+        if i.status == IntakeStatus.SUBMITTED
+        and i.plan is not None
+        and (i.plan.content.get("kind") == "review") == review
+    ]
+    return submitted[-1] if submitted else None
+
+
+def case_status(case: Case, today: date, sign_off: bool) -> str:
+    """Where the case is in a plan's life, as the queue shows it."""
+    if case.closed_at:
+        return CaseStatus.CLOSED
+    if case.worksheet is not None and case.worksheet.open:
+        return CaseStatus.IN_REVIEW
+    plan = case.current_plan
+    if plan is not None:
+        if sign_off and plan.signed_off_at is None:
+            return CaseStatus.AWAITING_SIGN_OFF
+        return CaseStatus.REVIEW_DUE if plan.review_date <= today else CaseStatus.APPROVED
+    intakes = case_intakes(case)
+    if intakes and intakes[-1].status == IntakeStatus.SUBMITTED:
+        return CaseStatus.SUBMITTED
+    if intakes and intakes[-1].status == IntakeStatus.IN_PROGRESS:
+        return CaseStatus.AT_KIOSK
+    now = utcnow()
+    if any(t.used_at is None and _aware(t.expires_at) > now for t in case.tickets):
+        return CaseStatus.TICKET_ISSUED
+    return CaseStatus.NEW
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone columns; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def create_case(user: User, *, case_number: str, name: str, reading: str, language: str, note: str, languages) -> Case:
+    case_number, name = case_number.strip(), name.strip()
+    if not case_number or not name:
+        raise CaseworkError(N_("Give the case number and the name."))
+    if language not in languages:
+        raise CaseworkError(N_("Choose a language the kiosk offers."))
+    if db.session.scalar(db.select(Case.id).filter_by(case_number=case_number)) is not None:
+        raise CaseworkError(N_("Case %(number)s already exists."), number=case_number)
+    case = Case(
+        case_number=case_number[:32],
+        name=name[:128],
+        name_reading=reading.strip()[:128],
+        preferred_language=language,
+        note=note.strip()[:2000],
+        caseworker_id=user.id,
+    )
+    db.session.add(case)
+    db.session.flush()
+    audit(user, case, "create")
+    return case
+
+
+def close_case(user: User, case: Case) -> None:
+    """Close a case (the recipient left assistance, or moved): no new tickets; the plans stay on file."""
+    if case.closed_at:
+        raise CaseworkError(N_("This case is closed."))
+    case.closed_at = utcnow()
+    audit(user, case, "close")
+    db.session.commit()
+
+
+# --- tickets ------------------------------------------------------------------------------------
+
+
+def clean_code(raw: str | None) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = TicketPurpose.INTAKE) -> Ticket:
+    """A new single-use code for the kiosk; earlier unused codes for the case stop working."""
+    import secrets
+
+    if case.closed_at:
+        raise CaseworkError(N_("This case is closed."))
+    if purpose == TicketPurpose.REVIEW and case.current_plan is None:
+        raise CaseworkError(N_("There is no approved plan to review yet."))
+    now = utcnow()
+    for ticket in case.tickets:
+        if ticket.used_at is None and _aware(ticket.expires_at) > now and ticket.purpose == purpose:
+            ticket.expires_at = now
+    for attempt in range(_ATTEMPTS):
+        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
+        ticket = Ticket(
+            code=code, case=case, purpose=purpose, issued_by=user.id, expires_at=now + timedelta(days=valid_days)
+        )
+        db.session.add(ticket)
+        try:
+            db.session.flush()
+            break
+        except IntegrityError:  # a code collided: draw again
+            db.session.rollback()
+            if attempt == _ATTEMPTS - 1:
+                raise
+    audit(user, case, "ticket", f"{purpose} {ticket.display_code}")
+    db.session.commit()
+    return ticket
+
+
+def redeem_ticket(
+    raw_code: str, locale: str, engine_for: Callable[[str], Engine], goal_text: Callable[[dict], str]
+) -> Intake:
+    """Start the kiosk intake (or review) a ticket allows; the code works once, before it expires.
+
+    `engine_for(purpose)` is the dialogue for the ticket's purpose; `goal_text(plan)` the plan's goal
+    in the recipient's language, for the review dialogue to repeat back.
+    """
+    code = clean_code(raw_code)
+    ticket = db.session.scalar(db.select(Ticket).filter_by(code=code)) if code else None
+    if ticket is None:
+        raise CaseworkError(N_("This code is not known. Please check it, or ask at the counter."))
+    if ticket.used_at is not None:
+        raise CaseworkError(N_("This code has already been used. Please ask at the counter for a new one."))
+    if _aware(ticket.expires_at) <= utcnow() or ticket.case.closed_at:
+        raise CaseworkError(N_("This code has expired. Please ask at the counter for a new one."))
+    plan = ticket.case.current_plan
+    if ticket.purpose == TicketPurpose.REVIEW and plan is None:
+        raise CaseworkError(N_("This code is not known. Please check it, or ask at the counter."))
+    # Compare-and-set: of two kiosks typing the same code at once, only one starts.
+    claimed = db.session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, Ticket.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise CaseworkError(N_("This code has already been used. Please ask at the counter for a new one."))
+    given = review_given(plan.content, goal_text(plan.content)) if ticket.purpose == TicketPurpose.REVIEW else None
+    intake = conversations.start(engine_for(ticket.purpose), locale, given)
+    db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(intake_id=intake.id))
+    db.session.add(CaseIntake(case_id=ticket.case_id, intake_id=intake.id, how="ticket"))
+    audit(None, ticket.case, "kiosk_start", ticket.display_code)
+    db.session.commit()
+    return intake
+
+
+def claim_walk_in(user: User, case: Case, receipt_code: str) -> Intake:
+    """Tie a walk-in draft to a case by the receipt code the recipient was given."""
+    code = clean_code(receipt_code)
+    intake = conversations.find_by_receipt(code) if code else None
+    if intake is None or intake.status != IntakeStatus.SUBMITTED:
+        raise CaseworkError(N_("No sent draft has this receipt code."))
+    if db.session.scalar(db.select(CaseIntake.id).filter_by(intake_id=intake.id)) is not None:
+        raise CaseworkError(N_("This draft already belongs to a case."))
+    db.session.add(CaseIntake(case_id=case.id, intake_id=intake.id, how="claim", linked_by=user.id))
+    audit(user, case, "claim", code)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise CaseworkError(N_("This draft already belongs to a case.")) from None
+    return intake
+
+
+# --- the worksheet ------------------------------------------------------------------------------
+
+
+def open_worksheet(user: User, case: Case) -> Worksheet:
+    """The case's worksheet, started from the newest sent draft the first time it is opened."""
+    if case.worksheet is not None:
+        return case.worksheet
+    intake = latest_submitted(case)
+    if intake is not None:
+        content = start_worksheet(intake.plan.content, intake.locale)
+    else:
+        content = blank_worksheet()
+    content["recipient_language"] = intake.locale if intake is not None else case.preferred_language
+    worksheet = Worksheet(case=case, intake_id=intake.id if intake else None, content=content, open=True)
+    db.session.add(worksheet)
+    audit(user, case, "edit", "worksheet started")
+    db.session.commit()
+    return worksheet
+
+
+def _expect(worksheet: Worksheet, expected_version: object) -> None:
+    if str(worksheet.version) != str(expected_version):
+        raise Stale()
+
+
+def _commit_or_stale(obj) -> None:
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        db.session.refresh(obj)
+        raise Stale() from None
+
+
+def save_worksheet(user: User, worksheet: Worksheet, expected_version: object, result) -> None:
+    """Store an edit (content, problems) from the domain: problems raise, stale forms raise, changes are recorded."""
+    content, problems = result
+    if problems:
+        raise AnswerInvalid(problems)
+    _expect(worksheet, expected_version)
+    if not worksheet.open:
+        raise CaseworkError(N_("This plan is approved. Start a revision to change it."))
+    changes = changed_fields(worksheet.content, content)
+    if not changes:
+        return
+    worksheet.content = content
+    worksheet.updated_at = utcnow()
+    for part, before, after in changes:
+        db.session.add(PlanEdit(case_id=worksheet.case_id, user_id=user.id, field=part, before=before, after=after))
+    audit(user, worksheet.case, "edit", ", ".join(part for part, _, _ in changes))
+    _commit_or_stale(worksheet)
+
+
+def approve(
+    user: User, worksheet: Worksheet, expected_version: object, *, plan_date: date, review_date: date | None
+) -> PlanVersion:
+    """Turn the worksheet into the next immutable plan version."""
+    _expect(worksheet, expected_version)
+    if not worksheet.open:
+        raise CaseworkError(N_("This plan is already approved."))
+    problems = approval_problems(worksheet.content, plan_date=plan_date, review_date=review_date)
+    case = worksheet.case
+    if case.plans and plan_date < case.plans[-1].plan_date:
+        raise CaseworkError(N_("The plan's date is before the previous version's date."))
+    if problems:
+        raise AnswerInvalid(problems)
+    plan = PlanVersion(
+        case=case,
+        number=len(case.plans) + 1,
+        content=dict(worksheet.content),
+        plan_date=plan_date,
+        review_date=review_date,
+        approved_by=user.id,
+    )
+    db.session.add(plan)
+    worksheet.open = False
+    audit(user, case, "approve", f"version {plan.number}")
+    _commit_or_stale(worksheet)
+    return plan
+
+
+def sign_off(user: User, plan: PlanVersion) -> None:
+    """A supervisor signs off (決裁) a plan version of their team, once."""
+    if user.role != "supervisor" or plan.case.caseworker.supervisor_id != user.id:
+        raise CaseworkError(N_("Only the caseworker's supervisor can sign off this plan."))
+    done = db.session.execute(
+        update(PlanVersion)
+        .where(PlanVersion.id == plan.id, PlanVersion.signed_off_at.is_(None))
+        .values(signed_off_by=user.id, signed_off_at=utcnow())
+    )
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise CaseworkError(N_("This plan is already signed off."))
+    audit(user, plan.case, "sign_off", f"version {plan.number}")
+    db.session.commit()
+    db.session.refresh(plan)
+
+
+def record_review(user: User, plan: PlanVersion, form, *, review_day: object, today: date) -> Review:
+    """Save a periodic review (見直し) of the current plan version."""
+    if plan.case.current_plan is not plan:
+        raise CaseworkError(N_("Only the current plan version can be reviewed."))
+    content, day, problems = parse_review(
+        plan.content, form, review_day=review_day, plan_date=plan.plan_date, today=today
+    )
+    if problems:
+        raise AnswerInvalid(problems)
+    review = Review(case_id=plan.case_id, plan=plan, review_date=day, content=content, reviewed_by=user.id)
+    db.session.add(review)
+    audit(user, plan.case, "review", f"version {plan.number}")
+    db.session.commit()
+    return review
+
+
+def start_revision(user: User, case: Case, expected_version: object) -> Worksheet:
+    """Reopen the worksheet from the current plan, to approve a revised version."""
+    worksheet = case.worksheet
+    plan = case.current_plan
+    if worksheet is None or plan is None:
+        raise CaseworkError(N_("There is no approved plan to revise yet."))
+    _expect(worksheet, expected_version)
+    if worksheet.open:
+        return worksheet
+    worksheet.content = revision_of(plan.content)
+    worksheet.open = True
+    audit(user, case, "edit", f"revision of version {plan.number}")
+    _commit_or_stale(worksheet)
+    return worksheet

@@ -1,0 +1,126 @@
+"""The office report in the national survey's format (domain.md §8): participants, achievers and rate.
+
+A case *participates* in a program during a period when a plan version naming the program was in
+force on some day of the period; it is an *achiever* when a review dated in the period evaluated
+that program as achieved. A group counts each case once. Plain data in, plain data out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .programs import GROUPS, Program
+
+
+@dataclass(frozen=True)
+class PlanSpan:
+    """One approved plan version: its case, the programs it names, and the days it was in force."""
+
+    case_id: int
+    programs: tuple[str, ...]
+    start: date
+    end: date | None  # the day the next version replaced it; None while it is current
+
+
+@dataclass(frozen=True)
+class ReviewMark:
+    case_id: int
+    day: date
+    achieved: tuple[str, ...]  # program ids evaluated as achieved
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str  # a program id or a group id
+    participants: int
+    achievers: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.achievers / self.participants if self.participants else None
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date
+    programs: tuple[Line, ...]
+    groups: tuple[Line, ...]
+    total: Line
+    barriers: tuple[tuple[str, int], ...]  # barrier id, cases naming it (most first)
+    barrier_counts: tuple[tuple[str, int], ...]  # "1", "2", "3", "4", "5+": cases with that many
+    drafts: int
+
+
+def _in_force(span: PlanSpan, start: date, end: date) -> bool:
+    return span.start <= end and (span.end is None or span.end > start)
+
+
+def office_report(
+    programs: Sequence[Program],
+    spans: Iterable[PlanSpan],
+    reviews: Iterable[ReviewMark],
+    barrier_lists: Iterable[Sequence[str]],
+    start: date,
+    end: date,
+) -> Report:
+    """The report for the days from `start` to `end`, both included."""
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    participants: dict[str, set[int]] = {p.id: set() for p in programs}
+    for span in spans:
+        if _in_force(span, start, end):
+            for program_id in span.programs:
+                participants.setdefault(program_id, set()).add(span.case_id)
+    achievers: dict[str, set[int]] = {p.id: set() for p in programs}
+    for mark in reviews:
+        if start <= mark.day <= end:
+            for program_id in mark.achieved:
+                if mark.case_id in participants.get(program_id, set()):
+                    achievers.setdefault(program_id, set()).add(mark.case_id)
+    group_of = {p.id: p.group for p in programs}
+    program_lines = tuple(Line(p.id, len(participants[p.id]), len(achievers[p.id])) for p in programs)
+    group_lines = []
+    for group in GROUPS:
+        ids = [p for p, g in group_of.items() if g == group]
+        group_lines.append(
+            Line(
+                group,
+                len(set().union(*(participants[i] for i in ids))) if ids else 0,
+                len(set().union(*(achievers[i] for i in ids))) if ids else 0,
+            )
+        )
+    total = Line(
+        "total",
+        len(set().union(*participants.values())) if participants else 0,
+        len(set().union(*achievers.values())) if achievers else 0,
+    )
+    named: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    drafts = 0
+    for barriers in barrier_lists:
+        drafts += 1
+        unique = set(barriers) - {"none", "prefer_not"}
+        named.update(unique)
+        if unique:
+            counts["5+" if len(unique) >= 5 else str(len(unique))] += 1
+    return Report(
+        start=start,
+        end=end,
+        programs=program_lines,
+        groups=tuple(group_lines),
+        total=total,
+        barriers=tuple(sorted(named.items(), key=lambda item: (-item[1], item[0]))),
+        barrier_counts=tuple((k, counts.get(k, 0)) for k in ("1", "2", "3", "4", "5+")),
+        drafts=drafts,
+    )
+
+
+def bar_widths(values: Mapping[str, int] | Sequence[tuple[str, int]], width: int) -> list[tuple[str, int, int]]:
+    """(key, value, bar length in px) scaled so the largest value fills `width`, for an SVG chart."""
+    items = list(values.items()) if isinstance(values, Mapping) else list(values)
+    top = max((v for _, v in items), default=0)
+    return [(k, v, round(v / top * width) if top else 0) for k, v in items]

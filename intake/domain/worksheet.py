@@ -1,0 +1,377 @@
+"""The caseworker's plan: started from the recipient's draft, edited, checked for approval, compared and reviewed.
+
+Plain data in, plain data out: every function returns a new content dict (SQLAlchemy's JSON column
+does not see in-place changes) and a list of AnswerProblem; a non-empty list means nothing changed.
+Text written by the recipient keeps the language it was written in; text the caseworker writes is
+marked as Japanese, so the plan always says whose words are whose.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .answers import N_, AnswerProblem, clean_text
+from .dates import add_months
+
+GOAL_KINDS = ("economic", "daily_life", "social_life")
+EVALUATIONS = ("achieved", "partly", "not_yet")
+MAX_ACTIONS = 5
+MAX_TEXT = 400
+STAFF_LANGUAGE = "ja"
+
+
+def _problem(code: str, message: str, where: str, **params) -> AnswerProblem:
+    return AnswerProblem(code, message, params, where)
+
+
+def _month_end(month: str) -> date:
+    first = date.fromisoformat(month + "-01")
+    return date.fromordinal(add_months(first, 1).toordinal() - 1)
+
+
+def _parse_day(raw: object) -> date | None:
+    try:
+        return date.fromisoformat(raw.strip()) if isinstance(raw, str) and len(raw.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def _parse_month(raw: object) -> str | None:
+    text = raw.strip() if isinstance(raw, str) else ""
+    try:
+        return date.fromisoformat(text + "-01").strftime("%Y-%m") if len(text) == 7 else None
+    except ValueError:
+        return None
+
+
+def start_worksheet(draft: Mapping, language: str) -> dict:
+    """A worksheet from the recipient's draft plan: their goal and actions, no programs chosen yet."""
+    goal = draft.get("goal") or {}
+    own = goal.get("own")
+    return {
+        "goal": {
+            "suggestion": goal.get("suggestion"),
+            "text": own,
+            "language": language if own else None,
+            "kind": goal.get("kind"),
+            "date": goal.get("date"),
+        },
+        "actions": [
+            {
+                "text": a.get("text", ""),
+                "date": a.get("date"),
+                "confidence": a.get("confidence"),
+                "language": language,
+                "support": "",
+            }
+            for a in (draft.get("actions") or [])[:MAX_ACTIONS]
+        ],
+        "programs": [],
+        "consent": {"given": False, "date": None},
+        "barriers": list((draft.get("barriers") or {}).get("chosen") or []),
+    }
+
+
+def blank_worksheet() -> dict:
+    """A worksheet with nothing in it, for a case whose recipient did not use the kiosk."""
+    return start_worksheet({}, STAFF_LANGUAGE)
+
+
+def revision_of(plan: Mapping) -> dict:
+    """A worksheet for revising an approved plan: the same content, consent to be given again."""
+    content = copy.deepcopy(dict(plan))
+    content["consent"] = {"given": False, "date": None}
+    return content
+
+
+def edit_goal(content: Mapping, *, text: str | None, kind: object, month: object, today: date):
+    """Change the goal; `text` None keeps the goal's words (a suggestion stays a suggestion)."""
+    problems: list[AnswerProblem] = []
+    goal = dict(content["goal"])
+    if text is not None:
+        cleaned, found = clean_text(text, MAX_TEXT, "goal_text")
+        problems += found
+        if not cleaned:
+            problems.append(_problem("required", N_("Please write the goal."), "goal_text"))
+        goal.update(suggestion=None, text=cleaned, language=STAFF_LANGUAGE)
+    if kind not in GOAL_KINDS:
+        problems.append(_problem("invalid_kind", N_("Please choose the kind of self-reliance."), "goal_kind"))
+    else:
+        goal["kind"] = kind
+    parsed = _parse_month(month)
+    if parsed is None:
+        problems.append(_problem("invalid_date", N_("Please give the target date as a month."), "goal_date"))
+    elif _month_end(parsed) < today:
+        problems.append(_problem("date_past", N_("The target date of the goal is in the past."), "goal_date"))
+    else:
+        goal["date"] = parsed
+        late = [a for a in content["actions"] if a.get("date") and a["date"] > _month_end(parsed).isoformat()]
+        if late:
+            problems.append(
+                _problem(
+                    "dates_out_of_order",
+                    N_("An action's date is after the goal's target date. Change the action first."),
+                    "goal_date",
+                )
+            )
+    if problems:
+        return dict(content), problems
+    return {**content, "goal": goal}, []
+
+
+def edit_actions(content: Mapping, items: Sequence[Mapping]) -> tuple[dict, list[AnswerProblem]]:
+    """Replace the actions (1–5, each with a date no later than the goal's target date)."""
+    problems: list[AnswerProblem] = []
+    previous = list(content["actions"])
+    actions = []
+    goal_month = (content.get("goal") or {}).get("date")
+    for index, item in enumerate(items):
+        where = f"action-{index}"
+        text, found = clean_text(item.get("text", ""), MAX_TEXT, where)
+        if not text and not (item.get("date") or "").strip():
+            continue
+        problems += found
+        if not text:
+            problems.append(_problem("required", N_("Please write what the action is."), where))
+        day = _parse_day(item.get("date"))
+        if day is None:
+            problems.append(_problem("invalid_date", N_("Please give each action a date."), where))
+        elif goal_month and day > _month_end(goal_month):
+            problems.append(
+                _problem(
+                    "dates_out_of_order",
+                    N_("Action %(number)s is dated after the goal's target date."),
+                    where,
+                    number=index + 1,
+                )
+            )
+        support, found = clean_text(item.get("support", ""), MAX_TEXT, where)
+        problems += found
+        old = next((p for p in previous if p.get("text") == text), None)
+        actions.append(
+            {
+                "text": text,
+                "date": day.isoformat() if day else None,
+                "confidence": old.get("confidence") if old else None,
+                "language": old.get("language", STAFF_LANGUAGE) if old else STAFF_LANGUAGE,
+                "support": support,
+            }
+        )
+    if not actions:
+        problems.append(_problem("no_actions", N_("A plan needs at least one action."), "actions"))
+    if len(actions) > MAX_ACTIONS:
+        problems.append(_problem("too_many", N_("A plan has at most five actions."), "actions"))
+    if problems:
+        return dict(content), problems
+    return {**content, "actions": actions}, []
+
+
+def choose_programs(
+    content: Mapping, chosen: Sequence[str], supports: Mapping[str, str], known: Sequence[str]
+) -> tuple[dict, list[AnswerProblem]]:
+    """Set the chosen programs, each with its support and plan (支援内容及び計画), in the order given."""
+    problems: list[AnswerProblem] = []
+    programs = []
+    for program_id in dict.fromkeys(chosen):
+        if program_id not in known:
+            problems.append(_problem("unknown_program", N_("Please choose programs from the list."), "programs"))
+            continue
+        support, found = clean_text(supports.get(program_id, ""), MAX_TEXT, f"support-{program_id}")
+        problems += found
+        programs.append({"id": program_id, "support": support})
+    if problems:
+        return dict(content), problems
+    return {**content, "programs": programs}, []
+
+
+def record_consent(content: Mapping, *, given: bool, day: object, today: date) -> tuple[dict, list[AnswerProblem]]:
+    """Record the recipient's consent to the chosen programs (本人同意) and its date."""
+    if not given:
+        return {**content, "consent": {"given": False, "date": None}}, []
+    parsed = _parse_day(day)
+    if parsed is None:
+        return dict(content), [_problem("invalid_date", N_("Please give the date of consent."), "consent_date")]
+    if parsed > today:
+        return dict(content), [
+            _problem("date_future", N_("The date of consent cannot be in the future."), "consent_date")
+        ]
+    if not content.get("programs"):
+        return dict(content), [
+            _problem("no_programs", N_("Choose the programs before recording consent to them."), "consent")
+        ]
+    return {**content, "consent": {"given": True, "date": parsed.isoformat()}}, []
+
+
+def approval_problems(content: Mapping, *, plan_date: date, review_date: date | None) -> list[AnswerProblem]:
+    """What stops this worksheet from becoming an approved plan; empty when it can be approved."""
+    problems = []
+    goal = content.get("goal") or {}
+    if not (goal.get("text") or goal.get("suggestion")):
+        problems.append(_problem("no_goal", N_("The plan has no goal."), "goal"))
+    if goal.get("kind") not in GOAL_KINDS or not goal.get("date"):
+        problems.append(_problem("goal_incomplete", N_("Give the goal its kind and target date."), "goal"))
+    if not content.get("actions"):
+        problems.append(_problem("no_actions", N_("A plan needs at least one action."), "actions"))
+    if not content.get("programs"):
+        problems.append(_problem("no_programs", N_("Choose at least one program."), "programs"))
+    consent = content.get("consent") or {}
+    if not consent.get("given"):
+        problems.append(_problem("no_consent", N_("The recipient's consent has not been recorded."), "consent"))
+    elif consent.get("date") and consent["date"] > plan_date.isoformat():
+        problems.append(_problem("dates_out_of_order", N_("Consent is dated after the plan's date."), "consent"))
+    if review_date is None:
+        problems.append(_problem("invalid_date", N_("Please give the review date."), "review_date"))
+    elif review_date <= plan_date:
+        problems.append(
+            _problem("dates_out_of_order", N_("The review date must be after the plan's date."), "review_date")
+        )
+    return problems
+
+
+def changed_fields(before: Mapping, after: Mapping) -> list[tuple[str, object, object]]:
+    """The top-level parts that differ, for the provenance record."""
+    return [
+        (key, before.get(key), after.get(key))
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    ]
+
+
+# --- periodic review (見直し) -------------------------------------------------------------------
+
+
+def parse_review(
+    plan: Mapping, form: Mapping[str, str], *, review_day: object, plan_date: date, today: date
+) -> tuple[dict, date | None, list[AnswerProblem]]:
+    """Progress (支援実施状況) and evaluation (評価) per action and program, and the goal's mark."""
+    problems: list[AnswerProblem] = []
+    day = _parse_day(review_day)
+    if day is None:
+        problems.append(_problem("invalid_date", N_("Please give the date of the review."), "review_date"))
+    elif day < plan_date or day > today:
+        problems.append(
+            _problem(
+                "dates_out_of_order",
+                N_("The review date must be between the plan's date and today."),
+                "review_date",
+            )
+        )
+
+    def part(prefix: str) -> dict:
+        progress, found = clean_text(form.get(f"{prefix}-progress", ""), MAX_TEXT, prefix)
+        problems.extend(found)
+        note, found = clean_text(form.get(f"{prefix}-note", ""), MAX_TEXT, prefix)
+        problems.extend(found)
+        evaluation = form.get(f"{prefix}-evaluation")
+        if evaluation not in EVALUATIONS:
+            problems.append(_problem("no_evaluation", N_("Please give every line an evaluation."), prefix))
+        return {"progress": progress, "evaluation": evaluation, "note": note}
+
+    content = {
+        "actions": [part(f"action-{i}") for i in range(len(plan.get("actions") or []))],
+        "programs": {p["id"]: part(f"program-{p['id']}") for p in plan.get("programs") or []},
+        "goal": part("goal"),
+    }
+    return content, day, problems
+
+
+# --- comparing versions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two plan versions; `part` says what, before/after hold plain values."""
+
+    part: str
+    before: object
+    after: object
+    index: int | str | None = None  # the action's position, or the program's id
+
+
+def diff_plans(old: Mapping, new: Mapping) -> list[Change]:
+    """What changed from one plan version to the next: goal, kind, date, each action, each program."""
+    changes = []
+    old_goal, new_goal = old.get("goal") or {}, new.get("goal") or {}
+    if (old_goal.get("suggestion"), old_goal.get("text")) != (new_goal.get("suggestion"), new_goal.get("text")):
+        changes.append(Change("goal", old_goal, new_goal))
+    for key in ("kind", "date"):
+        if old_goal.get(key) != new_goal.get(key):
+            changes.append(Change(f"goal_{key}", old_goal.get(key), new_goal.get(key)))
+    old_actions, new_actions = old.get("actions") or [], new.get("actions") or []
+    for index in range(max(len(old_actions), len(new_actions))):
+        before = old_actions[index] if index < len(old_actions) else None
+        after = new_actions[index] if index < len(new_actions) else None
+        if _action_key(before) != _action_key(after):
+            changes.append(Change("action", before, after, index))
+    old_programs = {p["id"]: p.get("support", "") for p in old.get("programs") or []}
+    new_programs = {p["id"]: p.get("support", "") for p in new.get("programs") or []}
+    for program_id in list(dict.fromkeys([*old_programs, *new_programs])):
+        if old_programs.get(program_id) != new_programs.get(program_id):
+            before, after = old_programs.get(program_id), new_programs.get(program_id)
+            changes.append(Change("program", before, after, program_id))
+    return changes
+
+
+def _action_key(action: Mapping | None) -> tuple | None:
+    return None if action is None else (action.get("text"), action.get("date"), action.get("support"))
+
+
+# --- the recipient's side of a review (the kiosk's review dialogue) -------------------------------
+
+REVIEW_STATUS_TO_EVALUATION = {"done": "achieved", "partly": "partly", "not_yet": "not_yet"}
+
+
+def review_given(plan: Mapping, goal_text: str) -> dict:
+    """The given steps of the review dialogue, from an approved plan: its goal and up to five actions."""
+    given = {"goal_text": goal_text}
+    for index, action in enumerate((plan.get("actions") or [])[:MAX_ACTIONS], start=1):
+        given[f"action_{index}_text"] = action.get("text")
+    return given
+
+
+def build_review_draft(engine, conversation) -> dict:
+    """What a recipient said at the kiosk about each action of their plan, for the caseworker's review form."""
+    answers = engine.live_answers(conversation.answers)
+    actions = []
+    for index in range(1, MAX_ACTIONS + 1):
+        if answers.get(f"action_{index}_text") is None:
+            break
+        actions.append(
+            {
+                "status": answers.get(f"action_{index}_status"),
+                "helped": answers.get(f"action_{index}_helped"),
+                "blocked": answers.get(f"action_{index}_blocked"),
+                "confidence": answers.get(f"action_{index}_confidence"),
+            }
+        )
+    return {
+        "format": 1,
+        "kind": "review",
+        "dialogue": {"id": engine.dialogue.id, "version": engine.dialogue.version},
+        "actions": actions,
+        "goal": {"closeness": answers.get("goal_closeness")},
+        "wish": answers.get("wish"),
+    }
+
+
+def review_prefill(draft: Mapping) -> dict[str, str]:
+    """The caseworker's review form, filled from the recipient's review at the kiosk (they can change anything)."""
+    values = {}
+    for index, item in enumerate(draft.get("actions") or []):
+        evaluation = REVIEW_STATUS_TO_EVALUATION.get(item.get("status"))
+        if evaluation:
+            values[f"action-{index}-evaluation"] = evaluation
+        notes = [text for text in (item.get("helped"), item.get("blocked")) if text]
+        if notes:
+            values[f"action-{index}-progress"] = " / ".join(notes)
+    return values
+
+
+def distance_travelled(plan: Mapping, draft: Mapping) -> list[tuple[int | None, int | None]]:
+    """Per action: (confidence when the plan was made, confidence now), the same 0–10 scale."""
+    before = [a.get("confidence") for a in plan.get("actions") or []]
+    now = [a.get("confidence") for a in draft.get("actions") or []]
+    return [(b, now[i] if i < len(now) else None) for i, b in enumerate(before)]

@@ -1,0 +1,49 @@
+"""The kiosk's "I have a code" entry: a caseworker's intake ticket starts the intake for that case."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, refresh
+
+from .. import casework
+from ..cases import TicketPurpose
+from ..casework import CaseworkError
+from ..i18n import known_locale
+from .common import engines, intake_engine, no_store
+from .kiosk import _begin_kiosk_session, _kiosk_page
+
+bp = Blueprint("kiosk_code", __name__, url_prefix="/kiosk")
+bp.context_processor(_kiosk_page)  # its pages use the kiosk layout
+
+
+@bp.after_request
+def _no_store(response):
+    return no_store(response)
+
+
+@bp.post("/code")
+def redeem():
+    """Start the intake a ticket code allows; a wrong, used or expired code says so and starts nothing."""
+    locale = known_locale(request.form.get("locale"))
+    g.locale = locale
+    refresh()
+    try:
+        intake = casework.redeem_ticket(request.form.get("code", ""), locale, _engine_for, _goal_text)
+    except CaseworkError as err:
+        flash(gettext(err.message, **err.params))
+        return render_template("kiosk/landing.html", code=request.form.get("code", "")), 422
+    _begin_kiosk_session(intake)
+    return redirect(url_for("kiosk.show_step"))
+
+
+def _engine_for(purpose: str):
+    if purpose == TicketPurpose.REVIEW:
+        return engines()[current_app.config["REVIEW_DIALOGUE"]]
+    return intake_engine()
+
+
+def _goal_text(plan: dict) -> str:
+    """The plan's goal in the page's language (the recipient's own or the caseworker's words verbatim)."""
+    from .plan_text import goal_sentence
+
+    return goal_sentence(plan)

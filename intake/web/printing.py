@@ -1,0 +1,105 @@
+"""The printed 自立計画書: one A4 page per plan version, and the recipient's bilingual copy."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_babel import force_locale, gettext
+from flask_login import current_user
+
+from .. import casework
+from ..extensions import db
+from ..i18n import format_day
+from .caseworker import CASE_ROLES, load_case
+from .plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name
+from .review import load_plan
+from .staff import roles, staff_blueprint
+
+bp = staff_blueprint(Blueprint("printing", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
+
+
+def recipient_side(plan, review, locale: str) -> dict:
+    """The sheet's labels and the plan's chosen items in the recipient's language (their words stay as written)."""
+    content = plan.content
+    with force_locale(locale):
+        return {
+            "title": gettext("Self-reliance plan"),
+            "addressee": gettext("To the head of the welfare office"),
+            "name": gettext("Name"),
+            "goal": gettext("Goal"),
+            "goal_kind": gettext("Kind of self-reliance"),
+            "target_date": gettext("Target date"),
+            "actions": gettext("What I will do to reach the goal"),
+            "support": gettext("Support and plan"),
+            "progress": gettext("Progress"),
+            "evaluation": gettext("Evaluation"),
+            "consent": gettext("Consent"),
+            "consent_text": gettext("I agree to the plan above."),
+            "review_date": gettext("Next review"),
+            "goal_text": goal_sentence(content),
+            "goal_kind_text": goal_kind_label((content.get("goal") or {}).get("kind")),
+            "programs": {p["id"]: program_name(p["id"]) for p in content.get("programs") or []},
+            "evaluations": {
+                key: evaluation_label(value.get("evaluation"))
+                for key, value in ((review.content.get("programs") or {}).items() if review else ())
+            },
+            "action_evaluations": [
+                evaluation_label(a.get("evaluation")) for a in (review.content.get("actions") if review else [])
+            ],
+            "copy_note": gettext("Your copy. The Japanese text on the left is the plan the office keeps."),
+            "plan_date": format_day(plan.plan_date),
+            "review_day": format_day(plan.review_date),
+            "consent_day": format_day((content.get("consent") or {}).get("date")),
+            "target_month": format_day((content.get("goal") or {}).get("date"), "month"),
+            "action_days": [format_day(a.get("date")) for a in content.get("actions") or []],
+        }
+
+
+@bp.get("/versions/<int:number>.json")
+@roles(*CASE_ROLES)
+def export(case_id: int, number: int):
+    """One plan version as JSON, for the office's case record system."""
+    case = load_case(case_id)
+    plan = load_plan(case, number)
+    casework.audit(current_user, case, "export", f"version {number} json")
+    db.session.commit()
+    document = {
+        "case_number": case.case_number,
+        "version": plan.number,
+        "plan_date": plan.plan_date.isoformat(),
+        "review_date": plan.review_date.isoformat(),
+        "approved_by": plan.approver.username,
+        "signed_off_by": plan.signer.username if plan.signer else None,
+        "plan": plan.content,
+        "reviews": [{"date": r.review_date.isoformat(), "by": r.reviewer.username, **r.content} for r in plan.reviews],
+    }
+    response = jsonify(document)
+    response.headers["Content-Disposition"] = f"attachment; filename=plan-{case.case_number}-v{plan.number}.json"
+    return response
+
+
+@bp.get("/versions/<int:number>/print")
+@roles(*CASE_ROLES)
+def sheet(case_id: int, number: int):
+    """The plan as an A4 sheet for the case file; `?copy=recipient` prints it bilingual for the recipient."""
+    case = load_case(case_id)
+    plan = load_plan(case, number)
+    if current_app.config["SUPERVISOR_SIGN_OFF"] and plan.signed_off_at is None:
+        return render_template(
+            "caseworker/error.html",
+            message=gettext("This plan waits for the supervisor's sign-off before it can be printed."),
+        ), 409
+    review = plan.reviews[-1] if plan.reviews else None
+    recipient_copy = request.args.get("copy") == "recipient"
+    locale = plan.content.get("recipient_language") or case.preferred_language
+    casework.audit(current_user, case, "print", f"version {number}{' recipient copy' if recipient_copy else ''}")
+    db.session.commit()
+    return render_template(
+        "plan/sheet.html",
+        case=case,
+        plan=plan,
+        content=plan.content,
+        review=review,
+        recipient_copy=recipient_copy and locale != "ja",
+        locale=locale,
+        other=recipient_side(plan, review, locale) if recipient_copy and locale != "ja" else None,
+    )

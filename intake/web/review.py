@@ -1,0 +1,316 @@
+"""Review of a draft with the recipient: edit goal and actions, choose programs, consent, approve; later, 見直し.
+
+Routes are parse → handle → redirect. Every edit form carries the worksheet's version: a form loaded
+before someone else's change is refused (409) and nothing is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from .. import casework
+from ..cases import PlanVersion
+from ..casework import CaseworkError, Stale
+from ..domain.answers import AnswerInvalid
+from ..domain.dates import add_months
+from ..domain.programs import MAX_SUGGESTIONS, rank_programs
+from ..domain.worksheet import (
+    EVALUATIONS,
+    GOAL_KINDS,
+    MAX_ACTIONS,
+    approval_problems,
+    choose_programs,
+    diff_plans,
+    distance_travelled,
+    edit_actions,
+    edit_goal,
+    record_consent,
+    review_prefill,
+)
+from ..extensions import db
+from .caseworker import CASE_ROLES, error_message, load_case
+from .common import engines, intake_engine, office_today
+from .plan_text import load_office_data, template_helpers
+from .staff import roles, staff_blueprint
+
+bp = staff_blueprint(Blueprint("review", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
+bp.record_once(lambda state: load_office_data(state.app))
+bp.record_once(lambda state: state.app.jinja_env.globals.update(template_helpers()))
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200):
+    worksheet = casework.open_worksheet(current_user, case)
+    content = worksheet.content
+    engine = intake_engine()
+    intake = worksheet.intake
+    ranked = rank_programs(engine.programs, content.get("barriers") or [], (content.get("goal") or {}).get("kind"))
+    ranked = ranked[:MAX_SUGGESTIONS]
+    chosen = {p["id"]: p for p in content.get("programs") or []}
+    others = [p for p in engine.programs if p not in ranked]
+    draft_engine = engines()[intake.dialogue_id] if intake is not None else engine
+    today = office_today()
+    return (
+        render_template(
+            "caseworker/worksheet.html",
+            case=case,
+            worksheet=worksheet,
+            content=content,
+            intake=intake,
+            draft=intake.plan.content if intake is not None and intake.plan else None,
+            draft_engine=draft_engine,
+            answers=draft_engine.live_answers(intake.answers) if intake is not None else {},
+            ranked=ranked,
+            others=others,
+            chosen=chosen,
+            goal_kinds=GOAL_KINDS,
+            max_actions=MAX_ACTIONS,
+            problems=list(problems),
+            message=message,
+            today=today,
+            default_review=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"]),
+            still_needed=approval_problems(
+                content, plan_date=today, review_date=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"])
+            )
+            if worksheet.open
+            else [],
+        ),
+        status,
+    )
+
+
+@bp.get("/plan")
+@roles(*CASE_ROLES)
+def worksheet(case_id: int):
+    """The plan being prepared: the recipient's draft in Japanese beside the caseworker's version."""
+    case = load_case(case_id)
+    casework.audit(current_user, case, "view", "worksheet")
+    db.session.commit()
+    return render_worksheet(case)
+
+
+def _edit(case_id: int, make_result):
+    """Apply one edit form; a problem or a stale form re-renders the page and stores nothing."""
+    case = load_case(case_id)
+    worksheet = casework.open_worksheet(current_user, case)
+    try:
+        casework.save_worksheet(current_user, worksheet, request.form.get("version"), make_result(worksheet.content))
+    except AnswerInvalid as err:
+        return render_worksheet(case, problems=err.problems, status=422)
+    except Stale as err:
+        return render_worksheet(case, message=error_message(err), status=409)
+    except CaseworkError as err:
+        return render_worksheet(case, message=error_message(err), status=409)
+    return redirect(url_for("review.worksheet", case_id=case.id) + request.form.get("anchor", ""), code=303)
+
+
+@bp.post("/plan/goal")
+@roles(*CASE_ROLES)
+def goal(case_id: int):
+    """Change the goal, its kind and its target date."""
+    form = request.form
+    text = form.get("goal_text")
+    unchanged = text is None or text.strip() == form.get("goal_shown", "").strip()
+    return _edit(
+        case_id,
+        lambda content: edit_goal(
+            content,
+            text=None if unchanged else text,
+            kind=form.get("goal_kind"),
+            month=form.get("goal_date"),
+            today=office_today(),
+        ),
+    )
+
+
+@bp.post("/plan/actions")
+@roles(*CASE_ROLES)
+def actions(case_id: int):
+    """Replace the actions (1–5, each with a date and the support for it)."""
+    form = request.form
+    items = [
+        {
+            "text": form.get(f"action-{i}-text", ""),
+            "date": form.get(f"action-{i}-date", ""),
+            "support": form.get(f"action-{i}-support", ""),
+        }
+        for i in range(MAX_ACTIONS)
+    ]
+    return _edit(case_id, lambda content: edit_actions(content, items))
+
+
+@bp.post("/plan/programs")
+@roles(*CASE_ROLES)
+def programs(case_id: int):
+    """Choose programs, each with its support and plan (支援内容及び計画)."""
+    form = request.form
+    known = [p.id for p in intake_engine().programs]
+    chosen = form.getlist("program")
+    supports = {pid: form.get(f"support-{pid}", "") for pid in known}
+    return _edit(case_id, lambda content: choose_programs(content, chosen, supports, known))
+
+
+@bp.post("/plan/consent")
+@roles(*CASE_ROLES)
+def consent(case_id: int):
+    """Record the recipient's consent to the chosen programs (本人同意) and its date."""
+    form = request.form
+    return _edit(
+        case_id,
+        lambda content: record_consent(
+            content, given=form.get("consent") == "yes", day=form.get("consent_date"), today=office_today()
+        ),
+    )
+
+
+@bp.post("/plan/approve")
+@roles(*CASE_ROLES)
+def approve(case_id: int):
+    """Approve the worksheet as the next plan version; it cannot change afterwards."""
+    case = load_case(case_id)
+    worksheet = casework.open_worksheet(current_user, case)
+    plan_date = _day(request.form.get("plan_date")) or office_today()
+    if plan_date > office_today():
+        return render_worksheet(case, message=gettext("The plan's date cannot be in the future."), status=422)
+    try:
+        plan = casework.approve(
+            current_user,
+            worksheet,
+            request.form.get("version"),
+            plan_date=plan_date,
+            review_date=_day(request.form.get("review_date")),
+        )
+    except AnswerInvalid as err:
+        return render_worksheet(case, problems=err.problems, status=422)
+    except CaseworkError as err:
+        return render_worksheet(case, message=error_message(err), status=409)
+    return redirect(url_for("review.plan", case_id=case.id, number=plan.number), code=303)
+
+
+@bp.post("/plan/revise")
+@roles(*CASE_ROLES)
+def revise(case_id: int):
+    """Open the current plan for revision; approving it makes the next version."""
+    case = load_case(case_id)
+    try:
+        casework.start_revision(current_user, case, request.form.get("version"))
+    except CaseworkError as err:
+        return render_worksheet(case, message=error_message(err), status=409)
+    return redirect(url_for("review.worksheet", case_id=case.id), code=303)
+
+
+def load_plan(case, number: int) -> PlanVersion:
+    plan = next((p for p in case.plans if p.number == number), None)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.get("/versions/<int:number>")
+@roles(*CASE_ROLES)
+def plan(case_id: int, number: int):
+    """One approved plan version with its reviews."""
+    case = load_case(case_id)
+    plan = load_plan(case, number)
+    casework.audit(current_user, case, "view", f"version {number}")
+    db.session.commit()
+    return render_template(
+        "caseworker/plan.html",
+        case=case,
+        plan=plan,
+        sign_off=current_app.config["SUPERVISOR_SIGN_OFF"],
+        is_supervisor=current_user.role == "supervisor" and case.caseworker.supervisor_id == current_user.id,
+    )
+
+
+@bp.post("/versions/<int:number>/sign-off")
+@roles("supervisor")
+def sign_off(case_id: int, number: int):
+    """The supervisor's sign-off (決裁) of a plan version."""
+    case = load_case(case_id)
+    plan = load_plan(case, number)
+    try:
+        casework.sign_off(current_user, plan)
+    except CaseworkError as err:
+        return render_template("caseworker/error.html", message=error_message(err)), 409
+    return redirect(url_for("review.plan", case_id=case.id, number=number), code=303)
+
+
+@bp.get("/versions")
+@roles(*CASE_ROLES)
+def versions(case_id: int):
+    """The history of plan versions, and what changed between two of them."""
+    case = load_case(case_id)
+    if not case.plans:
+        abort(404)
+    numbers = [p.number for p in case.plans]
+    newer = request.args.get("to", type=int) or numbers[-1]
+    older = request.args.get("from", type=int) or max(newer - 1, 1)
+    if older not in numbers or newer not in numbers:
+        abort(404)
+    old_plan, new_plan = load_plan(case, older), load_plan(case, newer)
+    casework.audit(current_user, case, "view", f"versions {older}→{newer}")
+    db.session.commit()
+    return render_template(
+        "caseworker/versions.html",
+        case=case,
+        old=old_plan,
+        new=new_plan,
+        changes=diff_plans(old_plan.content, new_plan.content) if older != newer else [],
+    )
+
+
+@bp.route("/review", methods=["GET", "POST"])
+@roles(*CASE_ROLES)
+def periodic_review(case_id: int):
+    """見直し: progress and evaluation per action and program, and the goal's mark, for the current plan."""
+    case = load_case(case_id)
+    plan = case.current_plan
+    if plan is None:
+        abort(404)
+    problems, message, status = [], None, 200
+    kiosk_review = casework.latest_submitted(case, review=True)
+    if kiosk_review is not None and casework._aware(kiosk_review.submitted_at) < casework._aware(plan.approved_at):
+        kiosk_review = None  # a review of an earlier version
+    draft = kiosk_review.plan.content if kiosk_review is not None else None
+    form = request.form if request.method == "POST" else review_prefill(draft or {})
+    if request.method == "POST":
+        try:
+            casework.record_review(
+                current_user, plan, request.form, review_day=request.form.get("review_date"), today=office_today()
+            )
+        except AnswerInvalid as err:
+            problems, status = err.problems, 422
+        except CaseworkError as err:
+            message, status = error_message(err), 409
+        else:
+            return redirect(url_for("review.plan", case_id=case.id, number=plan.number), code=303)
+    else:
+        casework.audit(current_user, case, "view", "review form")
+        db.session.commit()
+    return (
+        render_template(
+            "caseworker/review.html",
+            case=case,
+            plan=plan,
+            form=form,
+            kiosk_review=kiosk_review,
+            draft=draft,
+            distance=distance_travelled(plan.content, draft) if draft else [],
+            evaluations=EVALUATIONS,
+            problems=problems,
+            message=message,
+            today=office_today(),
+        ),
+        status,
+    )

@@ -1,0 +1,142 @@
+"""The caseworker's plan as plain data: edits, approval checks, reviews and the diff between versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from intake.domain.worksheet import (
+    approval_problems,
+    choose_programs,
+    diff_plans,
+    edit_actions,
+    edit_goal,
+    parse_review,
+    record_consent,
+    revision_of,
+    start_worksheet,
+)
+
+TODAY = date(2026, 11, 26)
+DRAFT = {
+    "goal": {"kind": "economic", "suggestion": None, "own": "Trabajar medio tiempo", "date": "2027-10"},
+    "actions": [{"text": "Ir a Hello Work", "date": "2027-01-10", "confidence": 7}],
+    "barriers": {"chosen": ["illness", "job_search"], "own": None},
+}
+
+
+def codes(problems):
+    return [p.code for p in problems]
+
+
+def test_worksheet_keeps_the_recipients_words_and_language():
+    sheet = start_worksheet(DRAFT, "es")
+    assert sheet["goal"] == {
+        "suggestion": None,
+        "text": "Trabajar medio tiempo",
+        "language": "es",
+        "kind": "economic",
+        "date": "2027-10",
+    }
+    assert sheet["actions"][0]["language"] == "es" and sheet["barriers"] == ["illness", "job_search"]
+    assert sheet["consent"] == {"given": False, "date": None}
+
+
+def test_goal_edit_marks_the_caseworkers_words():
+    sheet = start_worksheet(DRAFT, "es")
+    new, problems = edit_goal(sheet, text="座ってできる仕事", kind="economic", month="2027-12", today=TODAY)
+    assert not problems and new["goal"]["text"] == "座ってできる仕事" and new["goal"]["language"] == "ja"
+    assert sheet["goal"]["text"] == "Trabajar medio tiempo"  # the input is not changed in place
+
+
+def test_goal_date_before_an_action_is_out_of_order():
+    sheet = start_worksheet(DRAFT, "es")
+    new, problems = edit_goal(sheet, text=None, kind="economic", month="2026-12", today=TODAY)
+    assert codes(problems) == ["dates_out_of_order"] and new == sheet
+    _, problems = edit_goal(sheet, text=None, kind="economic", month="2020-01", today=TODAY)
+    assert codes(problems) == ["date_past"]
+    _, problems = edit_goal(sheet, text=None, kind="cosmic", month="2027-12", today=TODAY)
+    assert codes(problems) == ["invalid_kind"]
+
+
+def test_actions_one_to_five_with_dates_inside_the_goal():
+    sheet = start_worksheet(DRAFT, "es")
+    new, problems = edit_actions(
+        sheet,
+        [
+            {"text": "Ir a Hello Work", "date": "2027-01-10"},
+            {"text": "新しい取組", "date": "2027-02-01", "support": "同行"},
+        ],
+    )
+    assert not problems
+    assert [a["language"] for a in new["actions"]] == ["es", "ja"] and new["actions"][1]["support"] == "同行"
+    _, problems = edit_actions(sheet, [{"text": "", "date": ""}])
+    assert codes(problems) == ["no_actions"]
+    _, problems = edit_actions(sheet, [{"text": "遅すぎる", "date": "2028-01-01"}])
+    assert codes(problems) == ["dates_out_of_order"]
+    _, problems = edit_actions(sheet, [{"text": "x", "date": "someday"}])
+    assert codes(problems) == ["invalid_date"]
+    _, problems = edit_actions(sheet, [{"text": f"a{i}", "date": "2027-01-01"} for i in range(6)])
+    assert codes(problems) == ["too_many"]
+
+
+def test_programs_consent_and_approval():
+    sheet = start_worksheet(DRAFT, "es")
+    problems = approval_problems(sheet, plan_date=TODAY, review_date=date(2027, 2, 26))
+    assert set(codes(problems)) == {"no_programs", "no_consent"}
+    _, problems = record_consent(sheet, given=True, day="2026-11-26", today=TODAY)
+    assert codes(problems) == ["no_programs"]
+    _, problems = choose_programs(sheet, ["made_up"], {}, ["employment_support"])
+    assert codes(problems) == ["unknown_program"]
+    sheet, problems = choose_programs(
+        sheet, ["employment_support"], {"employment_support": "同行支援"}, ["employment_support"]
+    )
+    assert not problems and sheet["programs"] == [{"id": "employment_support", "support": "同行支援"}]
+    _, problems = record_consent(sheet, given=True, day="2026-11-27", today=TODAY)
+    assert codes(problems) == ["date_future"]
+    sheet, problems = record_consent(sheet, given=True, day="2026-11-26", today=TODAY)
+    assert not problems
+    assert approval_problems(sheet, plan_date=TODAY, review_date=date(2027, 2, 26)) == []
+    assert codes(approval_problems(sheet, plan_date=TODAY, review_date=TODAY)) == ["dates_out_of_order"]
+    assert codes(approval_problems(sheet, plan_date=date(2026, 11, 25), review_date=date(2027, 2, 26))) == [
+        "dates_out_of_order"
+    ]
+    assert revision_of(sheet)["consent"] == {"given": False, "date": None}
+
+
+def test_review_needs_every_evaluation_and_a_date_in_order():
+    plan = {"actions": [{"text": "a"}], "programs": [{"id": "employment_support"}]}
+    form = {
+        "action-0-evaluation": "achieved",
+        "program-employment_support-evaluation": "partly",
+        "goal-evaluation": "not_yet",
+        "action-0-progress": "2回",
+    }
+    content, day, problems = parse_review(plan, form, review_day="2027-02-26", plan_date=TODAY, today=date(2027, 3, 1))
+    assert not problems and day == date(2027, 2, 26)
+    assert (
+        content["programs"]["employment_support"]["evaluation"] == "partly"
+        and content["actions"][0]["progress"] == "2回"
+    )
+    _, _, problems = parse_review(
+        plan, {**form, "goal-evaluation": "great"}, review_day="2027-02-26", plan_date=TODAY, today=date(2027, 3, 1)
+    )
+    assert codes(problems) == ["no_evaluation"]
+    _, _, problems = parse_review(plan, form, review_day="2026-01-01", plan_date=TODAY, today=date(2027, 3, 1))
+    assert codes(problems) == ["dates_out_of_order"]
+
+
+def test_diff_between_versions():
+    old = start_worksheet(DRAFT, "es")
+    old["programs"] = [{"id": "employment_support", "support": "同行"}]
+    new = revision_of(old)
+    new["goal"] = {**new["goal"], "date": "2027-12"}
+    new["actions"] = [*new["actions"], {"text": "新しい", "date": "2027-03-01", "support": ""}]
+    new["programs"] = [{"id": "employment_support", "support": "週1回"}, {"id": "health_management", "support": ""}]
+    parts = [(c.part, c.index) for c in diff_plans(old, new)]
+    assert parts == [
+        ("goal_date", None),
+        ("action", 1),
+        ("program", "employment_support"),
+        ("program", "health_management"),
+    ]
+    assert diff_plans(old, old) == []
