@@ -14,6 +14,7 @@ without a stored reading is shown without furigana.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -117,7 +118,11 @@ def load(path: Path) -> Catalog | None:
 
 @lru_cache(maxsize=32)
 def _table(path: str, _mtime: float) -> Mapping[str, Markup]:
-    catalog = load(Path(path))
+    try:
+        catalog = load(Path(path))
+    except Exception:  # noqa: BLE001 - a broken file must cost the furigana, never the page (`check` reports it)
+        logging.getLogger(__name__).exception("cannot read readings from %s", path)
+        return {}
     table = {}
     for message in catalog or ():
         if message.id and message.string:
