@@ -190,15 +190,23 @@ def furigana_hidden() -> bool:
 
 
 def _ruby_tables() -> list[Mapping[str, Markup]]:
-    locale = furigana_locale()
-    if locale is None or not has_request_context() or request.blueprint not in FURIGANA_BLUEPRINTS:
+    """The readings that apply to this page (looked up once per request and locale: a page asks often)."""
+    if not has_request_context() or request.blueprint not in FURIGANA_BLUEPRINTS:
         return []
+    locale = furigana_locale()
+    if locale is None:
+        return []
+    cached = g.get("_ruby_tables")
+    if cached is not None and cached[0] == locale:
+        return cached[1]
     translations = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
     chain = [locale]
     fallback = current_app.config.get("LANGUAGE_FALLBACKS", {}).get(locale)
     if fallback:
         chain.append(fallback)  # a string Easy Japanese borrows from Japanese keeps its readings
-    return [readings.table(translations, name) for name in chain]
+    tables = [readings.table(translations, name) for name in chain]
+    g._ruby_tables = (locale, tables)
+    return tables
 
 
 def with_ruby(text: str) -> str:
