@@ -254,6 +254,8 @@ class Analyser:
 def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, locale: str) -> tuple[Catalog, int]:
     """The readings catalogue for a messages catalogue: kept readings, new proposals (fuzzy), stale ones dropped."""
     readings = Catalog(locale=locale, project="Yorisoi", version="1", fuzzy=False, header_comment=HEADER % locale)
+    if existing is not None:  # a refresh that changes nothing leaves the file as it was
+        readings.creation_date = existing.creation_date
     kept = {m.id: m for m in (existing or ()) if m.id and m.string}
     confirmed = confirmed_readings(existing)
     where: dict[str, list[str]] = {}
