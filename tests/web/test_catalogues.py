@@ -47,5 +47,6 @@ def test_the_shipped_catalogue_translates_every_extracted_string(fresh_template,
         and not (catalogue.get(m.id, context=m.context) and catalogue.get(m.id, context=m.context).string)
         and (m.context, m.id) not in AWAITING_TRANSLATION
     ]
-    fuzzy = [(m.context, m.id) for m in catalogue if m.id and m.fuzzy]
+    # An awaited string may carry a fuzzy suggestion from `update`; the page never shows it.
+    fuzzy = [(m.context, m.id) for m in catalogue if m.id and m.fuzzy and (m.context, m.id) not in AWAITING_TRANSLATION]
     assert missing == [] and fuzzy == []
