@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run test install install-test catalogues db demo check lint extract clean bench
+.PHONY: run test install install-test catalogues db demo check lint extract readings clean bench
 
 $(BIN)/flask:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lint: install-test
 extract: install
 	$(BIN)/flask intake i18n extract
 	$(BIN)/flask intake i18n update
+
+# Furigana proposals for new or changed Japanese text (needs the analyser: the translators extra).
+readings: install
+	$(BIN)/pip install --quiet -e '.[translators]'
+	$(BIN)/flask intake i18n readings
 
 check: install
 	$(BIN)/flask intake dialogue check

@@ -43,6 +43,18 @@ def _japanese(directory, texts: dict, readings_text: dict | None):
         readings.save(catalog, readings.readings_path(directory, "ja"))
 
 
+def test_a_confirmed_correction_is_proposed_again_in_new_text():
+    analyser = readings.Analyser()
+    assert analyser.propose("日本語を話す") == "日本《にっぽん》語《ご》を話《はな》す"  # the dictionary's guess
+    confirmed = readings.Catalog(locale="ja")
+    confirmed.add("日本語", "日本語《にほんご》")  # a translator's correction, not fuzzy
+    confirmed.add("2人で", "｜2人《ふたり》で")
+    confirmed.add("今日は", "今日《こんにち》は", flags={"fuzzy"})  # unconfirmed: ignored
+    known = readings.confirmed_readings(confirmed)
+    assert known == {"日本語": "にほんご", "2人": "ふたり"}
+    assert analyser.propose("日本語を2人で話す", known) == "日本語《にほんご》を｜2人《ふたり》で話《はな》す"
+
+
 def test_readings_command_proposes_fuzzy_and_keeps_corrections(runner, tmp_path):
     _japanese(tmp_path, {"Back": "戻る", "Start": "始める", "Finish": "おわり"}, {"戻る": "戻《もど》る"})
     result = runner.invoke(args=["intake", "i18n", "readings", "--directory", str(tmp_path), "--locale", "ja"])

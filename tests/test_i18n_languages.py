@@ -201,3 +201,34 @@ def test_dates_and_numbers_follow_the_locale(app, locale):
         "ne": ("2026 डिसेम्बर 3", "2026 डिसेम्बर", "1,234.5"),
     }[locale]
     assert (long_date, month, number) == expected
+
+
+def test_a_broken_translation_shows_english_never_an_error_page(tmp_path):
+    """`check` fails such a catalogue in CI; if one reaches a kiosk anyway, the page still works."""
+    from intake import create_app
+    from intake.extensions import db
+
+    write_catalogue(
+        tmp_path,
+        "ko",
+        {
+            "Section %(number)s of %(total)s": "%(total)s 중 %(number) 섹션",  # the type letter is gone
+            "Continue": "계속",
+        },
+    )
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    client.post("/kiosk/start", data={"locale": "ko"})
+    page = client.get("/kiosk/step")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Section 1 of " in html and "계속" in html

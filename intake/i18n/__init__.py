@@ -19,6 +19,7 @@ from babel.lists import format_list
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale, get_translations, gettext, pgettext
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from ..domain.dialogue import Option, Step
@@ -62,7 +63,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel makes its domain on first use; ours adds the Easy Japanese → Japanese fallback.
     babel.domain_instance = FallbackDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
-    # Page strings in templates get furigana on the kiosk, like dialogue text does.
+    # Page strings in templates get furigana on the kiosk, like dialogue text does, and a translation
+    # that does not format (a broken placeholder `check` would have caught) shows the English instead.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: with_ruby(get_translations().ugettext(s)),
         ngettext=lambda s, p, n: with_ruby(get_translations().ungettext(s, p, n)),
@@ -70,6 +72,7 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: with_ruby(get_translations().unpgettext(c, s, p, n)),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, pgettext=_template_pgettext)
     app.jinja_env.filters["plain"] = plain
     app.jinja_env.globals.update(
         html_lang=lambda code=None: bcp47(code or str(get_locale())),
@@ -89,6 +92,34 @@ def init_app(app: Flask) -> None:
         language_names=offered_languages,
         current_locale=lambda: str(get_locale()),
     )
+
+
+def formatted(translated: str, source: str, variables: Mapping[str, object]) -> str:
+    """`translated % variables`, or the English source if the translation's placeholders are broken."""
+    try:
+        return translated % variables
+    except (KeyError, ValueError, TypeError):
+        current_app.logger.warning("translation of %r does not format; showing the source", source)
+        if isinstance(translated, Markup):
+            source = Markup(source)  # as Jinja treats an untranslated template string
+        return source % variables
+
+
+@pass_context
+def _template_gettext(__context, __string: str, **variables) -> str:
+    """Jinja's newstyle `_()`: translate, add furigana, then format, falling back to the source."""
+    translated = with_ruby(get_translations().ugettext(__string))
+    if __context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return formatted(translated, __string, variables)
+
+
+@pass_context
+def _template_pgettext(__context, __msgctxt: str, __string: str, **variables) -> str:
+    translated = with_ruby(get_translations().upgettext(__msgctxt, __string))
+    if __context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return formatted(translated, __string, variables)
 
 
 def offered_languages() -> dict[str, str]:
@@ -159,15 +190,23 @@ def furigana_hidden() -> bool:
 
 
 def _ruby_tables() -> list[Mapping[str, Markup]]:
-    locale = furigana_locale()
-    if locale is None or not has_request_context() or request.blueprint not in FURIGANA_BLUEPRINTS:
+    """The readings that apply to this page (looked up once per request and locale: a page asks often)."""
+    if not has_request_context() or request.blueprint not in FURIGANA_BLUEPRINTS:
         return []
+    locale = furigana_locale()
+    if locale is None:
+        return []
+    cached = g.get("_ruby_tables")
+    if cached is not None and cached[0] == locale:
+        return cached[1]
     translations = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
     chain = [locale]
     fallback = current_app.config.get("LANGUAGE_FALLBACKS", {}).get(locale)
     if fallback:
         chain.append(fallback)  # a string Easy Japanese borrows from Japanese keeps its readings
-    return [readings.table(translations, name) for name in chain]
+    tables = [readings.table(translations, name) for name in chain]
+    g._ruby_tables = (locale, tables)
+    return tables
 
 
 def with_ruby(text: str) -> str:
@@ -229,7 +268,7 @@ def format_day(value: str | date | None, kind: str = "date") -> str:
 def problem_text(problem) -> str:
     """An answer problem's message in the viewer's language, dates formatted for the locale."""
     params = {k: format_day(v) if isinstance(v, date) else v for k, v in problem.params.items()}
-    return gettext(problem.message, **params)
+    return formatted(gettext(problem.message), problem.message, params)
 
 
 def joined(items: list[str]) -> str:
@@ -252,7 +291,7 @@ def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> st
         ids = value if isinstance(value, list) else [value]
         return joined([option_label(by_id[i]) if i in by_id else i for i in ids])
     if step.kind == "scale":
-        return gettext("%(value)s out of 10", value=value)
+        return formatted(gettext("%(value)s out of 10"), "%(value)s out of 10", {"value": value})
     if step.kind in {"date", "month"}:
         return format_day(value, step.kind)
     if step.kind == "group":

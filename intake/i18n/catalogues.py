@@ -11,7 +11,7 @@ that would raise at runtime fails here instead.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,6 +187,7 @@ class Report:
     locale: str
     shipped: bool
     errors: list[str] = field(default_factory=list)
+    awaiting: list[str] = field(default_factory=list)  # untranslated, but known to be on their way
 
     @property
     def failed(self) -> bool:
@@ -246,8 +247,20 @@ def _toolkit_failures(path: Path) -> dict[tuple[str, str | None], list[str]]:
     return failures
 
 
-def check(template: Catalog, translations: Path, locale: str, *, shipped: bool, furigana: bool) -> Report:
-    """Every problem in one locale: missing, untranslated or fuzzy strings, broken placeholders and markup, readings."""
+def check(
+    template: Catalog,
+    translations: Path,
+    locale: str,
+    *,
+    shipped: bool,
+    furigana: bool,
+    awaiting: Collection[tuple[str | None, str]] = (),
+) -> Report:
+    """Every problem in one locale: missing, untranslated or fuzzy strings, broken placeholders and markup, readings.
+
+    `awaiting` lists (context, msgid) pairs that a merged feature added and the translators have not
+    done yet: their absence is reported apart, not as an error. A broken translation is always an error.
+    """
     report = Report(locale, shipped)
     path = po_path(translations, locale)
     if not path.exists():
@@ -259,12 +272,13 @@ def check(template: Catalog, translations: Path, locale: str, *, shipped: bool, 
         if not source.id:
             continue
         message = by_key.get(_key(source))
+        found = report.awaiting if (source.context, _key(source)[0]) in awaiting else report.errors
         if message is None:
-            report.errors.append(f"missing {_where(source)} (run `flask intake i18n update`)")
+            found.append(f"missing {_where(source)} (run `flask intake i18n update`)")
         elif not _translated_text(message):
-            report.errors.append(f"untranslated {_where(source)}")
+            found.append(f"untranslated {_where(source)}")
         elif message.fuzzy:
-            report.errors.append(f"fuzzy {_where(source)}: review it, then clear the fuzzy flag")
+            found.append(f"fuzzy {_where(source)}: review it, then clear the fuzzy flag")
     for message, errors in catalog.check():  # Babel's checkers: placeholder names and types
         if message.fuzzy:
             continue

@@ -14,6 +14,7 @@ without a stored reading is shown without furigana.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -117,7 +118,11 @@ def load(path: Path) -> Catalog | None:
 
 @lru_cache(maxsize=32)
 def _table(path: str, _mtime: float) -> Mapping[str, Markup]:
-    catalog = load(Path(path))
+    try:
+        catalog = load(Path(path))
+    except Exception:  # noqa: BLE001 - a broken file must cost the furigana, never the page (`check` reports it)
+        logging.getLogger(__name__).exception("cannot read readings from %s", path)
+        return {}
     table = {}
     for message in catalog or ():
         if message.id and message.string:
@@ -174,6 +179,46 @@ def _annotate(segments: Iterable[Segment]) -> str:
     return out
 
 
+_LONGEST_BASE = 4  # segments a confirmed base may span (日本 + 語, 2 + 人)
+
+
+def _prefer(segments: list[Segment], confirmed: Mapping[str, str]) -> list[Segment]:
+    """Replace runs of segments that spell a confirmed base with that base and its confirmed reading."""
+    if not confirmed:
+        return segments
+    out: list[Segment] = []
+    index = 0
+    while index < len(segments):
+        for width in range(min(_LONGEST_BASE, len(segments) - index), 0, -1):
+            window = segments[index : index + width]
+            base = "".join(s.text for s in window)
+            if base in confirmed and any(s.reading for s in window):
+                out.append(Segment(base, confirmed[base]))
+                index += width
+                break
+        else:
+            out.append(segments[index])
+            index += 1
+    return out
+
+
+def confirmed_readings(catalog: Catalog | None) -> dict[str, str]:
+    """Base → reading from the entries a translator confirmed (not fuzzy), where they all agree."""
+    seen: dict[str, str] = {}
+    disputed: set[str] = set()
+    for message in catalog or ():
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        try:
+            segments = parse(message.string)
+        except ReadingError:
+            continue
+        for segment in segments:
+            if segment.reading and seen.setdefault(segment.text, segment.reading) != segment.reading:
+                disputed.add(segment.text)  # 今日 is きょう here, こんにち there: leave it to the analyser
+    return {base: reading for base, reading in seen.items() if base not in disputed}
+
+
 class Analyser:
     """Proposes readings with MeCab (fugashi) and the UniDic-lite dictionary; used by the CLI only."""
 
@@ -186,8 +231,12 @@ class Analyser:
             ) from err
         self._tagger = fugashi.Tagger()
 
-    def propose(self, text: str) -> str:
-        """The text in Aozora notation, with a reading for every word that holds a kanji."""
+    def propose(self, text: str, confirmed: Mapping[str, str] | None = None) -> str:
+        """The text in Aozora notation, with a reading for every word that holds a kanji.
+
+        `confirmed` (base → reading, from readings translators checked) wins over the dictionary,
+        so a correction made once (日本語《にほんご》, ｜2人《ふたり》) is proposed again in new text.
+        """
         segments: list[Segment] = []
         for word in self._tagger(text):
             if word.white_space:
@@ -197,7 +246,7 @@ class Analyser:
                 segments += _align(word.surface, _hiragana(kana))
             else:
                 segments.append(Segment(word.surface))
-        proposed = _annotate(segments)
+        proposed = _annotate(_prefer(segments, confirmed or {}))
         # MeCab drops some whitespace (newlines inside a text, trailing spaces): never change the text.
         return proposed if plain(proposed) == text else text
 
@@ -205,7 +254,10 @@ class Analyser:
 def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, locale: str) -> tuple[Catalog, int]:
     """The readings catalogue for a messages catalogue: kept readings, new proposals (fuzzy), stale ones dropped."""
     readings = Catalog(locale=locale, project="Yorisoi", version="1", fuzzy=False, header_comment=HEADER % locale)
+    if existing is not None:  # a refresh that changes nothing leaves the file as it was
+        readings.creation_date = existing.creation_date
     kept = {m.id: m for m in (existing or ()) if m.id and m.string}
+    confirmed = confirmed_readings(existing)
     where: dict[str, list[str]] = {}
     for message in messages:
         if message.id and message.string and not message.fuzzy and has_kanji(message.string):
@@ -217,7 +269,8 @@ def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, loc
         if old is not None:
             readings.add(text, old.string, auto_comments=[note], flags=old.flags, user_comments=old.user_comments)
         else:
-            readings.add(text, analyser.propose(text), auto_comments=[note, _PROPOSED_NOTE], flags={"fuzzy"})
+            proposal = analyser.propose(text, confirmed)
+            readings.add(text, proposal, auto_comments=[note, _PROPOSED_NOTE], flags={"fuzzy"})
             proposed += 1
     return readings, proposed
 

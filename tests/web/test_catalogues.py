@@ -70,5 +70,6 @@ def test_the_shipped_catalogue_translates_every_extracted_string(fresh_template,
         and (m.context, m.id) not in AWAITING_TRANSLATION
         and not awaiting_translation(m)
     ]
-    fuzzy = [(m.context, m.id) for m in catalogue if m.id and m.fuzzy]
+    # An awaited string may carry a fuzzy suggestion from `update`; the page never shows it.
+    fuzzy = [(m.context, m.id) for m in catalogue if m.id and m.fuzzy and (m.context, m.id) not in AWAITING_TRANSLATION]
     assert missing == [] and fuzzy == []
