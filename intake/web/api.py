@@ -1,14 +1,16 @@
 """The JSON API for the same flow (start, current step, answer, back, change, language, submit).
 
 The intake's token in the URL is the capability: it is unguessable and known only to the screen
-that started the intake. Errors are JSON with a code and a message in the intake's language; a
-rejected request changes nothing.
+that started the intake. Every write but the start also carries the CSRF token (X-CSRFToken header)
+that the start response, every step response and the page's <meta name="csrf-token"> give out.
+Errors are JSON with a code and a message in the intake's language; a rejected request changes nothing.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request, url_for
 from flask_babel import gettext, refresh
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from .. import conversations
@@ -24,7 +26,9 @@ from ..i18n import (
     section_title,
     step_text,
 )
+from ..extensions import csrf
 from ..models import Intake, IntakeStatus
+from ..security import rate_limit
 from .common import intake_engine, no_store, office_today
 from .openapi import openapi_document
 
@@ -41,6 +45,11 @@ class ApiError(Exception):
 @bp.errorhandler(ApiError)
 def _api_error(err: ApiError):
     return jsonify({"error": {"code": err.code, "message": err.message, **err.extra}}), err.status
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(err: CSRFError):
+    return jsonify({"error": {"code": "csrf_failed", "message": err.description}}), 400
 
 
 @bp.errorhandler(HTTPException)
@@ -87,6 +96,8 @@ def step_json(intake: Intake) -> dict:
     progress = engine.progress(conversation)
     data = {
         "token": intake.token,
+        # The token for the next write; it lives in the session cookie this response sets.
+        "csrf_token": generate_csrf(),
         "status": intake.status,
         "locale": intake.locale,
         "step": {
@@ -138,6 +149,8 @@ def openapi():
 
 
 @bp.post("/intakes")
+@csrf.exempt  # the first call has no token yet; it creates nothing anyone else can reach
+@rate_limit("RATELIMIT_KIOSK_START", scope="kiosk-start")
 def start_intake():
     """Start a new intake; the response carries its token and the first step."""
     body = _body({"locale"}) if request.content_length else {}
@@ -167,7 +180,7 @@ def _guarded(intake: Intake, move) -> None:
             409,
             "stale_step",
             gettext("This question was already answered. Here is the current one."),
-            current=step_json(intake) if isinstance(err, conversations.Conflict) else {"step": {"id": err.current}},
+            current=step_json(intake),  # unchanged by the rejected request: the step to show now
         ) from None
     except NotAllowed as err:
         raise ApiError(409, "not_allowed", str(err)) from None
@@ -237,7 +250,7 @@ def submit(token: str):
             409,
             "not_ready",
             gettext("Please check your answers before sending them."),
-            current={"step": {"id": step.id}},
+            current=step_json(intake),
         )
     _guarded(intake, lambda: conversations.answer(engine, intake, step.id, "confirm", today=office_today()))
     return jsonify(step_json(intake))

@@ -10,6 +10,7 @@ from ..domain.plan import goal_text
 from ..extensions import db, login_manager
 from ..i18n import CASEWORKER_LOCALE
 from ..models import Intake, IntakeStatus, User
+from ..security import address_and_username, rate_limit, rejected
 from .common import engines, no_store
 
 bp = Blueprint("caseworker", __name__, url_prefix="/caseworker")
@@ -44,6 +45,8 @@ def _no_store(response):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_LOGIN", methods=["POST"], key_func=address_and_username, deduct_when=rejected)
+@rate_limit("RATELIMIT_LOGIN_ADDRESS", methods=["POST"])
 def login():
     """Sign in with a username and password."""
     if request.method == "POST":

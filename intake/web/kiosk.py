@@ -15,6 +15,7 @@ from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
 from ..i18n import FURIGANA_SESSION_KEY, answer_text, known_locale, reflected_prompt
 from ..models import Intake, IntakeStatus
+from ..security import rate_limit
 from .common import intake_engine, no_store, office_today, raw_from_form
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -58,6 +59,7 @@ def landing():
 
 
 @bp.post("/start")
+@rate_limit("RATELIMIT_KIOSK_START", scope="kiosk-start")
 def start():
     """Begin a new intake in the language chosen on the landing screen."""
     engine = intake_engine()
