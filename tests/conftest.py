@@ -22,24 +22,44 @@ def _database_url(tmp_path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+def config_for(tmp_path, **overrides) -> dict:
+    """The config tests run with; CSRF and rate limits are off unless a test turns them on."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        **overrides,
+    }
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        _db.drop_all()
-        _db.create_all()
-    yield app
-    with app.app_context():
-        _db.session.remove()
-        _db.drop_all()
-        _db.engine.dispose()
+def make_app(tmp_path):
+    """Build apps with config overrides on one fresh database (made by the first app built)."""
+    built = []
+
+    def make(**overrides):
+        app = create_app(config_for(tmp_path, **overrides))
+        if not built:
+            with app.app_context():
+                _db.drop_all()
+                _db.create_all()
+        built.append(app)
+        return app
+
+    yield make
+    for index, app in enumerate(built):
+        with app.app_context():
+            _db.session.remove()
+            if index == 0:
+                _db.drop_all()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
