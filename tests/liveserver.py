@@ -142,7 +142,9 @@ class HttpKiosk:
             if cookie:
                 self.cookie = cookie.split(";", 1)[0]
             if isinstance(data, dict):
-                self.csrf = data.get("csrf_token") or data.get("error", {}).get("current", {}).get("csrf_token") or self.csrf
+                self.csrf = (
+                    data.get("csrf_token") or data.get("error", {}).get("current", {}).get("csrf_token") or self.csrf
+                )
             return status, data
         raise RuntimeError(f"{method} {path}: no answer after {self.retries} tries")
 

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from .. import conversations
 from ..domain.answers import AnswerInvalid, AnswerProblem
 from ..domain.engine import NotAllowed, StaleStep
+from ..extensions import csrf
 from ..i18n import (
     answer_text,
     known_locale,
@@ -26,7 +27,6 @@ from ..i18n import (
     section_title,
     step_text,
 )
-from ..extensions import csrf
 from ..models import Intake, IntakeStatus
 from ..security import rate_limit
 from .common import intake_engine, no_store, office_today
@@ -175,7 +175,7 @@ def _guarded(intake: Intake, move) -> None:
     except AnswerInvalid as err:
         problems = [_problem_json(p) for p in err.problems]
         raise ApiError(422, "invalid_answer", problems[0]["message"], problems=problems) from None
-    except (StaleStep, conversations.Conflict) as err:
+    except (StaleStep, conversations.Conflict):
         raise ApiError(
             409,
             "stale_step",
