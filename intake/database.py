@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .config import ROOT
-from .extensions import db, migrate
+from .extensions import db, login_manager, migrate
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 POSTGRES_CONNECT_TIMEOUT_S = 5
@@ -63,6 +63,8 @@ def _database_unavailable(error):
         db.session.rollback()
     except DBAPIError:  # the connection is gone: there is nothing to roll back
         pass
+    # Rendering the page must not ask the database for the signed-in user again (Flask-Login keeps it in g).
+    g._login_user = login_manager.anonymous_user()
     message = gettext(
         "We could not reach our records just now, so your last answer was not saved. "
         "Your earlier answers are safe. Please try again in a moment."
