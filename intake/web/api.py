@@ -69,7 +69,10 @@ def _problem_json(problem: AnswerProblem) -> dict:
 def _body(allowed: set[str]) -> dict:
     if not request.is_json:
         raise ApiError(415, "not_json", "Send the request body as application/json.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # thousands of nested brackets: Python's decoder gives up
+        body = None
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", "The request body is not a JSON object.")
     unknown = set(body) - allowed
