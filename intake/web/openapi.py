@@ -94,7 +94,12 @@ def openapi_document(base: str) -> dict:
                 "post": {
                     "summary": "Start a new intake",
                     "requestBody": _json_body(
-                        {"type": "object", "additionalProperties": False, "properties": {"locale": {"type": "string"}}},
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            # null or an unknown code: the kiosk's default language
+                            "properties": {"locale": {"type": "string", "nullable": True}},
+                        },
                         required=False,
                     ),
                     "responses": _responses("201", "400", "415", "429"),
