@@ -7,6 +7,7 @@ can never both advance the same intake (the second gets Conflict).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from .extensions import db
 from .models import DraftPlan, Intake, IntakeStatus, utcnow
 
 _CODE_ATTEMPTS = 5
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class Conflict(Exception):
@@ -51,7 +53,8 @@ def start(engine: Engine, locale: str, *, preview: bool = False) -> Intake:
 
 
 def find(token: str | None) -> Intake | None:
-    if not token or not isinstance(token, str):
+    # Only what new_token() makes can match; anything else (NUL bytes, 5,000 characters) never reaches SQL.
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
     return db.session.scalar(db.select(Intake).filter_by(token=token))
 

@@ -11,7 +11,7 @@ import logging
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .config import ROOT
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     # Only the errors of an unreachable or failing server: an IntegrityError is a bug, not an outage.
     for error in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(error, _database_unavailable)
+    app.register_error_handler(DataError, _data_refused)
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -77,6 +78,17 @@ def _database_unavailable(error):
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _data_refused(error):
+    """A value the database cannot hold (PostgreSQL refuses NUL bytes): the request was bad, nothing was written."""
+    log.warning("database refused a value: %s", error.orig)
+    db.session.rollback()
+    g._login_user = login_manager.anonymous_user()
+    message = gettext("Some of what was sent cannot be stored. Please check it and try again.")
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": "bad_request", "message": message}}), 400
+    return render_template("error.html", message=message), 400
 
 
 def create_schema() -> None:

@@ -140,3 +140,15 @@ def test_a_kiosk_form_with_invalid_utf8_does_not_fail(app, client):
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("username", ["a\x00b", "x" * 10_000, "\u202eadmin", "' OR 1=1 --", "{{ 7*7 }}"])
+def test_strange_usernames_are_refused_without_an_error(client, username):
+    response = client.post("/caseworker/login", data={"username": username, "password": "p\x00w"})
+    assert response.status_code in (400, 401)  # PostgreSQL refuses NUL bytes outright: 400
+
+
+def test_a_language_switch_with_a_list_is_refused(app, client, at_step):
+    token = at_step("future_picture")
+    response = client.post(f"/api/v1/intakes/{token}/language", json={"locale": ["ja"]})
+    assert response.status_code == 422

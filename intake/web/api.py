@@ -234,7 +234,7 @@ def language(token: str):
     intake = _intake(token)
     body = _body({"locale"})
     locale = body.get("locale")
-    if locale not in intake_engine().languages:
+    if not isinstance(locale, str) or locale not in intake_engine().languages:
         raise ApiError(422, "unknown_language", gettext("Please choose a language from the list."))
     _guarded(intake, lambda: conversations.switch_language(intake_engine(), intake, locale))
     g.locale = intake.locale
