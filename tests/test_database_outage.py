@@ -6,8 +6,8 @@ import os
 
 import pytest
 from sqlalchemy import create_engine, event
-from sqlalchemy.pool import NullPool
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
 from walk import api_body, typical_answers
 
 from intake import create_app

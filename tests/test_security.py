@@ -104,7 +104,7 @@ def test_forwarded_headers_are_trusted_only_when_configured(make_app):
         app = make_app(TRUSTED_PROXIES=hops, RATELIMIT_ENABLED=True)
 
         @app.get("/who")
-        def who():
+        def who(hops=hops):
             from flask import request
 
             seen[hops] = request.remote_addr
