@@ -41,7 +41,9 @@ ENDPOINTS = [
     Endpoint("kiosk.answer_step", "POST", "/kiosk/step", {"kiosk"}, form={"step": "welcome"}),
     Endpoint("kiosk.back", "POST", "/kiosk/back", {"kiosk"}),
     Endpoint("kiosk.change", "POST", "/kiosk/change", {"kiosk"}, form={"step": "language"}),
-    Endpoint("kiosk.switch_language", "POST", "/kiosk/language", EVERYONE, form={"locale": "en"}, redirects_to="/kiosk/"),
+    Endpoint(
+        "kiosk.switch_language", "POST", "/kiosk/language", EVERYONE, form={"locale": "en"}, redirects_to="/kiosk/"
+    ),
     Endpoint("kiosk.finish", "POST", "/kiosk/finish", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("api.openapi", "GET", "/api/v1/openapi.json", EVERYONE),
     Endpoint("api.start_intake", "POST", "/api/v1/intakes", EVERYONE, json={"locale": "ja"}),
@@ -124,9 +126,7 @@ def test_every_endpoint_allows_or_denies_this_role(app, world, role):
 def test_every_route_of_the_app_is_in_the_matrix(app):
     covered = {(row.endpoint, row.method) for row in ENDPOINTS}
     routes = {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        for method in rule.methods - {"HEAD", "OPTIONS"}
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     missing = sorted(routes - covered)
     assert not missing, f"add these to ENDPOINTS in tests/test_authorization.py: {missing}"

@@ -19,7 +19,9 @@ def at_step(app, client):
         answers = typical_answers()
         data = client.post("/api/v1/intakes", json={}).get_json()
         while data["step"]["id"] != step_id:
-            data = client.post(f"/api/v1/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
+            data = client.post(
+                f"/api/v1/intakes/{data['token']}/answer", json=api_body(data["step"], answers)
+            ).get_json()
         return data["token"]
 
     return advance

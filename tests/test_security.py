@@ -161,7 +161,9 @@ def test_get_responses_give_a_token_for_the_next_write(csrf_client):
     data = csrf_client.post("/api/v1/intakes", json={}).get_json()
     again = csrf_client.get(f"/api/v1/intakes/{data['token']}").get_json()
     response = csrf_client.post(
-        f"/api/v1/intakes/{data['token']}/answer", json={"step": "welcome"}, headers={"X-CSRFToken": again["csrf_token"]}
+        f"/api/v1/intakes/{data['token']}/answer",
+        json={"step": "welcome"},
+        headers={"X-CSRFToken": again["csrf_token"]},
     )
     assert response.status_code == 200
 
@@ -203,7 +205,9 @@ def test_successful_sign_ins_do_not_count_as_failures(limited):
         db.session.commit()
     client = limited.test_client()
     for _ in range(4):
-        assert client.post("/caseworker/login", data={"username": "cw", "password": "right-password"}).status_code == 302
+        assert (
+            client.post("/caseworker/login", data={"username": "cw", "password": "right-password"}).status_code == 302
+        )
 
 
 def test_starting_intakes_is_limited_across_the_page_and_the_api(limited):
