@@ -37,8 +37,15 @@ class Gunicorn:
     """gunicorn serving one app on 127.0.0.1; use as a context manager."""
 
     def __init__(
-        self, database_url: str, *, workers: int = 3, app: str = "intake:create_app()", env: dict | None = None
+        self,
+        database_url: str,
+        *,
+        workers: int = 3,
+        app: str = "intake:create_app()",
+        env: dict | None = None,
+        ready_path: str = "/api/v1/openapi.json",
     ):
+        self.ready_path = ready_path
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.command = [
@@ -68,7 +75,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
             try:
-                status, _, _ = request(self.base, "GET", "/api/v1/openapi.json", timeout=2)
+                status, _, _ = request(self.base, "GET", self.ready_path, timeout=2)
                 if status == 200:
                     return self
             except (OSError, http.client.HTTPException):
