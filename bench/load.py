@@ -15,6 +15,7 @@ a database of its own.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -120,8 +121,8 @@ def run_floor_kiosk(base: str, until: float, think_time, tally: Tally, steps_per
             tally.walks += 1
 
 
-def drive(target, base: str, kiosks: int, seconds: float, think_time, *extra) -> tuple[Tally, float]:
-    tally = Tally()
+def drive(target, base: str, kiosks: int, seconds: float, think_time, tally: Tally, *extra) -> float:
+    """Run `kiosks` threads of `target` for `seconds`, adding to `tally`; returns the time taken."""
     until = time.monotonic() + seconds
     threads = [threading.Thread(target=target, args=(base, until, think_time, tally, *extra)) for _ in range(kiosks)]
     began = time.monotonic()
@@ -129,7 +130,7 @@ def drive(target, base: str, kiosks: int, seconds: float, think_time, *extra) ->
         thread.start()
     for thread in threads:
         thread.join()
-    return tally, time.monotonic() - began
+    return time.monotonic() - began
 
 
 def lost_answers(database_url: str, acknowledged: dict) -> tuple[int, int]:
@@ -167,8 +168,8 @@ def report(name: str, tally: Tally, elapsed: float) -> float:
     rate = tally.steps / elapsed
     ms = [1000 * s for s in tally.latencies]
     print(
-        f"  {name:<6} {rate:8.1f} steps/s   p50 {percentile(ms, .50):6.1f} ms   p95 {percentile(ms, .95):6.1f} ms"
-        f"   p99 {percentile(ms, .99):6.1f} ms   mean {statistics.fmean(ms) if ms else 0:6.1f} ms"
+        f"  {name:<6} {rate:8.1f} steps/s   p50 {percentile(ms, 0.50):6.1f} ms   p95 {percentile(ms, 0.95):6.1f} ms"
+        f"   p99 {percentile(ms, 0.99):6.1f} ms   mean {statistics.fmean(ms) if ms else 0:6.1f} ms"
         f"   walks {tally.walks:5d}   errors {len(tally.errors)}"
     )
     for error in tally.errors[:5]:
@@ -183,6 +184,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(0.0, 0.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="alternate ours and the floor this many times")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
     args = parser.parse_args()
 
@@ -196,20 +198,30 @@ def main() -> None:
             f"{args.seconds:g} s, gunicorn {args.workers} sync workers"
         )
         acknowledged: dict = {}
-        with Gunicorn(url, workers=args.workers, env={"YORISOI_WTF_CSRF_ENABLED": "true"}) as server:
-            ours, elapsed = drive(run_kiosk, server.base, args.kiosks, args.seconds, think_time, acknowledged)
-        rate = report("yorisoi", ours, elapsed)
+        ours, floor_tally = Tally(), Tally()
+        ours_elapsed = floor_elapsed = 0.0
+        load_before = os.getloadavg()[0]
+        with (
+            Gunicorn(url, workers=args.workers, env={"YORISOI_WTF_CSRF_ENABLED": "true"}) as server,
+            Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
+                     env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}) as floor,
+        ):  # fmt: skip
+            # Rounds alternate between the two apps, so a busy moment of the machine hits both alike.
+            share = args.seconds / args.rounds
+            for _ in range(args.rounds):
+                ours_elapsed += drive(run_kiosk, server.base, args.kiosks, share, think_time, ours, acknowledged)
+                if not args.no_floor:
+                    steps_per_walk = round(ours.steps / ours.walks) if ours.walks else 26
+                    floor_elapsed += drive(
+                        run_floor_kiosk, floor.base, args.kiosks, share, think_time, floor_tally, steps_per_walk
+                    )
+        rate = report("yorisoi", ours, ours_elapsed)
         checked, lost = lost_answers(url, acknowledged)
         print(f"  answers acknowledged {checked}, lost {lost}")
         if not args.no_floor:
-            steps_per_walk = max(1, round(ours.steps / max(ours.walks, 1))) if ours.walks else 28
-            with Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
-                          env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}) as floor:  # fmt: skip
-                base, floor_elapsed = drive(
-                    run_floor_kiosk, floor.base, args.kiosks, args.seconds, think_time, steps_per_walk
-                )
-            floor_rate = report("floor", base, floor_elapsed)
+            floor_rate = report("floor", floor_tally, floor_elapsed)
             print(f"  ratio yorisoi/floor {rate / floor_rate:.2f}")
+        print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
         if ours.errors or lost:
             raise SystemExit(1)
 

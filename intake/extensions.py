@@ -24,7 +24,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep what was just committed: the reply to an answer needs no second SELECT of the same row.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
