@@ -48,9 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
 
-    from .web import api, caseworker, kiosk, root, translator
+    from .web import api, caseworker, health, kiosk, root, translator
 
     app.register_blueprint(root.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(caseworker.bp)

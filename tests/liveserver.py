@@ -130,6 +130,7 @@ class HttpKiosk:
         self.retries = retries
         self.step: dict = {}
         self.acknowledged: dict[str, object] = {}  # step id -> value the server confirmed with a 200
+        self.broken = 0  # requests whose connection broke and were sent again
 
     def call(self, method: str, path: str, body=None):
         """A request with the session cookie and CSRF token; a broken connection is retried (idempotent)."""
@@ -140,6 +141,7 @@ class HttpKiosk:
             try:
                 status, data, response = request(self.base, method, path, body, headers)
             except (OSError, http.client.HTTPException):
+                self.broken += 1
                 time.sleep(0.05 * (attempt + 1))  # a worker died or restarts: the master serves us again
                 continue
             if status == 503:

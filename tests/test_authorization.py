@@ -34,6 +34,7 @@ class Endpoint:
 ENDPOINTS = [
     Endpoint("root.index", "GET", "/", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("static", "GET", "/static/yorisoi.css", EVERYONE),
+    Endpoint("health.health", "GET", "/healthz", EVERYONE),
     Endpoint("kiosk.landing", "GET", "/kiosk/", EVERYONE),
     Endpoint("kiosk.start", "POST", "/kiosk/start", EVERYONE, form={"locale": "ja"}),
     # Without an intake in the browser's session, the kiosk pages send you to the landing page.

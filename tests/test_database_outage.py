@@ -50,6 +50,12 @@ def test_api_answers_503_json_when_the_database_is_away(away):
     assert away.test_client().get("/api/v1/intakes/" + "t" * 32).status_code == 503
 
 
+def test_health_check_reports_the_database(app, away):
+    assert app.test_client().get("/healthz").get_json()["status"] == "ok"
+    response = away.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["status"] == "unavailable"
+
+
 def test_caseworker_page_says_so_when_the_database_is_away(away):
     client = away.test_client()
     with client.session_transaction() as session:

@@ -91,5 +91,6 @@ def test_a_worker_killed_mid_load_loses_no_committed_answer(app):
             for future in running:
                 future.result(timeout=120)
         assert len(set(killed)) == 3  # the master started new workers, and we killed them too
+    assert sum(kiosk.broken for kiosk in kiosks) >= 1, "no kill landed mid-request"
     for kiosk in kiosks:
         assert_complete(app, kiosk, answers)
