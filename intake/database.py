@@ -29,6 +29,8 @@ def configure(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     # A connection the server dropped (restart, failover) is replaced instead of failing one request.
     options.setdefault("pool_pre_ping", True)
+    # Error messages and logs must not carry recipients' answers (special-care personal data).
+    options.setdefault("hide_parameters", True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_S)

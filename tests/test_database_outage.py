@@ -6,7 +6,6 @@ import os
 
 import pytest
 from sqlalchemy import create_engine, event
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from walk import api_body, typical_answers
 
@@ -72,7 +71,8 @@ class Outage:
 
     def _maybe_fail(self, conn, cursor, statement, *args):
         if self.on and self.match in statement:
-            raise OperationalError(statement, {}, Exception("server closed the connection unexpectedly"))
+            # The driver's own error, so SQLAlchemy wraps it as it would a real one.
+            raise conn.dialect.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
 
     def close(self):
         event.remove(self.engine, "before_cursor_execute", self._maybe_fail)
@@ -153,3 +153,19 @@ def test_connections_the_server_dropped_are_replaced_without_an_error(app, clien
     assert killed >= 1  # the app's pooled connection
     response = client.post(f"/api/v1/intakes/{data['token']}/answer", json={"step": "welcome"})
     assert response.status_code == 200
+
+
+def test_the_outage_log_carries_no_answer(app, client, caplog):
+    answers = typical_answers()
+    data = client.post("/api/v1/intakes", json={}).get_json()
+    while data["step"]["id"] != "future_picture":
+        data = client.post(f"/api/v1/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
+    with app.app_context():
+        outage = Outage(db.engine, "UPDATE intakes")
+    outage.on = True
+    secret = "My husband hits me when he drinks"
+    client.post(f"/api/v1/intakes/{data['token']}/answer", json={"step": "future_picture", "value": secret})
+    outage.on = False
+    outage.close()
+    assert "database unavailable" in caplog.text
+    assert secret not in caplog.text  # SQLAlchemy's messages leave the parameters out (hide_parameters)
