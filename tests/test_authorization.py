@@ -17,6 +17,7 @@ from intake.models import Intake, IntakeStatus, User
 ROLES = ("anonymous", "kiosk", "caseworker", "other_caseworker", "supervisor", "translator", "admin")
 EVERYONE = set(ROLES)
 STAFF_WITH_PLANS = {"caseworker", "other_caseworker", "supervisor", "admin"}  # no case assignment yet
+TRANSLATORS = {"translator", "admin"}
 PASSWORD = "matrix-password-1"
 
 
@@ -45,6 +46,7 @@ ENDPOINTS = [
     Endpoint(
         "kiosk.switch_language", "POST", "/kiosk/language", EVERYONE, form={"locale": "en"}, redirects_to="/kiosk/"
     ),
+    Endpoint("kiosk.furigana", "POST", "/kiosk/furigana", EVERYONE, form={"show": "1"}, redirects_to="/kiosk/"),
     Endpoint("kiosk.finish", "POST", "/kiosk/finish", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("api.openapi", "GET", "/api/v1/openapi.json", EVERYONE),
     Endpoint("api.start_intake", "POST", "/api/v1/intakes", EVERYONE, json={"locale": "ja"}),
@@ -60,6 +62,9 @@ ENDPOINTS = [
     Endpoint("caseworker.logout", "POST", "/caseworker/logout", EVERYONE, redirects_to="/caseworker/login"),
     Endpoint("caseworker.drafts", "GET", "/caseworker/", STAFF_WITH_PLANS),
     Endpoint("caseworker.draft", "GET", "/caseworker/drafts/{intake_id}", STAFF_WITH_PLANS),
+    Endpoint("translator.index", "GET", "/translate/", TRANSLATORS),
+    Endpoint("translator.preview", "GET", "/translate/ja/", TRANSLATORS),
+    Endpoint("translator.walk", "POST", "/translate/ja/walk", TRANSLATORS),
 ]
 
 

@@ -52,7 +52,10 @@ def test_purge_days_come_from_config(make_app):
     app = make_app(RETENTION_UNSUBMITTED_DAYS=3)
     token = app.test_client().post("/api/v1/intakes", json={}).get_json()["token"]
     age(app, token, 4)
-    assert "1 abandoned intake(s) older than 3 days deleted" in app.test_cli_runner().invoke(args=["intake", "purge"]).output
+    assert (
+        "1 abandoned intake(s) older than 3 days deleted"
+        in app.test_cli_runner().invoke(args=["intake", "purge"]).output
+    )
 
 
 def test_purge_refuses_zero_days(runner):
