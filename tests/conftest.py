@@ -8,6 +8,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.datastructures import Headers
 
 from intake import create_app
 from intake.config import Defaults
@@ -60,6 +62,32 @@ def make_app(tmp_path):
 @pytest.fixture
 def app(make_app):
     return make_app()
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends back the CSRF token the API last gave (X-CSRFToken), as the widget does."""
+
+    csrf_token: str | None = None
+
+    def open(self, *args, **kwargs):
+        if self.csrf_token:
+            headers = Headers(kwargs.get("headers") or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token)
+            kwargs["headers"] = headers
+        response = super().open(*args, **kwargs)
+        data = response.get_json(silent=True) if response.is_json else None
+        if isinstance(data, dict):
+            current = (data.get("error") or {}).get("current") or {}
+            self.csrf_token = data.get("csrf_token") or current.get("csrf_token") or self.csrf_token
+        return response
+
+
+@pytest.fixture
+def csrf_app(make_app):
+    """CSRF on, as in production; its test client sends the API's token back."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    app.test_client_class = CsrfClient
+    return app
 
 
 @pytest.fixture
