@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run test install install-test catalogues db demo check lint extract readings clean bench
+.PHONY: run serve test install install-test catalogues db demo check lint extract readings clean bench
 
 $(BIN)/flask:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,9 @@ install-test: install
 catalogues: install
 	$(BIN)/flask intake i18n compile
 
+# Migrations own the schema (migrations/README); safe to repeat.
 db: install
-	$(BIN)/flask intake init-db
+	$(BIN)/flask db upgrade
 
 run: catalogues db
 	@$(BIN)/flask intake demo
@@ -31,11 +32,18 @@ run: catalogues db
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# Several workers, as an office runs it (docs/deployment.md); set YORISOI_SECRET_KEY and DATABASE_URL.
+serve: catalogues db
+	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind 127.0.0.1:$(PORT) 'intake:create_app()'
+
 test: install-test catalogues
 	$(BIN)/pytest
 
-bench: install
+# Benchmarks, not tests: see bench/README.md. BENCH_ARGS="--kiosks 32" to change the load.
+bench: install-test catalogues
 	$(BIN)/python bench/widget_size.py
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+	$(BIN)/python bench/engine.py
 
 lint: install-test
 	$(BIN)/ruff check intake tests

@@ -29,29 +29,31 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or (
             f"sqlite:///{Path(app.instance_path) / 'yorisoi.sqlite3'}"
         )
-    if app.config["PRODUCTION"] and app.config["SECRET_KEY"] == DEFAULT_SECRET:
+    if app.config["PRODUCTION"] and app.config["SECRET_KEY"] in (DEFAULT_SECRET, "", None):
         raise RuntimeError("Set YORISOI_SECRET_KEY: production refuses to start with the default secret key.")
 
-    from . import database, i18n
+    from . import database, i18n, security
     from .extensions import csrf, db, login_manager
 
+    database.configure(app)
     db.init_app(app)
     database.init_app(app)
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "caseworker.login"
     csrf.init_app(app)
+    security.init_app(app)
 
     from .domain.office import load_engines
 
     app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
 
-    from .web import api, caseworker, embed, kiosk, kiosk_code, printing, report, review, root, translator
+    from .web import api, caseworker, embed, health, kiosk, kiosk_code, printing, report, review, root, translator
 
     app.register_blueprint(root.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(kiosk.bp)
     app.register_blueprint(api.bp)
-    csrf.exempt(api.bp)
     app.register_blueprint(caseworker.bp)
     app.register_blueprint(translator.bp)
     app.register_blueprint(embed.bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -51,6 +52,48 @@ def init_db() -> None:
 
     create_schema()
     click.echo("database ready")
+
+
+@intake_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=1), help="Default: RETENTION_UNSUBMITTED_DAYS.")
+@click.option("--dry-run", is_flag=True, help="Count, delete nothing.")
+def purge(days: int | None, dry_run: bool) -> None:
+    """Delete abandoned intakes: not submitted and untouched for DAYS days (safe to run from cron)."""
+    from .retention import purge_abandoned
+
+    days = days or int(current_app.config["RETENTION_UNSUBMITTED_DAYS"])
+    count = purge_abandoned(days, dry_run=dry_run)
+    verb = "would be deleted" if dry_run else "deleted"
+    click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
+
+
+def _intake_by_receipt(code: str):
+    from .conversations import find_by_receipt
+
+    intake = find_by_receipt(code)
+    if intake is None:
+        raise click.ClickException(f"no intake with receipt code {code}")
+    return intake
+
+
+@intake_cli.command("export")
+@click.argument("receipt_code")
+def export(receipt_code: str) -> None:
+    """Print everything stored about one intake as JSON (a disclosure request)."""
+    from .retention import export_case
+
+    click.echo(json.dumps(export_case(_intake_by_receipt(receipt_code)), ensure_ascii=False, indent=2))
+
+
+@intake_cli.command("erase")
+@click.argument("receipt_code")
+@click.confirmation_option(prompt="Delete this intake and its draft plan for good?")
+def erase(receipt_code: str) -> None:
+    """Delete one intake and its draft plan (a deletion request)."""
+    from .retention import erase_case
+
+    erase_case(_intake_by_receipt(receipt_code))
+    click.echo(f"{receipt_code} deleted")
 
 
 @intake_cli.command("demo")

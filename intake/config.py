@@ -78,3 +78,21 @@ class Defaults:
     PLAN_WESTERN_YEAR = False  # print the Western year after the era date
     ERAS_FILE = str(ROOT / "data" / "eras.yaml")
     PLAN_SHEET_FILE = str(ROOT / "data" / "plan_sheet.yaml")
+
+    # --- reliability and security (see docs/deployment.md) ---
+    # Behind HTTPS set YORISOI_SESSION_COOKIE_SECURE=true (production does so unless told otherwise).
+    SESSION_COOKIE_SECURE = None
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    TRUSTED_PROXIES = 0
+    # Flask-Limiter: memory:// counts per worker process; use redis:// or memcached:// for one count per site.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # One office's kiosks often share one address (NAT): per-address limits stay generous.
+    RATELIMIT_LOGIN = "10 per minute; 60 per hour"
+    RATELIMIT_LOGIN_ADDRESS = "60 per minute"
+    RATELIMIT_CODE_ENTRY = "20 per minute; 200 per hour"
+    RATELIMIT_KIOSK_START = "60 per minute"
+    # `flask intake purge`: unsubmitted intakes untouched this many days are deleted.
+    RETENTION_UNSUBMITTED_DAYS = 30

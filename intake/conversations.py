@@ -7,6 +7,7 @@ can never both advance the same intake (the second gets Conflict).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,7 @@ from .extensions import db
 from .models import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
 
 _CODE_ATTEMPTS = 5
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class Conflict(Exception):
@@ -56,7 +58,8 @@ def start(engine: Engine, locale: str, given: dict | None = None, *, preview: bo
 
 
 def find(token: str | None) -> Intake | None:
-    if not token or not isinstance(token, str):
+    # Only what new_token() makes can match; anything else (NUL bytes, 5,000 characters) never reaches SQL.
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
     return db.session.scalar(db.select(Intake).filter_by(token=token))
 

@@ -1,19 +1,60 @@
-"""Database wiring: SQLite pragmas for several workers, and schema creation for the CLI."""
+"""Database wiring: engine options, SQLite pragmas for several workers, migrations, and the outage page.
+
+PostgreSQL is the production database, SQLite the embedded default. The schema is owned by
+Alembic (`flask db upgrade`, files in migrations/); `create_schema` stays for tests and demos.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import event
+import logging
 
-from .extensions import db
+from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_babel import gettext
+from sqlalchemy import event
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from .config import ROOT
+from .extensions import db, login_manager, migrate
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT_S = 5
+MIGRATIONS = ROOT / "migrations"
+RETRY_AFTER_S = 5
+log = logging.getLogger(__name__)
+# Translation pending: not in the catalogues yet (translations/ was not edited on the reliability branch). gettext()
+# finds a translation once one exists; mark these with N_() when the translators take new strings.
+UNAVAILABLE = (
+    "We could not reach our records just now, so your last answer was not saved. "
+    "Your earlier answers are safe. Please try again in a moment."
+)
+REFUSED = "Some of what was sent cannot be stored. Please check it and try again."
+
+
+def configure(app: Flask) -> None:
+    """Engine options, set before Flask-SQLAlchemy creates the engine."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # A connection the server dropped (restart, failover) is replaced instead of failing one request.
+    options.setdefault("pool_pre_ping", True)
+    # Error messages and logs must not carry recipients' answers (special-care personal data).
+    options.setdefault("hide_parameters", True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT_S)
+        options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def init_app(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
+    # SQLite cannot ALTER most things in place: batch mode copies the table instead.
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    # Only the errors of an unreachable or failing server: an IntegrityError is a bug, not an outage.
+    for error in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(error, _database_unavailable)
+    app.register_error_handler(DataError, _data_refused)
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -25,5 +66,37 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
+def _database_unavailable(error):
+    """The database is away or failed mid-request: nothing was committed, so say so and ask to retry."""
+    log.error("database unavailable: %s", error.__class__.__name__, exc_info=error)
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is gone: there is nothing to roll back
+        pass
+    # Rendering the page must not ask the database for the signed-in user again (Flask-Login keeps it in g).
+    g._login_user = login_manager.anonymous_user()
+    message = gettext(UNAVAILABLE)
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": {"code": "database_unavailable", "message": message}})
+    else:
+        response = current_app.make_response(render_template("error.html", message=message))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _data_refused(error):
+    """A value the database cannot hold (PostgreSQL refuses NUL bytes): the request was bad, nothing was written."""
+    log.warning("database refused a value: %s", error.orig)
+    db.session.rollback()
+    g._login_user = login_manager.anonymous_user()
+    message = gettext(REFUSED)
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": "bad_request", "message": message}}), 400
+    return render_template("error.html", message=message), 400
+
+
 def create_schema() -> None:
+    """Create missing tables directly from the models (tests and throwaway databases; use migrations elsewhere)."""
     db.create_all()

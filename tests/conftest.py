@@ -8,6 +8,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.datastructures import Headers
 
 from intake import create_app
 from intake.config import Defaults
@@ -24,24 +26,70 @@ def _database_url(tmp_path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+def config_for(tmp_path, **overrides) -> dict:
+    """The config tests run with; CSRF and rate limits are off unless a test turns them on."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        **overrides,
+    }
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        _db.drop_all()
-        _db.create_all()
-    yield app
-    with app.app_context():
-        _db.session.remove()
-        _db.drop_all()
-        _db.engine.dispose()
+def make_app(tmp_path):
+    """Build apps with config overrides on one fresh database (made by the first app built)."""
+    built = []
+
+    def make(**overrides):
+        app = create_app(config_for(tmp_path, **overrides))
+        if not built:
+            with app.app_context():
+                _db.drop_all()
+                _db.create_all()
+        built.append(app)
+        return app
+
+    yield make
+    for index, app in enumerate(built):
+        with app.app_context():
+            _db.session.remove()
+            if index == 0:
+                _db.drop_all()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends back the CSRF token the API last gave (X-CSRFToken), as the widget does."""
+
+    csrf_token: str | None = None
+
+    def open(self, *args, **kwargs):
+        if self.csrf_token:
+            headers = Headers(kwargs.get("headers") or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token)
+            kwargs["headers"] = headers
+        response = super().open(*args, **kwargs)
+        data = response.get_json(silent=True) if response.is_json else None
+        if isinstance(data, dict):
+            current = (data.get("error") or {}).get("current") or {}
+            self.csrf_token = data.get("csrf_token") or current.get("csrf_token") or self.csrf_token
+        return response
+
+
+@pytest.fixture
+def csrf_app(make_app):
+    """CSRF on, as in production; its test client sends the API's token back."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    app.test_client_class = CsrfClient
+    return app
 
 
 @pytest.fixture

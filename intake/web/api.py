@@ -1,19 +1,22 @@
 """The JSON API for the same flow (start, current step, answer, back, change, language, submit).
 
 The intake's token in the URL is the capability: it is unguessable and known only to the screen
-that started the intake. Errors are JSON with a code and a message in the intake's language; a
-rejected request changes nothing.
+that started the intake. Every write but the start also carries the CSRF token (X-CSRFToken header)
+that the start response, every step response and the page's <meta name="csrf-token"> give out.
+Errors are JSON with a code and a message in the intake's language; a rejected request changes nothing.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext, refresh
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from .. import conversations
 from ..domain.answers import AnswerInvalid, AnswerProblem
 from ..domain.engine import NotAllowed, StaleStep
+from ..extensions import csrf
 from ..i18n import (
     answer_text,
     known_locale,
@@ -25,6 +28,7 @@ from ..i18n import (
     step_text,
 )
 from ..models import Intake, IntakeStatus
+from ..security import rate_limit
 from .common import intake_engine, no_store, office_today
 from .openapi import openapi_document
 
@@ -41,6 +45,11 @@ class ApiError(Exception):
 @bp.errorhandler(ApiError)
 def _api_error(err: ApiError):
     return jsonify({"error": {"code": err.code, "message": err.message, **err.extra}}), err.status
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(err: CSRFError):
+    return jsonify({"error": {"code": "csrf_failed", "message": err.description}}), 400
 
 
 @bp.errorhandler(HTTPException)
@@ -60,7 +69,10 @@ def _problem_json(problem: AnswerProblem) -> dict:
 def _body(allowed: set[str]) -> dict:
     if not request.is_json:
         raise ApiError(415, "not_json", "Send the request body as application/json.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # thousands of nested brackets: Python's decoder gives up
+        body = None
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", "The request body is not a JSON object.")
     unknown = set(body) - allowed
@@ -87,6 +99,8 @@ def step_json(intake: Intake) -> dict:
     progress = engine.progress(conversation)
     data = {
         "token": intake.token,
+        # The token for the next write; it lives in the session cookie this response sets.
+        "csrf_token": generate_csrf(),
         "status": intake.status,
         "locale": intake.locale,
         "step": {
@@ -138,6 +152,8 @@ def openapi():
 
 
 @bp.post("/intakes")
+@csrf.exempt  # the first call has no token yet; it creates nothing anyone else can reach
+@rate_limit("RATELIMIT_KIOSK_START", scope="kiosk-start")
 def start_intake():
     """Start a new intake; the response carries its token and the first step."""
     if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
@@ -164,12 +180,12 @@ def _guarded(intake: Intake, move) -> None:
     except AnswerInvalid as err:
         problems = [_problem_json(p) for p in err.problems]
         raise ApiError(422, "invalid_answer", problems[0]["message"], problems=problems) from None
-    except (StaleStep, conversations.Conflict) as err:
+    except (StaleStep, conversations.Conflict):
         raise ApiError(
             409,
             "stale_step",
             gettext("This question was already answered. Here is the current one."),
-            current=step_json(intake) if isinstance(err, conversations.Conflict) else {"step": {"id": err.current}},
+            current=step_json(intake),  # unchanged by the rejected request: the step to show now
         ) from None
     except NotAllowed as err:
         raise ApiError(409, "not_allowed", str(err)) from None
@@ -220,7 +236,7 @@ def language(token: str):
     intake = _intake(token)
     body = _body({"locale"})
     locale = body.get("locale")
-    if locale not in intake_engine(intake).languages:
+    if not isinstance(locale, str) or locale not in intake_engine(intake).languages:
         raise ApiError(422, "unknown_language", gettext("Please choose a language from the list."))
     _guarded(intake, lambda: conversations.switch_language(intake_engine(intake), intake, locale))
     g.locale = intake.locale
@@ -239,7 +255,7 @@ def submit(token: str):
             409,
             "not_ready",
             gettext("Please check your answers before sending them."),
-            current={"step": {"id": step.id}},
+            current=step_json(intake),
         )
     _guarded(intake, lambda: conversations.answer(engine, intake, step.id, "confirm", today=office_today()))
     return jsonify(step_json(intake))

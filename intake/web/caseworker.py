@@ -14,6 +14,7 @@ from ..cases import AuditEntry, Case, CaseStatus, PlanEdit, Ticket, TicketPurpos
 from ..casework import CaseworkError
 from ..extensions import db, login_manager
 from ..models import Intake, IntakeStatus, User
+from ..security import address_and_username, rate_limit, rejected
 from .common import engines, office_today
 from .staff import mark_signed_in, roles, staff_blueprint
 
@@ -78,6 +79,8 @@ def _safe_next(target: str | None, user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_LOGIN", methods=["POST"], key_func=address_and_username, deduct_when=rejected)
+@rate_limit("RATELIMIT_LOGIN_ADDRESS", methods=["POST"])
 def login():
     """Sign in with a username and password."""
     if request.method == "POST":

@@ -22,6 +22,7 @@ from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
 from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
 from ..models import Intake, IntakeStatus, utcnow
+from ..security import rate_limit
 from .common import intake_engine, no_store, office_today, raw_from_form
 from .embed import content_security_policy
 
@@ -115,6 +116,7 @@ def landing():
 
 
 @bp.post("/start")
+@rate_limit("RATELIMIT_KIOSK_START", scope="kiosk-start")
 def start():
     """Begin a new intake in the language chosen on the landing screen."""
     if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
@@ -289,6 +291,7 @@ def set_display():
 
 
 @bp.route("/resume", methods=["GET", "POST"])
+@rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry", methods=["POST"])
 def resume():
     """Continue an unfinished intake on this screen with its receipt code."""
     if request.method == "GET":

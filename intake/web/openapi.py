@@ -23,6 +23,7 @@ _STEP = {
     "required": ["token", "status", "locale", "step", "section", "can_go_back"],
     "properties": {
         "token": {"type": "string"},
+        "csrf_token": {"type": "string", "description": "Send it back as the X-CSRFToken header on the next write."},
         "status": {"type": "string", "enum": ["in_progress", "declined", "submitted"]},
         "locale": {"type": "string"},
         "receipt_code": {"type": "string"},
@@ -64,7 +65,8 @@ def _responses(ok: str = "200", *errors: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Step"}}},
         }
     }
-    for status in errors:
+    # 503: the database was unreachable and nothing was written; try again after Retry-After.
+    for status in (*errors, "503"):
         responses[status] = {
             "description": "Error",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -73,6 +75,8 @@ def _responses(ok: str = "200", *errors: str) -> dict:
 
 
 _TOKEN = [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]
+# Writes after the start send back the csrf_token of the last response (or of the page's meta tag).
+_CSRF = [{"csrf": []}]
 
 
 def openapi_document(base: str) -> dict:
@@ -90,10 +94,15 @@ def openapi_document(base: str) -> dict:
                 "post": {
                     "summary": "Start a new intake",
                     "requestBody": _json_body(
-                        {"type": "object", "additionalProperties": False, "properties": {"locale": {"type": "string"}}},
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            # null or an unknown code: the kiosk's default language
+                            "properties": {"locale": {"type": "string", "nullable": True}},
+                        },
                         required=False,
                     ),
-                    "responses": _responses("201", "400", "415"),
+                    "responses": _responses("201", "400", "415", "429"),
                 }
             },
             "/intakes/{token}": {
@@ -102,6 +111,7 @@ def openapi_document(base: str) -> dict:
             "/intakes/{token}/answer": {
                 "post": {
                     "summary": "Answer the current step",
+                    "security": _CSRF,
                     "parameters": _TOKEN,
                     "requestBody": _json_body(
                         {
@@ -122,13 +132,15 @@ def openapi_document(base: str) -> dict:
             "/intakes/{token}/back": {
                 "post": {
                     "summary": "Go back one step",
+                    "security": _CSRF,
                     "parameters": _TOKEN,
-                    "responses": _responses("200", "404", "409"),
+                    "responses": _responses("200", "400", "404", "409"),
                 }
             },
             "/intakes/{token}/change": {
                 "post": {
                     "summary": "Reopen an answer from the check step",
+                    "security": _CSRF,
                     "parameters": _TOKEN,
                     "requestBody": _json_body(
                         {
@@ -144,6 +156,7 @@ def openapi_document(base: str) -> dict:
             "/intakes/{token}/language": {
                 "post": {
                     "summary": "Switch language, keeping every answer",
+                    "security": _CSRF,
                     "parameters": _TOKEN,
                     "requestBody": _json_body(
                         {
@@ -159,10 +172,14 @@ def openapi_document(base: str) -> dict:
             "/intakes/{token}/submit": {
                 "post": {
                     "summary": "Send the answers to the caseworker",
+                    "security": _CSRF,
                     "parameters": _TOKEN,
-                    "responses": _responses("200", "404", "409"),
+                    "responses": _responses("200", "400", "404", "409"),
                 }
             },
         },
-        "components": {"schemas": {"Step": _STEP, "Error": _ERROR}},
+        "components": {
+            "schemas": {"Step": _STEP, "Error": _ERROR},
+            "securitySchemes": {"csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"}},
+        },
     }

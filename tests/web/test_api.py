@@ -9,6 +9,12 @@ from intake.models import DraftPlan, Intake
 API = "/api/v1"
 
 
+@pytest.fixture
+def app(csrf_app):
+    """The API as in production: every write after the start carries the CSRF token."""
+    return csrf_app
+
+
 def start(client, locale="en") -> dict:
     response = client.post(f"{API}/intakes", json={"locale": locale})
     assert response.status_code == 201

@@ -1,0 +1,230 @@
+"""Load benchmark (not a test): simulated kiosks walk the whole dialogue through the JSON API under gunicorn.
+
+    .venv/bin/python bench/load.py                          # SQLite, 32 kiosks, no think time, 30 s
+    .venv/bin/python bench/load.py --kiosks 500 --think 2 10 --seconds 60
+    .venv/bin/python bench/load.py --database-url postgresql+psycopg://user:pw@127.0.0.1/bench
+
+It starts gunicorn on 127.0.0.1 (ports 5300–5399), runs N kiosk threads that each start an
+intake and answer every step with typical answers (tests/walk.py) until the time is up, then
+compares the database with every answer the server acknowledged. In the same run it drives the
+floor app (bench/floor.py: one compare-and-set write and one read per request) with the same
+kiosks and prints our throughput as a share of the floor's. The database is emptied first: use
+a database of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+
+from floor import create_tables  # noqa: E402
+from liveserver import Gunicorn, HttpKiosk, request  # noqa: E402
+from walk import api_body, typical_answers  # noqa: E402
+
+
+@dataclass
+class Tally:
+    """What all kiosks of one run saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    walks: int = 0
+    steps: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def step(self, seconds: float) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            self.steps += 1
+
+    def error(self, what: str) -> None:
+        with self.lock:
+            self.errors.append(what)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def think(bounds: tuple[float, float], until: float) -> None:
+    low, high = bounds
+    if high > 0:
+        time.sleep(max(0.0, min(random.uniform(low, high), until - time.monotonic())))
+
+
+def run_kiosk(base: str, until: float, think_time, tally: Tally, acknowledged: dict) -> None:
+    """One kiosk: walk the dialogue again and again until `until`; record every acknowledged answer."""
+    answers = typical_answers()
+    # Stagger the starts over one think time, as kiosks are not all started at once.
+    think((0, think_time[1]), until)
+    while time.monotonic() < until:
+        kiosk = HttpKiosk(base, retries=1)
+        try:
+            kiosk.start()
+        except RuntimeError as err:
+            tally.error(f"start: {err}")
+            continue
+        acknowledged[kiosk.token] = kiosk.acknowledged
+        while kiosk.step["kind"] != "done" and time.monotonic() < until:
+            think(think_time, until)
+            if time.monotonic() >= until:
+                break
+            body = api_body(kiosk.step, answers)
+            began = time.perf_counter()
+            try:
+                status, data = kiosk.answer(body)
+            except RuntimeError as err:
+                tally.error(str(err))
+                break
+            if status != 200:
+                tally.error(f"{body['step']}: {status} {str(data)[:200]}")
+                break
+            tally.step(time.perf_counter() - began)
+        else:
+            if kiosk.step["kind"] == "done":
+                with tally.lock:
+                    tally.walks += 1
+
+
+def run_floor_kiosk(base: str, until: float, think_time, tally: Tally, steps_per_walk: int) -> None:
+    """The same kiosk against the floor app: start a row, then one write+read per step."""
+    think((0, think_time[1]), until)
+    while time.monotonic() < until:
+        status, data, _ = request(base, "POST", "/floor/rows", {})
+        if status != 201:
+            tally.error(f"floor start: {status}")
+            continue
+        token = data["token"]
+        for index in range(steps_per_walk):
+            think(think_time, until)
+            if time.monotonic() >= until:
+                return
+            began = time.perf_counter()
+            status, _, _ = request(base, "POST", f"/floor/rows/{token}", {"step": f"s{index}", "value": index})
+            if status != 200:
+                tally.error(f"floor step: {status}")
+                break
+            tally.step(time.perf_counter() - began)
+        with tally.lock:
+            tally.walks += 1
+
+
+def drive(target, base: str, kiosks: int, seconds: float, think_time, tally: Tally, *extra) -> float:
+    """Run `kiosks` threads of `target` for `seconds`, adding to `tally`; returns the time taken."""
+    until = time.monotonic() + seconds
+    threads = [threading.Thread(target=target, args=(base, until, think_time, tally, *extra)) for _ in range(kiosks)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - began
+
+
+def lost_answers(database_url: str, acknowledged: dict) -> tuple[int, int]:
+    """(answers the server acknowledged, of those not in the database as sent)."""
+    from intake import create_app
+    from intake.extensions import db
+    from intake.models import Intake
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    checked = lost = 0
+    with app.app_context():
+        stored = dict(db.session.execute(db.select(Intake.token, Intake.answers)).all())
+        for token, sent in acknowledged.items():
+            for step_id, value in sent.items():
+                checked += 1
+                if stored.get(token, {}).get(step_id, "missing") != (value or None):
+                    lost += 1
+        db.engine.dispose()
+    return checked, lost
+
+
+def prepare(database_url: str) -> None:
+    from intake import create_app
+    from intake.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    create_tables(database_url)
+
+
+def report(name: str, tally: Tally, elapsed: float) -> float:
+    rate = tally.steps / elapsed
+    ms = [1000 * s for s in tally.latencies]
+    print(
+        f"  {name:<6} {rate:8.1f} steps/s   p50 {percentile(ms, 0.50):6.1f} ms   p95 {percentile(ms, 0.95):6.1f} ms"
+        f"   p99 {percentile(ms, 0.99):6.1f} ms   mean {statistics.fmean(ms) if ms else 0:6.1f} ms"
+        f"   walks {tally.walks:5d}   errors {len(tally.errors)}"
+    )
+    for error in tally.errors[:5]:
+        print(f"         error: {error}")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    parser.add_argument("--kiosks", type=int, default=32)
+    parser.add_argument("--think", type=float, nargs=2, default=(0.0, 0.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="alternate ours and the floor this many times")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+        prepare(url)
+        think_time = tuple(args.think)
+        database = url.split(":", 1)[0].split("+")[0]
+        print(
+            f"{database}: {args.kiosks} kiosks, think {think_time[0]:g}-{think_time[1]:g} s, "
+            f"{args.seconds:g} s, gunicorn {args.workers} sync workers"
+        )
+        acknowledged: dict = {}
+        ours, floor_tally = Tally(), Tally()
+        ours_elapsed = floor_elapsed = 0.0
+        load_before = os.getloadavg()[0]
+        with (
+            Gunicorn(url, workers=args.workers, env={"YORISOI_WTF_CSRF_ENABLED": "true"}) as server,
+            Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
+                     env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}) as floor,
+        ):  # fmt: skip
+            # Rounds alternate between the two apps, so a busy moment of the machine hits both alike.
+            share = args.seconds / args.rounds
+            for _ in range(args.rounds):
+                ours_elapsed += drive(run_kiosk, server.base, args.kiosks, share, think_time, ours, acknowledged)
+                if not args.no_floor:
+                    steps_per_walk = round(ours.steps / ours.walks) if ours.walks else 26
+                    floor_elapsed += drive(
+                        run_floor_kiosk, floor.base, args.kiosks, share, think_time, floor_tally, steps_per_walk
+                    )
+        rate = report("yorisoi", ours, ours_elapsed)
+        checked, lost = lost_answers(url, acknowledged)
+        print(f"  answers acknowledged {checked}, lost {lost}")
+        if not args.no_floor:
+            floor_rate = report("floor", floor_tally, floor_elapsed)
+            print(f"  ratio yorisoi/floor {rate / floor_rate:.2f}")
+        print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
+        if ours.errors or lost:
+            raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""A real server for tests and the benchmark: gunicorn on 127.0.0.1 (ports 5300–5399), and a kiosk that speaks HTTP.
+
+`Gunicorn` starts `intake:create_app()` (or any app) with several workers in its own process group;
+`HttpKiosk` walks the JSON API over a real socket, keeping its session cookie and CSRF token and
+retrying a request whose connection broke, the way the widget does.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTS = range(5300, 5400)
+
+
+def free_port() -> int:
+    """A free port in our range on 127.0.0.1."""
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 5300-5399")
+
+
+class Gunicorn:
+    """gunicorn serving one app on 127.0.0.1; use as a context manager."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        workers: int = 3,
+        app: str = "intake:create_app()",
+        env: dict | None = None,
+        ready_path: str = "/api/v1/openapi.json",
+    ):
+        self.ready_path = ready_path
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers", str(workers),
+            "--bind", f"127.0.0.1:{self.port}",
+            "--graceful-timeout", "2",
+            "--timeout", "30",
+            "--log-level", "warning",
+            "--chdir", str(ROOT),
+            app,
+        ]  # fmt: skip
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "YORISOI_SECRET_KEY": "live-test-secret",
+            "YORISOI_RATELIMIT_ENABLED": "false",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
+            **(env or {}),
+        }
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        self.process = subprocess.Popen(self.command, env=self.env, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            try:
+                status, _, _ = request(self.base, "GET", self.ready_path, timeout=2)
+                if status == 200:
+                    return self
+            except (OSError, http.client.HTTPException):
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer in 30 s")
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes now running (children of the master)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+
+def request(base: str, method: str, path: str, body=None, headers=None, timeout: float = 10):
+    """One HTTP request; returns (status, parsed JSON or text)."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        payload = json.dumps(body).encode() if body is not None else None
+        all_headers = {"Content-Type": "application/json"} if payload is not None else {}
+        all_headers.update(headers or {})
+        connection.request(method, path, body=payload, headers=all_headers)
+        response = connection.getresponse()
+        raw = response.read()
+        kind = response.getheader("Content-Type", "")
+        return response.status, (json.loads(raw) if "json" in kind else raw.decode("utf-8", "replace")), response
+    finally:
+        connection.close()
+
+
+class HttpKiosk:
+    """One kiosk screen running the widget's protocol against a live server."""
+
+    def __init__(self, base: str, retries: int = 20):
+        self.base = base
+        self.cookie = ""
+        self.csrf = ""
+        self.token = ""
+        self.retries = retries
+        self.step: dict = {}
+        self.acknowledged: dict[str, object] = {}  # step id -> value the server confirmed with a 200
+        self.broken = 0  # requests whose connection broke and were sent again
+
+    def call(self, method: str, path: str, body=None):
+        """A request with the session cookie and CSRF token; a broken connection is retried (idempotent)."""
+        for attempt in range(self.retries):
+            headers = {"Cookie": self.cookie} if self.cookie else {}
+            if self.csrf:
+                headers["X-CSRFToken"] = self.csrf
+            try:
+                status, data, response = request(self.base, method, path, body, headers)
+            except (OSError, http.client.HTTPException):
+                self.broken += 1
+                time.sleep(0.05 * (attempt + 1))  # a worker died or restarts: the master serves us again
+                continue
+            if status == 503:
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            cookie = response.getheader("Set-Cookie")
+            if cookie:
+                self.cookie = cookie.split(";", 1)[0]
+            if isinstance(data, dict):
+                self.csrf = (
+                    data.get("csrf_token") or data.get("error", {}).get("current", {}).get("csrf_token") or self.csrf
+                )
+            return status, data
+        raise RuntimeError(f"{method} {path}: no answer after {self.retries} tries")
+
+    def start(self, locale: str = "ja") -> dict:
+        status, data = self.call("POST", "/api/v1/intakes", {"locale": locale})
+        if status != 201:
+            raise RuntimeError(f"start: {status} {data}")
+        self.token, self.step = data["token"], data["step"]
+        return data
+
+    def answer(self, body: dict) -> tuple[int, dict]:
+        """Send one answer. 200: stored. 409 after a retry: it was stored by the try whose reply was lost."""
+        status, data = self.call("POST", f"/api/v1/intakes/{self.token}/answer", body)
+        if status == 200:
+            if "value" in body or body.get("skip"):
+                self.acknowledged[body["step"]] = body.get("value")
+            self.step = data["step"]
+        elif status == 409 and "current" in data.get("error", {}):
+            self.step = data["error"]["current"]["step"]
+        return status, data

@@ -1,0 +1,96 @@
+"""Under gunicorn with several workers: double submits, two tabs and a killed worker lose and duplicate nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from liveserver import Gunicorn, HttpKiosk
+from walk import api_body, typical_answers
+
+from intake.extensions import db
+from intake.models import DraftPlan, Intake, IntakeStatus
+
+
+def walk(kiosk: HttpKiosk, answers: dict, *, twice: bool = False) -> list[tuple[str, list[int]]]:
+    """Walk to the done step; with `twice`, every answer is sent by two threads at once (two tabs)."""
+    kiosk.start()
+    statuses = []
+    for _ in range(80):
+        if kiosk.step["kind"] == "done":
+            return statuses
+        body = api_body(kiosk.step, answers)
+        if twice:
+            twin = HttpKiosk(kiosk.base)
+            twin.cookie, twin.csrf, twin.token = kiosk.cookie, kiosk.csrf, kiosk.token
+            barrier = threading.Barrier(2)
+
+            def send(screen, body=body, barrier=barrier):
+                barrier.wait()
+                return screen.answer(body)
+
+            with ThreadPoolExecutor(2) as pool:
+                results = list(pool.map(send, (kiosk, twin)))
+            codes = sorted(status for status, _ in results)
+            statuses.append((body["step"], codes))
+            winner = next((data for status, data in results if status == 200), None)
+            kiosk.step = winner["step"] if winner else kiosk.step
+        else:
+            status, data = kiosk.answer(body)
+            assert status in (200, 409), (body, status, data)
+    raise AssertionError(f"kiosk stuck at {kiosk.step['id']}")
+
+
+def stored(app, token: str) -> Intake:
+    with app.app_context():
+        intake = db.session.scalar(db.select(Intake).filter_by(token=token))
+        db.session.expunge(intake)
+        return intake
+
+
+def assert_complete(app, kiosk: HttpKiosk, answers: dict) -> None:
+    """Every answer sent is in the database once, and the intake was submitted once."""
+    intake = stored(app, kiosk.token)
+    assert intake.status == IntakeStatus.SUBMITTED
+    for step_id, value in answers.items():
+        expected = value or None  # an optional step left empty is stored as skipped
+        assert intake.answers.get(step_id) == expected, (step_id, intake.answers.get(step_id), value)
+    assert len(intake.path) == len(set(intake.path)), intake.path  # no step was taken twice
+    with app.app_context():
+        plans = db.session.scalar(db.select(db.func.count()).select_from(DraftPlan).filter_by(intake_id=intake.id))
+        assert plans == 1
+
+
+def test_two_tabs_sending_every_answer_at_once_store_it_once(app):
+    answers = typical_answers()
+    with Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=3) as server:
+        kiosks = [HttpKiosk(server.base) for _ in range(4)]
+        with ThreadPoolExecutor(len(kiosks)) as pool:
+            runs = list(pool.map(lambda k: walk(k, answers, twice=True), kiosks))
+    for kiosk, statuses in zip(kiosks, runs, strict=True):
+        for step_id, codes in statuses:
+            assert codes == [200, 409], (step_id, codes)  # one tab wins, the other is told where we are
+        assert_complete(app, kiosk, answers)
+
+
+def test_a_worker_killed_mid_load_loses_no_committed_answer(app):
+    answers = typical_answers()
+    with Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=3) as server:
+        kiosks = [HttpKiosk(server.base, retries=60) for _ in range(12)]
+        with ThreadPoolExecutor(len(kiosks)) as pool:
+            running = [pool.submit(walk, kiosk, answers) for kiosk in kiosks]
+            killed = []
+            for _ in range(3):
+                time.sleep(0.4)
+                victim = server.worker_pids()[0]
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+            for future in running:
+                future.result(timeout=120)
+        assert len(set(killed)) == 3  # the master started new workers, and we killed them too
+    assert sum(kiosk.broken for kiosk in kiosks) >= 1, "no kill landed mid-request"
+    for kiosk in kiosks:
+        assert_complete(app, kiosk, answers)

@@ -1,0 +1,77 @@
+"""Retention: `flask intake purge` deletes abandoned intakes only; one case can be exported and erased."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from walk import walk_api
+
+from intake.extensions import db
+from intake.models import DraftPlan, Intake, utcnow
+
+
+def age(app, token: str, days: int) -> None:
+    with app.app_context():
+        intake = db.session.scalar(db.select(Intake).filter_by(token=token))
+        intake.updated_at = utcnow() - timedelta(days=days)
+        db.session.commit()
+
+
+def tokens(app) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(db.select(Intake.token)))
+
+
+def test_purge_deletes_only_old_unsubmitted_intakes(app, client, runner):
+    old_abandoned = client.post("/api/v1/intakes", json={}).get_json()["token"]
+    fresh_abandoned = client.post("/api/v1/intakes", json={}).get_json()["token"]
+    old_submitted = walk_api(client)["token"]
+    for token in (old_abandoned, old_submitted):
+        age(app, token, 31)
+    age(app, fresh_abandoned, 29)
+
+    dry = runner.invoke(args=["intake", "purge", "--dry-run"])
+    assert dry.exit_code == 0 and "1 abandoned intake(s) older than 30 days would be deleted" in dry.output
+    assert len(tokens(app)) == 3
+
+    result = runner.invoke(args=["intake", "purge"])
+    assert result.exit_code == 0 and "1 abandoned intake(s)" in result.output
+    assert tokens(app) == {fresh_abandoned, old_submitted}
+    again = runner.invoke(args=["intake", "purge"])  # cron runs it every night: repeating is harmless
+    assert "0 abandoned" in again.output
+
+    age(app, fresh_abandoned, 6)
+    result = runner.invoke(args=["intake", "purge", "--days", "7"])
+    assert "0 abandoned" in result.output
+    age(app, fresh_abandoned, 8)
+    assert "1 abandoned" in runner.invoke(args=["intake", "purge", "--days", "7"]).output
+
+
+def test_purge_days_come_from_config(make_app):
+    app = make_app(RETENTION_UNSUBMITTED_DAYS=3)
+    token = app.test_client().post("/api/v1/intakes", json={}).get_json()["token"]
+    age(app, token, 4)
+    assert (
+        "1 abandoned intake(s) older than 3 days deleted"
+        in app.test_cli_runner().invoke(args=["intake", "purge"]).output
+    )
+
+
+def test_purge_refuses_zero_days(runner):
+    assert runner.invoke(args=["intake", "purge", "--days", "0"]).exit_code != 0
+
+
+def test_a_case_can_be_exported_and_erased(app, client, runner):
+    data = walk_api(client)
+    exported = runner.invoke(args=["intake", "export", data["receipt_code"]])
+    assert exported.exit_code == 0
+    case = json.loads(exported.output)
+    assert case["answers"]["future_picture"].startswith("I get up early")
+    assert case["plan"]["actions"]
+    erased = runner.invoke(args=["intake", "erase", data["receipt_code"], "--yes"])
+    assert erased.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Intake)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(DraftPlan)) == 0
+    assert runner.invoke(args=["intake", "export", data["receipt_code"]]).exit_code != 0
