@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from babel.messages.extract import extract_from_file
 from i18n_helpers import TRANSLATIONS, complete_catalogue, copy_template, shipped_locales
-from web.awaiting_translation import AWAITING_TRANSLATION
 
 from intake.config import ROOT, Defaults
 from intake.domain.dialogue import load_dialogue
@@ -40,11 +39,7 @@ def test_the_template_has_every_dialogue_context():
 
 
 def test_shipped_catalogues_are_complete_and_pass_check():
-    """CI runs `check` here: every shipped locale 100% translated, no fuzzy, no broken placeholder or reading.
-
-    The only exception is the list of strings a merged feature added that the translators have not
-    done yet (tests/web/awaiting_translation.py); `flask intake i18n check` itself still lists them.
-    """
+    """CI runs `check` here: every shipped locale 100% translated, no fuzzy, no broken placeholder or reading."""
     template = catalogues.read(TRANSLATIONS / "messages.pot")
     for locale in shipped_locales():
         report = catalogues.check(
@@ -53,20 +48,15 @@ def test_shipped_catalogues_are_complete_and_pass_check():
             locale,
             shipped=True,
             furigana=locale in Defaults.FURIGANA,
-            awaiting=AWAITING_TRANSLATION,
         )
         assert report.errors == [], (locale, report.errors)
         status = catalogues.status(template, TRANSLATIONS, locale, furigana=locale in Defaults.FURIGANA)
-        assert status.translated + len(report.awaiting) == status.total, (locale, status)
+        assert status.translated == status.total, (locale, status)
 
 
-def test_check_command_passes_on_shipped_catalogues_but_for_awaited_strings(runner):
+def test_check_command_passes_on_the_shipped_catalogues(runner):
     result = runner.invoke(args=["intake", "i18n", "check"])
-    if result.exit_code != 0:  # only while strings await their translators
-        assert AWAITING_TRANSLATION, result.output
-        problems = [line for line in result.output.splitlines() if line.startswith("  ")]
-        awaited = {msgid[:50] for _context, msgid in AWAITING_TRANSLATION}
-        assert all(any(text in line for text in awaited) for line in problems), result.output
+    assert result.exit_code == 0, result.output
 
 
 def _check(runner, directory, locale="ko"):

@@ -40,7 +40,6 @@ EXPECTED_FONT = {
 }
 
 
-
 def _free_port() -> int:
     """A port in 5400–5499, the range kept for these live servers."""
     for port in range(5400 + os.getpid() % 50, 5500):

@@ -11,7 +11,7 @@ that would raise at runtime fails here instead.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,7 +187,6 @@ class Report:
     locale: str
     shipped: bool
     errors: list[str] = field(default_factory=list)
-    awaiting: list[str] = field(default_factory=list)  # untranslated, but known to be on their way
 
     @property
     def failed(self) -> bool:
@@ -254,13 +253,8 @@ def check(
     *,
     shipped: bool,
     furigana: bool,
-    awaiting: Collection[tuple[str | None, str]] = (),
 ) -> Report:
-    """Every problem in one locale: missing, untranslated or fuzzy strings, broken placeholders and markup, readings.
-
-    `awaiting` lists (context, msgid) pairs that a merged feature added and the translators have not
-    done yet: their absence is reported apart, not as an error. A broken translation is always an error.
-    """
+    """Every problem in one locale: missing, untranslated or fuzzy strings, broken placeholders and markup, readings."""
     report = Report(locale, shipped)
     path = po_path(translations, locale)
     if not path.exists():
@@ -272,7 +266,7 @@ def check(
         if not source.id:
             continue
         message = by_key.get(_key(source))
-        found = report.awaiting if (source.context, _key(source)[0]) in awaiting else report.errors
+        found = report.errors
         if message is None:
             found.append(f"missing {_where(source)} (run `flask intake i18n update`)")
         elif not _translated_text(message):

@@ -73,7 +73,13 @@ def load_case(case_id: int) -> Case:
 
 def _safe_next(target: str | None, user: User) -> str:
     """Where Flask-Login sent the user from (a path on this site only), else the role's starting page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("translator.index") if user.role in NO_DRAFTS_ROLES else url_for("caseworker.home")
 

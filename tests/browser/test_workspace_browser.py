@@ -28,7 +28,6 @@ ARGS = [
 ]
 
 
-
 @pytest.fixture
 def live_app(app):
     app.config["WTF_CSRF_ENABLED"] = True
