@@ -152,6 +152,17 @@ def lost_answers(database_url: str, acknowledged: dict) -> tuple[int, int]:
     return checked, lost
 
 
+def walk_length() -> int:
+    """Answered steps in a typical walk: the floor's kiosks make as many requests per walk."""
+    from engine import typical_walk
+
+    from intake.config import Defaults
+    from intake.domain.office import load_engines
+
+    engine = load_engines(Path(Defaults.DIALOGUES_DIR), Defaults.LANGUAGES)[Defaults.INTAKE_DIALOGUE]
+    return len(typical_walk(engine)[0])
+
+
 def prepare(database_url: str) -> None:
     from intake import create_app
     from intake.extensions import db
@@ -198,6 +209,7 @@ def main() -> None:
             f"{args.seconds:g} s, gunicorn {args.workers} sync workers"
         )
         acknowledged: dict = {}
+        steps_per_walk = walk_length()
         ours, floor_tally = Tally(), Tally()
         ours_elapsed = floor_elapsed = 0.0
         load_before = os.getloadavg()[0]
@@ -211,7 +223,6 @@ def main() -> None:
             for _ in range(args.rounds):
                 ours_elapsed += drive(run_kiosk, server.base, args.kiosks, share, think_time, ours, acknowledged)
                 if not args.no_floor:
-                    steps_per_walk = round(ours.steps / ours.walks) if ours.walks else 26
                     floor_elapsed += drive(
                         run_floor_kiosk, floor.base, args.kiosks, share, think_time, floor_tally, steps_per_walk
                     )

@@ -90,9 +90,12 @@ def export(receipt_code: str) -> None:
 @click.confirmation_option(prompt="Delete this intake and its draft plan for good?")
 def erase(receipt_code: str) -> None:
     """Delete one intake and its draft plan (a deletion request)."""
-    from .retention import erase_case
+    from .retention import InUse, erase_case
 
-    erase_case(_intake_by_receipt(receipt_code))
+    try:
+        erase_case(_intake_by_receipt(receipt_code))
+    except InUse:
+        raise click.ClickException(f"{receipt_code} is part of a case: the case's records keep it") from None
     click.echo(f"{receipt_code} deleted")
 
 

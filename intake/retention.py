@@ -8,10 +8,26 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import exists, select
+
 from .extensions import db
 from .models import DraftPlan, Intake, IntakeStatus, utcnow
 
 _BATCH = 500
+
+
+class InUse(Exception):
+    """The intake is part of a case (a ticket, a worksheet, a case link): the office's record keeps it."""
+
+
+def _linked():
+    """A condition per table that points at an intake (except its own draft plan): true when one does."""
+    for table in db.metadata.sorted_tables:
+        if table.name == DraftPlan.__tablename__:
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == Intake.__tablename__:
+                yield exists(select(1).select_from(table).where(fk.parent == Intake.id))
 
 
 def purge_abandoned(days: int, *, now: datetime | None = None, dry_run: bool = False) -> int:
@@ -19,7 +35,8 @@ def purge_abandoned(days: int, *, now: datetime | None = None, dry_run: bool = F
     if days < 1:
         raise ValueError("keep abandoned intakes at least one day")
     cutoff = (now or utcnow()) - timedelta(days=days)
-    is_abandoned = (Intake.status != IntakeStatus.SUBMITTED, Intake.updated_at < cutoff)
+    # An intake that a case, a ticket or a worksheet points at is no longer abandoned: it is on file.
+    is_abandoned = (Intake.status != IntakeStatus.SUBMITTED, Intake.updated_at < cutoff, *(~c for c in _linked()))
     if dry_run:
         return db.session.scalar(db.select(db.func.count()).select_from(Intake).where(*is_abandoned))
     batch = db.select(Intake.id).where(*is_abandoned).order_by(Intake.id).limit(_BATCH)
@@ -52,7 +69,9 @@ def export_case(intake: Intake) -> dict:
 
 
 def erase_case(intake: Intake) -> None:
-    """Delete one intake and its draft plan, on the recipient's request."""
+    """Delete one intake and its draft plan, on the recipient's request (InUse: erase it with its case)."""
+    if any(db.session.scalar(select(condition).where(Intake.id == intake.id)) for condition in _linked()):
+        raise InUse(intake.receipt_code)
     db.session.execute(db.delete(DraftPlan).where(DraftPlan.intake_id == intake.id))
     db.session.execute(db.delete(Intake).where(Intake.id == intake.id))
     db.session.commit()

@@ -1,8 +1,8 @@
 """Security wiring: response headers, session cookie flags, proxies, rate limits and their error pages.
 
-Every response gets a Content-Security-Policy without 'unsafe-inline' (templates keep scripts and
-styles in static files), frame-ancestors from the office's allow-list, and the usual hardening
-headers. Rate limits are named by a config key so an office can tune them without code.
+Every response gets the kiosk's Content-Security-Policy (web/embed.py: no 'unsafe-inline', templates
+keep scripts and styles in static files; frame-ancestors from the office's allow-list) and the usual
+hardening headers. Rate limits are named by a config key so an office can tune them without code.
 """
 
 from __future__ import annotations
@@ -14,13 +14,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import limiter
+from .web.embed import content_security_policy
 
-# Kept to what the pages use: our own scripts, styles and images, nothing inline, no plugins.
-_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}"
-)
-_FORBIDDEN_IN_SOURCE = set(';,\r\n"')
 # Translation pending: not in the catalogues yet (translations/ was not edited on the reliability branch).
 # gettext() finds a translation once one exists; mark these with N_() when the translators take new strings.
 TOO_MANY_ATTEMPTS = "Too many attempts. Please wait a minute and try again."
@@ -35,12 +30,11 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["TRUSTED_PROXIES"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    csp = _CSP.format(ancestors=" ".join(frame_ancestors(app.config["FRAME_ANCESTORS"])))
 
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("Content-Security-Policy", content_security_policy())
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
@@ -52,17 +46,6 @@ def init_app(app: Flask) -> None:
     limiter.init_app(app)
     app.register_error_handler(429, _too_many_requests)
     app.register_error_handler(CSRFError, _csrf_failed)
-
-
-def frame_ancestors(sources) -> list[str]:
-    """The allow-list as CSP sources; a value that could break out of the header is refused at start-up."""
-    if isinstance(sources, str):
-        sources = sources.split()
-    sources = [str(s).strip() for s in sources if str(s).strip()]
-    for source in sources:
-        if _FORBIDDEN_IN_SOURCE & set(source):
-            raise RuntimeError(f"FRAME_ANCESTORS: {source!r} is not a CSP source")
-    return sources or ["'none'"]
 
 
 def rate_limit(

@@ -75,3 +75,22 @@ def test_a_case_can_be_exported_and_erased(app, client, runner):
         assert db.session.scalar(db.select(db.func.count()).select_from(Intake)) == 0
         assert db.session.scalar(db.select(db.func.count()).select_from(DraftPlan)) == 0
     assert runner.invoke(args=["intake", "export", data["receipt_code"]]).exit_code != 0
+
+
+def test_an_intake_on_file_with_a_case_is_neither_purged_nor_erased(app, client, runner):
+    from intake.cases import Case, CaseIntake
+    from intake.models import User
+
+    token = client.post("/api/v1/intakes", json={}).get_json()["token"]
+    with app.app_context():
+        user = User(username="cw", display_name="cw", role="caseworker", password_hash="x")
+        case = Case(case_number="R-1", name="Test", preferred_language="ja", caseworker=user)
+        intake = db.session.scalar(db.select(Intake).filter_by(token=token))
+        db.session.add_all([user, case, CaseIntake(case=case, intake=intake, how="claim")])
+        db.session.commit()
+        code = intake.receipt_code
+    age(app, token, 90)
+    assert "0 abandoned" in runner.invoke(args=["intake", "purge"]).output
+    erased = runner.invoke(args=["intake", "erase", code, "--yes"])
+    assert erased.exit_code != 0 and "part of a case" in erased.output
+    assert token in tokens(app)

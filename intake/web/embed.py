@@ -33,17 +33,11 @@ def frame_ancestors() -> str:
 
 
 def content_security_policy() -> str:
-    """The kiosk pages' policy; "Exit this page" without JavaScript is a form whose redirect may leave the site."""
+    """The policy of every page (security.py sends it); "Exit this page" without JavaScript is a form whose redirect may leave the site."""
     exit_url = urlsplit(current_app.config["QUICK_EXIT_URL"])
     exit_origin = f"{exit_url.scheme}://{exit_url.netloc}"
     exit_origin = f" {exit_origin}" if _ORIGIN.fullmatch(exit_origin) else ""
     return _POLICY.format(exit=exit_origin, ancestors=frame_ancestors())
-
-
-@bp.after_request
-def _policy(response):
-    response.headers.setdefault("Content-Security-Policy", content_security_policy())
-    return response
 
 
 @bp.get("/demo")

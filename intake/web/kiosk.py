@@ -22,9 +22,8 @@ from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
 from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
 from ..models import Intake, IntakeStatus, utcnow
-from ..security import rate_limit
+from ..security import rate_limit, rejected
 from .common import intake_engine, no_store, office_today, raw_from_form
-from .embed import content_security_policy
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
@@ -34,9 +33,7 @@ TEXT_SIZES = ("standard", "large", "larger")
 
 @bp.after_request
 def _no_store(response):
-    # setdefault: an app-wide policy, where there is one, is the same policy and wins.
-    response.headers.setdefault("Content-Security-Policy", content_security_policy())
-    return no_store(response)
+    return no_store(response)  # the Content-Security-Policy is app-wide (security.py)
 
 
 def display_settings() -> dict:
@@ -291,7 +288,7 @@ def set_display():
 
 
 @bp.route("/resume", methods=["GET", "POST"])
-@rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry", methods=["POST"])
+@rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry", methods=["POST"], deduct_when=rejected)
 def resume():
     """Continue an unfinished intake on this screen with its receipt code."""
     if request.method == "GET":

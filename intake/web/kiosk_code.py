@@ -9,7 +9,7 @@ from .. import casework
 from ..cases import TicketPurpose
 from ..casework import CaseworkError
 from ..i18n import known_locale
-from ..security import rate_limit
+from ..security import rate_limit, rejected
 from .common import engines, intake_engine, no_store
 from .kiosk import _begin_kiosk_session, _kiosk_page
 
@@ -23,7 +23,7 @@ def _no_store(response):
 
 
 @bp.post("/code")
-@rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry")
+@rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry", deduct_when=rejected)
 def redeem():
     """Start the intake a ticket code allows; a wrong, used or expired code says so and starts nothing."""
     locale = known_locale(request.form.get("locale"))
