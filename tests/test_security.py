@@ -35,18 +35,21 @@ def test_pages_with_answers_are_not_cached(client, path):
     assert client.get(path).headers["Cache-Control"] == "no-store"
 
 
-def test_the_plan_page_is_not_cached(app, client):
-    walk_api(client)
+def test_the_draft_and_plan_pages_are_not_cached(app):
+    from conftest import office_today
+    from staff import make_office, new_case, sign_in, walk_with_code
+
+    make_office(app)
+    staff = app.test_client()
+    sign_in(staff, "cw")
+    case_id, code = new_case(staff)
+    walk_with_code(app.test_client(), code, office_today())
     with app.app_context():
-        user = User(username="cw", display_name="cw", role="caseworker")
-        user.set_password("pw-for-tests")
-        db.session.add(user)
-        db.session.commit()
-        intake_id = db.session.scalar(db.select(Intake.id))
-    client.post("/caseworker/login", data={"username": "cw", "password": "pw-for-tests"})
-    response = client.get(f"/caseworker/drafts/{intake_id}")
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
+        intake_id = db.session.scalar(db.select(Intake.id).filter_by(status="submitted"))
+    for path in (f"/caseworker/cases/{case_id}/drafts/{intake_id}", f"/caseworker/cases/{case_id}/plan"):
+        response = staff.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_frame_ancestors_come_from_the_allow_list(make_app):
