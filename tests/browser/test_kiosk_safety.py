@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from browser.harness import screenshot
 from browser.kiosk_driver import answer_current, current_step, start
+from playwright.sync_api import expect
 from walk import typical_answers
 
 ANSWERS = dict(typical_answers(), language="en")
@@ -114,20 +115,22 @@ def test_text_size_and_furigana(live, page):
     page.locator(".language-switch button").click()
     page.locator("html[lang=ja]").wait_for()
     rt = page.locator("#question-title rt").first
-    assert not rt.is_visible()  # off by default in Japanese, on in Easy Japanese
+    expect(rt).to_be_hidden()  # off by default in Japanese, on in Easy Japanese
     toggle = page.locator(".furigana-toggle")
-    toggle.click()
-    assert rt.is_visible()
-    assert toggle.get_attribute("aria-pressed") == "true"
-    toggle.click()
-    assert not rt.is_visible()
-    assert toggle.get_attribute("aria-pressed") == "false"
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/display")):
+        toggle.click()
+    expect(rt).to_be_visible()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/display")):
+        toggle.click()
+    expect(rt).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
 
-    page.locator(".size-larger").click()
-    assert page.evaluate("getComputedStyle(document.body).fontSize") == "36px"
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/display")):  # saved for this kiosk session
+        page.locator(".size-larger").click()
     page.locator(".size-larger[aria-pressed=true]").wait_for()
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == "36px"
     screenshot(page, "text-larger-ja")
-    page.wait_for_timeout(300)  # the setting is saved on the server for this kiosk session
     page.reload()
     assert page.evaluate("getComputedStyle(document.body).fontSize") == "36px"
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
