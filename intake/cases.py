@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .models import RECEIPT_ALPHABET, Intake, User, utcnow
+from .models import Intake, User, utcnow
 
 TICKET_CODE_LENGTH = 10
 
@@ -241,7 +241,3 @@ def _plan_content_frozen(_mapper, _connection, target):
     for name in ("content", "number", "plan_date", "review_date", "approved_by", "approved_at", "case_id"):
         if state.attrs[name].history.has_changes():
             raise Immutable("an approved plan does not change; revise it as a new version")
-
-
-def ticket_code_alphabet() -> str:
-    return RECEIPT_ALPHABET

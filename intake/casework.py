@@ -146,12 +146,12 @@ def case_status(case: Case, today: date, sign_off: bool) -> str:
     if intakes and intakes[-1].status == IntakeStatus.IN_PROGRESS:
         return CaseStatus.AT_KIOSK
     now = utcnow()
-    if any(t.used_at is None and _aware(t.expires_at) > now for t in case.tickets):
+    if any(t.used_at is None and as_utc(t.expires_at) > now for t in case.tickets):
         return CaseStatus.TICKET_ISSUED
     return CaseStatus.NEW
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite returns naive datetimes for timezone columns; they were stored in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
@@ -204,7 +204,7 @@ def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = Tick
         raise CaseworkError(N_("There is no approved plan to review yet."))
     now = utcnow()
     for ticket in case.tickets:
-        if ticket.used_at is None and _aware(ticket.expires_at) > now and ticket.purpose == purpose:
+        if ticket.used_at is None and as_utc(ticket.expires_at) > now and ticket.purpose == purpose:
             ticket.expires_at = now
     for attempt in range(_ATTEMPTS):
         code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
@@ -238,7 +238,7 @@ def redeem_ticket(
         raise CaseworkError(N_("This code is not known. Please check it, or ask at the counter."))
     if ticket.used_at is not None:
         raise CaseworkError(N_("This code has already been used. Please ask at the counter for a new one."))
-    if _aware(ticket.expires_at) <= utcnow() or ticket.case.closed_at:
+    if as_utc(ticket.expires_at) <= utcnow() or ticket.case.closed_at:
         raise CaseworkError(N_("This code has expired. Please ask at the counter for a new one."))
     plan = ticket.case.current_plan
     if ticket.purpose == TicketPurpose.REVIEW and plan is None:

@@ -56,11 +56,6 @@ def error_message(err: CaseworkError) -> str:
     return gettext(err.message, **err.params)
 
 
-def flash_problems(problems) -> None:
-    for problem in problems:
-        flash(gettext(problem.message, **problem.params))
-
-
 def load_case(case_id: int) -> Case:
     """The case, if the signed-in user may open it; another caseworker's case is refused."""
     case = db.session.get(Case, case_id)
@@ -194,7 +189,7 @@ def case(case_id: int):
         status=casework.case_status(case, office_today(), current_app.config["SUPERVISOR_SIGN_OFF"]),
         intakes=casework.case_intakes(case),
         now=casework.utcnow(),
-        aware=casework._aware,
+        as_utc=casework.as_utc,
     )
 
 

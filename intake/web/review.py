@@ -280,7 +280,7 @@ def periodic_review(case_id: int):
         abort(404)
     problems, message, status = [], None, 200
     kiosk_review = casework.latest_submitted(case, review=True)
-    if kiosk_review is not None and casework._aware(kiosk_review.submitted_at) < casework._aware(plan.approved_at):
+    if kiosk_review is not None and casework.as_utc(kiosk_review.submitted_at) < casework.as_utc(plan.approved_at):
         kiosk_review = None  # a review of an earlier version
     draft = kiosk_review.plan.content if kiosk_review is not None else None
     form = request.form if request.method == "POST" else review_prefill(draft or {})
