@@ -125,3 +125,18 @@ def test_office_fixture_roles(app):
     make_office(app)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id))) == 7
+
+
+def test_the_demo_office_has_cases_to_look_at(app, client, runner):
+    assert runner.invoke(args=["intake", "demo"]).exit_code == 0
+    assert runner.invoke(args=["intake", "demo"]).exit_code == 0  # twice is harmless
+    sign_in(client, "demo-cw", "demo-caseworker-pass")
+    queue = client.get("/caseworker/cases").get_data(as_text=True)
+    assert all(f">DEMO-000{n}<" in queue for n in (1, 2, 3))
+    assert 'data-status="review_due"' in queue and 'data-status="ticket_issued"' in queue
+    with app.app_context():
+        from intake.cases import Case
+
+        planned = db.session.scalar(db.select(Case.id).filter_by(case_number="DEMO-0002"))
+    assert client.get(f"/caseworker/cases/{planned}/versions/1/print").status_code == 200
+    assert client.get(f"/caseworker/cases/{planned}/review").status_code == 200
