@@ -74,6 +74,8 @@ def test_kiosk_pages_have_a_strict_policy_and_only_configured_framers(make_clien
     )
     assert _policy(client)["frame-ancestors"] == "'self' https://www.city.example.lg.jp"
     assert _policy(client, "/embed/demo")["frame-ancestors"] == "'self' https://www.city.example.lg.jp"
+    client = make_client(FRAME_ANCESTORS="'self' https://a.example")
+    assert _policy(client)["frame-ancestors"] == "'self' https://a.example"
 
 
 @pytest.mark.parametrize("path", ["/kiosk/reset", "/kiosk/exit", "/kiosk/finish"])
