@@ -177,3 +177,15 @@ def test_nothing_with_answers_is_cached(client):
     token, _ = _started(client)
     for response in (client.get("/kiosk/step"), client.get("/kiosk/resume"), client.get(f"/api/v1/intakes/{token}")):
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_production_refuses_a_warning_shorter_than_20_seconds(tmp_path):
+    with pytest.raises(RuntimeError, match="20 seconds"):
+        create_app(
+            {
+                "PRODUCTION": True,
+                "SECRET_KEY": "a-real-secret",
+                "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+                "KIOSK_IDLE_WARNING_SECONDS": 10,
+            }
+        )
