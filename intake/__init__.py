@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] in (DEFAULT_SECRET, "", None):
         raise RuntimeError("Set YORISOI_SECRET_KEY: production refuses to start with the default secret key.")
+    if app.config["PRODUCTION"] and app.config["KIOSK_IDLE_WARNING_SECONDS"] < 20:
+        raise RuntimeError("KIOSK_IDLE_WARNING_SECONDS must give at least 20 seconds to continue (WCAG 2.2.1).")
 
     from . import database, i18n, security
     from .extensions import csrf, db, login_manager

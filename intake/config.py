@@ -67,7 +67,7 @@ class Defaults:
     # Resuming with a receipt code: only in-progress intakes touched in the last RESUME_HOURS, and at
     # most RESUME_MAX_FAILURES wrong codes per client in RESUME_FAILURE_WINDOW_SECONDS.
     RESUME_HOURS = 24
-    RESUME_MAX_FAILURES = 5
+    RESUME_MAX_FAILURES = 10  # per client address; one office's kiosks often share one (NAT)
     RESUME_FAILURE_WINDOW_SECONDS = 15 * 60
     # The caseworker workspace (issue 3).
     TICKET_VALID_DAYS = 7

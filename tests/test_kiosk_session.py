@@ -74,6 +74,8 @@ def test_kiosk_pages_have_a_strict_policy_and_only_configured_framers(make_clien
     )
     assert _policy(client)["frame-ancestors"] == "'self' https://www.city.example.lg.jp"
     assert _policy(client, "/embed/demo")["frame-ancestors"] == "'self' https://www.city.example.lg.jp"
+    client = make_client(FRAME_ANCESTORS="'self' https://a.example")
+    assert _policy(client)["frame-ancestors"] == "'self' https://a.example"
 
 
 @pytest.mark.parametrize("path", ["/kiosk/reset", "/kiosk/exit", "/kiosk/finish"])
@@ -155,6 +157,9 @@ def test_kiosk_posts_need_the_csrf_token_from_the_page(make_client):
     assert client.post("/kiosk/display", data={"text_size": "large"}).status_code == 400
     response = client.post("/kiosk/display", data={"text_size": "large"}, headers={"X-CSRFToken": token})
     assert response.status_code == 303
+    # Ending the session never needs it: a quick exit from a stale page must still work.
+    for path in ("/kiosk/exit", "/kiosk/reset", "/kiosk/finish"):
+        assert client.post(path).status_code == 303
 
 
 def test_idle_times_reach_the_page(make_client):
@@ -172,3 +177,15 @@ def test_nothing_with_answers_is_cached(client):
     token, _ = _started(client)
     for response in (client.get("/kiosk/step"), client.get("/kiosk/resume"), client.get(f"/api/v1/intakes/{token}")):
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_production_refuses_a_warning_shorter_than_20_seconds(tmp_path):
+    with pytest.raises(RuntimeError, match="20 seconds"):
+        create_app(
+            {
+                "PRODUCTION": True,
+                "SECRET_KEY": "a-real-secret",
+                "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+                "KIOSK_IDLE_WARNING_SECONDS": 10,
+            }
+        )

@@ -23,8 +23,11 @@ _POLICY = (
 
 def frame_ancestors() -> str:
     """The CSP frame-ancestors sources: the configured keywords and bare scheme://host[:port] origins."""
+    configured = current_app.config["FRAME_ANCESTORS"]
+    if isinstance(configured, str):  # from the environment as one space-separated value
+        configured = configured.split()
     sources = []
-    for source in current_app.config["FRAME_ANCESTORS"]:
+    for source in configured:
         source = str(source).strip()
         # Only keywords and bare origins: a path, a wildcard or a separator could widen or break the policy.
         if source in _KEYWORDS or _ORIGIN.fullmatch(source):

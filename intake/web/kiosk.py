@@ -20,6 +20,7 @@ from flask_babel import gettext, refresh
 from .. import conversations
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
+from ..extensions import csrf
 from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
 from ..models import Intake, IntakeStatus, utcnow
 from ..security import rate_limit, rejected
@@ -254,7 +255,10 @@ def switch_language():
     return redirect(_current_question())
 
 
+# Ending a kiosk session must work even from a stale page whose CSRF token no longer matches: the worst a
+# forged request can do is clear a screen, while a refused quick exit could leave answers on show.
 @bp.post("/finish")
+@csrf.exempt
 def finish():
     """End the kiosk session: the next person starts from a clean screen."""
     _end_kiosk_session()
@@ -262,6 +266,7 @@ def finish():
 
 
 @bp.post("/reset")
+@csrf.exempt
 def reset():
     """The idle reset: end the kiosk session; the intake can be resumed with its receipt code."""
     _end_kiosk_session()
@@ -269,6 +274,7 @@ def reset():
 
 
 @bp.post("/exit")
+@csrf.exempt
 def quick_exit():
     """Exit this page at once: end the kiosk session and show a neutral page."""
     _end_kiosk_session()

@@ -90,6 +90,10 @@ def test_idle_warning_and_demo_page_have_no_axe_violations(live_factory, page):
     page.locator(".size-larger").click()
     page.locator(".size-larger[aria-pressed=true]").wait_for()
     findings.check(page, "ja-larger")
+    page.locator("#language-select").select_option("ja@easy")  # Easy Japanese: furigana shown
+    page.locator(".language-switch button").click()
+    page.locator(".furigana-toggle[aria-pressed=true]").wait_for()
+    findings.check(page, "easy-japanese")
     page.goto(f"{live.url}/embed/demo")
     page.locator(".yorisoi-launcher").click()
     page.frame_locator(".yorisoi-frame").locator("h1").wait_for()
