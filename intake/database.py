@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalErr
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .config import ROOT
+from .domain.answers import N_
 from .extensions import db, login_manager, migrate
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -22,13 +23,11 @@ POSTGRES_CONNECT_TIMEOUT_S = 5
 MIGRATIONS = ROOT / "migrations"
 RETRY_AFTER_S = 5
 log = logging.getLogger(__name__)
-# Translation pending: not in the catalogues yet (translations/ was not edited on the reliability branch). gettext()
-# finds a translation once one exists; mark these with N_() when the translators take new strings.
-UNAVAILABLE = (
+UNAVAILABLE = N_(
     "We could not reach our records just now, so your last answer was not saved. "
     "Your earlier answers are safe. Please try again in a moment."
 )
-REFUSED = "Some of what was sent cannot be stored. Please check it and try again."
+REFUSED = N_("Some of what was sent cannot be stored. Please check it and try again.")
 
 
 def configure(app: Flask) -> None:

@@ -13,13 +13,12 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .domain.answers import N_
 from .extensions import limiter
 from .web.embed import content_security_policy
 
-# Translation pending: not in the catalogues yet (translations/ was not edited on the reliability branch).
-# gettext() finds a translation once one exists; mark these with N_() when the translators take new strings.
-TOO_MANY_ATTEMPTS = "Too many attempts. Please wait a minute and try again."
-FORM_EXPIRED = "This page was open for too long or was sent twice. Please go back and try again."
+TOO_MANY_ATTEMPTS = N_("Too many attempts. Please wait a minute and try again.")
+FORM_EXPIRED = N_("This page was open for too long or was sent twice. Please go back and try again.")
 
 
 def init_app(app: Flask) -> None:
