@@ -35,7 +35,7 @@ def away(tmp_path):
 
 
 def test_kiosk_page_says_so_when_the_database_is_away(away):
-    response = away.test_client().post("/kiosk/start", data={"locale": "ja"})
+    response = away.test_client().post("/kiosk/start", data={"locale": "en"}, headers={"Accept-Language": "en"})
     assert response.status_code == 503
     assert response.headers["Retry-After"]
     page = response.get_data(as_text=True)
