@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from conftest import office_today
 from liveserver import free_port
 from playwright.sync_api import sync_playwright
@@ -19,15 +20,6 @@ from werkzeug.serving import make_server
 from intake.cases import Ticket
 from intake.extensions import db
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 PAYLOADS = {
     "future_picture": "<script>window.__xss = 'script'</script> and {{ 7*7 }} and {% print('ssti') %}",
     "strengths_own": '"><img src=x onerror="window.__xss=\'img\'"> ${7*7} #{7*7}',
@@ -63,7 +55,7 @@ def test_hostile_free_text_is_shown_as_text_and_never_runs(app, live):
     pages = [f"/caseworker/cases/{case_id}/drafts/{intake_id}", f"/caseworker/cases/{case_id}/plan"]
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             dialogs, requests = [], []

@@ -13,23 +13,14 @@ import threading
 from dataclasses import dataclass
 
 import pytest
+from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from i18n_helpers import shipped_locales
 
 from intake import create_app
 from intake.config import ROOT
 from intake.extensions import db
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 # The font that must draw each language's text (Debian's fonts-noto-cjk and fonts-noto-core).
 EXPECTED_FONT = {
     "ja": "Noto Sans CJK JP",

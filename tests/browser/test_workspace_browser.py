@@ -11,21 +11,11 @@ from datetime import date
 import pypdf
 import pytest
 from axe_playwright_python import sync_playwright as axe_module
+from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from playwright import sync_api
 from staff import PASSWORD, answers_for, approve_typical_plan, make_office, new_case, sign_in, walk_with_code
 from walk import walk_forms
 from werkzeug.serving import make_server
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 
 
 @pytest.fixture
@@ -52,7 +42,7 @@ def test_plan_prints_on_one_a4_page(live_app):
     app.config["WTF_CSRF_ENABLED"] = True
 
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(f"{base}/caseworker/login")
         page.fill("#username", "cw")
@@ -92,7 +82,7 @@ def test_a_plan_through_the_real_forms(live_app):
     make_office(app)
     app.config["OFFICE_TODAY"] = date(2019, 5, 1)
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         staff = browser.new_page()
         sign_in_browser(staff, base, "cw")
         staff.goto(f"{base}/caseworker/cases/new")
@@ -167,7 +157,7 @@ def test_staff_pages_have_no_axe_violations(live_app):
     ]
     axe = axe_module.Axe()
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         sign_in_browser(page, base, "sv")
         found = {}
