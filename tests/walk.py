@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from conftest import current_step_id, day_ahead, month_ahead
+from werkzeug.datastructures import MultiDict
+
+from intake.web.common import engines, intake_engine
 
 
 def typical_answers() -> dict[str, object]:
@@ -71,8 +74,6 @@ def walk_forms(
         shown.append(step_id or "done")
         if step_id == "done":
             return shown
-        from intake.web.common import engines, intake_engine
-
         with client.application.app_context():
             kind = (engines()[dialogue] if dialogue else intake_engine()).step(step_id).kind
         if kind == "language":
@@ -89,8 +90,6 @@ def walk_forms(
             ("step", step_id),
             ("action", "continue" if step_id in answers or kind not in {"text", "multi_choice"} else "skip"),
         ]
-        from werkzeug.datastructures import MultiDict
-
         response = client.post("/kiosk/step", data=MultiDict(data))
         assert response.status_code == 302, (step_id, response.status_code, response.get_data(as_text=True)[:3000])
     raise AssertionError(f"did not finish in {max_screens} screens: {shown}")
@@ -111,14 +110,16 @@ def api_body(step: dict, answers: dict) -> dict:
     return {"step": step_id, "skip": True}
 
 
-def walk_api(client, answers: dict | None = None, locale: str = "ja", max_steps: int = 60) -> dict:
-    """Walk the JSON API with a test client from the start to the done step; returns the last response."""
+def walk_api(
+    client, answers: dict | None = None, locale: str = "ja", max_steps: int = 60, stop_at: str | None = None
+) -> dict:
+    """Walk the JSON API with a test client to the done step (or to `stop_at`); returns the last response."""
     answers = typical_answers() if answers is None else answers
     response = client.post("/api/v1/intakes", json={"locale": locale})
     assert response.status_code == 201, response.get_data(as_text=True)
     data = response.get_json()
     for _ in range(max_steps):
-        if data["step"]["kind"] in {"done", "end"}:
+        if data["step"]["kind"] in {"done", "end"} or data["step"]["id"] == stop_at:
             return data
         response = client.post(
             f"/api/v1/intakes/{data['token']}/answer",

@@ -1,12 +1,13 @@
 """The kiosk with JavaScript off: a whole walk in Japanese and English, bad input, back and change."""
 
 import pytest
-from conftest import current_step_id
-from walk import typical_answers, walk_forms
+from conftest import current_step_id, day_ahead
+from walk import form_fields, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
 from intake.extensions import db
 from intake.models import DraftPlan, Intake, IntakeStatus, User
+from intake.web.common import intake_engine
 
 
 def only_intake(app) -> Intake:
@@ -65,11 +66,7 @@ def start_and_reach(client, step_id: str, answers=None):
         current = current_step_id(html)
         if current == step_id:
             return html
-        from walk import form_fields
-
         with client.application.app_context():
-            from intake.web.common import intake_engine
-
             kind = intake_engine().step(current).kind
         value = answers.get(current, "en" if kind == "language" else None)
         fields = form_fields(kind, value) if value is not None else {}
@@ -185,8 +182,6 @@ def test_a_wrong_password_is_refused(app, client):
 
 
 def test_a_vague_action_gets_a_gentle_prompt_and_can_be_kept(app, client):
-    from conftest import day_ahead
-
     start_and_reach(client, "actions")
     vague = {"item-0-text": "Do my best", "item-0-date": day_ahead(2), "item-0-confidence": "3", "step": "actions"}
     response = client.post("/kiosk/step", data=vague)
