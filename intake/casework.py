@@ -1,4 +1,4 @@
-"""Casework operations: who may open a case, tickets, the worksheet, approval, review, and the audit log.
+"""Casework operations: who may open a case and who carries it, tickets, the worksheet, approval, review, audit.
 
 The caseworker pages translate HTTP into these calls, as the kiosk does with `conversations`. A
 rejected operation raises CaseworkError (with a message for the page) or the domain's
@@ -185,6 +185,58 @@ def close_case(user: User, case: Case) -> None:
     case.closed_at = utcnow()
     audit(user, case, "close")
     db.session.commit()
+
+
+# --- who carries a case -------------------------------------------------------------------------
+
+
+def _team_caseworkers(supervisor: User) -> list[User]:
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .filter_by(supervisor_id=supervisor.id, role="caseworker", active=True)
+            .order_by(User.username)
+        ).all()
+    )
+
+
+def _may_reassign(user: User, case: Case) -> bool:
+    return user.role == "supervisor" and case.caseworker_id in team_ids(user)
+
+
+def reassign_choices(user: User, case: Case) -> list[User]:
+    """Whom this user may hand the case to: for its supervisor, the team's active caseworkers and themselves."""
+    if not _may_reassign(user, case) or case.closed_at:
+        return []
+    return [person for person in (user, *_team_caseworkers(user)) if person.id != case.caseworker_id]
+
+
+def hand_over(user: User | None, case: Case, caseworker: User) -> None:
+    """Assign an open case to another active caseworker; the audit log keeps who had it. The caller commits."""
+    if case.closed_at:
+        raise CaseworkError(N_("This case is closed."))
+    if not caseworker.active:
+        raise CaseworkError(N_("%(username)s's account is inactive."), username=caseworker.username)
+    if caseworker.id == case.caseworker_id:
+        raise CaseworkError(N_("The case is already assigned to %(username)s."), username=caseworker.username)
+    previous = case.caseworker.username
+    case.caseworker = caseworker
+    audit(user, case, "reassign", f"{previous} → {caseworker.username}")
+
+
+def reassign_case(user: User, case: Case, username: str) -> User:
+    """The supervisor hands a case of their team to a caseworker of the same team (someone leaves or is away)."""
+    if not _may_reassign(user, case):
+        raise CaseworkError(N_("Only the caseworker's supervisor can reassign this case."))
+    caseworker = db.session.scalar(db.select(User).filter_by(username=(username or "").strip()))
+    in_team = caseworker is not None and (
+        caseworker.id == user.id or (caseworker.supervisor_id == user.id and caseworker.role == "caseworker")
+    )
+    if not in_team:
+        raise CaseworkError(N_("Choose a caseworker of your own team."))
+    hand_over(user, case, caseworker)
+    db.session.commit()
+    return caseworker
 
 
 # --- tickets ------------------------------------------------------------------------------------
