@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
 from .i18n import catalogues, readings
+from .models import ROLES
 
 intake_cli = AppGroup("intake", help="Yorisoi administration.")
 dialogue_cli = AppGroup("dialogue", help="Dialogue files.")
@@ -108,47 +109,41 @@ def demo() -> None:
         click.echo(line)
 
 
-MIN_PASSWORD_LENGTH = 12
-
-
 def _find_user(username: str):
-    from .extensions import db
-    from .models import User
+    from .accounts import find_user
 
-    user = db.session.scalar(db.select(User).filter_by(username=username))
+    user = find_user(username)
     if user is None:
         raise click.ClickException(f"no user '{username}'")
     return user
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+def _refused(err) -> click.ClickException:
+    """An account rule's refusal, in the English it is written in."""
+    return click.ClickException(str(err))
 
 
 @users_cli.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["caseworker", "supervisor", "translator", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", "display_name", help="The name shown on pages (defaults to the username).")
 @click.option("--supervisor", help="Username of the caseworker's supervisor.")
 @click.password_option(help="Prompted for when not given.")
 def users_create(username: str, role: str, display_name: str | None, supervisor: str | None, password: str) -> None:
     """Create a staff account."""
-    from .extensions import db
-    from .models import User
+    from .accounts import AccountError, create_account
 
-    if db.session.scalar(db.select(User).filter_by(username=username)) is not None:
-        raise click.ClickException(f"user '{username}' already exists")
-    _check_password(password)
-    user = User(username=username, display_name=display_name or username, role=role)
-    if supervisor:
-        boss = _find_user(supervisor)
-        if boss.role != "supervisor":
-            raise click.ClickException(f"'{supervisor}' is not a supervisor")
-        user.supervisor_id = boss.id
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    try:
+        create_account(
+            None,
+            username=username,
+            display_name=display_name or "",
+            role=role,
+            supervisor=supervisor or "",
+            password=password,
+        )
+    except AccountError as err:
+        raise _refused(err) from None
     click.echo(f"created {role} {username}")
 
 
@@ -157,12 +152,12 @@ def users_create(username: str, role: str, display_name: str | None, supervisor:
 @click.password_option(help="Prompted for when not given.")
 def users_set_password(username: str, password: str) -> None:
     """Set a new password for a staff account."""
-    from .extensions import db
+    from .accounts import AccountError, set_password
 
-    user = _find_user(username)
-    _check_password(password)
-    user.set_password(password)
-    db.session.commit()
+    try:
+        set_password(None, _find_user(username), password)
+    except AccountError as err:
+        raise _refused(err) from None
     click.echo(f"password changed for {username}")
 
 
@@ -170,11 +165,12 @@ def users_set_password(username: str, password: str) -> None:
 @click.argument("username")
 def users_deactivate(username: str) -> None:
     """Stop an account from signing in (its records stay); a signed-in session ends at its next request."""
-    from .extensions import db
+    from .accounts import AccountError, set_active
 
-    user = _find_user(username)
-    user.active = False
-    db.session.commit()
+    try:
+        set_active(None, _find_user(username), False)
+    except AccountError as err:
+        raise _refused(err) from None
     click.echo(f"deactivated {username}")
 
 

@@ -1,0 +1,224 @@
+"""Staff accounts: the office's rules for creating and changing them, shared by the admin's pages and `flask intake users`.
+
+A change is checked whole before anything is stored, and leaves an "account" line in the audit log
+(never a password). Beyond well-formed input, the rules keep the office working: no admin can lock
+themselves out, no team is left without its supervisor, and no open case stays with someone who can
+no longer open it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from . import casework
+from .cases import Case
+from .casework import CaseworkError
+from .domain.answers import N_
+from .extensions import db
+from .models import ROLES, User
+
+MIN_PASSWORD_LENGTH = 12
+MAX_USERNAME_LENGTH = 64
+MAX_DISPLAY_NAME_LENGTH = 128
+NO_ONE = "—"
+
+
+class AccountError(CaseworkError):
+    """An account change the office's rules refuse; nothing was stored."""
+
+
+def find_user(username: str | None) -> User | None:
+    username = (username or "").strip()
+    return db.session.scalar(db.select(User).filter_by(username=username)) if username else None
+
+
+def open_cases(user: User) -> list[Case]:
+    return list(
+        db.session.scalars(
+            db.select(Case).where(Case.caseworker_id == user.id, Case.closed_at.is_(None)).order_by(Case.id)
+        ).all()
+    )
+
+
+def open_case_counts() -> dict[int, int]:
+    """Open cases per assigned user id, for the list of accounts."""
+    rows = db.session.execute(
+        db.select(Case.caseworker_id, db.func.count(Case.id))
+        .where(Case.closed_at.is_(None))
+        .group_by(Case.caseworker_id)
+    )
+    return {user_id: count for user_id, count in rows}
+
+
+def supervised(user: User) -> list[User]:
+    """The active staff who have this user as their supervisor."""
+    return list(
+        db.session.scalars(db.select(User).filter_by(supervisor_id=user.id, active=True).order_by(User.username)).all()
+    )
+
+
+def active_with_role(role: str) -> list[User]:
+    return list(db.session.scalars(db.select(User).filter_by(role=role, active=True).order_by(User.username)).all())
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def _username(raw: str | None) -> str:
+    username = (raw or "").strip()
+    if not username or len(username) > MAX_USERNAME_LENGTH or any(ch.isspace() for ch in username):
+        raise AccountError(
+            N_("Give a username of up to %(count)s characters, without spaces."), count=MAX_USERNAME_LENGTH
+        )
+    return username
+
+
+def _display_name(raw: str | None, username: str) -> str:
+    return (raw or "").strip()[:MAX_DISPLAY_NAME_LENGTH] or username
+
+
+def _role(role: str | None) -> str:
+    if role not in ROLES:
+        raise AccountError(N_("Choose a role from the list."))
+    return role
+
+
+def _password(password: str | None) -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(N_("A password needs at least %(count)s characters."), count=MIN_PASSWORD_LENGTH)
+    return password
+
+
+def _supervisor(user: User | None, role: str, username: str | None) -> User | None:
+    """The supervisor named for an account (none when the name is blank)."""
+    username = (username or "").strip()
+    if not username:
+        return None
+    if user is not None and username == user.username:
+        raise AccountError(N_("No one can be their own supervisor."))
+    # A supervisor opens the cases of their team; other roles have no cases to be seen.
+    if role != "caseworker":
+        raise AccountError(N_("Only a caseworker has a supervisor."))
+    supervisor = find_user(username)
+    if supervisor is None or supervisor.role != "supervisor" or not supervisor.active:
+        raise AccountError(N_("%(username)s is not an active supervisor."), username=username)
+    return supervisor
+
+
+def _nothing_left_behind(user: User) -> None:
+    """Refuse to take a role or the account away while a team or open cases still depend on it."""
+    team = supervised(user)
+    if team:
+        raise AccountError(
+            N_("%(username)s still supervises %(names)s. Give them another supervisor first."),
+            username=user.username,
+            names=", ".join(member.username for member in team),
+        )
+    count = len(open_cases(user))
+    if count:
+        raise AccountError(
+            N_("%(username)s still has open cases (%(count)s). Move them to another caseworker first."),
+            username=user.username,
+            count=count,
+        )
+
+
+def _is_self(actor: User | None, user: User) -> bool:
+    return actor is not None and actor.id == user.id
+
+
+def _record(actor: User | None, user: User, what: str) -> None:
+    casework.audit(actor, None, "account", f"{user.username}: {what}")
+
+
+# --- changes (each commits, or raises AccountError and stores nothing) ----------------------------
+
+
+def create_account(
+    actor: User | None, *, username: str, display_name: str, role: str, supervisor: str, password: str
+) -> User:
+    """A new staff account; `actor` is None from the command line."""
+    username = _username(username)
+    taken = AccountError(N_("The username %(username)s is already taken."), username=username)
+    if find_user(username) is not None:
+        raise taken
+    role = _role(role)
+    boss = _supervisor(None, role, supervisor)
+    user = User(
+        username=username,
+        display_name=_display_name(display_name, username),
+        role=role,
+        supervisor_id=boss.id if boss else None,
+        active=True,
+    )
+    user.set_password(_password(password))
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:  # created by someone else since the check above
+        db.session.rollback()
+        raise taken from None
+    _record(actor, user, f"created as {role}" + (f", supervisor {boss.username}" if boss else ""))
+    db.session.commit()
+    return user
+
+
+def change_account(actor: User, user: User, *, display_name: str, role: str, supervisor: str) -> bool:
+    """Change the name shown, the role and the supervisor; False when nothing differs."""
+    role = _role(role)
+    boss = _supervisor(user, role, supervisor)
+    name = _display_name(display_name, user.username)
+    changes = []
+    if role != user.role:
+        if _is_self(actor, user) and user.role == "admin":
+            raise AccountError(N_("You cannot take the admin role from your own account. Another admin can."))
+        _nothing_left_behind(user)
+        changes.append(f"role {user.role} → {role}")
+    boss_id = boss.id if boss else None
+    if boss_id != user.supervisor_id:
+        previous = db.session.get(User, user.supervisor_id) if user.supervisor_id else None
+        changes.append(f"supervisor {previous.username if previous else NO_ONE} → {boss.username if boss else NO_ONE}")
+    if name != user.display_name:
+        changes.append(f"name {user.display_name} → {name}")
+    if not changes:
+        return False
+    user.role, user.supervisor_id, user.display_name = role, boss_id, name
+    _record(actor, user, ", ".join(changes))
+    db.session.commit()
+    return True
+
+
+def set_active(actor: User | None, user: User, active: bool) -> bool:
+    """Deactivate (the records stay; a signed-in session ends at its next request) or reactivate."""
+    if user.active == active:
+        return False
+    if not active:
+        if _is_self(actor, user):
+            raise AccountError(N_("You cannot deactivate your own account. Another admin can."))
+        _nothing_left_behind(user)
+    user.active = active
+    _record(actor, user, "reactivated" if active else "deactivated")
+    db.session.commit()
+    return True
+
+
+def set_password(actor: User | None, user: User, password: str) -> None:
+    user.set_password(_password(password))
+    _record(actor, user, "password set")
+    db.session.commit()
+
+
+def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, User]:
+    """Hand every open case of `user` to an active caseworker (someone leaves); each case is audited."""
+    target = find_user(to_username)
+    if target is None or target.role != "caseworker" or not target.active:
+        raise AccountError(N_("Choose an active caseworker to take the cases."))
+    if target.id == user.id:
+        raise AccountError(N_("Choose someone other than %(username)s."), username=user.username)
+    cases = open_cases(user)
+    if not cases:
+        raise AccountError(N_("%(username)s has no open cases."), username=user.username)
+    for case in cases:
+        casework.hand_over(actor, case, target)
+    db.session.commit()
+    return len(cases), target
