@@ -15,7 +15,7 @@ from staff import approve_typical_plan, make_office, new_case, sign_in, walk_wit
 from intake.cases import Ticket
 from intake.domain.dates import add_months
 from intake.extensions import db
-from intake.models import Intake, IntakeStatus
+from intake.models import Intake, IntakeStatus, User
 
 # The staff are those of tests/staff.py's office: cw and cw2 in sv's team, sv2 with cw3, tr, admin.
 # "caseworker" is cw, to whom the case is assigned; "supervisor" is sv, cw's supervisor.
@@ -39,10 +39,12 @@ USERNAMES = {
 }
 EVERYONE = set(ROLES)
 CASE = {"caseworker", "supervisor"}  # the assigned caseworker and their supervisor, no one else
+ADMIN = {"admin"}
 CASE_STAFF = {"caseworker", "other_caseworker", "supervisor", "other_supervisor"}
 REPORTS = {"supervisor", "other_supervisor", "admin"}
 TRANSLATORS = {"translator", "admin"}
 C = "/caseworker/cases/{case_id}"
+U = "/caseworker/office/users/{user_id}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,15 @@ ENDPOINTS = [
     Endpoint("report.office", "GET", "/caseworker/office/report", REPORTS),
     Endpoint("report.office_csv", "GET", "/caseworker/office/report.csv", REPORTS),
     Endpoint("report.audit_log", "GET", "/caseworker/office/audit", REPORTS),
-    Endpoint("report.users", "GET", "/caseworker/office/users", {"admin"}),
+    Endpoint("report.users", "GET", "/caseworker/office/users", ADMIN),
+    Endpoint("report.create_user", "POST", "/caseworker/office/users", ADMIN, form={"username": ""}),
+    Endpoint("report.account", "GET", U, ADMIN),
+    Endpoint("report.update_user", "POST", U, ADMIN, form={"role": "no such role"}),
+    Endpoint("report.set_password", "POST", U + "/password", ADMIN, form={"password": "short"}),
+    Endpoint("report.move_cases", "POST", U + "/cases", ADMIN, form={"to": "cw"}),
+    # the account (cw2, who has no cases and supervises no one) ends active again
+    Endpoint("report.deactivate_user", "POST", U + "/deactivate", ADMIN),
+    Endpoint("report.reactivate_user", "POST", U + "/reactivate", ADMIN),
     Endpoint("caseworker.logout", "POST", "/caseworker/logout", EVERYONE, redirects_to="/caseworker/login"),
     # --- translators
     Endpoint("translator.index", "GET", "/translate/", TRANSLATORS),
@@ -144,7 +154,7 @@ def denied(row: Endpoint, response) -> bool:
 
 @pytest.fixture
 def world(app):
-    """tests/staff.py's office; a case of cw's with a ticket, its intake walked at the kiosk, a plan approved."""
+    """tests/staff.py's office; a case of cw's with a ticket, its intake walked at the kiosk, a plan approved; cw2's account."""
     make_office(app)
     staff = app.test_client()
     sign_in(staff, "cw")
@@ -154,7 +164,8 @@ def world(app):
     with app.app_context():
         ticket_id = db.session.scalar(db.select(Ticket.id).filter_by(case_id=case_id))
         intake_id = db.session.scalar(db.select(Ticket.intake_id).filter_by(id=ticket_id))
-    return {"case_id": case_id, "ticket_id": ticket_id, "intake_id": intake_id, "number": 1}
+        user_id = db.session.scalar(db.select(User.id).filter_by(username="cw2"))
+    return {"case_id": case_id, "ticket_id": ticket_id, "intake_id": intake_id, "user_id": user_id, "number": 1}
 
 
 def signed_in(app, role: str) -> tuple[str | None, str]:
