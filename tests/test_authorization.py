@@ -39,6 +39,7 @@ USERNAMES = {
 }
 EVERYONE = set(ROLES)
 CASE = {"caseworker", "supervisor"}  # the assigned caseworker and their supervisor, no one else
+CASE_SUPERVISOR = {"supervisor"}  # the assigned caseworker's supervisor only: not the caseworker, not another team's
 ADMIN = {"admin"}
 CASE_STAFF = {"caseworker", "other_caseworker", "supervisor", "other_supervisor"}
 REPORTS = {"supervisor", "other_supervisor", "admin"}
@@ -117,6 +118,8 @@ ENDPOINTS = [
     Endpoint("review.periodic_review", "GET", C + "/review", CASE),
     Endpoint("review.periodic_review", "POST", C + "/review", CASE, form={"version": "0"}),
     Endpoint("review.revise", "POST", C + "/plan/revise", CASE, form={"version": "0"}),
+    # to cw2, of the same team: the supervisor can still open the case for the rows below
+    Endpoint("caseworker.reassign", "POST", C + "/reassign", CASE_SUPERVISOR, form={"caseworker": "cw2"}),
     Endpoint("caseworker.close", "POST", C + "/close", CASE, form={"version": "0"}),
     Endpoint("report.office", "GET", "/caseworker/office/report", REPORTS),
     Endpoint("report.office_csv", "GET", "/caseworker/office/report.csv", REPORTS),

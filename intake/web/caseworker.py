@@ -188,6 +188,7 @@ def case(case_id: int):
         case=case,
         status=casework.case_status(case, office_today(), current_app.config["SUPERVISOR_SIGN_OFF"]),
         intakes=casework.case_intakes(case),
+        reassign_choices=casework.reassign_choices(current_user, case),
         now=casework.utcnow(),
         as_utc=casework.as_utc,
     )
@@ -269,6 +270,21 @@ def close(case_id: int):
         casework.close_case(current_user, case)
     except CaseworkError as err:
         flash(error_message(err))
+    return redirect(url_for("caseworker.case", case_id=case.id), code=303)
+
+
+@bp.post("/cases/<int:case_id>/reassign")
+@roles("supervisor")
+def reassign(case_id: int):
+    """The supervisor hands the case to another caseworker of the team (someone leaves or is away)."""
+    case = load_case(case_id)
+    try:
+        caseworker = casework.reassign_case(current_user, case, request.form.get("caseworker", ""))
+    except CaseworkError as err:
+        db.session.rollback()
+        flash(error_message(err))
+    else:
+        flash(gettext("The case is now assigned to %(name)s.", name=caseworker.display_name))
     return redirect(url_for("caseworker.case", case_id=case.id), code=303)
 
 
