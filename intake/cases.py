@@ -77,6 +77,9 @@ class Case(db.Model):
     caseworker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the case's records were erased on request: the row stays, emptied, so that the audit
+    # log's entries still point at a case (retention.erase_case).
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     caseworker: Mapped[User] = relationship()
     tickets: Mapped[list[Ticket]] = relationship(back_populates="case", order_by="Ticket.id")

@@ -86,7 +86,7 @@ def can_open(user: User, case: Case) -> bool:
 
 
 def visible_cases(user: User, search: str = "") -> list[Case]:
-    query = db.select(Case).where(Case.caseworker_id.in_(team_ids(user)))
+    query = db.select(Case).where(Case.caseworker_id.in_(team_ids(user)), Case.erased_at.is_(None))
     search = search.strip()
     if search:
         like = f"%{search}%"

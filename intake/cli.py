@@ -18,7 +18,9 @@ intake_cli = AppGroup("intake", help="Yorisoi administration.")
 dialogue_cli = AppGroup("dialogue", help="Dialogue files.")
 i18n_cli = AppGroup("i18n", help="Translation catalogues (gettext).")
 users_cli = AppGroup("users", help="Staff accounts (caseworker, supervisor, translator, admin).")
+case_cli = AppGroup("case", help="A whole case: disclosure and deletion requests.")
 intake_cli.add_command(dialogue_cli)
+intake_cli.add_command(case_cli)
 intake_cli.add_command(i18n_cli)
 intake_cli.add_command(users_cli)
 
@@ -59,13 +61,16 @@ def init_db() -> None:
 @click.option("--days", type=click.IntRange(min=1), help="Default: RETENTION_UNSUBMITTED_DAYS.")
 @click.option("--dry-run", is_flag=True, help="Count, delete nothing.")
 def purge(days: int | None, dry_run: bool) -> None:
-    """Delete abandoned intakes: not submitted and untouched for DAYS days (safe to run from cron)."""
+    """Delete abandoned intakes (not submitted, untouched for DAYS days) and spent rate-limit counts; cron-safe."""
+    from .ratelimits import purge_expired
     from .retention import purge_abandoned
 
     days = days or int(current_app.config["RETENTION_UNSUBMITTED_DAYS"])
     count = purge_abandoned(days, dry_run=dry_run)
     verb = "would be deleted" if dry_run else "deleted"
     click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
+    if not dry_run:
+        purge_expired()
 
 
 def _intake_by_receipt(code: str):
@@ -81,9 +86,9 @@ def _intake_by_receipt(code: str):
 @click.argument("receipt_code")
 def export(receipt_code: str) -> None:
     """Print everything stored about one intake as JSON (a disclosure request)."""
-    from .retention import export_case
+    from .retention import export_intake
 
-    click.echo(json.dumps(export_case(_intake_by_receipt(receipt_code)), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(export_intake(_intake_by_receipt(receipt_code)), ensure_ascii=False, indent=2))
 
 
 @intake_cli.command("erase")
@@ -91,13 +96,67 @@ def export(receipt_code: str) -> None:
 @click.confirmation_option(prompt="Delete this intake and its draft plan for good?")
 def erase(receipt_code: str) -> None:
     """Delete one intake and its draft plan (a deletion request)."""
-    from .retention import InUse, erase_case
+    from .retention import InUse, erase_intake
 
     try:
-        erase_case(_intake_by_receipt(receipt_code))
+        erase_intake(_intake_by_receipt(receipt_code))
     except InUse:
-        raise click.ClickException(f"{receipt_code} is part of a case: the case's records keep it") from None
+        raise click.ClickException(
+            f"{receipt_code} is part of a case: erase the whole case with `flask intake case erase CASE-NUMBER`"
+        ) from None
     click.echo(f"{receipt_code} deleted")
+
+
+def _case_by_number(number: str):
+    from .cases import Case
+    from .extensions import db
+
+    case = db.session.scalar(db.select(Case).filter_by(case_number=number, erased_at=None))
+    if case is None:
+        raise click.ClickException(f"no case {number}")
+    return case
+
+
+@case_cli.command("export")
+@click.argument("case_number")
+@click.option("--by", "username", required=True, help="The staff account answering the request (logged).")
+def case_export(case_number: str, username: str) -> None:
+    """Print everything stored about one case as JSON (a disclosure request); the export is logged."""
+    from .casework import audit
+    from .extensions import db
+    from .retention import export_case
+
+    case = _case_by_number(case_number)
+    document = export_case(case)
+    audit(_find_user(username), case, "export", "case records json (cli)")
+    db.session.commit()
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@case_cli.command("erase")
+@click.argument("case_number")
+@click.option("--by", "username", required=True, help="The administrator carrying out the request.")
+@click.option("--request", "reference", required=True, help="The office's reference for the deletion request.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def case_erase(case_number: str, username: str, reference: str, yes: bool) -> None:
+    """Delete every record of a case (intakes, tickets, worksheet, plans, reviews) on a granted request.
+
+    The audit log stays, with the erasure as its last entry; backups keep the data until they expire.
+    """
+    from .retention import NotAllowed, erase_case
+
+    case = _case_by_number(case_number)
+    user = _find_user(username)
+    if not yes:
+        click.confirm(
+            f"Delete every record of case {case_number} ({len(case.plans)} approved plan version(s)) for good?",
+            abort=True,
+        )
+    try:
+        deleted = erase_case(case, by=user, reference=reference[:64])
+    except NotAllowed:
+        raise click.ClickException(f"'{username}' is not an active administrator") from None
+    click.echo(f"case {case_number} erased: " + ", ".join(f"{n} {table}" for table, n in deleted.items()))
 
 
 @intake_cli.command("demo")

@@ -86,8 +86,9 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUSTED_PROXIES = 0
-    # Flask-Limiter: memory:// counts per worker process; use redis:// or memcached:// for one count per site.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Flask-Limiter: database:// keeps one count per site in the app's database (intake/ratelimits.py);
+    # redis:// or memcached:// work too; memory:// counts per worker process (a limit times the workers).
+    RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_HEADERS_ENABLED = True
     # One office's kiosks often share one address (NAT): per-address limits stay generous.
     RATELIMIT_LOGIN = "10 per minute; 60 per hour"

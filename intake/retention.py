@@ -1,7 +1,16 @@
-"""Retention: abandoned kiosk intakes are deleted after a while; one case's data can be exported or erased.
+"""Retention: abandoned kiosk intakes are deleted after a while; an intake or a whole case can be
+exported (a disclosure request) or erased (a deletion request).
 
 Only what the office's duties need is kept (APPI Art. 61). An intake nobody submitted and nobody
 touched for `RETENTION_UNSUBMITTED_DAYS` is abandoned: nobody will come back to it.
+
+Erasing a case deletes every record of it that holds the recipient's words or the plan: intakes,
+draft plans, tickets, the worksheet and its edits, approved plan versions and reviews. Whether a
+request must be granted (approved plans are also the office's public records) is the office's
+decision, taken before an administrator runs the command. The audit log is kept whole: it holds no
+answers, only who did what and when, and it is how the office shows who saw the data before it was
+erased. Its rows keep pointing at the case row, which stays as an empty tombstone (`erased_at`), and
+the erasure itself is the last entry, naming the case number and the request's reference.
 """
 
 from __future__ import annotations
@@ -10,8 +19,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
+from .cases import AuditEntry, Case, CaseIntake, PlanEdit, PlanVersion, Review, Ticket, Worksheet
 from .extensions import db
-from .models import DraftPlan, Intake, IntakeStatus, utcnow
+from .models import DraftPlan, Intake, IntakeStatus, User, utcnow
 
 _BATCH = 500
 
@@ -51,7 +61,7 @@ def purge_abandoned(days: int, *, now: datetime | None = None, dry_run: bool = F
     return deleted
 
 
-def export_case(intake: Intake) -> dict:
+def export_intake(intake: Intake) -> dict:
     """Everything stored about one intake, for a disclosure request."""
     return {
         "receipt_code": intake.receipt_code,
@@ -68,7 +78,7 @@ def export_case(intake: Intake) -> dict:
     }
 
 
-def erase_case(intake: Intake) -> None:
+def erase_intake(intake: Intake) -> None:
     """Delete one intake and its draft plan, on the recipient's request (InUse: erase it with its case)."""
     if any(db.session.scalar(select(condition).where(Intake.id == intake.id)) for condition in _linked()):
         raise InUse(intake.receipt_code)
@@ -77,5 +87,128 @@ def erase_case(intake: Intake) -> None:
     db.session.commit()
 
 
-def _iso(moment: datetime | None) -> str | None:
+def _iso(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+def _who(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def export_case(case: Case) -> dict:
+    """Everything stored about one case, for a disclosure request: the recipient's words, the plans, the log."""
+    from .casework import case_intakes
+
+    edits = db.session.scalars(db.select(PlanEdit).filter_by(case_id=case.id).order_by(PlanEdit.id)).all()
+    log = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case.id).order_by(AuditEntry.id)).all()
+    return {
+        "case": {
+            "case_number": case.case_number,
+            "name": case.name,
+            "name_reading": case.name_reading,
+            "preferred_language": case.preferred_language,
+            "note": case.note,
+            "caseworker": _who(case.caseworker),
+            "created_at": _iso(case.created_at),
+            "closed_at": _iso(case.closed_at),
+        },
+        "intakes": [export_intake(intake) for intake in case_intakes(case)],
+        "tickets": [
+            {
+                "code": ticket.display_code,
+                "purpose": ticket.purpose,
+                "created_at": _iso(ticket.created_at),
+                "expires_at": _iso(ticket.expires_at),
+                "used_at": _iso(ticket.used_at),
+            }
+            for ticket in case.tickets
+        ],
+        "worksheet": case.worksheet.content if case.worksheet is not None else None,
+        "edits": [
+            {
+                "at": _iso(edit.at),
+                "by": _who(edit.user),
+                "field": edit.field,
+                "before": edit.before,
+                "after": edit.after,
+            }
+            for edit in edits
+        ],
+        "plans": [
+            {
+                "version": plan.number,
+                "plan_date": _iso(plan.plan_date),
+                "review_date": _iso(plan.review_date),
+                "approved_by": _who(plan.approver),
+                "approved_at": _iso(plan.approved_at),
+                "signed_off_by": _who(plan.signer),
+                "signed_off_at": _iso(plan.signed_off_at),
+                "content": plan.content,
+            }
+            for plan in case.plans
+        ],
+        "reviews": [
+            {
+                "version": review.plan.number,
+                "date": _iso(review.review_date),
+                "by": _who(review.reviewer),
+                **review.content,
+            }
+            for review in case.reviews
+        ],
+        "audit_log": [
+            {"at": _iso(entry.at), "by": _who(entry.user), "action": entry.action, "detail": entry.detail}
+            for entry in log
+        ],
+    }
+
+
+# Every table that holds a case's records, children before parents. A test checks that each table
+# with a key to cases or intakes is here or in KEPT_ON_ERASURE, so a new table cannot be forgotten.
+def _erasure_order(case_id: int, intake_ids: list[int]):
+    yield Review, Review.case_id == case_id
+    yield PlanVersion, PlanVersion.case_id == case_id
+    yield PlanEdit, PlanEdit.case_id == case_id
+    yield Worksheet, Worksheet.case_id == case_id
+    yield Ticket, Ticket.case_id == case_id
+    yield CaseIntake, CaseIntake.case_id == case_id
+    yield DraftPlan, DraftPlan.intake_id.in_(intake_ids)
+    yield Intake, Intake.id.in_(intake_ids)
+
+
+ERASED_TABLES = {model.__tablename__ for model, _ in _erasure_order(0, [])}
+KEPT_ON_ERASURE = {AuditEntry.__tablename__, Case.__tablename__}
+
+
+class NotAllowed(Exception):
+    """Only an active administrator account may carry out an erasure."""
+
+
+def erase_case(case: Case, *, by: User, reference: str) -> dict[str, int]:
+    """Delete every record of the case but its audit log; returns how many rows of each table went.
+
+    One transaction: a failure part-way deletes nothing. Plain DELETE statements bypass the ORM's
+    guard that keeps approved plans (cases.py): this is the one place allowed to remove them.
+    """
+    if by.role != "admin" or not by.active:
+        raise NotAllowed(by.username)
+    number = case.case_number
+    intake_ids = list(db.session.scalars(db.select(CaseIntake.intake_id).filter_by(case_id=case.id)))
+    intake_ids += [
+        intake_id
+        for intake_id in db.session.scalars(db.select(Ticket.intake_id).where(Ticket.case_id == case.id))
+        if intake_id is not None and intake_id not in intake_ids
+    ]
+    deleted = {}
+    for model, condition in _erasure_order(case.id, intake_ids):
+        deleted[model.__tablename__] = db.session.execute(db.delete(model).where(condition)).rowcount
+    db.session.expire(case)
+    case.case_number = f"erased-{case.id}"
+    case.name = case.name_reading = case.note = ""
+    case.closed_at = case.closed_at or utcnow()
+    case.erased_at = utcnow()
+    counts = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
+    detail = f"case {number}; request {reference}; {counts}"
+    db.session.add(AuditEntry(user_id=by.id, case_id=case.id, action="erase", detail=detail[:255]))
+    db.session.commit()
+    return deleted

@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import ratelimits  # noqa: F401  (registers the database:// storage before the limiter starts)
 from .domain.answers import N_
 from .extensions import limiter
 from .web.embed import content_security_policy

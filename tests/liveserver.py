@@ -102,12 +102,12 @@ class Gunicorn:
         return [int(pid) for pid in children]
 
 
-def request(base: str, method: str, path: str, body=None, headers=None, timeout: float = 10):
-    """One HTTP request; returns (status, parsed JSON or text)."""
+def request(base: str, method: str, path: str, body=None, headers=None, timeout: float = 10, raw: str | None = None):
+    """One HTTP request with a JSON `body` (or a `raw` one); returns (status, parsed JSON or text, response)."""
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
-        payload = json.dumps(body).encode() if body is not None else None
+        payload = raw.encode() if raw is not None else json.dumps(body).encode() if body is not None else None
         all_headers = {"Content-Type": "application/json"} if payload is not None else {}
         all_headers.update(headers or {})
         connection.request(method, path, body=payload, headers=all_headers)

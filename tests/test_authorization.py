@@ -99,6 +99,7 @@ ENDPOINTS = [
     Endpoint("caseworker.walk_ins", "GET", "/caseworker/walk-ins", CASE_STAFF),
     Endpoint("caseworker.case", "GET", C, CASE),
     Endpoint("caseworker.case_audit", "GET", C + "/audit", CASE),
+    Endpoint("caseworker.case_records", "GET", C + "/records.json", CASE),
     Endpoint("caseworker.ticket", "GET", C + "/tickets/{ticket_id}", CASE),
     Endpoint("caseworker.draft", "GET", C + "/drafts/{intake_id}", CASE),
     Endpoint("caseworker.legacy_draft", "GET", "/caseworker/drafts/{intake_id}", CASE),

@@ -1,4 +1,5 @@
-"""Under gunicorn with several workers: double submits, two tabs and a killed worker lose and duplicate nothing."""
+"""Under gunicorn with several workers: double submits, two tabs and a killed worker lose and duplicate nothing;
+rate limits hold across workers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from liveserver import Gunicorn, HttpKiosk
+from liveserver import Gunicorn, HttpKiosk, request
 from walk import api_body, typical_answers
 
 from intake.extensions import db
@@ -94,3 +95,24 @@ def test_a_worker_killed_mid_load_loses_no_committed_answer(app):
     assert sum(kiosk.broken for kiosk in kiosks) >= 1, "no kill landed mid-request"
     for kiosk in kiosks:
         assert_complete(app, kiosk, answers)
+
+
+def test_a_rate_limit_holds_across_every_worker(app):
+    """Twelve sign-ins at once, spread over four workers, against "3 per minute": three get through in all."""
+    limits = {
+        "YORISOI_RATELIMIT_ENABLED": "true",
+        "YORISOI_RATELIMIT_LOGIN_ADDRESS": "3 per minute",
+        "YORISOI_WTF_CSRF_ENABLED": "false",
+    }
+    with Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=4, env=limits) as server:
+        barrier = threading.Barrier(12)
+
+        def sign_in(number: int) -> int:
+            barrier.wait()
+            body = f"username=user{number}&password=wrong"
+            form = {"Content-Type": "application/x-www-form-urlencoded"}
+            return request(server.base, "POST", "/caseworker/login", body=None, headers=form, raw=body)[0]
+
+        with ThreadPoolExecutor(12) as pool:
+            statuses = sorted(pool.map(sign_in, range(12)))
+    assert statuses == [401] * 3 + [429] * 9

@@ -62,7 +62,7 @@ def test_purge_refuses_zero_days(runner):
     assert runner.invoke(args=["intake", "purge", "--days", "0"]).exit_code != 0
 
 
-def test_a_case_can_be_exported_and_erased(app, client, runner):
+def test_a_walk_in_intake_can_be_exported_and_erased(app, client, runner):
     data = walk_api(client)
     exported = runner.invoke(args=["intake", "export", data["receipt_code"]])
     assert exported.exit_code == 0

@@ -12,7 +12,7 @@ from walk import walk_api
 from intake import create_app
 from intake.config import DEFAULT_SECRET, ROOT
 from intake.extensions import db
-from intake.models import Intake, User
+from intake.models import Intake, RateLimitCounter, User
 from intake.security import rate_limit
 
 PAGES = ["/kiosk/", "/caseworker/login", "/api/v1/openapi.json", "/static/yorisoi.css", "/no-such-page"]
@@ -245,3 +245,31 @@ def create_app_with_code_view(make_app):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_CODE_ENTRY="2 per minute")
     app.register_blueprint(bp)
     return app
+
+
+def test_every_worker_shares_one_count_kept_in_the_database(make_app):
+    """Two apps on one database stand for two gunicorn workers: 3 failed sign-ins between them, not 3 each."""
+    workers = [
+        make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", RATELIMIT_LOGIN_ADDRESS="50 per minute")
+        for _ in range(2)
+    ]
+    clients = [worker.test_client() for worker in workers]
+    statuses = [
+        clients[i % 2].post("/caseworker/login", data={"username": "a", "password": "x"}).status_code for i in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+    with workers[0].app_context():
+        stored = db.session.scalars(db.select(RateLimitCounter.key)).all()
+    # The limiter's key holds the address and the username; only a digest of it is stored.
+    assert stored and all(len(key) == 64 and "127.0.0.1" not in key for key in stored)
+
+
+def test_purge_drops_rate_limit_counts_whose_window_has_passed(limited):
+    client = limited.test_client()
+    client.post("/caseworker/login", data={"username": "a", "password": "x"})
+    with limited.app_context():
+        db.session.execute(db.update(RateLimitCounter).values(expires_at=RateLimitCounter.expires_at - 3600))
+        db.session.commit()
+    assert limited.test_cli_runner().invoke(args=["intake", "purge"]).exit_code == 0
+    with limited.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(RateLimitCounter)) == 0

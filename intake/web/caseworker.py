@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import segno
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
@@ -15,7 +15,7 @@ from ..casework import CaseworkError
 from ..extensions import db, login_manager
 from ..models import Intake, IntakeStatus, User
 from ..security import address_and_username, rate_limit, rejected
-from .common import engines, office_today
+from .common import as_download, engines, office_today
 from .staff import mark_signed_in, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
@@ -36,8 +36,9 @@ def _load_user(user_id: str) -> User | None:
 
 
 @bp.errorhandler(403)
-def _forbidden(err):
-    return render_template("caseworker/error.html", message=err.description), 403
+@bp.errorhandler(410)
+def _refused(err):
+    return render_template("caseworker/error.html", message=err.description), err.code
 
 
 # Translators preview catalogues; recipients' answers are none of their business (APPI Art. 61).
@@ -61,6 +62,8 @@ def load_case(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:
         abort(404)
+    if case.erased_at is not None:
+        abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
     if not casework.can_open(current_user, case):
         abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
     return case
@@ -309,6 +312,19 @@ def case_audit(case_id: int):
     entries = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case.id).order_by(AuditEntry.id.desc())).all()
     edits = db.session.scalars(db.select(PlanEdit).filter_by(case_id=case.id).order_by(PlanEdit.id.desc())).all()
     return render_template("caseworker/audit.html", case=case, entries=entries, edits=edits)
+
+
+@bp.get("/cases/<int:case_id>/records.json")
+@roles(*CASE_ROLES)
+def case_records(case_id: int):
+    """Everything stored about the case as one JSON file, for the recipient's disclosure request."""
+    from ..retention import export_case
+
+    case = load_case(case_id)
+    document = export_case(case)
+    casework.audit(current_user, case, "export", "case records json")
+    db.session.commit()
+    return as_download(jsonify(document), f"case-{case.case_number}-records.json")
 
 
 @bp.get("/walk-ins")

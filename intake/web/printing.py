@@ -10,6 +10,7 @@ from .. import casework
 from ..extensions import db
 from ..i18n import format_day
 from .caseworker import CASE_ROLES, load_case
+from .common import as_download
 from .plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name
 from .review import load_plan
 from .staff import roles, staff_blueprint
@@ -72,9 +73,7 @@ def export(case_id: int, number: int):
         "plan": plan.content,
         "reviews": [{"date": r.review_date.isoformat(), "by": r.reviewer.username, **r.content} for r in plan.reviews],
     }
-    response = jsonify(document)
-    response.headers["Content-Disposition"] = f"attachment; filename=plan-{case.case_number}-v{plan.number}.json"
-    return response
+    return as_download(jsonify(document), f"plan-{case.case_number}-v{plan.number}.json")
 
 
 @bp.get("/versions/<int:number>/print")

@@ -1,0 +1,138 @@
+"""A whole case on request: everything stored is handed over as JSON, or erased with only the audit log kept."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
+
+from intake import retention
+from intake.cases import AuditEntry, Case
+from intake.extensions import db
+
+DAY = date(2026, 4, 1)
+REVIEW_DAY = date(2026, 7, 1)
+
+
+def count_rows(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def two_cases(app, client):
+    """Case A-0001 walked at the kiosk and approved; case B-0002 walked too, to show it is left alone."""
+    make_office(app)
+    app.config["OFFICE_TODAY"] = DAY
+    sign_in(client, "cw")
+    cases = {}
+    for number in ("A-0001", "B-0002"):
+        case_id, code = new_case(client, number=number, language="en")
+        walk_with_code(app.test_client(), code, DAY, locale="en")
+        approve_typical_plan(client, case_id, DAY, REVIEW_DAY)
+        cases[number] = case_id
+    return cases
+
+
+def test_the_caseworker_downloads_every_record_of_a_case_and_the_download_is_logged(app, client, two_cases):
+    case_id = two_cases["A-0001"]
+    assert "records.json" in client.get(f"/caseworker/cases/{case_id}").get_data(as_text=True)
+    response = client.get(f"/caseworker/cases/{case_id}/records.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="case-A-0001-records.json"')
+    records = response.get_json()
+    assert records["case"]["name"] == "山田 花子" and records["case"]["caseworker"] == "cw"
+    [intake] = records["intakes"]
+    assert intake["answers"]["future_picture"].startswith("I get up early")
+    assert intake["plan"]["actions"]
+    assert [plan["version"] for plan in records["plans"]] == [1]
+    assert records["plans"][0]["content"]["programs"][0]["id"] == "employment_support"
+    assert records["worksheet"] and records["edits"] and records["tickets"][0]["used_at"]
+    assert {"create", "kiosk_start", "approve"} <= {entry["action"] for entry in records["audit_log"]}
+    with app.app_context():
+        last = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id.desc()))
+        assert (last.case_id, last.action, last.detail) == (case_id, "export", "case records json")
+
+    client.post("/caseworker/logout")
+    sign_in(client, "cw2")  # another caseworker may not take the records either
+    assert client.get(f"/caseworker/cases/{case_id}/records.json").status_code == 403
+
+
+def test_an_erased_case_keeps_only_its_audit_log(app, client, runner, two_cases):
+    case_id, other_id = two_cases["A-0001"], two_cases["B-0002"]
+    before = count_rows(app)
+
+    refused = runner.invoke(args=["intake", "case", "erase", "A-0001", "--by", "cw", "--request", "R-7", "--yes"])
+    assert refused.exit_code != 0 and "not an active administrator" in refused.output
+    assert count_rows(app) == before
+
+    erased = runner.invoke(args=["intake", "case", "erase", "A-0001", "--by", "admin", "--request", "R-7", "--yes"])
+    assert erased.exit_code == 0, erased.output
+    after = count_rows(app)
+    # Every record of A-0001 went; B-0002 kept its own (one of each was A's, the other B's).
+    for table in ("intakes", "draft_plans", "case_intakes", "tickets", "worksheets", "plan_versions"):
+        assert after[table] == before[table] // 2, table
+    assert after["plan_edits"] < before["plan_edits"]
+    assert after["cases"] == before["cases"]  # the emptied row the audit log points at
+    assert after["audit_log"] == before["audit_log"] + 1
+
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert (case.name, case.name_reading, case.note) == ("", "", "") and case.erased_at is not None
+        entries = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case_id).order_by(AuditEntry.id)).all()
+        assert entries[0].action == "create" and entries[-1].action == "erase"
+        assert entries[-1].detail.startswith("case A-0001; request R-7; ")
+        exported = json.dumps(retention.export_case(db.session.get(Case, other_id)), ensure_ascii=False)
+        assert "I get up early" in exported  # the other case is whole
+
+    queue = client.get("/caseworker/cases").get_data(as_text=True)
+    assert "B-0002" in queue and "A-0001" not in queue
+    page = client.get(f"/caseworker/cases/{case_id}")
+    assert page.status_code == 410
+    assert translated(app, "The records of this case were erased on request. Its audit log is kept.") in page.get_data(
+        as_text=True
+    )
+    assert client.get(f"/caseworker/cases/{case_id}/records.json").status_code == 410
+    # The number is free again, should the person come back; the old case stays erased.
+    assert new_case(client, number="A-0001", ticket=False)[0] != case_id
+    assert runner.invoke(args=["intake", "case", "erase", "A-0009", "--by", "admin", "--request", "x"]).exit_code != 0
+
+
+def test_an_erasure_that_fails_part_way_deletes_nothing(app, two_cases, monkeypatch):
+    real_order = retention._erasure_order
+
+    def order_then_fail(case_id, intake_ids):
+        yield from list(real_order(case_id, intake_ids))[:4]
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(retention, "_erasure_order", order_then_fail)
+    before = count_rows(app)
+    with app.app_context():
+        case = db.session.get(Case, two_cases["A-0001"])
+        admin = db.session.scalar(db.select(retention.User).filter_by(username="admin"))
+        with pytest.raises(RuntimeError):
+            retention.erase_case(case, by=admin, reference="R-8")
+        db.session.rollback()
+    assert count_rows(app) == before
+
+
+def test_the_command_line_export_is_logged_against_its_operator(app, runner, two_cases):
+    result = runner.invoke(args=["intake", "case", "export", "A-0001", "--by", "sv"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["case"]["case_number"] == "A-0001"
+    with app.app_context():
+        last = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id.desc()))
+        assert (last.user.username, last.action) == ("sv", "export")
+
+
+def test_every_table_that_points_at_a_case_or_an_intake_is_erased_or_kept_on_purpose():
+    for table in db.metadata.sorted_tables:
+        if any(fk.column.table.name in ("cases", "intakes") for fk in table.foreign_keys):
+            assert table.name in retention.ERASED_TABLES | retention.KEPT_ON_ERASURE, (
+                f"{table.name} holds case data: erase it in retention._erasure_order, or say why it is kept"
+            )
