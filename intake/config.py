@@ -55,6 +55,10 @@ class Defaults:
     # KIOSK_IDLE_WARNING_SECONDS to continue (WCAG 2.2.1 asks for at least 20 s), then the screen resets.
     KIOSK_IDLE_SECONDS = 90
     KIOSK_IDLE_WARNING_SECONDS = 30
+    # With JavaScript off there is no warning and no way to tell typing from absence: a page that
+    # holds answers reloads into the reset after this long (an answer typed but not sent that long is
+    # the price of not leaving the last person's answers on show). 0 turns it off.
+    KIOSK_IDLE_NO_SCRIPT_SECONDS = 300
     # In the embedded widget the person is usually on their own device: a longer idle time.
     EMBED_IDLE_SECONDS = 900
     # Where "Exit this page" goes; empty means the kiosk's welcome screen.

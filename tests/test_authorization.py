@@ -141,6 +141,7 @@ ENDPOINTS = [
     Endpoint("translator.walk", "POST", "/translate/ja/walk", TRANSLATORS),
     # --- last: these end the kiosk session and retire the intake's token
     Endpoint("kiosk.reset", "POST", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),
+    Endpoint("kiosk.reset", "GET", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("kiosk.quick_exit", "POST", "/kiosk/exit", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("kiosk.finish", "POST", "/kiosk/finish", EVERYONE, redirects_to="/kiosk/"),
 ]

@@ -57,6 +57,7 @@ def _kiosk_page():
             "idle": config["KIOSK_IDLE_SECONDS"],
             "warning": config["KIOSK_IDLE_WARNING_SECONDS"],
             "embed_idle": config["EMBED_IDLE_SECONDS"],
+            "no_script": config["KIOSK_IDLE_NO_SCRIPT_SECONDS"],
         },
         "exit_url": exit_url(),
     }
@@ -265,10 +266,13 @@ def finish():
     return redirect(url_for("kiosk.landing"), 303)
 
 
-@bp.post("/reset")
+@bp.route("/reset", methods=["GET", "POST"])
 @csrf.exempt
 def reset():
-    """The idle reset: end the kiosk session; the intake can be resumed with its receipt code."""
+    """The idle reset: end the kiosk session; the intake can be resumed with its receipt code.
+
+    GET is the reset of a page without JavaScript (a timed reload, see kiosk/macros.html).
+    """
     _end_kiosk_session()
     return redirect(url_for("kiosk.landing"), 303)
 

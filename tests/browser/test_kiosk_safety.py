@@ -83,6 +83,29 @@ def test_quick_exit_without_javascript(live, plain_page):
     assert PRIVATE not in plain_page.content()
 
 
+def test_idle_reset_without_javascript(live_factory, plain_page):
+    live = live_factory(KIOSK_IDLE_NO_SCRIPT_SECONDS=2)
+    start(plain_page, live.url)
+    token = _answer_some(plain_page)
+    assert PRIVATE in plain_page.content()
+    plain_page.wait_for_url(f"{live.url}/kiosk/")  # nobody touched it: the page reloaded into the reset
+    plain_page.locator(".landing").wait_for()
+    assert PRIVATE not in plain_page.content()
+    plain_page.go_back()
+    plain_page.locator(".landing").wait_for()
+    assert PRIVATE not in plain_page.content()
+    assert plain_page.request.get(f"{live.url}/api/v1/intakes/{token}").status == 404
+
+
+def test_the_no_script_reset_stays_inert_with_javascript_on(live_factory, page):
+    live = live_factory(KIOSK_IDLE_NO_SCRIPT_SECONDS=1, KIOSK_IDLE_SECONDS=60)
+    start(page, live.url)
+    _answer_some(page)
+    step = current_step(page)
+    page.wait_for_timeout(3000)
+    assert current_step(page) == step and PRIVATE in page.content()
+
+
 def test_resume_with_the_receipt_code(live, page):
     start(page, live.url)
     old_token = _answer_some(page)
