@@ -62,10 +62,10 @@ def load_case(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:
         abort(404)
-    if case.erased_at is not None:
-        abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
     if not casework.can_open(current_user, case):
         abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
+    if case.erased_at is not None:
+        abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
     return case
 
 

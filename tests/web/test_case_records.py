@@ -98,6 +98,11 @@ def test_an_erased_case_keeps_only_its_audit_log(app, client, runner, two_cases)
         as_text=True
     )
     assert client.get(f"/caseworker/cases/{case_id}/records.json").status_code == 410
+    client.post("/caseworker/logout")
+    sign_in(client, "cw2")  # to anyone outside the team it is no more visible than before
+    assert client.get(f"/caseworker/cases/{case_id}").status_code == 403
+    client.post("/caseworker/logout")
+    sign_in(client, "cw")
     # The number is free again, should the person come back; the old case stays erased.
     assert new_case(client, number="A-0001", ticket=False)[0] != case_id
     assert runner.invoke(args=["intake", "case", "erase", "A-0009", "--by", "admin", "--request", "x"]).exit_code != 0
