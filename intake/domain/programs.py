@@ -10,7 +10,10 @@ from . import yamlfile
 from .yamlfile import DataFileError, LineDict, Problem
 
 GROUPS = ("economic", "daily_life", "social_life")
+# The national survey's sub-lines ("of which"), each inside one group (domain.md §8).
+SUBGROUPS = {"employment": "economic", "children": "social_life"}
 _KEYS = {"id", "name", "group", "description", "barriers", "goal_kinds", "action"}
+_OPTIONAL_KEYS = {"report_lines"}
 MAX_SUGGESTIONS = 6
 
 
@@ -23,6 +26,7 @@ class Program:
     barriers: tuple[str, ...]
     goal_kinds: tuple[str, ...]
     action: str
+    report_lines: tuple[str, ...] = ()  # the SUBGROUPS this program is also counted in
 
     def context(self, part: str) -> str:
         """The gettext message context of this program's name, description or action."""
@@ -47,7 +51,7 @@ def load_programs(path: Path) -> tuple[Program, ...]:
             problems.append(Problem(str(path), entries.line, "each program is a mapping"))
             continue
         for key in entry:
-            if key not in _KEYS:
+            if key not in _KEYS | _OPTIONAL_KEYS:
                 problems.append(Problem(str(path), entry.line_of(key), f"unknown key '{key}' in a program"))
         missing = _KEYS - set(entry)
         if missing:
@@ -57,6 +61,13 @@ def load_programs(path: Path) -> tuple[Program, ...]:
             continue
         if entry["group"] not in GROUPS:
             problems.append(Problem(str(path), entry.line_of("group"), f"group must be one of {', '.join(GROUPS)}"))
+        report_lines = entry.get("report_lines") or []
+        for line in report_lines if isinstance(report_lines, list) else [report_lines]:
+            if SUBGROUPS.get(line) != entry["group"]:
+                allowed = ", ".join(f"{sub} (in {group})" for sub, group in SUBGROUPS.items())
+                problems.append(
+                    Problem(str(path), entry.line_of("report_lines"), f"report_lines may name {allowed}, not '{line}'")
+                )
         programs.append(
             Program(
                 id=entry["id"],
@@ -66,6 +77,7 @@ def load_programs(path: Path) -> tuple[Program, ...]:
                 barriers=tuple(entry["barriers"] or ()),
                 goal_kinds=tuple(entry["goal_kinds"] or ()),
                 action=entry["action"],
+                report_lines=tuple(report_lines) if isinstance(report_lines, list) else (),
             )
         )
     ids = [p.id for p in programs]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .programs import GROUPS, Program
+from .programs import GROUPS, SUBGROUPS, Program
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Report:
     end: date
     programs: tuple[Line, ...]
     groups: tuple[Line, ...]
+    subgroups: tuple[Line, ...]  # the survey's "of which" lines, keyed by SUBGROUPS
     total: Line
     barriers: tuple[tuple[str, int], ...]  # barrier id, cases naming it (most first)
     barrier_counts: tuple[tuple[str, int], ...]  # "1", "2", "3", "4", "5+": cases with that many
@@ -81,23 +82,20 @@ def office_report(
             for program_id in mark.achieved:
                 if mark.case_id in participants.get(program_id, set()):
                     achievers.setdefault(program_id, set()).add(mark.case_id)
-    group_of = {p.id: p.group for p in programs}
-    program_lines = tuple(Line(p.id, len(participants[p.id]), len(achievers[p.id])) for p in programs)
-    group_lines = []
-    for group in GROUPS:
-        ids = [p for p, g in group_of.items() if g == group]
-        group_lines.append(
-            Line(
-                group,
-                len(set().union(*(participants[i] for i in ids))) if ids else 0,
-                len(set().union(*(achievers[i] for i in ids))) if ids else 0,
-            )
+
+    def counted(key: str, ids: Iterable[str]) -> Line:
+        """Each case once, however many of the programs it took part in."""
+        ids = list(ids)
+        return Line(
+            key,
+            len(set().union(*(participants.get(i, set()) for i in ids))),
+            len(set().union(*(achievers.get(i, set()) for i in ids))),
         )
-    total = Line(
-        "total",
-        len(set().union(*participants.values())) if participants else 0,
-        len(set().union(*achievers.values())) if achievers else 0,
-    )
+
+    program_lines = tuple(Line(p.id, len(participants[p.id]), len(achievers[p.id])) for p in programs)
+    group_lines = tuple(counted(group, (p.id for p in programs if p.group == group)) for group in GROUPS)
+    subgroup_lines = tuple(counted(sub, (p.id for p in programs if sub in p.report_lines)) for sub in SUBGROUPS)
+    total = counted("total", participants)
     named: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     drafts = 0
@@ -111,7 +109,8 @@ def office_report(
         start=start,
         end=end,
         programs=program_lines,
-        groups=tuple(group_lines),
+        groups=group_lines,
+        subgroups=subgroup_lines,
         total=total,
         barriers=tuple(sorted(named.items(), key=lambda item: (-item[1], item[0]))),
         barrier_counts=tuple((k, counts.get(k, 0)) for k in ("1", "2", "3", "4", "5+")),

@@ -31,6 +31,9 @@ GROUP_LABELS = {
     "economic": N_("Economic self-reliance"),
     "daily_life": N_("Daily-life self-reliance"),
     "social_life": N_("Social-life self-reliance"),
+    # The report's sub-lines inside a group (domain.md §8).
+    "employment": N_("of which: employment"),
+    "children": N_("of which: children"),
 }
 
 

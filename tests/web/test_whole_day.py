@@ -196,3 +196,13 @@ def test_the_whole_day(app, client):
     csv = client.get("/caseworker/office/report.csv?start=2019-04-01&end=2019-12-31")
     assert csv.mimetype == "text/csv"
     assert "employment_support" in csv.get_data(as_text=True)
+    # The survey's "of which: employment" line sits under the economic group, on the page and in the CSV.
+    row = re.search(r'<tr data-key="employment" class="sub-line">(.*?)</tr>', report, re.S).group(1)
+    assert translated(app, "of which: employment") in row
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["1", "1", "100.0%"]
+    assert (
+        report.index('data-key="economic"')
+        < report.index('data-key="employment"')
+        < report.index('data-key="daily_life"')
+    )
+    assert "subgroup,economic,employment," in csv.get_data(as_text=True)
