@@ -68,6 +68,9 @@ def start(page, base_url: str) -> None:
     page.goto(f"{base_url}/kiosk/")
     page.locator('form[action$="/kiosk/start"] button').click()
     page.locator(".question").wait_for()
+    # The question can be on screen before the stylesheet applies and before the deferred kiosk.js has
+    # run; on a busy machine a test would then measure unstyled text or click an unenhanced form.
+    page.wait_for_load_state("load")
 
 
 def walk_to_done(page, answers: dict, on_step=None, max_screens: int = 60) -> list[str]:

@@ -112,6 +112,7 @@ def test_a_plan_through_the_real_forms(live_app):
         staff.click("a[href$='/plan']")
         staff.fill("#goal_text", "座ってできる仕事でパートタイムで働く")
         staff.click("#goal button[type=submit]")
+        staff.wait_for_load_state("load")  # the stylesheet hides the support field: wait until it applies
         assert "座ってできる仕事でパートタイムで働く" in staff.input_value("#goal_text")
         support = staff.locator("#support-employment_support")
         assert not support.is_visible()  # opens with its program
