@@ -233,6 +233,16 @@ def users_deactivate(username: str) -> None:
     click.echo(f"deactivated {username}")
 
 
+@users_cli.command("reactivate")
+@click.argument("username")
+def users_reactivate(username: str) -> None:
+    """Let a deactivated account sign in again."""
+    from .accounts import set_active
+
+    set_active(None, _find_user(username), True)
+    click.echo(f"reactivated {username}")
+
+
 @users_cli.command("list")
 def users_list() -> None:
     """List staff accounts."""

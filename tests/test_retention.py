@@ -94,3 +94,17 @@ def test_an_intake_on_file_with_a_case_is_neither_purged_nor_erased(app, client,
     erased = runner.invoke(args=["intake", "erase", code, "--yes"])
     assert erased.exit_code != 0 and "part of a case" in erased.output
     assert token in tokens(app)
+
+
+def test_a_translators_preview_walk_is_purged_like_an_abandoned_intake(app, runner):
+    from intake.models import IntakeStatus
+
+    with app.app_context():
+        preview = Intake(dialogue_id="self_reliance", dialogue_version=1, state="welcome", locale="en")
+        preview.status = IntakeStatus.PREVIEW
+        db.session.add(preview)
+        db.session.commit()
+        token = preview.token
+    age(app, token, 31)
+    assert "1 abandoned intake(s)" in runner.invoke(args=["intake", "purge"]).output
+    assert token not in tokens(app)

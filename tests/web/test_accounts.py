@@ -31,6 +31,8 @@ def test_deactivated_user_cannot_sign_in_and_is_signed_out(app, client, runner):
     assert runner.invoke(args=["intake", "users", "deactivate", "cw"]).exit_code == 0
     assert client.get("/caseworker/cases").status_code == 302
     assert sign_in(client, "cw").status_code == 401
+    assert runner.invoke(args=["intake", "users", "reactivate", "cw"]).exit_code == 0
+    assert sign_in(client, "cw").status_code == 302
 
 
 def test_idle_session_expires(app, client):
