@@ -17,6 +17,9 @@ from staff import PASSWORD, answers_for, approve_typical_plan, make_office, new_
 from walk import walk_forms
 from werkzeug.serving import make_server
 
+from intake.extensions import db
+from intake.models import User
+
 
 @pytest.fixture
 def live_app(app):
@@ -144,6 +147,8 @@ def test_staff_pages_have_no_axe_violations(live_app):
     other_id, other_code = new_case(client, number="A-0002", name="佐藤 一郎")
     walk_with_code(app.test_client(), other_code, date(2019, 5, 1))
     approve_typical_plan(client, case_id, date(2019, 5, 1), date(2019, 8, 1))
+    with app.app_context():
+        cw2_id = db.session.scalar(db.select(User.id).filter_by(username="cw2"))
     pages = [
         "/caseworker/cases",
         "/caseworker/cases/new",
@@ -165,6 +170,14 @@ def test_staff_pages_have_no_axe_violations(live_app):
         for path in pages:
             page.goto(base + path)
             violations = axe.run(page).response["violations"]
+            if violations:
+                found[path] = [(v["id"], v["impact"]) for v in violations]
+        admin = browser.new_page()  # the staff accounts are the admin's pages
+        sign_in_browser(admin, base, "admin")
+        for path in ("/caseworker/office/users", f"/caseworker/office/users/{cw2_id}"):
+            admin.goto(base + path)
+            assert admin.url == base + path  # signed in, not sent to the login page
+            violations = axe.run(admin).response["violations"]
             if violations:
                 found[path] = [(v["id"], v["impact"]) for v in violations]
         browser.close()
