@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import _database_url
+from flask_babel import force_locale, gettext
 from walk import typical_answers, walk_forms
 
 from intake import create_app
@@ -171,6 +172,15 @@ def test_idle_times_reach_the_page(make_client):
 def test_embed_demo_page(client):
     html = client.get("/embed/demo").get_data(as_text=True)
     assert 'src="/static/widget.js"' in html
+
+
+def test_the_tag_to_copy_carries_the_launcher_labels_in_the_pages_language(app, client):
+    html = client.get("/embed/demo?lang=ja").get_data(as_text=True)
+    code = re.search(r'<pre class="embed-code"><code>(.*?)</code></pre>', html, re.S).group(1)
+    with app.test_request_context(), force_locale("ja"):
+        label = gettext("Prepare your self-reliance plan")
+    assert label != "Prepare your self-reliance plan"
+    assert 'data-lang="ja"' in code and f'data-label="{label}"' in code and "data-close-label=" in code
 
 
 def test_nothing_with_answers_is_cached(client):
