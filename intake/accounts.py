@@ -9,6 +9,7 @@ no longer open it.
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import casework
 from .cases import Case
@@ -25,6 +26,24 @@ NO_ONE = "—"
 
 class AccountError(CaseworkError):
     """An account change the office's rules refuse; nothing was stored."""
+
+
+class AccountChanged(AccountError):
+    """The form was loaded before someone else changed the account."""
+
+    def __init__(self):
+        super().__init__(
+            N_("Someone changed this account after you opened it. Here it is as it is now; nothing was saved.")
+        )
+
+
+def _commit() -> None:
+    """Commit; a concurrent change to the same account (its version moved) refuses this one."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise AccountChanged() from None
 
 
 def find_user(username: str | None) -> User | None:
@@ -163,8 +182,15 @@ def create_account(
     return user
 
 
-def change_account(actor: User, user: User, *, display_name: str, role: str, supervisor: str) -> bool:
-    """Change the name shown, the role and the supervisor; False when nothing differs."""
+def change_account(
+    actor: User, user: User, *, display_name: str, role: str, supervisor: str, expected_version: object = None
+) -> bool:
+    """Change the name shown, the role and the supervisor; False when nothing differs.
+
+    `expected_version` is the account's version when the form was loaded (None: no form, as from the CLI).
+    """
+    if expected_version is not None and str(expected_version) != str(user.version):
+        raise AccountChanged()
     role = _role(role)
     boss = _supervisor(user, role, supervisor)
     name = _display_name(display_name, user.username)
@@ -184,7 +210,7 @@ def change_account(actor: User, user: User, *, display_name: str, role: str, sup
         return False
     user.role, user.supervisor_id, user.display_name = role, boss_id, name
     _record(actor, user, ", ".join(changes))
-    db.session.commit()
+    _commit()
     return True
 
 
@@ -198,14 +224,14 @@ def set_active(actor: User | None, user: User, active: bool) -> bool:
         _nothing_left_behind(user)
     user.active = active
     _record(actor, user, "reactivated" if active else "deactivated")
-    db.session.commit()
+    _commit()
     return True
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
     user.set_password(_password(password))
     _record(actor, user, "password set")
-    db.session.commit()
+    _commit()
 
 
 def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, User]:
@@ -220,5 +246,5 @@ def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, Use
         raise AccountError(N_("%(username)s has no open cases."), username=user.username)
     for case in cases:
         casework.hand_over(actor, case, target)
-    db.session.commit()
+    _commit()
     return len(cases), target

@@ -43,6 +43,10 @@ class User(UserMixin, db.Model):
     # A caseworker's supervisor (査察指導員), who sees and signs off their cases.
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Two admins editing one account: the second save from a stale form is refused, not silently merged.
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_active(self) -> bool:

@@ -223,6 +223,7 @@ def update_user(user_id: int):
             display_name=form.get("display_name", ""),
             role=form.get("role", ""),
             supervisor=form.get("supervisor", ""),
+            expected_version=form.get("version", ""),
         ),
         lambda _: gettext("Changes to %(username)s saved.", username=user.username),
     )
@@ -287,6 +288,10 @@ def _change(user: User, change: Callable[[], object], done: Callable[[object], s
     """Apply one change to an account: refused, the page again with the reason (422); else back to it (303)."""
     try:
         result = change()
+    except accounts.AccountChanged as err:
+        db.session.rollback()
+        db.session.refresh(user)  # show the account as it is now, not the stale form
+        return _account_page(user, None, error_message(err), 409)
     except CaseworkError as err:
         db.session.rollback()
         return _account_page(user, request.form, error_message(err), 422)

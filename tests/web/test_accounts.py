@@ -177,6 +177,7 @@ def account(app, username: str) -> dict:
             "active": user.active,
             "supervisor": boss.username if boss else None,
             "password_hash": user.password_hash,
+            "version": user.version,
         }
 
 
@@ -207,6 +208,7 @@ def edit_form(app, username: str, **changes) -> dict:
     """The account form as it stands for this user, with `changes`."""
     current = account(app, username)
     return {
+        "version": current["version"],
         "display_name": current["display_name"],
         "role": current["role"],
         "supervisor": current["supervisor"] or "",
@@ -299,6 +301,23 @@ def test_the_admin_changes_name_supervisor_and_role(app):
         ("admin", None, "cw2: supervisor sv → sv2, name caseworker cw2 → 佐藤 次郎"),
         ("admin", None, "cw2: role caseworker → supervisor, supervisor sv2 → —"),
     ]
+
+
+def test_a_form_loaded_before_another_admins_change_is_refused(app):
+    client = admin(app)
+    cw2 = page(app, "cw2")
+    form = text(client.get(cw2))
+    loaded = re.search(r'name="version" value="(\d+)"', form).group(1)
+    # Another admin moves cw2 to sv2's team meanwhile.
+    assert client.post(cw2, data=edit_form(app, "cw2", supervisor="sv2")).status_code == 303
+    stale = edit_form(app, "cw2", version=loaded, display_name="佐藤 次郎")  # still shows supervisor sv
+    stale["supervisor"] = "sv"
+    response = client.post(cw2, data=stale)
+    assert response.status_code == 409
+    message = "Someone changed this account after you opened it. Here it is as it is now; nothing was saved."
+    assert translated(app, message) in text(response)
+    assert account(app, "cw2")["supervisor"] == "sv2" and account(app, "cw2")["display_name"] != "佐藤 次郎"
+    assert 'value="sv2" selected' in text(response)  # the form shows the account as it is now
 
 
 @pytest.mark.parametrize(
