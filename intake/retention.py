@@ -15,6 +15,7 @@ the erasure itself is the last entry, naming the case number and the request's r
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
@@ -203,7 +204,8 @@ def erase_case(case: Case, *, by: User, reference: str) -> dict[str, int]:
     for model, condition in _erasure_order(case.id, intake_ids):
         deleted[model.__tablename__] = db.session.execute(db.delete(model).where(condition)).rowcount
     db.session.expire(case)
-    case.case_number = f"erased-{case.id}"
+    # Frees the number for a new case; the random part keeps it from meeting a number staff typed.
+    case.case_number = f"erased-{case.id}-{secrets.token_hex(4)}"
     case.name = case.name_reading = case.note = ""
     case.closed_at = case.closed_at or utcnow()
     case.erased_at = utcnow()

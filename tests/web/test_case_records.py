@@ -84,6 +84,7 @@ def test_an_erased_case_keeps_only_its_audit_log(app, client, runner, two_cases)
     with app.app_context():
         case = db.session.get(Case, case_id)
         assert (case.name, case.name_reading, case.note) == ("", "", "") and case.erased_at is not None
+        assert case.case_number.startswith(f"erased-{case_id}-")
         entries = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case_id).order_by(AuditEntry.id)).all()
         assert entries[0].action == "create" and entries[-1].action == "erase"
         assert entries[-1].detail.startswith("case A-0001; request R-7; ")
