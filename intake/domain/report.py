@@ -55,6 +55,10 @@ class Report:
     barrier_counts: tuple[tuple[str, int], ...]  # "1", "2", "3", "4", "5+": cases with that many
     drafts: int
 
+    def subgroups_of(self, group: str) -> tuple[Line, ...]:
+        """The "of which" lines that sit inside `group`."""
+        return tuple(line for line in self.subgroups if SUBGROUPS[line.key] == group)
+
 
 def _in_force(span: PlanSpan, start: date, end: date) -> bool:
     return span.start <= end and (span.end is None or span.end > start)

@@ -18,7 +18,6 @@ from .. import accounts, casework
 from ..cases import AuditEntry, Case, PlanVersion, Review
 from ..casework import CaseworkError
 from ..domain.dates import add_months
-from ..domain.programs import SUBGROUPS
 from ..domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ..extensions import db
 from ..models import ROLES, Intake, IntakeStatus, User
@@ -102,7 +101,6 @@ def office():
         report=report,
         errors=errors,
         programs={p.id: p for p in intake_engine().programs},
-        subgroup_parent=SUBGROUPS,
         group_bars=bar_widths([(line.key, line.participants) for line in report.groups], 360),
         barrier_bars=bar_widths(list(report.barriers), 360),
         count_bars=bar_widths(list(report.barrier_counts), 360),
@@ -125,7 +123,7 @@ def office_csv():
         writer.writerow(
             ["group", line.key, "", group_label(line.key), line.participants, line.achievers, _rate(line.rate)]
         )
-        for sub in (sub for sub in report.subgroups if SUBGROUPS[sub.key] == line.key):
+        for sub in report.subgroups_of(line.key):
             writer.writerow(
                 ["subgroup", line.key, sub.key, group_label(sub.key), sub.participants, sub.achievers, _rate(sub.rate)]
             )
