@@ -62,7 +62,12 @@ def load_programs(path: Path) -> tuple[Program, ...]:
         if entry["group"] not in GROUPS:
             problems.append(Problem(str(path), entry.line_of("group"), f"group must be one of {', '.join(GROUPS)}"))
         report_lines = entry.get("report_lines") or []
-        for line in report_lines if isinstance(report_lines, list) else [report_lines]:
+        if not isinstance(report_lines, list):
+            problems.append(
+                Problem(str(path), entry.line_of("report_lines"), "report_lines is a list, e.g. [employment]")
+            )
+            report_lines = []
+        for line in report_lines:
             if SUBGROUPS.get(line) != entry["group"]:
                 allowed = ", ".join(f"{sub} (in {group})" for sub, group in SUBGROUPS.items())
                 problems.append(
@@ -77,7 +82,7 @@ def load_programs(path: Path) -> tuple[Program, ...]:
                 barriers=tuple(entry["barriers"] or ()),
                 goal_kinds=tuple(entry["goal_kinds"] or ()),
                 action=entry["action"],
-                report_lines=tuple(report_lines) if isinstance(report_lines, list) else (),
+                report_lines=tuple(report_lines),
             )
         )
     ids = [p.id for p in programs]

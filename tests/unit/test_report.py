@@ -84,5 +84,9 @@ def test_programs_yaml_places_a_sub_line_only_inside_its_group(tmp_path):
     with pytest.raises(DataFileError) as err:
         load_programs(path)
     assert [(problem.line, "children" in problem.reason) for problem in err.value.problems] == [(5, True)]
-    path.write_text(path.read_text().replace("[children]", "[employment]"))
+    path.write_text(path.read_text().replace("[children]", "employment"))
+    with pytest.raises(DataFileError) as err:
+        load_programs(path)
+    assert [(problem.line, "is a list" in problem.reason) for problem in err.value.problems] == [(5, True)]
+    path.write_text(path.read_text().replace("employment", "[employment]"))
     assert load_programs(path)[0].report_lines == ("employment",)
