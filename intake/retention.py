@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 
 from .cases import AuditEntry, Case, CaseIntake, PlanEdit, PlanVersion, Review, Ticket, Worksheet
+from .casework import case_intakes
 from .extensions import db
 from .models import DraftPlan, Intake, IntakeStatus, User, utcnow
 
@@ -98,8 +99,6 @@ def _who(user: User | None) -> str | None:
 
 def export_case(case: Case) -> dict:
     """Everything stored about one case, for a disclosure request: the recipient's words, the plans, the log."""
-    from .casework import case_intakes
-
     edits = db.session.scalars(db.select(PlanEdit).filter_by(case_id=case.id).order_by(PlanEdit.id)).all()
     log = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case.id).order_by(AuditEntry.id)).all()
     return {

@@ -14,6 +14,7 @@ from ..cases import AuditEntry, Case, CaseStatus, PlanEdit, Ticket, TicketPurpos
 from ..casework import CaseworkError
 from ..extensions import db, login_manager
 from ..models import Intake, IntakeStatus, User
+from ..retention import export_case
 from ..security import address_and_username, rate_limit, rejected
 from .common import as_download, engines, office_today
 from .staff import mark_signed_in, roles, staff_blueprint
@@ -318,8 +319,6 @@ def case_audit(case_id: int):
 @roles(*CASE_ROLES)
 def case_records(case_id: int):
     """Everything stored about the case as one JSON file, for the recipient's disclosure request."""
-    from ..retention import export_case
-
     case = load_case(case_id)
     document = export_case(case)
     casework.audit(current_user, case, "export", "case records json")
