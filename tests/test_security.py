@@ -248,7 +248,11 @@ def create_app_with_code_view(make_app):
 
 
 def test_every_worker_shares_one_count_kept_in_the_database(make_app):
-    """Two apps on one database stand for two gunicorn workers: 3 failed sign-ins between them, not 3 each."""
+    """Two apps on one database: 3 failed sign-ins between them, and the counts are rows of the database.
+
+    In one process the limiter object is shared, so this cannot tell per-process counting apart; the proof
+    across real worker processes is tests/test_live_server.py::test_a_rate_limit_holds_across_every_worker.
+    """
     workers = [
         make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", RATELIMIT_LOGIN_ADDRESS="50 per minute")
         for _ in range(2)
