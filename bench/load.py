@@ -137,7 +137,7 @@ def lost_answers(database_url: str, acknowledged: dict) -> tuple[int, int]:
     """(answers the server acknowledged, of those not in the database as sent)."""
     from intake import create_app
     from intake.extensions import db
-    from intake.models import Intake
+    from intake.records import Intake
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     checked = lost = 0

@@ -50,19 +50,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
 
-    from .web import api, caseworker, embed, health, kiosk, kiosk_code, printing, report, review, root, translator
+    from .web import api, caseworker, embed, health, kiosk, kiosk_code, root, translator
 
-    app.register_blueprint(root.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(kiosk.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(caseworker.bp)
-    app.register_blueprint(translator.bp)
-    app.register_blueprint(embed.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(printing.bp)
-    app.register_blueprint(report.bp)
-    app.register_blueprint(kiosk_code.bp)
+    for blueprint in (root.bp, health.bp, kiosk.bp, api.bp, translator.bp, embed.bp, kiosk_code.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in caseworker.BLUEPRINTS:
+        app.register_blueprint(blueprint)
 
     from . import cli
 

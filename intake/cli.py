@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
 from .i18n import catalogues, readings
-from .models import ROLES
+from .records import ROLES
 
 intake_cli = AppGroup("intake", help="Yorisoi administration.")
 dialogue_cli = AppGroup("dialogue", help="Dialogue files.")
@@ -63,7 +63,7 @@ def init_db() -> None:
 def purge(days: int | None, dry_run: bool) -> None:
     """Delete abandoned intakes (not submitted, untouched for DAYS days) and spent rate-limit counts; cron-safe."""
     from .ratelimits import purge_expired
-    from .retention import purge_abandoned
+    from .services.retention import purge_abandoned
 
     days = days or int(current_app.config["RETENTION_UNSUBMITTED_DAYS"])
     count = purge_abandoned(days, dry_run=dry_run)
@@ -74,7 +74,7 @@ def purge(days: int | None, dry_run: bool) -> None:
 
 
 def _intake_by_receipt(code: str):
-    from .conversations import find_by_receipt
+    from .services.conversations import find_by_receipt
 
     intake = find_by_receipt(code)
     if intake is None:
@@ -86,7 +86,7 @@ def _intake_by_receipt(code: str):
 @click.argument("receipt_code")
 def export(receipt_code: str) -> None:
     """Print everything stored about one intake as JSON (a disclosure request)."""
-    from .retention import export_intake
+    from .services.retention import export_intake
 
     click.echo(json.dumps(export_intake(_intake_by_receipt(receipt_code)), ensure_ascii=False, indent=2))
 
@@ -96,7 +96,7 @@ def export(receipt_code: str) -> None:
 @click.confirmation_option(prompt="Delete this intake and its draft plan for good?")
 def erase(receipt_code: str) -> None:
     """Delete one intake and its draft plan (a deletion request)."""
-    from .retention import InUse, erase_intake
+    from .services.retention import InUse, erase_intake
 
     try:
         erase_intake(_intake_by_receipt(receipt_code))
@@ -108,8 +108,8 @@ def erase(receipt_code: str) -> None:
 
 
 def _case_by_number(number: str):
-    from .cases import Case
     from .extensions import db
+    from .records import Case
 
     case = db.session.scalar(db.select(Case).filter_by(case_number=number, erased_at=None))
     if case is None:
@@ -122,9 +122,9 @@ def _case_by_number(number: str):
 @click.option("--by", "username", required=True, help="The staff account answering the request (logged).")
 def case_export(case_number: str, username: str) -> None:
     """Print everything stored about one case as JSON (a disclosure request); the export is logged."""
-    from .casework import audit
     from .extensions import db
-    from .retention import export_case
+    from .services.casework import audit
+    from .services.retention import export_case
 
     case = _case_by_number(case_number)
     document = export_case(case)
@@ -143,7 +143,7 @@ def case_erase(case_number: str, username: str, reference: str, yes: bool) -> No
 
     The audit log stays, with the erasure as its last entry; backups keep the data until they expire.
     """
-    from .retention import NotAllowed, erase_case
+    from .services.retention import NotAllowed, erase_case
 
     case = _case_by_number(case_number)
     user = _find_user(username)
@@ -169,7 +169,7 @@ def demo() -> None:
 
 
 def _find_user(username: str):
-    from .accounts import find_user
+    from .services.accounts import find_user
 
     user = find_user(username)
     if user is None:
@@ -190,7 +190,7 @@ def _refused(err) -> click.ClickException:
 @click.password_option(help="Prompted for when not given.")
 def users_create(username: str, role: str, display_name: str | None, supervisor: str | None, password: str) -> None:
     """Create a staff account."""
-    from .accounts import AccountError, create_account
+    from .services.accounts import AccountError, create_account
 
     try:
         create_account(
@@ -211,7 +211,7 @@ def users_create(username: str, role: str, display_name: str | None, supervisor:
 @click.password_option(help="Prompted for when not given.")
 def users_set_password(username: str, password: str) -> None:
     """Set a new password for a staff account."""
-    from .accounts import AccountError, set_password
+    from .services.accounts import AccountError, set_password
 
     try:
         set_password(None, _find_user(username), password)
@@ -224,7 +224,7 @@ def users_set_password(username: str, password: str) -> None:
 @click.argument("username")
 def users_deactivate(username: str) -> None:
     """Stop an account from signing in (its records stay); a signed-in session ends at its next request."""
-    from .accounts import AccountError, set_active
+    from .services.accounts import AccountError, set_active
 
     try:
         set_active(None, _find_user(username), False)
@@ -237,7 +237,7 @@ def users_deactivate(username: str) -> None:
 @click.argument("username")
 def users_reactivate(username: str) -> None:
     """Let a deactivated account sign in again."""
-    from .accounts import set_active
+    from .services.accounts import set_active
 
     set_active(None, _find_user(username), True)
     click.echo(f"reactivated {username}")
@@ -247,7 +247,7 @@ def users_reactivate(username: str) -> None:
 def users_list() -> None:
     """List staff accounts."""
     from .extensions import db
-    from .models import User
+    from .records import User
 
     for user in db.session.scalars(db.select(User).order_by(User.username)):
         click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}\t{user.display_name}")

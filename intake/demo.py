@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from .extensions import db
-from .models import User
+from .records import User
 
 DEMO_USERS = (
     ("demo-sv", "デモ 査察指導員", "supervisor", "demo-supervisor-pass", None),
@@ -40,9 +40,8 @@ def _demo_cases() -> list[str]:
     """Three cases for demo-cw: one with a kiosk code, one with an approved plan due for review, one made at the desk."""
     from datetime import timedelta
 
-    from .cases import Case, PlanVersion, Ticket, Worksheet
     from .domain.dates import add_months
-    from .models import RECEIPT_ALPHABET, utcnow
+    from .records import RECEIPT_ALPHABET, Case, PlanVersion, Ticket, Worksheet, utcnow
 
     if db.session.scalar(db.select(Case.id).filter_by(case_number="DEMO-0001")) is not None:
         return []

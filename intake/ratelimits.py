@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import db
-from .models import RateLimitCounter
+from .records import RateLimitCounter
 
 COUNTERS = RateLimitCounter.__table__
 _INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}

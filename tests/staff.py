@@ -8,14 +8,14 @@ from datetime import date
 from argon2 import PasswordHasher
 from walk import typical_answers, walk_forms
 
-from intake import models
 from intake.domain.dates import add_months
 from intake.extensions import db
-from intake.models import User
+from intake.records import User
+from intake.records import staff as staff_records
 
 PASSWORD = "correct horse battery"
 # Real argon2 parameters cost ~0.1 s a hash; tests that create seven users per case use cheap ones.
-models._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+staff_records._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def make_user(app, username: str, role: str, supervisor: str | None = None, active: bool = True) -> int:

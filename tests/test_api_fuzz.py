@@ -13,7 +13,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import ignored_auth, positive_data_acceptance
 
 from intake.extensions import db
-from intake.models import Intake
+from intake.records import Intake
 
 MAX_EXAMPLES = 80
 

@@ -12,10 +12,9 @@ import pytest
 from conftest import office_today
 from staff import approve_typical_plan, make_office, new_case, sign_in, walk_with_code
 
-from intake.cases import Ticket
 from intake.domain.dates import add_months
 from intake.extensions import db
-from intake.models import Intake, IntakeStatus, User
+from intake.records import Intake, IntakeStatus, Ticket, User
 
 # The staff are those of tests/staff.py's office: cw and cw2 in sv's team, sv2 with cw3, tr, admin.
 # "caseworker" is cw, to whom the case is assigned; "supervisor" is sv, cw's supervisor.
@@ -105,35 +104,35 @@ ENDPOINTS = [
     Endpoint("caseworker.legacy_draft", "GET", "/caseworker/drafts/{intake_id}", CASE),
     Endpoint("caseworker.issue_ticket", "POST", C + "/tickets", CASE),
     Endpoint("caseworker.claim", "POST", C + "/claim", CASE, form={"code": "WRONG-CODE"}),
-    Endpoint("review.worksheet", "GET", C + "/plan", CASE),
-    Endpoint("review.goal", "POST", C + "/plan/goal", CASE, form={"version": "0"}),
-    Endpoint("review.actions", "POST", C + "/plan/actions", CASE, form={"version": "0"}),
-    Endpoint("review.programs", "POST", C + "/plan/programs", CASE, form={"version": "0"}),
-    Endpoint("review.consent", "POST", C + "/plan/consent", CASE, form={"version": "0"}),
-    Endpoint("review.approve", "POST", C + "/plan/approve", CASE, form={"version": "0"}),
-    Endpoint("review.versions", "GET", C + "/versions", CASE),
-    Endpoint("review.plan", "GET", C + "/versions/1", CASE),
+    Endpoint("plan.worksheet", "GET", C + "/plan", CASE),
+    Endpoint("plan.goal", "POST", C + "/plan/goal", CASE, form={"version": "0"}),
+    Endpoint("plan.actions", "POST", C + "/plan/actions", CASE, form={"version": "0"}),
+    Endpoint("plan.programs", "POST", C + "/plan/programs", CASE, form={"version": "0"}),
+    Endpoint("plan.consent", "POST", C + "/plan/consent", CASE, form={"version": "0"}),
+    Endpoint("plan.approve", "POST", C + "/plan/approve", CASE, form={"version": "0"}),
+    Endpoint("plan.versions", "GET", C + "/versions", CASE),
+    Endpoint("plan.plan", "GET", C + "/versions/1", CASE),
     Endpoint("printing.sheet", "GET", C + "/versions/1/print", CASE),
     Endpoint("printing.export", "GET", C + "/versions/1.json", CASE),
-    Endpoint("review.sign_off", "POST", C + "/versions/1/sign-off", {"supervisor"}),
+    Endpoint("plan.sign_off", "POST", C + "/versions/1/sign-off", {"supervisor"}),
     Endpoint("review.periodic_review", "GET", C + "/review", CASE),
     Endpoint("review.periodic_review", "POST", C + "/review", CASE, form={"version": "0"}),
-    Endpoint("review.revise", "POST", C + "/plan/revise", CASE, form={"version": "0"}),
+    Endpoint("plan.revise", "POST", C + "/plan/revise", CASE, form={"version": "0"}),
     # to cw2, of the same team: the supervisor can still open the case for the rows below
     Endpoint("caseworker.reassign", "POST", C + "/reassign", CASE_SUPERVISOR, form={"caseworker": "cw2"}),
     Endpoint("caseworker.close", "POST", C + "/close", CASE, form={"version": "0"}),
-    Endpoint("report.office", "GET", "/caseworker/office/report", REPORTS),
-    Endpoint("report.office_csv", "GET", "/caseworker/office/report.csv", REPORTS),
-    Endpoint("report.audit_log", "GET", "/caseworker/office/audit", REPORTS),
-    Endpoint("report.users", "GET", "/caseworker/office/users", ADMIN),
-    Endpoint("report.create_user", "POST", "/caseworker/office/users", ADMIN, form={"username": ""}),
-    Endpoint("report.account", "GET", U, ADMIN),
-    Endpoint("report.update_user", "POST", U, ADMIN, form={"role": "no such role"}),
-    Endpoint("report.set_password", "POST", U + "/password", ADMIN, form={"password": "short"}),
-    Endpoint("report.move_cases", "POST", U + "/cases", ADMIN, form={"to": "cw"}),
+    Endpoint("office.report", "GET", "/caseworker/office/report", REPORTS),
+    Endpoint("office.report_csv", "GET", "/caseworker/office/report.csv", REPORTS),
+    Endpoint("office.audit_log", "GET", "/caseworker/office/audit", REPORTS),
+    Endpoint("accounts.users", "GET", "/caseworker/office/users", ADMIN),
+    Endpoint("accounts.create_user", "POST", "/caseworker/office/users", ADMIN, form={"username": ""}),
+    Endpoint("accounts.account", "GET", U, ADMIN),
+    Endpoint("accounts.update_user", "POST", U, ADMIN, form={"role": "no such role"}),
+    Endpoint("accounts.set_password", "POST", U + "/password", ADMIN, form={"password": "short"}),
+    Endpoint("accounts.move_cases", "POST", U + "/cases", ADMIN, form={"to": "cw"}),
     # the account (cw2, who has no cases and supervises no one) ends active again
-    Endpoint("report.deactivate_user", "POST", U + "/deactivate", ADMIN),
-    Endpoint("report.reactivate_user", "POST", U + "/reactivate", ADMIN),
+    Endpoint("accounts.deactivate_user", "POST", U + "/deactivate", ADMIN),
+    Endpoint("accounts.reactivate_user", "POST", U + "/reactivate", ADMIN),
     Endpoint("caseworker.logout", "POST", "/caseworker/logout", EVERYONE, redirects_to="/caseworker/login"),
     # --- translators
     Endpoint("translator.index", "GET", "/translate/", TRANSLATORS),

@@ -17,8 +17,8 @@ from staff import PASSWORD, answers_for, make_office, new_case, sign_in
 from walk import walk_forms
 from werkzeug.serving import make_server
 
-from intake.cases import Ticket
 from intake.extensions import db
+from intake.records import Ticket
 
 PAYLOADS = {
     "future_picture": "<script>window.__xss = 'script'</script> and {{ 7*7 }} and {% print('ssti') %}",

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from walk import api_body, typical_answers
 
 from intake.extensions import db
-from intake.models import Intake
+from intake.records import Intake
 
 
 def started(client) -> dict:

@@ -11,7 +11,7 @@ from walk import api_body, typical_answers
 
 from intake import create_app
 from intake.extensions import db
-from intake.models import DraftPlan, Intake
+from intake.records import DraftPlan, Intake
 
 
 def unreachable_url(tmp_path) -> str:

@@ -8,7 +8,7 @@ import pytest
 from walk import api_body, typical_answers
 
 from intake.extensions import db
-from intake.models import Intake
+from intake.records import Intake
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from intake.config import Defaults
 from intake.i18n import bcp47, catalogues, format_day, header_locale
-from intake.models import Intake
+from intake.records import Intake
 
 OWN_NAMES = {
     "ja": "日本語",

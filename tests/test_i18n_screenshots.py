@@ -116,7 +116,7 @@ def test_each_language_renders_in_its_script(live_server, browser, locale):
 
 
 def test_translator_preview_shows_source_translation_and_readings(live_server, browser):
-    from intake.models import User
+    from intake.records import User
 
     with live_server.app.app_context():
         if db.session.scalar(db.select(User).filter_by(username="tr-browser")) is None:

@@ -13,7 +13,7 @@ from walk import typical_answers, walk_forms
 
 from intake import create_app
 from intake.extensions import db
-from intake.models import Intake, ResumeAttempt, utcnow
+from intake.records import Intake, ResumeAttempt, utcnow
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from liveserver import Gunicorn, HttpKiosk, request
 from walk import api_body, typical_answers
 
 from intake.extensions import db
-from intake.models import DraftPlan, Intake, IntakeStatus
+from intake.records import DraftPlan, Intake, IntakeStatus
 
 
 def walk(kiosk: HttpKiosk, answers: dict, *, twice: bool = False) -> list[tuple[str, list[int]]]:

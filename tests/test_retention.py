@@ -8,7 +8,7 @@ from datetime import timedelta
 from walk import walk_api
 
 from intake.extensions import db
-from intake.models import DraftPlan, Intake, utcnow
+from intake.records import DraftPlan, Intake, utcnow
 
 
 def age(app, token: str, days: int) -> None:
@@ -78,8 +78,7 @@ def test_a_walk_in_intake_can_be_exported_and_erased(app, client, runner):
 
 
 def test_an_intake_on_file_with_a_case_is_neither_purged_nor_erased(app, client, runner):
-    from intake.cases import Case, CaseIntake
-    from intake.models import User
+    from intake.records import Case, CaseIntake, User
 
     token = client.post("/api/v1/intakes", json={}).get_json()["token"]
     with app.app_context():
@@ -97,7 +96,7 @@ def test_an_intake_on_file_with_a_case_is_neither_purged_nor_erased(app, client,
 
 
 def test_a_translators_preview_walk_is_purged_like_an_abandoned_intake(app, runner):
-    from intake.models import IntakeStatus
+    from intake.records import IntakeStatus
 
     with app.app_context():
         preview = Intake(dialogue_id="self_reliance", dialogue_version=1, state="welcome", locale="en")

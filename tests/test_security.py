@@ -12,7 +12,7 @@ from walk import walk_api
 from intake import create_app
 from intake.config import DEFAULT_SECRET, ROOT
 from intake.extensions import db
-from intake.models import Intake, RateLimitCounter, User
+from intake.records import Intake, RateLimitCounter, User
 from intake.security import rate_limit
 
 PAGES = ["/kiosk/", "/caseworker/login", "/api/v1/openapi.json", "/static/yorisoi.css", "/no-such-page"]

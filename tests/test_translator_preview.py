@@ -8,7 +8,7 @@ from walk import typical_answers, walk_forms
 from intake.config import ROOT
 from intake.domain.dialogue import load_dialogue
 from intake.extensions import db
-from intake.models import DraftPlan, Intake, User
+from intake.records import DraftPlan, Intake, User
 
 
 def _user(app, role: str) -> None:

@@ -13,7 +13,6 @@ from flask_babel import gettext, refresh
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
-from .. import conversations
 from ..domain.answers import AnswerInvalid, AnswerProblem
 from ..domain.engine import NotAllowed, StaleStep
 from ..extensions import csrf
@@ -27,8 +26,9 @@ from ..i18n import (
     section_title,
     step_text,
 )
-from ..models import Intake, IntakeStatus
+from ..records import Intake, IntakeStatus
 from ..security import rate_limit
+from ..services import conversations
 from .common import intake_engine, no_store, office_today
 from .openapi import openapi_document
 

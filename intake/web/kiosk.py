@@ -17,13 +17,13 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 
-from .. import conversations
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
 from ..extensions import csrf
 from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
-from ..models import Intake, IntakeStatus, utcnow
+from ..records import Intake, IntakeStatus, utcnow
 from ..security import rate_limit, rejected
+from ..services import conversations
 from .common import intake_engine, no_store, office_today, raw_from_form
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")

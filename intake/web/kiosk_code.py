@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
 
-from .. import casework
-from ..cases import TicketPurpose
-from ..casework import CaseworkError
 from ..i18n import known_locale
+from ..records import TicketPurpose
 from ..security import rate_limit, rejected
+from ..services import casework
+from ..services.casework import CaseworkError
 from .common import engines, intake_engine, no_store
 from .kiosk import _begin_kiosk_session, _kiosk_page
 

@@ -15,8 +15,8 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, s
 from flask_babel import refresh
 from flask_login import current_user, login_required
 
-from .. import conversations
 from ..i18n import bcp47, catalogues, readings
+from ..services import conversations
 from .common import engines, intake_engine, no_store
 
 bp = Blueprint("translator", __name__, url_prefix="/translate")

@@ -7,7 +7,7 @@ from browser.kiosk_driver import receipt_code, start, walk_to_done
 from walk import typical_answers
 
 from intake.extensions import db
-from intake.models import Intake
+from intake.records import Intake
 
 
 def _plan(live, code: str) -> dict:

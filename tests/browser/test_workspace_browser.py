@@ -18,7 +18,7 @@ from walk import walk_forms
 from werkzeug.serving import make_server
 
 from intake.extensions import db
-from intake.models import User
+from intake.records import User
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ import pytest
 from staff import PASSWORD, make_office, make_user, new_case, sign_in, translated
 
 from intake import create_app
-from intake.cases import AuditEntry, Case
 from intake.config import DEFAULT_SECRET
 from intake.extensions import db
-from intake.models import User
+from intake.records import AuditEntry, Case, User
 
 
 def test_wrong_password_is_refused(app, client):
@@ -140,7 +139,7 @@ def test_the_demo_office_has_cases_to_look_at(app, client, runner):
     assert all(f">DEMO-000{n}<" in queue for n in (1, 2, 3))
     assert 'data-status="review_due"' in queue and 'data-status="ticket_issued"' in queue
     with app.app_context():
-        from intake.cases import Case
+        from intake.records import Case
 
         planned = db.session.scalar(db.select(Case.id).filter_by(case_number="DEMO-0002"))
     assert client.get(f"/caseworker/cases/{planned}/versions/1/print").status_code == 200

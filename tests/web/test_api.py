@@ -4,7 +4,7 @@ import pytest
 from walk import typical_answers, walk_api
 
 from intake.extensions import db
-from intake.models import DraftPlan, Intake
+from intake.records import DraftPlan, Intake
 
 API = "/api/v1"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from staff import make_office, new_case, sign_in, version_of, walk_with_code
 
-from intake.cases import AuditEntry, Immutable
 from intake.extensions import db
+from intake.records import AuditEntry, Immutable
 from intake.web.common import office_today
 
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
 
-from intake import retention
-from intake.cases import AuditEntry, Case
 from intake.extensions import db
+from intake.records import AuditEntry, Case
+from intake.services import retention
 
 DAY = date(2026, 4, 1)
 REVIEW_DAY = date(2026, 7, 1)

@@ -6,7 +6,7 @@ from walk import form_fields, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
 from intake.extensions import db
-from intake.models import DraftPlan, Intake, IntakeStatus, User
+from intake.records import DraftPlan, Intake, IntakeStatus, User
 from intake.web.common import intake_engine
 
 

@@ -8,9 +8,8 @@ from datetime import date
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
 from walk import walk_forms
 
-from intake.cases import CaseIntake
 from intake.extensions import db
-from intake.models import Intake
+from intake.records import CaseIntake, Intake
 
 REVIEW_ANSWERS = {
     "language": "en",

@@ -7,8 +7,8 @@ import html
 import pytest
 from staff import make_office, make_user, new_case, sign_in, translated
 
-from intake.cases import AuditEntry, Case
 from intake.extensions import db
+from intake.records import AuditEntry, Case
 
 
 def text(response) -> str:

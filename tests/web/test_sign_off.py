@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
 
-from intake.cases import Immutable, PlanVersion
 from intake.extensions import db
+from intake.records import Immutable, PlanVersion
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from datetime import timedelta
 from staff import make_office, new_case, sign_in, translated, walk_with_code
 from walk import typical_answers, walk_forms
 
-from intake.cases import CaseIntake, Ticket
 from intake.extensions import db
-from intake.models import Intake, utcnow
+from intake.records import CaseIntake, Intake, Ticket, utcnow
 from intake.web.common import office_today
 
 USED = "This code has already been used. Please ask at the counter for a new one."

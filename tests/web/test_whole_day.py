@@ -7,8 +7,8 @@ from datetime import date
 
 from staff import make_office, new_case, sign_in, translated, version_of, walk_with_code
 
-from intake.cases import PlanVersion
 from intake.extensions import db
+from intake.records import PlanVersion
 
 
 def test_the_whole_day(app, client):

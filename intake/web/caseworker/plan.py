@@ -1,4 +1,4 @@
-"""Review of a draft with the recipient: edit goal and actions, choose programs, consent, approve; later, 見直し.
+"""The plan with the recipient: the worksheet (goal, actions, programs, consent), approval, versions, sign-off.
 
 Routes are parse → handle → redirect. Every edit form carries the worksheet's version: a form loaded
 before someone else's change is refused (409) and nothing is stored.
@@ -12,32 +12,27 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import casework
-from ..cases import PlanVersion
-from ..casework import CaseworkError, Stale
-from ..domain.answers import AnswerInvalid
-from ..domain.dates import add_months
-from ..domain.programs import MAX_SUGGESTIONS, rank_programs
-from ..domain.worksheet import (
-    EVALUATIONS,
+from ...domain.answers import AnswerInvalid
+from ...domain.dates import add_months
+from ...domain.programs import MAX_SUGGESTIONS, rank_programs
+from ...domain.worksheet import (
     GOAL_KINDS,
     MAX_ACTIONS,
     approval_problems,
     choose_programs,
     diff_plans,
-    distance_travelled,
     edit_actions,
     edit_goal,
     record_consent,
-    review_prefill,
 )
-from ..extensions import db
-from .caseworker import CASE_ROLES, error_message, load_case
-from .common import engines, intake_engine, office_today
-from .plan_text import load_office_data, template_helpers
-from .staff import roles, staff_blueprint
+from ...extensions import db
+from ...services import casework
+from ...services.casework import CaseworkError, Stale
+from ..common import engines, intake_engine, office_today
+from ..plan_text import load_office_data, template_helpers
+from .access import CASE_ROLES, error_message, load_case, load_plan, roles, staff_blueprint
 
-bp = staff_blueprint(Blueprint("review", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
+bp = staff_blueprint(Blueprint("plan", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 bp.record_once(lambda state: load_office_data(state.app))
 bp.record_once(lambda state: state.app.jinja_env.globals.update(template_helpers()))
 
@@ -111,7 +106,7 @@ def _edit(case_id: int, make_result):
         return render_worksheet(case, message=error_message(err), status=409)
     except CaseworkError as err:
         return render_worksheet(case, message=error_message(err), status=409)
-    return redirect(url_for("review.worksheet", case_id=case.id) + request.form.get("anchor", ""), code=303)
+    return redirect(url_for("plan.worksheet", case_id=case.id) + request.form.get("anchor", ""), code=303)
 
 
 @bp.post("/plan/goal")
@@ -194,7 +189,7 @@ def approve(case_id: int):
         return render_worksheet(case, problems=err.problems, status=422)
     except CaseworkError as err:
         return render_worksheet(case, message=error_message(err), status=409)
-    return redirect(url_for("review.plan", case_id=case.id, number=plan.number), code=303)
+    return redirect(url_for("plan.plan", case_id=case.id, number=plan.number), code=303)
 
 
 @bp.post("/plan/revise")
@@ -206,14 +201,7 @@ def revise(case_id: int):
         casework.start_revision(current_user, case, request.form.get("version"))
     except CaseworkError as err:
         return render_worksheet(case, message=error_message(err), status=409)
-    return redirect(url_for("review.worksheet", case_id=case.id), code=303)
-
-
-def load_plan(case, number: int) -> PlanVersion:
-    plan = next((p for p in case.plans if p.number == number), None)
-    if plan is None:
-        abort(404)
-    return plan
+    return redirect(url_for("plan.worksheet", case_id=case.id), code=303)
 
 
 @bp.get("/versions/<int:number>")
@@ -243,7 +231,7 @@ def sign_off(case_id: int, number: int):
         casework.sign_off(current_user, plan)
     except CaseworkError as err:
         return render_template("caseworker/error.html", message=error_message(err)), 409
-    return redirect(url_for("review.plan", case_id=case.id, number=number), code=303)
+    return redirect(url_for("plan.plan", case_id=case.id, number=number), code=303)
 
 
 @bp.get("/versions")
@@ -270,47 +258,3 @@ def versions(case_id: int):
     )
 
 
-@bp.route("/review", methods=["GET", "POST"])
-@roles(*CASE_ROLES)
-def periodic_review(case_id: int):
-    """見直し: progress and evaluation per action and program, and the goal's mark, for the current plan."""
-    case = load_case(case_id)
-    plan = case.current_plan
-    if plan is None:
-        abort(404)
-    problems, message, status = [], None, 200
-    kiosk_review = casework.latest_submitted(case, review=True)
-    if kiosk_review is not None and casework.as_utc(kiosk_review.submitted_at) < casework.as_utc(plan.approved_at):
-        kiosk_review = None  # a review of an earlier version
-    draft = kiosk_review.plan.content if kiosk_review is not None else None
-    form = request.form if request.method == "POST" else review_prefill(draft or {})
-    if request.method == "POST":
-        try:
-            casework.record_review(
-                current_user, plan, request.form, review_day=request.form.get("review_date"), today=office_today()
-            )
-        except AnswerInvalid as err:
-            problems, status = err.problems, 422
-        except CaseworkError as err:
-            message, status = error_message(err), 409
-        else:
-            return redirect(url_for("review.plan", case_id=case.id, number=plan.number), code=303)
-    else:
-        casework.audit(current_user, case, "view", "review form")
-        db.session.commit()
-    return (
-        render_template(
-            "caseworker/review.html",
-            case=case,
-            plan=plan,
-            form=form,
-            kiosk_review=kiosk_review,
-            draft=draft,
-            distance=distance_travelled(plan.content, draft) if draft else [],
-            evaluations=EVALUATIONS,
-            problems=problems,
-            message=message,
-            today=office_today(),
-        ),
-        status,
-    )

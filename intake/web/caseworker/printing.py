@@ -6,14 +6,12 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
-from .. import casework
-from ..extensions import db
-from ..i18n import format_day
-from .caseworker import CASE_ROLES, load_case
-from .common import as_download
-from .plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name
-from .review import load_plan
-from .staff import roles, staff_blueprint
+from ...extensions import db
+from ...i18n import format_day
+from ...services import casework
+from ..common import as_download
+from ..plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name
+from .access import CASE_ROLES, load_case, load_plan, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("printing", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 

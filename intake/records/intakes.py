@@ -1,4 +1,4 @@
-"""Persisted records: users, intake sessions (a conversation per recipient) and draft plans.
+"""Intake records: a conversation per recipient, the draft plan it hands over, wrong receipt codes.
 
 An intake stores step ids and raw answers, never rendered text, so the caseworker can read the
 same answers in Japanese that the recipient gave in their own language.
@@ -7,59 +7,18 @@ same answers in Japanese that the recipient gave in their own language.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .domain.engine import Conversation
-from .extensions import db
+from ..domain.engine import Conversation
+from ..extensions import db
+from .clock import utcnow
 
-_hasher = PasswordHasher()
 # No 0/O, 1/I/L: a receipt code is read aloud and typed on a kiosk.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 8
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-ROLES = ("caseworker", "supervisor", "translator", "admin")
-
-
-class User(UserMixin, db.Model):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(128))
-    role: Mapped[str] = mapped_column(String(16))
-    password_hash: Mapped[str] = mapped_column(String(255))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # A caseworker's supervisor (査察指導員), who sees and signs off their cases.
-    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Two admins editing one account: the second save from a stale form is refused, not silently merged.
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-
-    __mapper_args__ = {"version_id_col": version}
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
-
-    def check_password(self, password: str) -> bool:
-        try:
-            return _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
 
 
 class IntakeStatus:
@@ -140,15 +99,3 @@ class ResumeAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-
-
-class RateLimitCounter(db.Model):
-    """One fixed-window count of the rate limits (ratelimits.DatabaseStorage): shared by every worker and node."""
-
-    __tablename__ = "rate_limit_counters"
-
-    # A SHA-256 of the limiter's key, which holds an address and a username: no need to keep them readable.
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer)
-    # Seconds since the epoch, as the limits library counts time.
-    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .domain.engine import GOAL_KIND_STEP, Engine, NotAllowed, Outcome, StaleStep
-from .domain.plan import build_plan
-from .domain.worksheet import build_review_draft
-from .extensions import db
-from .models import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
+from ..domain.engine import GOAL_KIND_STEP, Engine, NotAllowed, Outcome, StaleStep
+from ..domain.plan import build_plan
+from ..domain.worksheet import build_review_draft
+from ..extensions import db
+from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
 
 _CODE_ATTEMPTS = 5
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")

@@ -14,23 +14,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import conversations
-from .cases import (
-    TICKET_CODE_LENGTH,
-    AuditEntry,
-    Case,
-    CaseIntake,
-    CaseStatus,
-    PlanEdit,
-    PlanVersion,
-    Review,
-    Ticket,
-    TicketPurpose,
-    Worksheet,
-)
-from .domain.answers import N_, AnswerInvalid
-from .domain.engine import Engine
-from .domain.worksheet import (
+from ..domain.answers import N_, AnswerInvalid
+from ..domain.engine import Engine
+from ..domain.worksheet import (
     approval_problems,
     blank_worksheet,
     changed_fields,
@@ -39,8 +25,26 @@ from .domain.worksheet import (
     revision_of,
     start_worksheet,
 )
-from .extensions import db
-from .models import RECEIPT_ALPHABET, Intake, IntakeStatus, User, utcnow
+from ..extensions import db
+from ..records import (
+    RECEIPT_ALPHABET,
+    TICKET_CODE_LENGTH,
+    AuditEntry,
+    Case,
+    CaseIntake,
+    CaseStatus,
+    Intake,
+    IntakeStatus,
+    PlanEdit,
+    PlanVersion,
+    Review,
+    Ticket,
+    TicketPurpose,
+    User,
+    Worksheet,
+    utcnow,
+)
+from . import conversations
 
 STAFF_ROLES = ("caseworker", "supervisor")
 _ATTEMPTS = 5

@@ -1,4 +1,4 @@
-"""The caseworker's workspace: sign in, the queue of cases, a case, intake tickets, claiming walk-in drafts."""
+"""Cases: sign in, the queue, a case, intake tickets, claiming walk-in drafts, closing and reassigning."""
 
 from __future__ import annotations
 
@@ -9,41 +9,16 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
-from .. import casework
-from ..cases import AuditEntry, Case, CaseStatus, PlanEdit, Ticket, TicketPurpose
-from ..casework import CaseworkError
-from ..extensions import db, login_manager
-from ..models import Intake, IntakeStatus, User
-from ..retention import export_case
-from ..security import address_and_username, rate_limit, rejected
-from .common import as_download, engines, office_today
-from .staff import mark_signed_in, roles, staff_blueprint
+from ...extensions import db
+from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus, PlanEdit, Ticket, TicketPurpose, User
+from ...security import address_and_username, rate_limit, rejected
+from ...services import casework
+from ...services.casework import CaseworkError
+from ...services.retention import export_case
+from ..common import as_download, engines, office_today
+from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, mark_signed_in, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
-CASE_ROLES = ("caseworker", "supervisor")
-SORTS = {
-    "number": lambda row: row["case"].case_number,
-    "name": lambda row: row["case"].name_reading or row["case"].name,
-    "status": lambda row: (CaseStatus.ATTENTION.index(row["status"]), row["review_date"] or office_today()),
-    "review": lambda row: (row["review_date"] is None, row["review_date"] or office_today()),
-    "updated": lambda row: -row["case"].id,
-}
-
-
-@login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
-
-
-@bp.errorhandler(403)
-@bp.errorhandler(410)
-def _refused(err):
-    return render_template("caseworker/error.html", message=err.description), err.code
-
-
-# Translators preview catalogues; recipients' answers are none of their business (APPI Art. 61).
-NO_DRAFTS_ROLES = {"translator"}
 
 
 @bp.before_request
@@ -54,20 +29,13 @@ def _no_translators():
         abort(403)
 
 
-def error_message(err: CaseworkError) -> str:
-    return gettext(err.message, **err.params)
-
-
-def load_case(case_id: int) -> Case:
-    """The case, if the signed-in user may open it; another caseworker's case is refused."""
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
-    if not casework.can_open(current_user, case):
-        abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
-    if case.erased_at is not None:
-        abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
-    return case
+SORTS = {
+    "number": lambda row: row["case"].case_number,
+    "name": lambda row: row["case"].name_reading or row["case"].name,
+    "status": lambda row: (CaseStatus.ATTENTION.index(row["status"]), row["review_date"] or office_today()),
+    "review": lambda row: (row["review_date"] is None, row["review_date"] or office_today()),
+    "updated": lambda row: -row["case"].id,
+}
 
 
 def _safe_next(target: str | None, user: User) -> str:
@@ -116,7 +84,7 @@ def home():
     if current_user.role in CASE_ROLES:
         return redirect(url_for("caseworker.queue"))
     if current_user.role == "admin":
-        return redirect(url_for("report.office"))
+        return redirect(url_for("office.report"))
     abort(403, gettext("Your account has no access to the caseworker workspace."))
 
 
@@ -240,7 +208,7 @@ def claim(case_id: int):
         flash(error_message(err))
         return redirect(url_for("caseworker.case", case_id=case.id)), 303
     flash(gettext("The draft now belongs to this case."))
-    return redirect(url_for("review.worksheet", case_id=case.id))
+    return redirect(url_for("plan.worksheet", case_id=case.id))
 
 
 @bp.get("/cases/<int:case_id>/drafts/<int:intake_id>")
@@ -296,8 +264,6 @@ def reassign(case_id: int):
 @roles(*CASE_ROLES)
 def legacy_draft(intake_id: int):
     """Old links to a draft lead to it inside its case (an unclaimed walk-in draft stays hidden)."""
-    from ..cases import CaseIntake
-
     link = db.session.scalar(db.select(CaseIntake).filter_by(intake_id=intake_id))
     if link is None:
         abort(404)
@@ -330,8 +296,6 @@ def case_records(case_id: int):
 @roles(*CASE_ROLES)
 def walk_ins():
     """How many sent walk-in drafts wait to be claimed (codes only: the answers stay hidden until claimed)."""
-    from ..cases import CaseIntake
-
     waiting = db.session.scalars(
         db.select(Intake)
         .where(Intake.status == IntakeStatus.SUBMITTED)

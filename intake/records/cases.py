@@ -1,9 +1,9 @@
 """Persisted casework records: cases, intake tickets, the caseworker's worksheet, plan versions, reviews, the audit log.
 
-The recipient's draft (models.DraftPlan) is never changed here: the caseworker works on a separate
+The recipient's draft (records.intakes.DraftPlan) is never changed here: the caseworker works on a separate
 worksheet, every change is a PlanEdit row (who, what, when), and an approved plan is a PlanVersion
 whose content cannot change afterwards. Writes that a stale form could clobber compare-and-set on a
-`version` column, like models.Intake.
+`version` column, like Intake.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
-from .models import Intake, User, utcnow
+from ..extensions import db
+from .clock import utcnow
+from .intakes import Intake
+from .staff import User
 
 TICKET_CODE_LENGTH = 10
 

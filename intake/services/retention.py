@@ -20,10 +20,23 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
-from .cases import AuditEntry, Case, CaseIntake, PlanEdit, PlanVersion, Review, Ticket, Worksheet
+from ..extensions import db
+from ..records import (
+    AuditEntry,
+    Case,
+    CaseIntake,
+    DraftPlan,
+    Intake,
+    IntakeStatus,
+    PlanEdit,
+    PlanVersion,
+    Review,
+    Ticket,
+    User,
+    Worksheet,
+    utcnow,
+)
 from .casework import case_intakes
-from .extensions import db
-from .models import DraftPlan, Intake, IntakeStatus, User, utcnow
 
 _BATCH = 500
 

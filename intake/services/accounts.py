@@ -11,12 +11,11 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..domain.answers import N_
+from ..extensions import db
+from ..records import ROLES, Case, User
 from . import casework
-from .cases import Case
 from .casework import CaseworkError
-from .domain.answers import N_
-from .extensions import db
-from .models import ROLES, User
 
 MIN_PASSWORD_LENGTH = 12
 MAX_USERNAME_LENGTH = 64

@@ -1,0 +1,60 @@
+"""Persisted records (SQLAlchemy models): what the database holds, and nothing about how it is used.
+
+Services (intake/services/) read and change these records; web code and the CLI reach them through
+the services or read them for display. `from intake.records import Case, Intake` is the one way in.
+"""
+
+from .cases import (
+    TICKET_CODE_LENGTH,
+    AuditEntry,
+    Case,
+    CaseIntake,
+    CaseStatus,
+    Immutable,
+    PlanEdit,
+    PlanVersion,
+    Review,
+    Ticket,
+    TicketPurpose,
+    Worksheet,
+)
+from .clock import utcnow
+from .intakes import (
+    RECEIPT_ALPHABET,
+    RECEIPT_LENGTH,
+    DraftPlan,
+    Intake,
+    IntakeStatus,
+    ResumeAttempt,
+    new_receipt_code,
+    new_token,
+)
+from .limits import RateLimitCounter
+from .staff import ROLES, User
+
+__all__ = [
+    "RECEIPT_ALPHABET",
+    "RECEIPT_LENGTH",
+    "ROLES",
+    "TICKET_CODE_LENGTH",
+    "AuditEntry",
+    "Case",
+    "CaseIntake",
+    "CaseStatus",
+    "DraftPlan",
+    "Immutable",
+    "Intake",
+    "IntakeStatus",
+    "PlanEdit",
+    "PlanVersion",
+    "RateLimitCounter",
+    "ResumeAttempt",
+    "Review",
+    "Ticket",
+    "TicketPurpose",
+    "User",
+    "Worksheet",
+    "new_receipt_code",
+    "new_token",
+    "utcnow",
+]

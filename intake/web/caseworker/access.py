@@ -1,0 +1,111 @@
+"""What every staff blueprint shares: Japanese pages, no caching, sessions that expire, role checks, opening a case."""
+
+from __future__ import annotations
+
+import time
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext, refresh
+from flask_login import current_user, logout_user
+
+from ...extensions import db, login_manager
+from ...i18n import CASEWORKER_LOCALE
+from ...records import Case, PlanVersion, User
+from ...services import casework
+from ...services.casework import CaseworkError
+from ..common import no_store
+
+SEEN_KEY, SIGNED_IN_KEY = "staff_seen", "staff_signed_in"
+
+
+def staff_blueprint(bp: Blueprint) -> Blueprint:
+    """Wire a staff blueprint: pages in Japanese, never cached, the session's idle and absolute expiry, refusals as pages."""
+    bp.before_request(_japanese)
+    bp.before_request(_expire)
+    bp.after_request(no_store)
+    bp.register_error_handler(403, _refused)
+    bp.register_error_handler(410, _refused)
+    return bp
+
+
+def _japanese():
+    g.locale = CASEWORKER_LOCALE
+    refresh()
+
+
+def mark_signed_in() -> None:
+    now = time.time()
+    session.permanent = True
+    session[SIGNED_IN_KEY] = session[SEEN_KEY] = now
+
+
+def _expire():
+    """Sign out after STAFF_IDLE_MINUTES without a request, or PERMANENT_SESSION_LIFETIME after signing in."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    seen, signed_in = session.get(SEEN_KEY, 0), session.get(SIGNED_IN_KEY, 0)
+    if now - seen > idle or now - signed_in > lifetime:
+        logout_user()
+        session.clear()
+        flash(gettext("Your session has expired. Please sign in again."))
+        return redirect(url_for("caseworker.login", next=request.path))
+    session[SEEN_KEY] = now
+    return None
+
+
+def roles(*allowed: str):
+    """Only signed-in staff with one of these roles; others are sent to sign in, or refused."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("caseworker.login", next=request.path))
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+CASE_ROLES = ("caseworker", "supervisor")
+# Translators preview catalogues; recipients' answers are none of their business (APPI Art. 61).
+NO_DRAFTS_ROLES = {"translator"}
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _refused(err):
+    return render_template("caseworker/error.html", message=err.description), err.code
+
+
+def error_message(err: CaseworkError) -> str:
+    return gettext(err.message, **err.params)
+
+
+def load_case(case_id: int) -> Case:
+    """The case, if the signed-in user may open it; another caseworker's case is refused."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    if not casework.can_open(current_user, case):
+        abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
+    if case.erased_at is not None:
+        abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
+    return case
+
+def load_plan(case, number: int) -> PlanVersion:
+    plan = next((p for p in case.plans if p.number == number), None)
+    if plan is None:
+        abort(404)
+    return plan

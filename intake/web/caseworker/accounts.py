@@ -1,0 +1,182 @@
+"""The admin's staff accounts: create, rename, change role and supervisor, passwords, (de)activate, move cases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ...extensions import db
+from ...records import ROLES, User
+from ...services import accounts
+from ...services.casework import CaseworkError
+from .access import error_message, roles, staff_blueprint
+
+bp = staff_blueprint(Blueprint("accounts", __name__, url_prefix="/caseworker/office"))
+
+
+@bp.get("/users")
+@roles("admin")
+def users():
+    """Staff accounts (role, supervisor, open cases) and a form for a new one."""
+    return _users_page()
+
+
+@bp.post("/users")
+@roles("admin")
+def create_user():
+    """Create a staff account."""
+    form = request.form
+    try:
+        user = accounts.create_account(
+            current_user,
+            username=form.get("username", ""),
+            display_name=form.get("display_name", ""),
+            role=form.get("role", ""),
+            supervisor=form.get("supervisor", ""),
+            password=form.get("password", ""),
+        )
+    except CaseworkError as err:
+        db.session.rollback()
+        return _users_page(form, error_message(err), 422)
+    flash(gettext("Account %(username)s created.", username=user.username))
+    return redirect(url_for("accounts.account", user_id=user.id), code=303)
+
+
+@bp.get("/users/<int:user_id>")
+@roles("admin")
+def account(user_id: int):
+    """One account: name, role and supervisor, password, its open cases, signing in."""
+    return _account_page(_user(user_id))
+
+
+@bp.post("/users/<int:user_id>")
+@roles("admin")
+def update_user(user_id: int):
+    """Change the name shown, the role and the supervisor."""
+    user, form = _user(user_id), request.form
+    return _change(
+        user,
+        lambda: accounts.change_account(
+            current_user,
+            user,
+            display_name=form.get("display_name", ""),
+            role=form.get("role", ""),
+            supervisor=form.get("supervisor", ""),
+            expected_version=form.get("version", ""),
+        ),
+        lambda _: gettext("Changes to %(username)s saved.", username=user.username),
+    )
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@roles("admin")
+def deactivate_user(user_id: int):
+    """Stop the account from signing in; its records stay."""
+    user = _user(user_id)
+    return _change(
+        user,
+        lambda: accounts.set_active(current_user, user, False),
+        lambda _: gettext("%(username)s is deactivated.", username=user.username),
+    )
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@roles("admin")
+def reactivate_user(user_id: int):
+    """Let a deactivated account sign in again."""
+    user = _user(user_id)
+    return _change(
+        user,
+        lambda: accounts.set_active(current_user, user, True),
+        lambda _: gettext("%(username)s can sign in again.", username=user.username),
+    )
+
+
+@bp.post("/users/<int:user_id>/password")
+@roles("admin")
+def set_password(user_id: int):
+    """Set a new password (the admin tells it to the person, who signs in with it)."""
+    user = _user(user_id)
+    return _change(
+        user,
+        lambda: accounts.set_password(current_user, user, request.form.get("password", "")),
+        lambda _: gettext("The new password for %(username)s is set.", username=user.username),
+    )
+
+
+@bp.post("/users/<int:user_id>/cases")
+@roles("admin")
+def move_cases(user_id: int):
+    """Hand every open case of this account to another caseworker (the admin still cannot open them)."""
+    user = _user(user_id)
+    return _change(
+        user,
+        lambda: accounts.move_open_cases(current_user, user, request.form.get("to", "")),
+        lambda moved: gettext("Open cases moved to %(name)s: %(count)s.", count=moved[0], name=moved[1].display_name),
+    )
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _change(user: User, change: Callable[[], object], done: Callable[[object], str]):
+    """Apply one change to an account: refused, the page again with the reason (422); else back to it (303)."""
+    try:
+        result = change()
+    except accounts.AccountChanged as err:
+        db.session.rollback()
+        db.session.refresh(user)  # show the account as it is now, not the stale form
+        return _account_page(user, None, error_message(err), 409)
+    except CaseworkError as err:
+        db.session.rollback()
+        return _account_page(user, request.form, error_message(err), 422)
+    flash(gettext("Nothing changed.") if result is False else done(result))
+    return redirect(url_for("accounts.account", user_id=user.id), code=303)
+
+
+def _users_page(form=None, message: str | None = None, status: int = 200):
+    staff = db.session.scalars(db.select(User).order_by(User.role, User.username)).all()
+    return render_template(
+        "caseworker/users.html",
+        accounts=staff,
+        open_counts=accounts.open_case_counts(),
+        roles=ROLES,
+        supervisors=accounts.active_with_role("supervisor"),
+        min_password=accounts.MIN_PASSWORD_LENGTH,
+        form=form or {"role": "caseworker"},
+        message=message,
+    ), status
+
+
+def _account_page(user: User, form=None, message: str | None = None, status: int = 200):
+    supervisor = db.session.get(User, user.supervisor_id) if user.supervisor_id else None
+    values = {
+        "display_name": user.display_name,
+        "role": user.role,
+        "supervisor": supervisor.username if supervisor else "",
+    }
+    values.update({key: form[key] for key in values if form and key in form})
+    # The current supervisor stays a choice even when no longer active, so saving never drops them unnoticed.
+    supervisors = [s for s in accounts.active_with_role("supervisor") if s.id != user.id]
+    if supervisor is not None and supervisor not in supervisors:
+        supervisors.append(supervisor)
+    return render_template(
+        "caseworker/account.html",
+        user=user,
+        values=values,
+        roles=ROLES,
+        supervisors=supervisors,
+        supervisor=supervisor,
+        team=accounts.supervised(user),
+        open_count=len(accounts.open_cases(user)),
+        caseworkers=[c for c in accounts.active_with_role("caseworker") if c.id != user.id],
+        min_password=accounts.MIN_PASSWORD_LENGTH,
+        message=message,
+    ), status

@@ -1,0 +1,168 @@
+"""The office pages: the report and its CSV, and the office audit log.
+
+The report counts participants, achievers and the rate per program and group, and the barriers named.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
+from flask_login import current_user
+
+from ...domain.dates import add_months
+from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
+from ...extensions import db
+from ...i18n import option_label
+from ...records import AuditEntry, Case, Intake, IntakeStatus, PlanVersion, Review
+from ...services import casework
+from ..common import intake_engine, office_today
+from ..plan_text import group_label, program_name
+from .access import roles, staff_blueprint
+
+bp = staff_blueprint(Blueprint("office", __name__, url_prefix="/caseworker/office"))
+REPORT_ROLES = ("supervisor", "admin")
+
+
+def _period() -> tuple[date, date, list[str]]:
+    today = office_today()
+    errors = []
+    try:
+        start = date.fromisoformat(request.args.get("start") or add_months(today, -12).isoformat())
+        end = date.fromisoformat(request.args.get("end") or today.isoformat())
+    except ValueError:
+        start, end = add_months(today, -12), today
+        errors.append(gettext("Please give the period as two dates."))
+    if end < start:
+        errors.append(gettext("The period ends before it starts. Showing the last twelve months."))
+        start, end = add_months(today, -12), today
+    return start, end, errors
+
+
+def build_report(start: date, end: date):
+    """Read plan versions, reviews and sent drafts, and count them for the period."""
+    engine = intake_engine()
+    spans = []
+    plans = db.session.scalars(db.select(PlanVersion).order_by(PlanVersion.case_id, PlanVersion.number)).all()
+    by_case: dict[int, list[PlanVersion]] = {}
+    for plan in plans:
+        by_case.setdefault(plan.case_id, []).append(plan)
+    for versions in by_case.values():
+        for index, plan in enumerate(versions):
+            following = versions[index + 1].plan_date if index + 1 < len(versions) else None
+            spans.append(
+                PlanSpan(
+                    plan.case_id, tuple(p["id"] for p in plan.content.get("programs") or []), plan.plan_date, following
+                )
+            )
+    marks = [
+        ReviewMark(
+            r.case_id,
+            r.review_date,
+            tuple(
+                pid for pid, part in (r.content.get("programs") or {}).items() if part.get("evaluation") == "achieved"
+            ),
+        )
+        for r in db.session.scalars(db.select(Review)).all()
+    ]
+    drafts = db.session.scalars(db.select(Intake).where(Intake.status == IntakeStatus.SUBMITTED)).all()
+    barrier_lists = []
+    for intake in drafts:
+        sent = intake.submitted_at.date() if intake.submitted_at else None
+        if intake.plan is not None and sent and start <= sent <= end:
+            barrier_lists.append((intake.plan.content.get("barriers") or {}).get("chosen") or [])
+    return office_report(engine.programs, spans, marks, barrier_lists, start, end)
+
+
+def barrier_label(barrier_id: str) -> str:
+
+    step = intake_engine().dialogue.steps.get("barriers")
+    option = step.option(barrier_id) if step else None
+    return option_label(option) if option else barrier_id
+
+
+@bp.get("/report")
+@roles(*REPORT_ROLES)
+def report():
+    """Participants, achievers and achievement rate per program and group, with the barriers recipients named."""
+    start, end, errors = _period()
+    report = build_report(start, end)
+    casework.audit(current_user, None, "view", f"report {start}..{end}")
+    db.session.commit()
+    return render_template(
+        "caseworker/report.html",
+        report=report,
+        errors=errors,
+        programs={p.id: p for p in intake_engine().programs},
+        group_bars=bar_widths([(line.key, line.participants) for line in report.groups], 360),
+        barrier_bars=bar_widths(list(report.barriers), 360),
+        count_bars=bar_widths(list(report.barrier_counts), 360),
+        barrier_label=barrier_label,
+        plain=str,
+    )
+
+
+@bp.get("/report.csv")
+@roles(*REPORT_ROLES)
+def report_csv():
+    """The report as CSV, in the national survey's columns."""
+    start, end, _ = _period()
+    report = build_report(start, end)
+    groups = {p.id: p.group for p in intake_engine().programs}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["level", "group", "program", "name", "participants", "achievers", "achievement_rate"])
+    for line in report.groups:
+        writer.writerow(
+            ["group", line.key, "", group_label(line.key), line.participants, line.achievers, _rate(line.rate)]
+        )
+        for sub in report.subgroups_of(line.key):
+            writer.writerow(
+                ["subgroup", line.key, sub.key, group_label(sub.key), sub.participants, sub.achievers, _rate(sub.rate)]
+            )
+    for line in report.programs:
+        writer.writerow(
+            [
+                "program",
+                groups[line.key],
+                line.key,
+                program_name(line.key),
+                line.participants,
+                line.achievers,
+                _rate(line.rate),
+            ]
+        )
+    writer.writerow(["total", "", "", "", report.total.participants, report.total.achievers, _rate(report.total.rate)])
+    for barrier, count in report.barriers:
+        writer.writerow(["barrier", "", barrier, barrier_label(barrier), count, "", ""])
+    casework.audit(current_user, None, "export", f"report.csv {start}..{end}")
+    db.session.commit()
+    return Response(
+        "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet software opens the Japanese names as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=yorisoi-report-{start}-{end}.csv"},
+    )
+
+
+def _rate(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.3f}"
+
+
+@bp.get("/audit")
+@roles(*REPORT_ROLES)
+def audit_log():
+    """The office's audit log, newest first (a supervisor sees their team's cases)."""
+    query = db.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
+    if current_user.role == "supervisor":
+        team = casework.team_ids(current_user)
+        query = query.where(
+            AuditEntry.case_id.in_(db.select(Case.id).where(Case.caseworker_id.in_(team)))
+            | AuditEntry.user_id.in_(team)
+        )
+    entries = db.session.scalars(query).all()
+    return render_template("caseworker/audit.html", case=None, entries=entries, edits=[])
+
+

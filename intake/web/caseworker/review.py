@@ -1,0 +1,66 @@
+"""The periodic review (見直し) of an approved plan: progress and evaluation per action and program."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...domain.answers import AnswerInvalid
+from ...domain.worksheet import (
+    EVALUATIONS,
+    distance_travelled,
+    review_prefill,
+)
+from ...extensions import db
+from ...services import casework
+from ...services.casework import CaseworkError
+from ..common import office_today
+from .access import CASE_ROLES, error_message, load_case, roles, staff_blueprint
+
+bp = staff_blueprint(Blueprint("review", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
+
+
+@bp.route("/review", methods=["GET", "POST"])
+@roles(*CASE_ROLES)
+def periodic_review(case_id: int):
+    """見直し: progress and evaluation per action and program, and the goal's mark, for the current plan."""
+    case = load_case(case_id)
+    plan = case.current_plan
+    if plan is None:
+        abort(404)
+    problems, message, status = [], None, 200
+    kiosk_review = casework.latest_submitted(case, review=True)
+    if kiosk_review is not None and casework.as_utc(kiosk_review.submitted_at) < casework.as_utc(plan.approved_at):
+        kiosk_review = None  # a review of an earlier version
+    draft = kiosk_review.plan.content if kiosk_review is not None else None
+    form = request.form if request.method == "POST" else review_prefill(draft or {})
+    if request.method == "POST":
+        try:
+            casework.record_review(
+                current_user, plan, request.form, review_day=request.form.get("review_date"), today=office_today()
+            )
+        except AnswerInvalid as err:
+            problems, status = err.problems, 422
+        except CaseworkError as err:
+            message, status = error_message(err), 409
+        else:
+            return redirect(url_for("plan.plan", case_id=case.id, number=plan.number), code=303)
+    else:
+        casework.audit(current_user, case, "view", "review form")
+        db.session.commit()
+    return (
+        render_template(
+            "caseworker/review.html",
+            case=case,
+            plan=plan,
+            form=form,
+            kiosk_review=kiosk_review,
+            draft=draft,
+            distance=distance_travelled(plan.content, draft) if draft else [],
+            evaluations=EVALUATIONS,
+            problems=problems,
+            message=message,
+            today=office_today(),
+        ),
+        status,
+    )
