@@ -15,7 +15,7 @@ from intake.config import Defaults
 from intake.domain.answers import AnswerInvalid, parse_answer
 from intake.domain.engine import Conversation, NotAllowed, StaleStep
 from intake.domain.office import load_engines
-from intake.domain.plan import build_plan
+from intake.domain.plan import build_draft
 
 ENGINE = load_engines(Path(Defaults.DIALOGUES_DIR), Defaults.LANGUAGES)[Defaults.INTAKE_DIALOGUE]
 STEPS = list(ENGINE.dialogue.steps.values())
@@ -98,7 +98,7 @@ def test_any_sequence_of_moves_keeps_the_conversation_consistent(moves):
             elif move[0] == "change":
                 conversation = ENGINE.change(conversation, move[1])
             elif move[0] == "language":
-                conversation = ENGINE.set_language(conversation, move[1])
+                ENGINE.check_language(move[1])  # the display language: never an answer
             elif move[0] == "stale" and move[1] != step.id:
                 with pytest.raises(StaleStep):
                     ENGINE.answer(conversation, move[1], None, today=TODAY)
@@ -112,8 +112,8 @@ def test_any_sequence_of_moves_keeps_the_conversation_consistent(moves):
             ) == snapshot
         check(conversation)
         if ENGINE.current(conversation).kind == "done":
-            plan = build_plan(ENGINE, conversation)
-            assert plan["goal"]["date"] is None or isinstance(plan["goal"]["date"], str)
+            plan = build_draft(ENGINE, conversation)
+            assert plan.goal.date is None or isinstance(plan.goal.date, str)
             break
 
 
@@ -126,4 +126,4 @@ def test_a_typical_walk_reaches_done_and_builds_a_plan():
         raw = typical.get(step.id, "confirm" if step.kind == "handover" else None)
         conversation = ENGINE.answer(conversation, step.id, raw, today=TODAY, keep_as_is=True).conversation
     assert ENGINE.current(conversation).kind == "done"
-    assert build_plan(ENGINE, conversation)["actions"]
+    assert build_draft(ENGINE, conversation).actions

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import yamlfile
 from .dates import DateRange, parse_offset
+from .products import GOAL_KINDS, NO_PRODUCT, PRODUCTS, SOURCE_NEEDS, Product
 from .rules import CompiledRule, RuleError, compile_rule
 from .yamlfile import DataFileError, LineDict, Problem
 
@@ -66,6 +67,7 @@ _TOP_KEYS = {
     "steps",
     "goal_suggestions",
     "vague_phrases",
+    "produces",
 }
 _OPTION_KEYS = {"id", "label", "help", "exclusive"}
 
@@ -150,6 +152,7 @@ class Dialogue:
     goal_suggestions: tuple[GoalSuggestion, ...] = ()
     vague_phrases: tuple[str, ...] = ()
     source: str = ""
+    produces: Product = NO_PRODUCT
 
     def context(self, step_id: str, *parts: str) -> str:
         """The gettext message context for a piece of a step's text."""
@@ -232,6 +235,7 @@ def parse_dialogue(data: object, source: str) -> Dialogue:
         reader.problem(data.line_of("start"), f"'start' must name a step, not '{start}'")
     elif not reader.problems:
         _check_graph(reader, steps, start)
+    produces = _read_produces(reader, data, steps)
     if reader.problems:
         raise DataFileError(reader.problems)
     return Dialogue(
@@ -245,6 +249,7 @@ def parse_dialogue(data: object, source: str) -> Dialogue:
         goal_suggestions=tuple(suggestions),
         vague_phrases=tuple(p.casefold() for p in phrases),
         source=source,
+        produces=produces,
     )
 
 
@@ -494,3 +499,59 @@ def _check_graph(reader: _Reader, steps: dict[str, Step], start: str) -> None:
     for step in steps.values():
         if step.id not in state:
             reader.problem(step.line, f"step '{step.id}' can never be reached from '{start}'")
+
+
+def _read_produces(reader: _Reader, data: LineDict, steps: dict[str, Step]) -> Product:
+    """`produces: {kind, fields}`: every field known to the product, fed by an existing step of a fitting kind."""
+    raw = data.get("produces")
+    sources = sorted({s.options_from for s in steps.values() if s.options_from})
+    if raw is None:
+        for source in sources:
+            reader.problem(data.line, f"options_from '{source}' needs a 'produces' declaration naming its fields")
+        return NO_PRODUCT
+    line = data.line_of("produces")
+    if not isinstance(raw, LineDict) or set(raw) - {"kind", "fields"} or not isinstance(raw.get("fields"), LineDict):
+        reader.problem(line, "'produces' has a 'kind' and a mapping 'fields' (field: step id)")
+        return NO_PRODUCT
+    kind = raw.get("kind")
+    specs = PRODUCTS.get(kind)
+    if specs is None:
+        reader.problem(raw.line_of("kind"), f"'produces' kind must be one of {', '.join(sorted(PRODUCTS))}, not '{kind}'")
+        return NO_PRODUCT
+    fields: dict[str, str | tuple[str, ...]] = {}
+    for name, value in raw["fields"].items():
+        where = raw["fields"].line_of(name)
+        spec = specs.get(name)
+        if spec is None:
+            reader.problem(where, f"'{kind}' has no field '{name}' (known: {', '.join(sorted(specs))})")
+            continue
+        ids = tuple(value) if spec.many and isinstance(value, list) else value
+        if spec.many and not (isinstance(ids, tuple) and all(isinstance(i, str) for i in ids)):
+            reader.problem(where, f"field '{name}' is fed by a list of step ids")
+            continue
+        if not spec.many and not isinstance(ids, str):
+            reader.problem(where, f"field '{name}' is fed by one step id")
+            continue
+        for step_id in ids if isinstance(ids, tuple) else (ids,):
+            step = steps.get(step_id)
+            if step is None:
+                reader.problem(where, f"field '{name}' names missing step '{step_id}' (was the step renamed?)")
+            elif step.kind not in spec.kinds:
+                reader.problem(
+                    where, f"field '{name}' needs a step of kind {' or '.join(sorted(spec.kinds))}, not '{step.kind}'"
+                )
+            elif spec.options_from and step.options_from != spec.options_from:
+                reader.problem(where, f"field '{name}': step '{step_id}' must use options_from: {spec.options_from}")
+        fields[name] = ids
+    for name, spec in specs.items():
+        if spec.required and name not in fields:
+            reader.problem(line, f"'{kind}' needs the field '{name}'")
+    goal_kind = steps.get(fields.get("goal.kind")) if isinstance(fields.get("goal.kind"), str) else None
+    if goal_kind is not None and goal_kind.kind == "single_choice":
+        if {o.id for o in goal_kind.options} != set(GOAL_KINDS):
+            reader.problem(goal_kind.line, f"step '{goal_kind.id}' feeds goal.kind: its options are {', '.join(GOAL_KINDS)}")
+    for source in sources:
+        for needed in SOURCE_NEEDS.get(source, ()):
+            if needed not in fields:
+                reader.problem(line, f"options_from '{source}' reads the field '{needed}': add it to 'fields'")
+    return Product(kind, fields)

@@ -16,12 +16,12 @@ from transitions import Machine
 
 from .answers import N_, AnswerInvalid, AnswerProblem, Nudge, is_empty, nudges, parse_answer
 from .dialogue import TERMINAL_KINDS, Dialogue, Option, Step
+from .products import OWN_GOAL
 from .programs import MAX_SUGGESTIONS, Program, rank_programs
 
 PROCEED = "proceed"
-# Steps of the self-reliance dialogue that suggestions are drawn from.
-AREAS_STEP, GOAL_KIND_STEP, BARRIERS_STEP, IDEAS_STEP = "future_areas", "goal_kind", "barriers", "action_ideas"
-OWN_GOAL = "own"
+# Kinds whose answer holds words the recipient wrote: each keeps the language it was written in.
+WRITTEN_KINDS = {"text", "group"}
 # Kinds whose answers are not listed on the check page (language is switchable anywhere;
 # consent is withdrawn by talking to staff, not by editing a summary).
 NOT_CHECKED_KINDS = {"language", "consent", "handover", "given"}
@@ -55,12 +55,17 @@ class NotAllowed(Exception):
 
 @dataclass(frozen=True)
 class Conversation:
-    """Where one recipient is. Plain data: it is what the database stores."""
+    """Where one recipient is. Plain data: it is what the database stores.
+
+    `written_in` gives, for each answer in the recipient's own words, the language shown when it was
+    written: a later switch of language changes the display, never what earlier words are labelled.
+    """
 
     state: str
     answers: Mapping[str, object] = field(default_factory=dict)
     path: tuple[str, ...] = ()
     changing: bool = False
+    written_in: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,9 @@ class Engine:
         if step.options_from == "goal_suggestions":
             return self._goal_options(step, answers)
         if step.options_from == "program_actions":
-            ranked = rank_programs(self.programs, _as_list(answers.get(BARRIERS_STEP)), answers.get(GOAL_KIND_STEP))
+            ranked = rank_programs(
+                self.programs, _as_list(self.field(answers, "barriers.chosen")), self.field(answers, "goal.kind")
+            )
             return tuple(
                 Option(p.id, p.action, help=p.name, context=p.context("action"), help_context=p.context("name"))
                 for p in ranked[:MAX_SUGGESTIONS]
@@ -161,8 +168,8 @@ class Engine:
         return step.options
 
     def _goal_options(self, step: Step, answers: Mapping[str, object]) -> tuple[Option, ...]:
-        areas = set(_as_list(answers.get(AREAS_STEP)))
-        kind = answers.get(GOAL_KIND_STEP)
+        areas = set(_as_list(self.field(answers, "future.areas")))
+        kind = self.field(answers, "goal.kind")
         of_kind = [s for s in self.dialogue.goal_suggestions if s.kind == kind]
         chosen = [s for s in of_kind if s.area in areas] or of_kind
         own = built_in_option(OWN_GOAL, "answer:goal", "I will write my own goal")
@@ -187,11 +194,16 @@ class Engine:
         """Action ideas the recipient picked, to start the actions form with."""
         if step.kind != "group" or answers.get(step.id) is not None:
             return []
-        ideas = self.step(IDEAS_STEP) if IDEAS_STEP in self.dialogue.steps else None
-        if ideas is None:
+        ideas_id = self.dialogue.produces.step("action_ideas")
+        if ideas_id is None:
             return []
-        by_id = {o.id: o for o in self.options(ideas, answers)}
-        return [by_id[i] for i in _as_list(answers.get(IDEAS_STEP)) if i in by_id]
+        by_id = {o.id: o for o in self.options(self.step(ideas_id), answers)}
+        return [by_id[i] for i in _as_list(answers.get(ideas_id)) if i in by_id]
+
+    def field(self, answers: Mapping[str, object], name: str) -> object:
+        """The answer that feeds one field of what the dialogue produces (None if not asked or not answered)."""
+        step_id = self.dialogue.produces.step(name)
+        return answers.get(step_id) if step_id else None
 
     def nudges_for(self, step: Step, answers: Mapping[str, object]) -> list[Nudge]:
         return nudges(step, answers.get(step.id), self.dialogue.vague_phrases)
@@ -239,27 +251,58 @@ class Engine:
         today: date,
         skip: bool = False,
         keep_as_is: bool = False,
+        language: str | None = None,
     ) -> Outcome:
-        """Record an answer to the current step and move on; AnswerInvalid changes nothing."""
+        """Record an answer to the current step and move on; AnswerInvalid changes nothing.
+
+        `language` is the language on screen: words the recipient wrote are labelled with it. When
+        the answer differs from the one stored, answers computed from it that no longer fit are
+        dropped, so they are asked again before the check page.
+        """
         step = self.current(conversation)
         if step_id != step.id:
             raise StaleStep(step.id)
         if step.kind in TERMINAL_KINDS:
             raise NotAllowed("the dialogue has ended")
         answers = dict(conversation.answers)
+        written_in = dict(conversation.written_in)
         if step.takes_answer:
             answers[step.id] = self._value(step, raw, conversation.answers, today, skip)
+            if step.kind in WRITTEN_KINDS and language and answers[step.id] not in (None, "", []):
+                if answers[step.id] != conversation.answers.get(step.id) or step.id not in written_in:
+                    written_in[step.id] = language
+            else:
+                written_in.pop(step.id, None)
+            if step.id in conversation.answers and answers[step.id] != conversation.answers[step.id]:
+                answers = self.without_stale(answers)
         elif skip:
             raise AnswerInvalid([AnswerProblem("not_skippable", N_("This question cannot be skipped."))])
         found = tuple(self.nudges_for(step, answers)) if not keep_as_is else ()
         if found:
-            return Outcome(replace(conversation, answers=answers), found)
+            return Outcome(replace(conversation, answers=answers, written_in=written_in), found)
         if conversation.changing:
             target = self._after_change(answers)
         else:
             target = self._next(step.id, answers)
         changing = conversation.changing and self.step(target).kind != "check"
-        return Outcome(Conversation(target, answers, conversation.path + (target,), changing))
+        return Outcome(Conversation(target, answers, conversation.path + (target,), changing, written_in))
+
+    def without_stale(self, answers: Mapping[str, object]) -> dict[str, object]:
+        """The answers minus those chosen from a computed list that no longer offers them.
+
+        A goal suggestion is offered by goal kind and areas, a first step by barriers and goal kind:
+        after one of those changes, a choice that is no longer on its list is removed, so the
+        recipient is asked again rather than the caseworker reading a choice that contradicts it.
+        Steps are checked in dialogue order, so a removal further up is seen by those below.
+        """
+        kept = dict(answers)
+        for step in self.dialogue.steps.values():
+            if not step.options_from or kept.get(step.id) is None:
+                continue
+            offered = {o.id for o in self.options(step, kept)}
+            if not set(_as_list(kept[step.id])) <= offered:
+                del kept[step.id]
+        return kept
 
     def _value(self, step: Step, raw: object, answers: Mapping[str, object], today: date, skip: bool) -> object:
         if skip or (step.optional and is_empty(raw)):
@@ -282,7 +325,7 @@ class Engine:
             raise NotAllowed("there is no step to go back to")
         path = conversation.path[:-1]
         changing = conversation.changing and self.step(path[-1]).kind != "check"
-        return Conversation(path[-1], conversation.answers, path, changing)
+        return replace(conversation, state=path[-1], path=path, changing=changing)
 
     def change(self, conversation: Conversation, step_id: str) -> Conversation:
         """From the check page, open one answered question again; answering returns to the check page."""
@@ -290,18 +333,16 @@ class Engine:
             raise NotAllowed("answers are changed from the check page")
         if step_id not in {s.id for s in self.checkable(conversation)}:
             raise NotAllowed(f"'{step_id}' is not an answer on the check page")
-        return Conversation(step_id, conversation.answers, conversation.path + (step_id,), True)
+        return replace(conversation, state=step_id, path=conversation.path + (step_id,), changing=True)
 
-    def set_language(self, conversation: Conversation, locale: str) -> Conversation:
-        """Switching language at any step keeps every answer; the language step records the choice."""
+    def check_language(self, locale: object) -> str:
+        """A language to show the conversation in; switching changes the display only, never an answer.
+
+        The language step's answer is the recipient's preferred language and stays as they gave it.
+        """
         if locale not in self.languages:
             raise AnswerInvalid([AnswerProblem("unknown_language", N_("Please choose a language from the list."))])
-        language_steps = [s.id for s in self.dialogue.steps.values() if s.kind == "language"]
-        answers = dict(conversation.answers)
-        for step_id in language_steps:
-            if step_id in answers:
-                answers[step_id] = locale
-        return replace(conversation, answers=answers)
+        return locale
 
 
 def _as_list(value: object) -> list:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .dialogue import load_dialogue
-from .engine import BARRIERS_STEP, Engine
+from .engine import Engine
 from .programs import check_program_barriers, load_programs
 from .yamlfile import DataFileError, Problem
 
@@ -40,7 +40,8 @@ def load_engines(directory: Path, languages: Mapping[str, str]) -> dict[str, Eng
                     f"dialogue id '{dialogue.id}' is already used by {engines[dialogue.id].dialogue.source}",
                 )
             )
-        barriers = dialogue.steps.get(BARRIERS_STEP)
+        barriers_id = dialogue.produces.step("barriers.chosen")
+        barriers = dialogue.steps.get(barriers_id) if barriers_id else None
         if barriers is not None and programs:
             problems += check_program_barriers(programs, {o.id for o in barriers.options}, str(programs_path))
         engines[dialogue.id] = Engine(dialogue, programs, languages)

@@ -1,55 +1,215 @@
-"""The draft self-reliance plan (自立計画書) built from a finished conversation.
+"""The draft self-reliance plan (自立計画書の下書き) a recipient hands over, as typed data.
 
-The plan keeps ids for everything chosen and the recipient's own words verbatim, so it can be
-shown in Japanese to the caseworker and in the recipient's language on their copy.
+The draft keeps ids for everything chosen and the recipient's own words verbatim, each with the
+language it was written in, so it can be shown in Japanese to the caseworker and in the recipient's
+language on their copy. Which step feeds which field is the dialogue file's `produces:` declaration;
+this module asks for fields only. Stored as JSON with a format number; `Draft.from_json` also reads
+the first format, written before words carried their language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from .engine import AREAS_STEP, BARRIERS_STEP, GOAL_KIND_STEP, IDEAS_STEP, OWN_GOAL, Conversation, Engine
+from .engine import Conversation, Engine
+from .products import DRAFT_PLAN, OWN_GOAL
 from .programs import rank_programs
 
-SITUATION_SECTION = "situation"
-PLAN_FORMAT = 1
+DRAFT_FORMAT = 2
 
 
-def build_plan(engine: Engine, conversation: Conversation) -> dict:
+@dataclass(frozen=True)
+class Written:
+    """Words the recipient wrote, and the language they wrote them in."""
+
+    text: str
+    language: str | None
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "language": self.language}
+
+    @classmethod
+    def from_json(cls, data: object, language: str | None) -> Written | None:
+        """From the stored shape, or from a bare string of the first format (labelled `language`)."""
+        if isinstance(data, str):
+            return cls(data, language) if data else None
+        if isinstance(data, Mapping) and data.get("text"):
+            return cls(data["text"], data.get("language"))
+        return None
+
+
+def _written_json(value: Written | None) -> dict | None:
+    return value.to_json() if value else None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Options chosen from a list, and anything the recipient added in their own words."""
+
+    chosen: tuple[str, ...] = ()
+    own: Written | None = None
+
+    def to_json(self) -> dict:
+        return {"chosen": list(self.chosen), "own": _written_json(self.own)}
+
+    @classmethod
+    def from_json(cls, data: object, language: str | None) -> Choices:
+        data = data if isinstance(data, Mapping) else {}
+        return cls(tuple(data.get("chosen") or ()), Written.from_json(data.get("own"), language))
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The mid-term goal: its kind (自立の種類), a chosen suggestion or own words, and the target month."""
+
+    kind: str | None = None
+    suggestion: str | None = None
+    own: Written | None = None
+    date: str | None = None  # YYYY-MM
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "suggestion": self.suggestion, "own": _written_json(self.own), "date": self.date}
+
+    @classmethod
+    def from_json(cls, data: object, language: str | None) -> Goal:
+        data = data if isinstance(data, Mapping) else {}
+        return cls(data.get("kind"), data.get("suggestion"), Written.from_json(data.get("own"), language), data.get("date"))
+
+
+@dataclass(frozen=True)
+class Action:
+    """One first step: what, by when (YYYY-MM-DD), how sure the recipient is (0–10), in which language."""
+
+    text: str
+    date: str | None = None
+    confidence: int | None = None
+    language: str | None = None
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "date": self.date, "confidence": self.confidence, "language": self.language}
+
+    @classmethod
+    def from_json(cls, data: Mapping, language: str | None) -> Action:
+        return cls(data.get("text", ""), data.get("date"), data.get("confidence"), data.get("language") or language)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the recipient meant, as they confirmed it on the check page."""
+
+    dialogue_id: str
+    dialogue_version: int
+    preferred_language: str | None = None
+    future_picture: Written | None = None
+    future_areas: tuple[str, ...] = ()
+    strengths: Choices = field(default_factory=Choices)
+    situation: tuple[tuple[str, object], ...] = ()  # (step id, raw answer) in the order asked
+    barriers: Choices = field(default_factory=Choices)
+    goal: Goal = field(default_factory=Goal)
+    actions: tuple[Action, ...] = ()
+    action_ideas: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()  # suggested to the caseworker, best first
+    skipped: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "format": DRAFT_FORMAT,
+            "kind": DRAFT_PLAN,
+            "dialogue": {"id": self.dialogue_id, "version": self.dialogue_version},
+            "preferred_language": self.preferred_language,
+            "future": {"picture": _written_json(self.future_picture), "areas": list(self.future_areas)},
+            "strengths": self.strengths.to_json(),
+            "situation": dict(self.situation),
+            "barriers": self.barriers.to_json(),
+            "goal": self.goal.to_json(),
+            "actions": [a.to_json() for a in self.actions],
+            "action_ideas": list(self.action_ideas),
+            "programs": list(self.programs),
+            "skipped": list(self.skipped),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping, *, locale: str | None = None) -> Draft:
+        """A stored draft; `locale` labels the words of a first-format draft (the intake's language then)."""
+        future = data.get("future") or {}
+        dialogue = data.get("dialogue") or {}
+        return cls(
+            dialogue_id=dialogue.get("id", ""),
+            dialogue_version=dialogue.get("version", 0),
+            preferred_language=data.get("preferred_language") or locale,
+            future_picture=Written.from_json(future.get("picture"), locale),
+            future_areas=tuple(future.get("areas") or ()),
+            strengths=Choices.from_json(data.get("strengths"), locale),
+            situation=tuple((data.get("situation") or {}).items()),
+            barriers=Choices.from_json(data.get("barriers"), locale),
+            goal=Goal.from_json(data.get("goal"), locale),
+            actions=tuple(Action.from_json(a, locale) for a in data.get("actions") or ()),
+            action_ideas=tuple(data.get("action_ideas") or ()),
+            programs=tuple(data.get("programs") or ()),
+            skipped=tuple(data.get("skipped") or ()),
+        )
+
+    @property
+    def languages_written(self) -> set[str]:
+        """Every language the recipient wrote in (their own words only)."""
+        texts = [self.future_picture, self.strengths.own, self.barriers.own, self.goal.own]
+        found = {t.language for t in texts if t and t.language}
+        return found | {a.language for a in self.actions if a.language}
+
+
+def is_draft_plan(data: Mapping) -> bool:
+    """True for a stored draft plan (either format), False for a review's answers."""
+    return data.get("kind", DRAFT_PLAN) == DRAFT_PLAN and "goal" in data
+
+
+def build_draft(engine: Engine, conversation: Conversation, *, locale: str | None = None) -> Draft:
     """The draft plan from the answers on the path actually taken (never from abandoned branches)."""
+    produces = engine.dialogue.produces
     answers = engine.live_answers(conversation.answers)
-    steps = engine.dialogue.steps
-    goal_pick = answers.get("goal_pick")
-    barriers = list(answers.get(BARRIERS_STEP) or [])
-    goal_kind = answers.get(GOAL_KIND_STEP)
-    return {
-        "format": PLAN_FORMAT,
-        "dialogue": {"id": engine.dialogue.id, "version": engine.dialogue.version},
-        "future": {"picture": answers.get("future_picture"), "areas": list(answers.get(AREAS_STEP) or [])},
-        "strengths": {"chosen": list(answers.get("strengths") or []), "own": answers.get("strengths_own")},
-        "situation": {
-            step_id: value
-            for step_id, value in answers.items()
-            if steps[step_id].section == SITUATION_SECTION and step_id not in {"strengths", "strengths_own"}
-        },
-        "barriers": {"chosen": barriers, "own": answers.get("barriers_own")},
-        "goal": {
-            "kind": goal_kind,
-            "suggestion": goal_pick if goal_pick not in (None, OWN_GOAL) else None,
-            "own": answers.get("goal_own") if goal_pick == OWN_GOAL else None,
-            "date": answers.get("goal_date"),
-        },
-        "actions": [dict(item) for item in answers.get("actions") or []],
-        "action_ideas": list(answers.get(IDEAS_STEP) or []),
-        "programs": [p.id for p in rank_programs(engine.programs, barriers, goal_kind)],
-        "skipped": sorted(step_id for step_id, value in answers.items() if value is None),
-    }
+
+    def answer(name: str) -> object:
+        step_id = produces.step(name)
+        return answers.get(step_id) if step_id else None
+
+    def written(name: str) -> Written | None:
+        step_id = produces.step(name)
+        text = answers.get(step_id) if step_id else None
+        return Written(text, conversation.written_in.get(step_id, locale)) if isinstance(text, str) and text else None
+
+    actions_step = produces.step("actions")
+    actions_language = conversation.written_in.get(actions_step, locale) if actions_step else locale
+    pick = answer("goal.pick")
+    barriers = tuple(answer("barriers.chosen") or ())
+    goal_kind = answer("goal.kind")
+    return Draft(
+        dialogue_id=engine.dialogue.id,
+        dialogue_version=engine.dialogue.version,
+        preferred_language=answer("language") or locale,
+        future_picture=written("future.picture"),
+        future_areas=tuple(answer("future.areas") or ()),
+        strengths=Choices(tuple(answer("strengths.chosen") or ()), written("strengths.own")),
+        situation=tuple((s, answers[s]) for s in produces.steps("situation") if s in answers),
+        barriers=Choices(barriers, written("barriers.own")),
+        goal=Goal(
+            kind=goal_kind,
+            suggestion=pick if pick not in (None, OWN_GOAL) else None,
+            own=written("goal.own") if pick == OWN_GOAL else None,
+            date=answer("goal.date"),
+        ),
+        actions=tuple(
+            Action(item["text"], item.get("date"), item.get("confidence"), actions_language)
+            for item in answer("actions") or ()
+        ),
+        action_ideas=tuple(answer("action_ideas") or ()),
+        programs=tuple(p.id for p in rank_programs(engine.programs, list(barriers), goal_kind)),
+        skipped=tuple(sorted(step_id for step_id, value in answers.items() if value is None)),
+    )
 
 
-def goal_text(engine: Engine, plan: Mapping) -> tuple[str, str] | None:
+def goal_text(engine: Engine, goal: Goal) -> tuple[str, str] | None:
     """The goal as (message context, English source) for a chosen suggestion, or None for own words."""
-    suggestion = plan["goal"].get("suggestion")
     for s in engine.dialogue.goal_suggestions:
-        if s.id == suggestion:
+        if s.id == goal.suggestion:
             return engine.dialogue.context("goal", s.id), s.text
     return None

@@ -15,6 +15,7 @@ from datetime import date
 
 from .answers import N_, AnswerProblem, clean_text
 from .dates import add_months
+from .plan import Draft
 
 GOAL_KINDS = ("economic", "daily_life", "social_life")
 EVALUATIONS = ("achieved", "partly", "not_yet")
@@ -47,37 +48,32 @@ def _parse_month(raw: object) -> str | None:
         return None
 
 
-def start_worksheet(draft: Mapping, language: str) -> dict:
-    """A worksheet from the recipient's draft plan: their goal and actions, no programs chosen yet."""
-    goal = draft.get("goal") or {}
-    own = goal.get("own")
+def start_worksheet(draft: Draft | None, recipient_language: str | None) -> dict:
+    """A worksheet from the recipient's draft plan: their goal and actions, each in the language written in."""
+    draft = draft or Draft("", 0)
+    own = draft.goal.own
     return {
         "goal": {
-            "suggestion": goal.get("suggestion"),
-            "text": own,
-            "language": language if own else None,
-            "kind": goal.get("kind"),
-            "date": goal.get("date"),
+            "suggestion": draft.goal.suggestion,
+            "text": own.text if own else None,
+            "language": own.language if own else None,
+            "kind": draft.goal.kind,
+            "date": draft.goal.date,
         },
         "actions": [
-            {
-                "text": a.get("text", ""),
-                "date": a.get("date"),
-                "confidence": a.get("confidence"),
-                "language": language,
-                "support": "",
-            }
-            for a in (draft.get("actions") or [])[:MAX_ACTIONS]
+            {"text": a.text, "date": a.date, "confidence": a.confidence, "language": a.language, "support": ""}
+            for a in draft.actions[:MAX_ACTIONS]
         ],
         "programs": [],
         "consent": {"given": False, "date": None},
-        "barriers": list((draft.get("barriers") or {}).get("chosen") or []),
+        "barriers": list(draft.barriers.chosen),
+        "recipient_language": draft.preferred_language or recipient_language,
     }
 
 
-def blank_worksheet() -> dict:
+def blank_worksheet(recipient_language: str | None) -> dict:
     """A worksheet with nothing in it, for a case whose recipient did not use the kiosk."""
-    return start_worksheet({}, STAFF_LANGUAGE)
+    return start_worksheet(None, recipient_language)
 
 
 def revision_of(plan: Mapping) -> dict:

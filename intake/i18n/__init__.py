@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
+from ..domain.plan import Goal, goal_text
 from ..extensions import babel
 from . import readings
 
@@ -301,12 +302,10 @@ def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> st
     return str(value)
 
 
-def plan_goal(engine: Engine, plan: Mapping) -> str:
-    """The plan's goal sentence: a chosen suggestion in the viewer's language, or the recipient's own words."""
-    from ..domain.plan import goal_text
-
-    chosen = goal_text(engine, plan)
-    return translate(*chosen) if chosen else (plan["goal"].get("own") or "")
+def plan_goal(engine: Engine, goal: Goal) -> str:
+    """A draft's goal sentence: a chosen suggestion in the viewer's language, or the recipient's own words."""
+    chosen = goal_text(engine, goal)
+    return translate(*chosen) if chosen else (goal.own.text if goal.own else "")
 
 
 def reflected_prompt(engine: Engine, step: Step, answers: Mapping[str, object]) -> str:

@@ -51,6 +51,8 @@ class Intake(db.Model):
     path: Mapped[list] = mapped_column(JSON, default=list)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     changing: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Step id → the language each answer in the recipient's own words was written in.
+    written_in: Mapped[dict | None] = mapped_column(JSON, default=dict)
     locale: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=IntakeStatus.IN_PROGRESS)
     consent_notice_version: Mapped[str | None] = mapped_column(String(32))
@@ -67,7 +69,9 @@ class Intake(db.Model):
 
     @property
     def conversation(self) -> Conversation:
-        return Conversation(self.state, dict(self.answers or {}), tuple(self.path or ()), self.changing)
+        return Conversation(
+            self.state, dict(self.answers or {}), tuple(self.path or ()), self.changing, dict(self.written_in or {})
+        )
 
     def store(self, conversation: Conversation) -> None:
         """Copy a conversation in; new containers so SQLAlchemy sees the JSON change."""
@@ -75,6 +79,7 @@ class Intake(db.Model):
         self.answers = dict(conversation.answers)
         self.path = list(conversation.path)
         self.changing = conversation.changing
+        self.written_in = dict(conversation.written_in)
         self.updated_at = utcnow()
 
 

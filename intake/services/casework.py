@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.answers import N_, AnswerInvalid
 from ..domain.engine import Engine
+from ..domain.plan import Draft
 from ..domain.worksheet import (
     approval_problems,
     blank_worksheet,
@@ -342,10 +343,9 @@ def open_worksheet(user: User, case: Case) -> Worksheet:
         return case.worksheet
     intake = latest_submitted(case)
     if intake is not None:
-        content = start_worksheet(intake.plan.content, intake.locale)
+        content = start_worksheet(Draft.from_json(intake.plan.content, locale=intake.locale), intake.locale)
     else:
-        content = blank_worksheet()
-    content["recipient_language"] = intake.locale if intake is not None else case.preferred_language
+        content = blank_worksheet(case.preferred_language)
     worksheet = Worksheet(case=case, intake_id=intake.id if intake else None, content=content, open=True)
     db.session.add(worksheet)
     audit(user, case, "edit", "worksheet started")

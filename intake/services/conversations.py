@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.engine import GOAL_KIND_STEP, Engine, NotAllowed, Outcome, StaleStep
-from ..domain.plan import build_plan
+from ..domain.engine import Engine, NotAllowed, Outcome, StaleStep
+from ..domain.plan import build_draft
+from ..domain.products import DRAFT_PLAN, REVIEW
 from ..domain.worksheet import build_review_draft
 from ..extensions import db
 from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
@@ -32,7 +33,7 @@ class Conflict(Exception):
 
 
 class Finished(NotAllowed):
-    """The intake was already sent or declined; nothing more can change from the kiosk."""
+    """The intake was already sent (or declined): its record can no longer change."""
 
 
 def start(engine: Engine, locale: str, given: dict | None = None, *, preview: bool = False) -> Intake:
@@ -125,6 +126,11 @@ def _editable(intake: Intake) -> None:
         raise Finished("this intake is finished")
 
 
+def is_final(intake: Intake) -> bool:
+    """A submitted intake is a record handed to the caseworker: nothing a screen does changes it."""
+    return intake.status == IntakeStatus.SUBMITTED
+
+
 def _commit(intake: Intake) -> None:
     try:
         db.session.commit()
@@ -147,12 +153,14 @@ def answer(
     """Answer the current step. AnswerInvalid, StaleStep and Conflict leave the intake unchanged."""
     _editable(intake)
     step = engine.current(intake.conversation)
-    outcome = engine.answer(intake.conversation, step_id, raw, today=today, skip=skip, keep_as_is=keep_as_is)
+    outcome = engine.answer(
+        intake.conversation, step_id, raw, today=today, skip=skip, keep_as_is=keep_as_is, language=intake.locale
+    )
     intake.store(outcome.conversation)
     if step.kind == "consent" and outcome.conversation.answers.get(step.id) == "yes":
         intake.consent_notice_version = engine.dialogue.notice_version
         intake.consent_at = utcnow()
-    if step.kind == "language":
+    if step.kind == "language":  # the preferred language is also the one to go on in
         intake.locale = outcome.conversation.answers[step.id]
     arrived = engine.current(outcome.conversation)
     preview = intake.status == IntakeStatus.PREVIEW  # a preview walks every step but sends nothing
@@ -161,16 +169,19 @@ def answer(
     if step.kind == "handover" and arrived.kind == "done" and not preview:
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = utcnow()
-        db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation)))
+        db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation, intake.locale)))
     _commit(intake)
     return outcome
 
 
-def _draft(engine: Engine, conversation) -> dict:
-    """What the caseworker receives: a draft plan from the intake dialogue, the answers from a review."""
-    if GOAL_KIND_STEP in engine.dialogue.steps:
-        return build_plan(engine, conversation)
-    return build_review_draft(engine, conversation)
+def _draft(engine: Engine, conversation, locale: str) -> dict:
+    """What the caseworker receives: what the dialogue file says it produces (a draft plan, a review)."""
+    kind = engine.dialogue.produces.kind
+    if kind == DRAFT_PLAN:
+        return build_draft(engine, conversation, locale=locale).to_json()
+    if kind == REVIEW:
+        return build_review_draft(engine, conversation)
+    return {"format": 1, "kind": kind, "answers": engine.live_answers(conversation.answers)}
 
 
 def back(engine: Engine, intake: Intake) -> None:
@@ -195,9 +206,14 @@ def change(engine: Engine, intake: Intake, step_id: str) -> None:
 
 
 def switch_language(engine: Engine, intake: Intake, locale: str) -> None:
-    """Change the language at any step; every answer stays."""
-    intake.store(engine.set_language(intake.conversation, locale))
-    intake.locale = locale
+    """Show the conversation in another language; every answer, and the preferred language, stay.
+
+    A submitted intake keeps the language it was sent in: the done page changes its display in the
+    kiosk session only (web/kiosk.py).
+    """
+    if is_final(intake):
+        raise Finished("this intake is finished")
+    intake.locale = engine.check_language(locale)
     _commit(intake)
 
 
@@ -212,6 +228,7 @@ __all__ = [
     "change",
     "end_kiosk_session",
     "find",
+    "is_final",
     "resume",
     "start",
     "switch_language",

@@ -174,6 +174,15 @@ def current_step(token: str):
     return jsonify(step_json(_intake(token)))
 
 
+def _finished(intake: Intake) -> ApiError:
+    return ApiError(
+        409,
+        "intake_finished",
+        gettext("Your answers were already sent to your caseworker. They cannot be changed here."),
+        current=step_json(intake),
+    )
+
+
 def _guarded(intake: Intake, move) -> None:
     try:
         move()
@@ -187,6 +196,8 @@ def _guarded(intake: Intake, move) -> None:
             gettext("This question was already answered. Here is the current one."),
             current=step_json(intake),  # unchanged by the rejected request: the step to show now
         ) from None
+    except conversations.Finished:
+        raise _finished(intake) from None
     except NotAllowed as err:
         raise ApiError(409, "not_allowed", str(err)) from None
 
@@ -248,6 +259,8 @@ def language(token: str):
 def submit(token: str):
     """Confirm and hand the answers to the caseworker (the handover step)."""
     intake = _intake(token)
+    if conversations.is_final(intake):
+        raise _finished(intake)
     engine = intake_engine(intake)
     step = engine.current(intake.conversation)
     if step.kind != "handover":

@@ -29,6 +29,8 @@ from .common import intake_engine, no_store, office_today, raw_from_form
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
 DISPLAY_KEY = "display"
+# The language a submitted intake's done page is shown in: display only, the record keeps its own.
+DONE_LOCALE_KEY = "done_locale"
 TEXT_SIZES = ("standard", "large", "larger")
 
 
@@ -86,9 +88,18 @@ def _end_kiosk_session() -> None:
 def _current_intake() -> Intake | None:
     intake = conversations.find(session.get(SESSION_KEY))
     if intake is not None:
-        g.locale = known_locale(intake.locale, preview=intake.status == IntakeStatus.PREVIEW)
+        shown = session.get(DONE_LOCALE_KEY) if conversations.is_final(intake) else None
+        g.locale = known_locale(shown or intake.locale, preview=intake.status == IntakeStatus.PREVIEW)
         refresh()
     return intake
+
+
+def _refuse_if_final(intake: Intake):
+    """A sent intake never changes: say so on its done page (409) instead of touching the record."""
+    if not conversations.is_final(intake):
+        return None
+    flash(gettext("Your answers were already sent to your caseworker. They cannot be changed here."))
+    return render_step(intake, status=409)
 
 
 def _current_question() -> str:
@@ -188,6 +199,8 @@ def show_step():
 def answer_step():
     """Save the answer to the current question, then show the next one."""
     intake = _require_intake()
+    if (refused := _refuse_if_final(intake)) is not None:
+        return refused
     engine = intake_engine(intake)
     step_id = request.form.get("step", "")
     if step_id != intake.state:
@@ -222,6 +235,8 @@ def answer_step():
 def back():
     """One step back; the answers stay."""
     intake = _require_intake()
+    if (refused := _refuse_if_final(intake)) is not None:
+        return refused
     try:
         conversations.back(intake_engine(intake), intake)
     except (NotAllowed, conversations.Conflict):
@@ -233,6 +248,8 @@ def back():
 def change():
     """From the check page, open one answer again."""
     intake = _require_intake()
+    if (refused := _refuse_if_final(intake)) is not None:
+        return refused
     try:
         conversations.change(intake_engine(intake), intake, request.form.get("step", ""))
     except (NotAllowed, conversations.Conflict):
@@ -249,6 +266,9 @@ def switch_language():
     )
     if intake is None:
         return redirect(url_for("kiosk.landing", lang=locale))
+    if conversations.is_final(intake):  # the done page changes language; the sent record does not
+        session[DONE_LOCALE_KEY] = locale
+        return redirect(_current_question())
     try:
         conversations.switch_language(intake_engine(intake), intake, locale)
     except conversations.Conflict:

@@ -17,9 +17,10 @@ from flask_babel import gettext
 
 from ..domain import yamlfile
 from ..domain.answers import N_
-from ..domain.engine import GOAL_KIND_STEP, Engine
+from ..domain.engine import Engine
 from ..domain.eras import EraCalendar, load_eras
-from ..i18n import option_label, translate
+from ..domain.plan import Draft, Written
+from ..i18n import answer_text, option_label, translate
 from .common import intake_engine
 
 EVALUATION_LABELS = {
@@ -80,9 +81,40 @@ def goal_sentence(content: Mapping, engine: Engine | None = None) -> str:
 
 def goal_kind_label(kind: str | None, engine: Engine | None = None) -> str:
     engine = engine or intake_engine()
-    step = engine.dialogue.steps.get(GOAL_KIND_STEP)
+    step_id = engine.dialogue.produces.step("goal.kind")
+    step = engine.dialogue.steps.get(step_id) if step_id else None
     option = step.option(kind) if step and kind else None
     return option_label(option) if option else (kind or "")
+
+
+# What the recipient said besides goal and actions, in the order the draft sheet lists it.
+DRAFT_ANSWER_FIELDS = (
+    "future.picture",
+    "future.areas",
+    "strengths.chosen",
+    "strengths.own",
+    "situation",
+    "barriers.chosen",
+    "barriers.own",
+)
+
+
+def draft_answers(engine: Engine, draft: Draft, answers: Mapping[str, object]) -> list[dict]:
+    """The recipient's other answers as rows: the question, the answer as staff read it, the language written in."""
+    written: dict[str, Written | None] = {
+        "future.picture": draft.future_picture,
+        "strengths.own": draft.strengths.own,
+        "barriers.own": draft.barriers.own,
+    }
+    rows = []
+    for name in DRAFT_ANSWER_FIELDS:
+        for step_id in engine.dialogue.produces.steps(name):
+            if step_id not in answers:
+                continue
+            step = engine.step(step_id)
+            own = written.get(name)
+            rows.append({"step": step, "answer": answer_text(engine, step, answers), "written_in": own and own.language})
+    return rows
 
 
 def program_name(program_id: str, engine: Engine | None = None) -> str:
@@ -121,6 +153,7 @@ def template_helpers() -> dict:
         "goal_sentence": goal_sentence,
         "goal_kind_label": goal_kind_label,
         "program_name": program_name,
+        "draft_answers": draft_answers,
         "evaluation_label": evaluation_label,
         "group_label": group_label,
         "language_name": language_name,

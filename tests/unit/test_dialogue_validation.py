@@ -117,3 +117,47 @@ def test_the_app_refuses_to_start_with_a_broken_dialogue(tmp_path):
     (tmp_path / "broken.yaml").write_text(VALID.replace("goto: b}", "goto: nowhere}"), encoding="utf-8")
     with pytest.raises(DataFileError, match="broken.yaml:13: .*missing step 'nowhere'"):
         create_app({"DIALOGUES_DIR": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "dialogues" / "self_reliance.yaml"
+
+
+def shipped_with(tmp_path: Path, *replacements: tuple[str, str]) -> list[str]:
+    text = SHIPPED.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "self_reliance.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_dialogue(path)
+    return [str(p) for p in err.value.problems]
+
+
+def line_of(path_text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(path_text.splitlines(), 1) if needle in line)
+
+
+def test_renaming_a_step_that_feeds_the_plan_is_a_located_problem(tmp_path):
+    # The office renames the barriers step everywhere but in `produces:`: the plan would lose its barriers.
+    problems = shipped_with(
+        tmp_path,
+        ("  - id: barriers\n", "  - id: obstacles\n"),
+        ("    next: barriers\n", "    next: obstacles\n"),
+        ("{skipped: barriers}", "{skipped: obstacles}"),
+        ("reflect: {areas: future_areas, barriers: barriers}", "reflect: {areas: future_areas, barriers: obstacles}"),
+    )
+    text = (tmp_path / "self_reliance.yaml").read_text(encoding="utf-8")
+    expected = f"{tmp_path / 'self_reliance.yaml'}:{line_of(text, 'barriers.chosen: barriers')}:"
+    assert any(p.startswith(expected) and "missing step 'barriers'" in p for p in problems), problems
+
+
+def test_a_plan_without_a_goal_date_or_with_an_unknown_field_is_refused(tmp_path):
+    problems = shipped_with(tmp_path, ("    goal.date: goal_date\n", "    goal.when: goal_date\n"))
+    assert any("has no field 'goal.when'" in p for p in problems)
+    assert any("needs the field 'goal.date'" in p for p in problems)
+
+
+def test_a_field_fed_by_the_wrong_kind_of_step_is_refused(tmp_path):
+    problems = shipped_with(tmp_path, ("    goal.date: goal_date\n", "    goal.date: goal_own\n"))
+    assert any("field 'goal.date' needs a step of kind month, not 'text'" in p for p in problems)

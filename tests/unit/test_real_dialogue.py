@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from intake.domain.dialogue import TERMINAL_KINDS
 from intake.domain.engine import Engine, NotAllowed
 from intake.domain.office import load_engines
-from intake.domain.plan import build_plan
+from intake.domain.plan import build_draft
 
 DIALOGUES = Path(__file__).resolve().parents[2] / "dialogues"
 TODAY = date(2026, 11, 26)
@@ -133,11 +133,13 @@ def test_random_walks_with_backs_and_changes_finish_with_a_consistent_plan(engin
         raw = None if skip else random_answer(engine, step, conversation.answers, data)
         conversation = engine.answer(conversation, step.id, raw, today=TODAY, skip=skip, keep_as_is=True).conversation
     assert engine.current(conversation).kind == "done"
-    plan = build_plan(engine, conversation)
+    plan = build_draft(engine, conversation)
     live = engine.live_path(conversation.answers)
-    assert plan["goal"]["date"] and plan["goal"]["kind"] in {"economic", "daily_life", "social_life"}
-    assert 1 <= len(plan["actions"]) <= 3
-    assert (plan["goal"]["own"] is not None) == ("goal_own" in live)
-    assert (plan["goal"]["suggestion"] is None) == ("goal_own" in live)
-    assert set(plan["skipped"]) <= set(live)
+    assert plan.goal.date and plan.goal.kind in {"economic", "daily_life", "social_life"}
+    assert 1 <= len(plan.actions) <= 3
+    assert (plan.goal.own is not None) == ("goal_own" in live)
+    assert (plan.goal.suggestion is None) == ("goal_own" in live)
+    assert set(plan.skipped) <= set(live)
+    suggestion = next((s for s in engine.dialogue.goal_suggestions if s.id == plan.goal.suggestion), None)
+    assert suggestion is None or suggestion.kind == plan.goal.kind  # never a goal of another kind
     assert all(engine.step(s).kind != "check" or s == live[-1] for s in live)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from intake.domain.plan import Draft
 from intake.domain.worksheet import (
     approval_problems,
     choose_programs,
@@ -17,11 +18,15 @@ from intake.domain.worksheet import (
 )
 
 TODAY = date(2026, 11, 26)
-DRAFT = {
-    "goal": {"kind": "economic", "suggestion": None, "own": "Trabajar medio tiempo", "date": "2027-10"},
-    "actions": [{"text": "Ir a Hello Work", "date": "2027-01-10", "confidence": 7}],
-    "barriers": {"chosen": ["illness", "job_search"], "own": None},
-}
+# A draft of the first stored format (before words carried their language): read as written in Spanish.
+DRAFT = Draft.from_json(
+    {
+        "goal": {"kind": "economic", "suggestion": None, "own": "Trabajar medio tiempo", "date": "2027-10"},
+        "actions": [{"text": "Ir a Hello Work", "date": "2027-01-10", "confidence": 7}],
+        "barriers": {"chosen": ["illness", "job_search"], "own": None},
+    },
+    locale="es",
+)
 
 
 def codes(problems):

@@ -43,7 +43,7 @@ def test_a_whole_walk_through_the_api(app, client):
     assert done["status"] == "submitted" and len(done["receipt_code"]) == 8
     with app.app_context():
         plan = db.session.scalars(db.select(DraftPlan)).one().content
-    assert plan["goal"]["own"] == typical_answers()["goal_own"]
+    assert plan["goal"]["own"] == {"text": typical_answers()["goal_own"], "language": "en"}
     assert len(plan["actions"]) == 2
 
 

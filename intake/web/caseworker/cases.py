@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
+from ...domain.plan import Draft
 from ...extensions import db
 from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus, PlanEdit, Ticket, TicketPurpose, User
 from ...security import address_and_username, rate_limit, rejected
@@ -226,7 +227,7 @@ def draft(case_id: int, intake_id: int):
         "caseworker/draft.html",
         case=case,
         intake=intake,
-        plan=intake.plan.content,
+        plan=Draft.from_json(intake.plan.content, locale=intake.locale),
         engine=engine,
         programs={p.id: p for p in engine.programs},
         answers=engine.live_answers(intake.answers),

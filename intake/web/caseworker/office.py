@@ -14,6 +14,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ...domain.dates import add_months
+from ...domain.plan import Draft
 from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ...extensions import db
 from ...i18n import option_label
@@ -73,14 +74,15 @@ def build_report(start: date, end: date):
     for intake in drafts:
         sent = intake.submitted_at.date() if intake.submitted_at else None
         if intake.plan is not None and sent and start <= sent <= end:
-            barrier_lists.append((intake.plan.content.get("barriers") or {}).get("chosen") or [])
+            barrier_lists.append(list(Draft.from_json(intake.plan.content).barriers.chosen))
     return office_report(engine.programs, spans, marks, barrier_lists, start, end)
 
 
 def barrier_label(barrier_id: str) -> str:
 
-    step = intake_engine().dialogue.steps.get("barriers")
-    option = step.option(barrier_id) if step else None
+    engine = intake_engine()
+    step_id = engine.dialogue.produces.step("barriers.chosen")
+    option = engine.step(step_id).option(barrier_id) if step_id else None
     return option_label(option) if option else barrier_id
 
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ...domain.answers import AnswerInvalid
 from ...domain.dates import add_months
+from ...domain.plan import Draft
 from ...domain.programs import MAX_SUGGESTIONS, rank_programs
 from ...domain.worksheet import (
     GOAL_KINDS,
@@ -62,7 +63,7 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             worksheet=worksheet,
             content=content,
             intake=intake,
-            draft=intake.plan.content if intake is not None and intake.plan else None,
+            draft=Draft.from_json(intake.plan.content, locale=intake.locale) if intake is not None and intake.plan else None,
             draft_engine=draft_engine,
             answers=draft_engine.live_answers(intake.answers) if intake is not None else {},
             ranked=ranked,
