@@ -213,3 +213,170 @@ def goal_text(engine: Engine, goal: Goal) -> tuple[str, str] | None:
         if s.id == goal.suggestion:
             return engine.dialogue.context("goal", s.id), s.text
     return None
+
+
+# --- the caseworker's plan (the worksheet, and each approved version) ---------------------------------
+
+PLAN_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class PlanGoal:
+    """The plan's goal: a suggestion (translated when shown) or words someone wrote, with their language."""
+
+    kind: str | None = None
+    suggestion: str | None = None
+    text: str | None = None
+    language: str | None = None
+    date: str | None = None  # YYYY-MM
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "suggestion": self.suggestion,
+            "text": self.text,
+            "language": self.language,
+            "date": self.date,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> PlanGoal:
+        data = data if isinstance(data, Mapping) else {}
+        return cls(data.get("kind"), data.get("suggestion"), data.get("text"), data.get("language"), data.get("date"))
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """An action of the plan: what, by when, how sure the recipient was, in which language, and the office's support."""
+
+    text: str
+    date: str | None = None
+    confidence: int | None = None
+    language: str | None = None
+    support: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "text": self.text,
+            "date": self.date,
+            "confidence": self.confidence,
+            "language": self.language,
+            "support": self.support,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> PlanAction:
+        return cls(
+            data.get("text", ""), data.get("date"), data.get("confidence"), data.get("language"), data.get("support", "")
+        )
+
+
+@dataclass(frozen=True)
+class ProgramChoice:
+    """A support program chosen for the plan, with its support and plan (支援内容及び計画)."""
+
+    id: str
+    support: str = ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "support": self.support}
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The recipient's consent to the chosen programs (本人同意) and its date (YYYY-MM-DD)."""
+
+    given: bool = False
+    date: str | None = None
+
+    def to_json(self) -> dict:
+        return {"given": self.given, "date": self.date}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The self-reliance plan as the caseworker prepares it with the recipient, and as each version is approved."""
+
+    goal: PlanGoal = field(default_factory=PlanGoal)
+    actions: tuple[PlanAction, ...] = ()
+    programs: tuple[ProgramChoice, ...] = ()
+    consent: Consent = field(default_factory=Consent)
+    barriers: tuple[str, ...] = ()
+    recipient_language: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "format": PLAN_FORMAT,
+            "goal": self.goal.to_json(),
+            "actions": [a.to_json() for a in self.actions],
+            "programs": [p.to_json() for p in self.programs],
+            "consent": self.consent.to_json(),
+            "barriers": list(self.barriers),
+            "recipient_language": self.recipient_language,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping | None) -> Plan:
+        """A stored plan (the first format had the same parts, without a format number)."""
+        data = data or {}
+        consent = data.get("consent") or {}
+        return cls(
+            goal=PlanGoal.from_json(data.get("goal")),
+            actions=tuple(PlanAction.from_json(a) for a in data.get("actions") or ()),
+            programs=tuple(ProgramChoice(p["id"], p.get("support", "")) for p in data.get("programs") or ()),
+            consent=Consent(bool(consent.get("given")), consent.get("date")),
+            barriers=tuple(data.get("barriers") or ()),
+            recipient_language=data.get("recipient_language"),
+        )
+
+    @property
+    def program_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.programs)
+
+    def program(self, program_id: str) -> ProgramChoice | None:
+        return next((p for p in self.programs if p.id == program_id), None)
+
+
+# --- the periodic review (見直し) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """Progress (支援実施状況), evaluation (評価) and a note for one action, program or the goal."""
+
+    progress: str = ""
+    evaluation: str | None = None
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"progress": self.progress, "evaluation": self.evaluation, "note": self.note}
+
+    @classmethod
+    def from_json(cls, data: object) -> ReviewLine:
+        data = data if isinstance(data, Mapping) else {}
+        return cls(data.get("progress", ""), data.get("evaluation"), data.get("note", ""))
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review of one plan version: a line per action (in order), per program (by id), and the goal."""
+
+    actions: tuple[ReviewLine, ...] = ()
+    programs: Mapping[str, ReviewLine] = field(default_factory=dict)
+    goal: ReviewLine = field(default_factory=ReviewLine)
+
+    def to_json(self) -> dict:
+        return {
+            "actions": [a.to_json() for a in self.actions],
+            "programs": {key: line.to_json() for key, line in self.programs.items()},
+            "goal": self.goal.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping | None) -> Review:
+        data = data or {}
+        return cls(
+            tuple(ReviewLine.from_json(a) for a in data.get("actions") or ()),
+            {key: ReviewLine.from_json(line) for key, line in (data.get("programs") or {}).items()},
+            ReviewLine.from_json(data.get("goal")),
+        )

@@ -1,21 +1,20 @@
 """The caseworker's plan: started from the recipient's draft, edited, checked for approval, compared and reviewed.
 
-Plain data in, plain data out: every function returns a new content dict (SQLAlchemy's JSON column
-does not see in-place changes) and a list of AnswerProblem; a non-empty list means nothing changed.
+Typed plans in, typed plans out: every edit returns a new Plan (frozen dataclasses; the record stores
+`Plan.to_json()`) and a list of AnswerProblem; a non-empty list means nothing changed.
 Text written by the recipient keeps the language it was written in; text the caseworker writes is
 marked as Japanese, so the plan always says whose words are whose.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .answers import N_, AnswerProblem, clean_text
 from .dates import add_months
-from .plan import Draft
+from .plan import Consent, Draft, Plan, PlanAction, PlanGoal, ProgramChoice, Review, ReviewLine
 
 GOAL_KINDS = ("economic", "daily_life", "social_life")
 EVALUATIONS = ("achieved", "partly", "not_yet")
@@ -48,64 +47,56 @@ def _parse_month(raw: object) -> str | None:
         return None
 
 
-def start_worksheet(draft: Draft | None, recipient_language: str | None) -> dict:
-    """A worksheet from the recipient's draft plan: their goal and actions, each in the language written in."""
+def start_worksheet(draft: Draft | None, recipient_language: str | None) -> Plan:
+    """A plan from the recipient's draft: their goal and actions, each in the language written in."""
     draft = draft or Draft("", 0)
     own = draft.goal.own
-    return {
-        "goal": {
-            "suggestion": draft.goal.suggestion,
-            "text": own.text if own else None,
-            "language": own.language if own else None,
-            "kind": draft.goal.kind,
-            "date": draft.goal.date,
-        },
-        "actions": [
-            {"text": a.text, "date": a.date, "confidence": a.confidence, "language": a.language, "support": ""}
-            for a in draft.actions[:MAX_ACTIONS]
-        ],
-        "programs": [],
-        "consent": {"given": False, "date": None},
-        "barriers": list(draft.barriers.chosen),
-        "recipient_language": draft.preferred_language or recipient_language,
-    }
+    return Plan(
+        goal=PlanGoal(
+            kind=draft.goal.kind,
+            suggestion=draft.goal.suggestion,
+            text=own.text if own else None,
+            language=own.language if own else None,
+            date=draft.goal.date,
+        ),
+        actions=tuple(PlanAction(a.text, a.date, a.confidence, a.language) for a in draft.actions[:MAX_ACTIONS]),
+        barriers=draft.barriers.chosen,
+        recipient_language=draft.preferred_language or recipient_language,
+    )
 
 
-def blank_worksheet(recipient_language: str | None) -> dict:
-    """A worksheet with nothing in it, for a case whose recipient did not use the kiosk."""
+def blank_worksheet(recipient_language: str | None) -> Plan:
+    """A plan with nothing in it, for a case whose recipient did not use the kiosk."""
     return start_worksheet(None, recipient_language)
 
 
-def revision_of(plan: Mapping) -> dict:
-    """A worksheet for revising an approved plan: the same content, consent to be given again."""
-    content = copy.deepcopy(dict(plan))
-    content["consent"] = {"given": False, "date": None}
-    return content
+def revision_of(plan: Plan) -> Plan:
+    """A plan for revising an approved one: the same content, consent to be given again."""
+    return replace(plan, consent=Consent())
 
 
-def edit_goal(content: Mapping, *, text: str | None, kind: object, month: object, today: date):
+def edit_goal(plan: Plan, *, text: str | None, kind: object, month: object, today: date) -> tuple[Plan, list]:
     """Change the goal; `text` None keeps the goal's words (a suggestion stays a suggestion)."""
     problems: list[AnswerProblem] = []
-    goal = dict(content["goal"])
+    goal = plan.goal
     if text is not None:
         cleaned, found = clean_text(text, MAX_TEXT, "goal_text")
         problems += found
         if not cleaned:
             problems.append(_problem("required", N_("Please write the goal."), "goal_text"))
-        goal.update(suggestion=None, text=cleaned, language=STAFF_LANGUAGE)
+        goal = replace(goal, suggestion=None, text=cleaned, language=STAFF_LANGUAGE)
     if kind not in GOAL_KINDS:
         problems.append(_problem("invalid_kind", N_("Please choose the kind of self-reliance."), "goal_kind"))
     else:
-        goal["kind"] = kind
+        goal = replace(goal, kind=kind)
     parsed = _parse_month(month)
     if parsed is None:
         problems.append(_problem("invalid_date", N_("Please give the target date as a month."), "goal_date"))
     elif _month_end(parsed) < today:
         problems.append(_problem("date_past", N_("The target date of the goal is in the past."), "goal_date"))
     else:
-        goal["date"] = parsed
-        late = [a for a in content["actions"] if a.get("date") and a["date"] > _month_end(parsed).isoformat()]
-        if late:
+        goal = replace(goal, date=parsed)
+        if any(a.date and a.date > _month_end(parsed).isoformat() for a in plan.actions):
             problems.append(
                 _problem(
                     "dates_out_of_order",
@@ -114,16 +105,15 @@ def edit_goal(content: Mapping, *, text: str | None, kind: object, month: object
                 )
             )
     if problems:
-        return dict(content), problems
-    return {**content, "goal": goal}, []
+        return plan, problems
+    return replace(plan, goal=goal), []
 
 
-def edit_actions(content: Mapping, items: Sequence[Mapping]) -> tuple[dict, list[AnswerProblem]]:
+def edit_actions(plan: Plan, items: Sequence[Mapping]) -> tuple[Plan, list[AnswerProblem]]:
     """Replace the actions (1–5, each with a date no later than the goal's target date)."""
     problems: list[AnswerProblem] = []
-    previous = list(content["actions"])
     actions = []
-    goal_month = (content.get("goal") or {}).get("date")
+    goal_month = plan.goal.date
     for index, item in enumerate(items):
         where = f"action-{index}"
         text, found = clean_text(item.get("text", ""), MAX_TEXT, where)
@@ -146,28 +136,28 @@ def edit_actions(content: Mapping, items: Sequence[Mapping]) -> tuple[dict, list
             )
         support, found = clean_text(item.get("support", ""), MAX_TEXT, where)
         problems += found
-        old = next((p for p in previous if p.get("text") == text), None)
+        old = next((a for a in plan.actions if a.text == text), None)
         actions.append(
-            {
-                "text": text,
-                "date": day.isoformat() if day else None,
-                "confidence": old.get("confidence") if old else None,
-                "language": old.get("language", STAFF_LANGUAGE) if old else STAFF_LANGUAGE,
-                "support": support,
-            }
+            PlanAction(
+                text=text,
+                date=day.isoformat() if day else None,
+                confidence=old.confidence if old else None,
+                language=(old.language or STAFF_LANGUAGE) if old else STAFF_LANGUAGE,
+                support=support,
+            )
         )
     if not actions:
         problems.append(_problem("no_actions", N_("A plan needs at least one action."), "actions"))
     if len(actions) > MAX_ACTIONS:
         problems.append(_problem("too_many", N_("A plan has at most five actions."), "actions"))
     if problems:
-        return dict(content), problems
-    return {**content, "actions": actions}, []
+        return plan, problems
+    return replace(plan, actions=tuple(actions)), []
 
 
 def choose_programs(
-    content: Mapping, chosen: Sequence[str], supports: Mapping[str, str], known: Sequence[str]
-) -> tuple[dict, list[AnswerProblem]]:
+    plan: Plan, chosen: Sequence[str], supports: Mapping[str, str], known: Sequence[str]
+) -> tuple[Plan, list[AnswerProblem]]:
     """Set the chosen programs, each with its support and plan (支援内容及び計画), in the order given."""
     problems: list[AnswerProblem] = []
     programs = []
@@ -177,46 +167,41 @@ def choose_programs(
             continue
         support, found = clean_text(supports.get(program_id, ""), MAX_TEXT, f"support-{program_id}")
         problems += found
-        programs.append({"id": program_id, "support": support})
+        programs.append(ProgramChoice(program_id, support))
     if problems:
-        return dict(content), problems
-    return {**content, "programs": programs}, []
+        return plan, problems
+    return replace(plan, programs=tuple(programs)), []
 
 
-def record_consent(content: Mapping, *, given: bool, day: object, today: date) -> tuple[dict, list[AnswerProblem]]:
+def record_consent(plan: Plan, *, given: bool, day: object, today: date) -> tuple[Plan, list[AnswerProblem]]:
     """Record the recipient's consent to the chosen programs (本人同意) and its date."""
     if not given:
-        return {**content, "consent": {"given": False, "date": None}}, []
+        return replace(plan, consent=Consent()), []
     parsed = _parse_day(day)
     if parsed is None:
-        return dict(content), [_problem("invalid_date", N_("Please give the date of consent."), "consent_date")]
+        return plan, [_problem("invalid_date", N_("Please give the date of consent."), "consent_date")]
     if parsed > today:
-        return dict(content), [
-            _problem("date_future", N_("The date of consent cannot be in the future."), "consent_date")
-        ]
-    if not content.get("programs"):
-        return dict(content), [
-            _problem("no_programs", N_("Choose the programs before recording consent to them."), "consent")
-        ]
-    return {**content, "consent": {"given": True, "date": parsed.isoformat()}}, []
+        return plan, [_problem("date_future", N_("The date of consent cannot be in the future."), "consent_date")]
+    if not plan.programs:
+        return plan, [_problem("no_programs", N_("Choose the programs before recording consent to them."), "consent")]
+    return replace(plan, consent=Consent(True, parsed.isoformat())), []
 
 
-def approval_problems(content: Mapping, *, plan_date: date, review_date: date | None) -> list[AnswerProblem]:
-    """What stops this worksheet from becoming an approved plan; empty when it can be approved."""
+def approval_problems(plan: Plan, *, plan_date: date, review_date: date | None) -> list[AnswerProblem]:
+    """What stops this plan from being approved; empty when it can be approved."""
     problems = []
-    goal = content.get("goal") or {}
-    if not (goal.get("text") or goal.get("suggestion")):
+    goal = plan.goal
+    if not (goal.text or goal.suggestion):
         problems.append(_problem("no_goal", N_("The plan has no goal."), "goal"))
-    if goal.get("kind") not in GOAL_KINDS or not goal.get("date"):
+    if goal.kind not in GOAL_KINDS or not goal.date:
         problems.append(_problem("goal_incomplete", N_("Give the goal its kind and target date."), "goal"))
-    if not content.get("actions"):
+    if not plan.actions:
         problems.append(_problem("no_actions", N_("A plan needs at least one action."), "actions"))
-    if not content.get("programs"):
+    if not plan.programs:
         problems.append(_problem("no_programs", N_("Choose at least one program."), "programs"))
-    consent = content.get("consent") or {}
-    if not consent.get("given"):
+    if not plan.consent.given:
         problems.append(_problem("no_consent", N_("The recipient's consent has not been recorded."), "consent"))
-    elif consent.get("date") and consent["date"] > plan_date.isoformat():
+    elif plan.consent.date and plan.consent.date > plan_date.isoformat():
         problems.append(_problem("dates_out_of_order", N_("Consent is dated after the plan's date."), "consent"))
     if review_date is None:
         problems.append(_problem("invalid_date", N_("Please give the review date."), "review_date"))
@@ -227,8 +212,9 @@ def approval_problems(content: Mapping, *, plan_date: date, review_date: date | 
     return problems
 
 
-def changed_fields(before: Mapping, after: Mapping) -> list[tuple[str, object, object]]:
-    """The top-level parts that differ, for the provenance record."""
+def changed_fields(old: Plan, new: Plan) -> list[tuple[str, object, object]]:
+    """The top-level parts that differ, as stored values, for the provenance record."""
+    before, after = old.to_json(), new.to_json()
     return [
         (key, before.get(key), after.get(key))
         for key in sorted(set(before) | set(after))
@@ -240,8 +226,8 @@ def changed_fields(before: Mapping, after: Mapping) -> list[tuple[str, object, o
 
 
 def parse_review(
-    plan: Mapping, form: Mapping[str, str], *, review_day: object, plan_date: date, today: date
-) -> tuple[dict, date | None, list[AnswerProblem]]:
+    plan: Plan, form: Mapping[str, str], *, review_day: object, plan_date: date, today: date
+) -> tuple[Review, date | None, list[AnswerProblem]]:
     """Progress (支援実施状況) and evaluation (評価) per action and program, and the goal's mark."""
     problems: list[AnswerProblem] = []
     day = _parse_day(review_day)
@@ -256,7 +242,7 @@ def parse_review(
             )
         )
 
-    def part(prefix: str) -> dict:
+    def part(prefix: str) -> ReviewLine:
         progress, found = clean_text(form.get(f"{prefix}-progress", ""), MAX_TEXT, prefix)
         problems.extend(found)
         note, found = clean_text(form.get(f"{prefix}-note", ""), MAX_TEXT, prefix)
@@ -264,14 +250,14 @@ def parse_review(
         evaluation = form.get(f"{prefix}-evaluation")
         if evaluation not in EVALUATIONS:
             problems.append(_problem("no_evaluation", N_("Please give every line an evaluation."), prefix))
-        return {"progress": progress, "evaluation": evaluation, "note": note}
+        return ReviewLine(progress, evaluation, note)
 
-    content = {
-        "actions": [part(f"action-{i}") for i in range(len(plan.get("actions") or []))],
-        "programs": {p["id"]: part(f"program-{p['id']}") for p in plan.get("programs") or []},
-        "goal": part("goal"),
-    }
-    return content, day, problems
+    review = Review(
+        actions=tuple(part(f"action-{i}") for i in range(len(plan.actions))),
+        programs={p.id: part(f"program-{p.id}") for p in plan.programs},
+        goal=part("goal"),
+    )
+    return review, day, problems
 
 
 # --- comparing versions -------------------------------------------------------------------------
@@ -287,23 +273,21 @@ class Change:
     index: int | str | None = None  # the action's position, or the program's id
 
 
-def diff_plans(old: Mapping, new: Mapping) -> list[Change]:
+def diff_plans(old: Plan, new: Plan) -> list[Change]:
     """What changed from one plan version to the next: goal, kind, date, each action, each program."""
     changes = []
-    old_goal, new_goal = old.get("goal") or {}, new.get("goal") or {}
-    if (old_goal.get("suggestion"), old_goal.get("text")) != (new_goal.get("suggestion"), new_goal.get("text")):
-        changes.append(Change("goal", old_goal, new_goal))
+    if (old.goal.suggestion, old.goal.text) != (new.goal.suggestion, new.goal.text):
+        changes.append(Change("goal", old.goal, new.goal))
     for key in ("kind", "date"):
-        if old_goal.get(key) != new_goal.get(key):
-            changes.append(Change(f"goal_{key}", old_goal.get(key), new_goal.get(key)))
-    old_actions, new_actions = old.get("actions") or [], new.get("actions") or []
-    for index in range(max(len(old_actions), len(new_actions))):
-        before = old_actions[index] if index < len(old_actions) else None
-        after = new_actions[index] if index < len(new_actions) else None
+        if getattr(old.goal, key) != getattr(new.goal, key):
+            changes.append(Change(f"goal_{key}", getattr(old.goal, key), getattr(new.goal, key)))
+    for index in range(max(len(old.actions), len(new.actions))):
+        before = old.actions[index] if index < len(old.actions) else None
+        after = new.actions[index] if index < len(new.actions) else None
         if _action_key(before) != _action_key(after):
             changes.append(Change("action", before, after, index))
-    old_programs = {p["id"]: p.get("support", "") for p in old.get("programs") or []}
-    new_programs = {p["id"]: p.get("support", "") for p in new.get("programs") or []}
+    old_programs = {p.id: p.support for p in old.programs}
+    new_programs = {p.id: p.support for p in new.programs}
     for program_id in list(dict.fromkeys([*old_programs, *new_programs])):
         if old_programs.get(program_id) != new_programs.get(program_id):
             before, after = old_programs.get(program_id), new_programs.get(program_id)
@@ -311,8 +295,8 @@ def diff_plans(old: Mapping, new: Mapping) -> list[Change]:
     return changes
 
 
-def _action_key(action: Mapping | None) -> tuple | None:
-    return None if action is None else (action.get("text"), action.get("date"), action.get("support"))
+def _action_key(action: PlanAction | None) -> tuple | None:
+    return None if action is None else (action.text, action.date, action.support)
 
 
 # --- the recipient's side of a review (the kiosk's review dialogue) -------------------------------
@@ -320,11 +304,11 @@ def _action_key(action: Mapping | None) -> tuple | None:
 REVIEW_STATUS_TO_EVALUATION = {"done": "achieved", "partly": "partly", "not_yet": "not_yet"}
 
 
-def review_given(plan: Mapping, goal_text: str) -> dict:
+def review_given(plan: Plan, goal_text: str) -> dict:
     """The given steps of the review dialogue, from an approved plan: its goal and up to five actions."""
     given = {"goal_text": goal_text}
-    for index, action in enumerate((plan.get("actions") or [])[:MAX_ACTIONS], start=1):
-        given[f"action_{index}_text"] = action.get("text")
+    for index, action in enumerate(plan.actions[:MAX_ACTIONS], start=1):
+        given[f"action_{index}_text"] = action.text
     return given
 
 
@@ -366,8 +350,8 @@ def review_prefill(draft: Mapping) -> dict[str, str]:
     return values
 
 
-def distance_travelled(plan: Mapping, draft: Mapping) -> list[tuple[int | None, int | None]]:
+def distance_travelled(plan: Plan, draft: Mapping) -> list[tuple[int | None, int | None]]:
     """Per action: (confidence when the plan was made, confidence now), the same 0–10 scale."""
-    before = [a.get("confidence") for a in plan.get("actions") or []]
+    before = [a.confidence for a in plan.actions]
     now = [a.get("confidence") for a in draft.get("actions") or []]
     return [(b, now[i] if i < len(now) else None) for i, b in enumerate(before)]

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.plan import Plan
+from ..domain.plan import Review as ReviewResult
 from ..extensions import db
 from .clock import utcnow
 from .intakes import Intake
@@ -151,6 +153,14 @@ class Worksheet(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def plan(self) -> Plan:
+        return Plan.from_json(self.content)
+
+    @plan.setter
+    def plan(self, plan: Plan) -> None:
+        self.content = plan.to_json()
+
 
 class PlanEdit(db.Model):
     """Provenance: one field of a worksheet changed by a caseworker, with the value before and after."""
@@ -190,6 +200,11 @@ class PlanVersion(db.Model):
     signer: Mapped[User | None] = relationship(foreign_keys=[signed_off_by])
     reviews: Mapped[list[Review]] = relationship(back_populates="plan", order_by="Review.id")
 
+    @property
+    def plan(self) -> Plan:
+        """The approved plan, typed (its stored content never changes)."""
+        return Plan.from_json(self.content)
+
 
 class Review(db.Model):
     """A periodic review (見直し) of one plan version: progress and evaluation per action and program."""
@@ -207,6 +222,10 @@ class Review(db.Model):
     case: Mapped[Case] = relationship(back_populates="reviews")
     plan: Mapped[PlanVersion] = relationship(back_populates="reviews")
     reviewer: Mapped[User] = relationship()
+
+    @property
+    def result(self) -> ReviewResult:
+        return ReviewResult.from_json(self.content)
 
 
 class AuditEntry(db.Model):

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.engine import Conversation
+from ..domain.plan import Draft, is_draft_plan
 from ..extensions import db
 from .clock import utcnow
 
@@ -94,6 +95,11 @@ class DraftPlan(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     intake: Mapped[Intake] = relationship(back_populates="plan")
+
+    @property
+    def draft(self) -> Draft | None:
+        """The typed draft plan (None for what another dialogue hands over, such as a review)."""
+        return Draft.from_json(self.content, locale=self.intake.locale) if is_draft_plan(self.content) else None
 
 
 class ResumeAttempt(db.Model):

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.answers import N_, AnswerInvalid
 from ..domain.engine import Engine
-from ..domain.plan import Draft
+from ..domain.plan import PlanGoal
 from ..domain.worksheet import (
     approval_problems,
     blank_worksheet,
@@ -282,11 +282,11 @@ def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = Tick
 
 
 def redeem_ticket(
-    raw_code: str, locale: str, engine_for: Callable[[str], Engine], goal_text: Callable[[dict], str]
+    raw_code: str, locale: str, engine_for: Callable[[str], Engine], goal_text: Callable[[PlanGoal], str]
 ) -> Intake:
     """Start the kiosk intake (or review) a ticket allows; the code works once, before it expires.
 
-    `engine_for(purpose)` is the dialogue for the ticket's purpose; `goal_text(plan)` the plan's goal
+    `engine_for(purpose)` is the dialogue for the ticket's purpose; `goal_text(goal)` the plan's goal
     in the recipient's language, for the review dialogue to repeat back.
     """
     code = clean_code(raw_code)
@@ -307,7 +307,7 @@ def redeem_ticket(
     if claimed.rowcount != 1:
         db.session.rollback()
         raise CaseworkError(N_("This code has already been used. Please ask at the counter for a new one."))
-    given = review_given(plan.content, goal_text(plan.content)) if ticket.purpose == TicketPurpose.REVIEW else None
+    given = review_given(plan.plan, goal_text(plan.plan.goal)) if ticket.purpose == TicketPurpose.REVIEW else None
     intake = conversations.start(engine_for(ticket.purpose), locale, given)
     db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(intake_id=intake.id))
     db.session.add(CaseIntake(case_id=ticket.case_id, intake_id=intake.id, how="ticket"))
@@ -343,10 +343,10 @@ def open_worksheet(user: User, case: Case) -> Worksheet:
         return case.worksheet
     intake = latest_submitted(case)
     if intake is not None:
-        content = start_worksheet(Draft.from_json(intake.plan.content, locale=intake.locale), intake.locale)
+        plan = start_worksheet(intake.plan.draft, intake.locale)
     else:
-        content = blank_worksheet(case.preferred_language)
-    worksheet = Worksheet(case=case, intake_id=intake.id if intake else None, content=content, open=True)
+        plan = blank_worksheet(case.preferred_language)
+    worksheet = Worksheet(case=case, intake_id=intake.id if intake else None, content=plan.to_json(), open=True)
     db.session.add(worksheet)
     audit(user, case, "edit", "worksheet started")
     db.session.commit()
@@ -368,17 +368,17 @@ def _commit_or_stale(obj) -> None:
 
 
 def save_worksheet(user: User, worksheet: Worksheet, expected_version: object, result) -> None:
-    """Store an edit (content, problems) from the domain: problems raise, stale forms raise, changes are recorded."""
-    content, problems = result
+    """Store an edit (plan, problems) from the domain: problems raise, stale forms raise, changes are recorded."""
+    plan, problems = result
     if problems:
         raise AnswerInvalid(problems)
     _expect(worksheet, expected_version)
     if not worksheet.open:
         raise CaseworkError(N_("This plan is approved. Start a revision to change it."))
-    changes = changed_fields(worksheet.content, content)
+    changes = changed_fields(worksheet.plan, plan)
     if not changes:
         return
-    worksheet.content = content
+    worksheet.plan = plan
     worksheet.updated_at = utcnow()
     for part, before, after in changes:
         db.session.add(PlanEdit(case_id=worksheet.case_id, user_id=user.id, field=part, before=before, after=after))
@@ -393,7 +393,7 @@ def approve(
     _expect(worksheet, expected_version)
     if not worksheet.open:
         raise CaseworkError(N_("This plan is already approved."))
-    problems = approval_problems(worksheet.content, plan_date=plan_date, review_date=review_date)
+    problems = approval_problems(worksheet.plan, plan_date=plan_date, review_date=review_date)
     case = worksheet.case
     if case.plans and plan_date < case.plans[-1].plan_date:
         raise CaseworkError(N_("The plan's date is before the previous version's date."))
@@ -435,12 +435,10 @@ def record_review(user: User, plan: PlanVersion, form, *, review_day: object, to
     """Save a periodic review (見直し) of the current plan version."""
     if plan.case.current_plan is not plan:
         raise CaseworkError(N_("Only the current plan version can be reviewed."))
-    content, day, problems = parse_review(
-        plan.content, form, review_day=review_day, plan_date=plan.plan_date, today=today
-    )
+    result, day, problems = parse_review(plan.plan, form, review_day=review_day, plan_date=plan.plan_date, today=today)
     if problems:
         raise AnswerInvalid(problems)
-    review = Review(case_id=plan.case_id, plan=plan, review_date=day, content=content, reviewed_by=user.id)
+    review = Review(case_id=plan.case_id, plan=plan, review_date=day, content=result.to_json(), reviewed_by=user.id)
     db.session.add(review)
     audit(user, plan.case, "review", f"version {plan.number}")
     db.session.commit()
@@ -456,7 +454,7 @@ def start_revision(user: User, case: Case, expected_version: object) -> Workshee
     _expect(worksheet, expected_version)
     if worksheet.open:
         return worksheet
-    worksheet.content = revision_of(plan.content)
+    worksheet.plan = revision_of(plan.plan)
     worksheet.open = True
     audit(user, case, "edit", f"revision of version {plan.number}")
     _commit_or_stale(worksheet)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext, refresh
 
+from ..domain.plan import PlanGoal
 from ..i18n import known_locale
 from ..records import TicketPurpose
 from ..security import rate_limit, rejected
@@ -12,6 +13,7 @@ from ..services import casework
 from ..services.casework import CaseworkError
 from .common import engines, intake_engine, no_store
 from .kiosk import _begin_kiosk_session, _kiosk_page
+from .plan_text import goal_sentence
 
 bp = Blueprint("kiosk_code", __name__, url_prefix="/kiosk")
 bp.context_processor(_kiosk_page)  # its pages use the kiosk layout
@@ -44,8 +46,6 @@ def _engine_for(purpose: str):
     return intake_engine()
 
 
-def _goal_text(plan: dict) -> str:
+def _goal_text(goal: PlanGoal) -> str:
     """The plan's goal in the page's language (the recipient's own or the caseworker's words verbatim)."""
-    from .plan_text import goal_sentence
-
-    return goal_sentence(plan)
+    return goal_sentence(goal)

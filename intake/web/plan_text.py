@@ -19,7 +19,7 @@ from ..domain import yamlfile
 from ..domain.answers import N_
 from ..domain.engine import Engine
 from ..domain.eras import EraCalendar, load_eras
-from ..domain.plan import Draft, Written
+from ..domain.plan import Draft, PlanGoal, Written
 from ..i18n import answer_text, option_label, translate
 from .common import intake_engine
 
@@ -68,15 +68,13 @@ def era_month(month: str | None) -> str:
     return text[: text.index("月") + 1] if "月" in text else text
 
 
-def goal_sentence(content: Mapping, engine: Engine | None = None) -> str:
-    """The goal: a chosen suggestion translated, or the words someone wrote, verbatim."""
+def goal_sentence(goal: PlanGoal, engine: Engine | None = None) -> str:
+    """The plan's goal: a chosen suggestion translated, or the words someone wrote, verbatim."""
     engine = engine or intake_engine()
-    goal = content.get("goal") or {}
-    suggestion = goal.get("suggestion")
     for s in engine.dialogue.goal_suggestions:
-        if s.id == suggestion:
+        if s.id == goal.suggestion:
             return translate(engine.dialogue.context("goal", s.id), s.text)
-    return goal.get("text") or ""
+    return goal.text or ""
 
 
 def goal_kind_label(kind: str | None, engine: Engine | None = None) -> str:

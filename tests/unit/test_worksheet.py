@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from intake.domain.plan import Draft
+from intake.domain.plan import Consent, Draft, Plan, PlanAction, PlanGoal, ProgramChoice, Review
 from intake.domain.worksheet import (
     approval_problems,
     choose_programs,
@@ -35,22 +36,19 @@ def codes(problems):
 
 def test_worksheet_keeps_the_recipients_words_and_language():
     sheet = start_worksheet(DRAFT, "es")
-    assert sheet["goal"] == {
-        "suggestion": None,
-        "text": "Trabajar medio tiempo",
-        "language": "es",
-        "kind": "economic",
-        "date": "2027-10",
-    }
-    assert sheet["actions"][0]["language"] == "es" and sheet["barriers"] == ["illness", "job_search"]
-    assert sheet["consent"] == {"given": False, "date": None}
+    assert sheet.goal == PlanGoal(
+        suggestion=None, text="Trabajar medio tiempo", language="es", kind="economic", date="2027-10"
+    )
+    assert sheet.actions[0].language == "es" and sheet.barriers == ("illness", "job_search")
+    assert sheet.consent == Consent(given=False, date=None)
+    assert Plan.from_json(sheet.to_json()) == sheet  # what is stored reads back the same
 
 
 def test_goal_edit_marks_the_caseworkers_words():
     sheet = start_worksheet(DRAFT, "es")
     new, problems = edit_goal(sheet, text="座ってできる仕事", kind="economic", month="2027-12", today=TODAY)
-    assert not problems and new["goal"]["text"] == "座ってできる仕事" and new["goal"]["language"] == "ja"
-    assert sheet["goal"]["text"] == "Trabajar medio tiempo"  # the input is not changed in place
+    assert not problems and new.goal.text == "座ってできる仕事" and new.goal.language == "ja"
+    assert sheet.goal.text == "Trabajar medio tiempo"  # the input is not changed in place
 
 
 def test_goal_date_before_an_action_is_out_of_order():
@@ -73,7 +71,7 @@ def test_actions_one_to_five_with_dates_inside_the_goal():
         ],
     )
     assert not problems
-    assert [a["language"] for a in new["actions"]] == ["es", "ja"] and new["actions"][1]["support"] == "同行"
+    assert [a.language for a in new.actions] == ["es", "ja"] and new.actions[1].support == "同行"
     _, problems = edit_actions(sheet, [{"text": "", "date": ""}])
     assert codes(problems) == ["no_actions"]
     _, problems = edit_actions(sheet, [{"text": "遅すぎる", "date": "2028-01-01"}])
@@ -95,7 +93,7 @@ def test_programs_consent_and_approval():
     sheet, problems = choose_programs(
         sheet, ["employment_support"], {"employment_support": "同行支援"}, ["employment_support"]
     )
-    assert not problems and sheet["programs"] == [{"id": "employment_support", "support": "同行支援"}]
+    assert not problems and sheet.programs == (ProgramChoice("employment_support", "同行支援"),)
     _, problems = record_consent(sheet, given=True, day="2026-11-27", today=TODAY)
     assert codes(problems) == ["date_future"]
     sheet, problems = record_consent(sheet, given=True, day="2026-11-26", today=TODAY)
@@ -105,11 +103,11 @@ def test_programs_consent_and_approval():
     assert codes(approval_problems(sheet, plan_date=date(2026, 11, 25), review_date=date(2027, 2, 26))) == [
         "dates_out_of_order"
     ]
-    assert revision_of(sheet)["consent"] == {"given": False, "date": None}
+    assert revision_of(sheet).consent == Consent(given=False, date=None)
 
 
 def test_review_needs_every_evaluation_and_a_date_in_order():
-    plan = {"actions": [{"text": "a"}], "programs": [{"id": "employment_support"}]}
+    plan = Plan.from_json({"actions": [{"text": "a"}], "programs": [{"id": "employment_support"}]})
     form = {
         "action-0-evaluation": "achieved",
         "program-employment_support-evaluation": "partly",
@@ -118,10 +116,8 @@ def test_review_needs_every_evaluation_and_a_date_in_order():
     }
     content, day, problems = parse_review(plan, form, review_day="2027-02-26", plan_date=TODAY, today=date(2027, 3, 1))
     assert not problems and day == date(2027, 2, 26)
-    assert (
-        content["programs"]["employment_support"]["evaluation"] == "partly"
-        and content["actions"][0]["progress"] == "2回"
-    )
+    assert content.programs["employment_support"].evaluation == "partly" and content.actions[0].progress == "2回"
+    assert Review.from_json(content.to_json()) == content
     _, _, problems = parse_review(
         plan, {**form, "goal-evaluation": "great"}, review_day="2027-02-26", plan_date=TODAY, today=date(2027, 3, 1)
     )
@@ -131,12 +127,14 @@ def test_review_needs_every_evaluation_and_a_date_in_order():
 
 
 def test_diff_between_versions():
-    old = start_worksheet(DRAFT, "es")
-    old["programs"] = [{"id": "employment_support", "support": "同行"}]
+    old = replace(start_worksheet(DRAFT, "es"), programs=(ProgramChoice("employment_support", "同行"),))
     new = revision_of(old)
-    new["goal"] = {**new["goal"], "date": "2027-12"}
-    new["actions"] = [*new["actions"], {"text": "新しい", "date": "2027-03-01", "support": ""}]
-    new["programs"] = [{"id": "employment_support", "support": "週1回"}, {"id": "health_management", "support": ""}]
+    new = replace(
+        new,
+        goal=replace(new.goal, date="2027-12"),
+        actions=(*new.actions, PlanAction("新しい", "2027-03-01")),
+        programs=(ProgramChoice("employment_support", "週1回"), ProgramChoice("health_management")),
+    )
     parts = [(c.part, c.index) for c in diff_plans(old, new)]
     assert parts == [
         ("goal_date", None),

@@ -14,7 +14,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ...domain.dates import add_months
-from ...domain.plan import Draft
 from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ...extensions import db
 from ...i18n import option_label
@@ -54,18 +53,12 @@ def build_report(start: date, end: date):
     for versions in by_case.values():
         for index, plan in enumerate(versions):
             following = versions[index + 1].plan_date if index + 1 < len(versions) else None
-            spans.append(
-                PlanSpan(
-                    plan.case_id, tuple(p["id"] for p in plan.content.get("programs") or []), plan.plan_date, following
-                )
-            )
+            spans.append(PlanSpan(plan.case_id, plan.plan.program_ids, plan.plan_date, following))
     marks = [
         ReviewMark(
             r.case_id,
             r.review_date,
-            tuple(
-                pid for pid, part in (r.content.get("programs") or {}).items() if part.get("evaluation") == "achieved"
-            ),
+            tuple(pid for pid, line in r.result.programs.items() if line.evaluation == "achieved"),
         )
         for r in db.session.scalars(db.select(Review)).all()
     ]
@@ -73,8 +66,9 @@ def build_report(start: date, end: date):
     barrier_lists = []
     for intake in drafts:
         sent = intake.submitted_at.date() if intake.submitted_at else None
-        if intake.plan is not None and sent and start <= sent <= end:
-            barrier_lists.append(list(Draft.from_json(intake.plan.content).barriers.chosen))
+        draft = intake.plan.draft if intake.plan is not None else None
+        if draft is not None and sent and start <= sent <= end:
+            barrier_lists.append(list(draft.barriers.chosen))
     return office_report(engine.programs, spans, marks, barrier_lists, start, end)
 
 

@@ -14,7 +14,6 @@ from flask_login import current_user
 
 from ...domain.answers import AnswerInvalid
 from ...domain.dates import add_months
-from ...domain.plan import Draft
 from ...domain.programs import MAX_SUGGESTIONS, rank_programs
 from ...domain.worksheet import (
     GOAL_KINDS,
@@ -47,12 +46,11 @@ def _day(raw: str | None) -> date | None:
 
 def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200):
     worksheet = casework.open_worksheet(current_user, case)
-    content = worksheet.content
+    plan = worksheet.plan
     engine = intake_engine()
     intake = worksheet.intake
-    ranked = rank_programs(engine.programs, content.get("barriers") or [], (content.get("goal") or {}).get("kind"))
-    ranked = ranked[:MAX_SUGGESTIONS]
-    chosen = {p["id"]: p for p in content.get("programs") or []}
+    ranked = rank_programs(engine.programs, list(plan.barriers), plan.goal.kind)[:MAX_SUGGESTIONS]
+    chosen = {p.id: p for p in plan.programs}
     others = [p for p in engine.programs if p not in ranked]
     draft_engine = engines()[intake.dialogue_id] if intake is not None else engine
     today = office_today()
@@ -61,9 +59,9 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             "caseworker/worksheet.html",
             case=case,
             worksheet=worksheet,
-            content=content,
+            content=plan,
             intake=intake,
-            draft=Draft.from_json(intake.plan.content, locale=intake.locale) if intake is not None and intake.plan else None,
+            draft=intake.plan.draft if intake is not None and intake.plan else None,
             draft_engine=draft_engine,
             answers=draft_engine.live_answers(intake.answers) if intake is not None else {},
             ranked=ranked,
@@ -76,7 +74,7 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             today=today,
             default_review=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"]),
             still_needed=approval_problems(
-                content, plan_date=today, review_date=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"])
+                plan, plan_date=today, review_date=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"])
             )
             if worksheet.open
             else [],
@@ -100,7 +98,7 @@ def _edit(case_id: int, make_result):
     case = load_case(case_id)
     worksheet = casework.open_worksheet(current_user, case)
     try:
-        casework.save_worksheet(current_user, worksheet, request.form.get("version"), make_result(worksheet.content))
+        casework.save_worksheet(current_user, worksheet, request.form.get("version"), make_result(worksheet.plan))
     except AnswerInvalid as err:
         return render_worksheet(case, problems=err.problems, status=422)
     except Stale as err:
@@ -119,8 +117,8 @@ def goal(case_id: int):
     unchanged = text is None or text.strip() == form.get("goal_shown", "").strip()
     return _edit(
         case_id,
-        lambda content: edit_goal(
-            content,
+        lambda plan: edit_goal(
+            plan,
             text=None if unchanged else text,
             kind=form.get("goal_kind"),
             month=form.get("goal_date"),
@@ -142,7 +140,7 @@ def actions(case_id: int):
         }
         for i in range(MAX_ACTIONS)
     ]
-    return _edit(case_id, lambda content: edit_actions(content, items))
+    return _edit(case_id, lambda plan: edit_actions(plan, items))
 
 
 @bp.post("/plan/programs")
@@ -153,7 +151,7 @@ def programs(case_id: int):
     known = [p.id for p in intake_engine().programs]
     chosen = form.getlist("program")
     supports = {pid: form.get(f"support-{pid}", "") for pid in known}
-    return _edit(case_id, lambda content: choose_programs(content, chosen, supports, known))
+    return _edit(case_id, lambda plan: choose_programs(plan, chosen, supports, known))
 
 
 @bp.post("/plan/consent")
@@ -163,8 +161,8 @@ def consent(case_id: int):
     form = request.form
     return _edit(
         case_id,
-        lambda content: record_consent(
-            content, given=form.get("consent") == "yes", day=form.get("consent_date"), today=office_today()
+        lambda plan: record_consent(
+            plan, given=form.get("consent") == "yes", day=form.get("consent_date"), today=office_today()
         ),
     )
 
@@ -255,7 +253,7 @@ def versions(case_id: int):
         case=case,
         old=old_plan,
         new=new_plan,
-        changes=diff_plans(old_plan.content, new_plan.content) if older != newer else [],
+        changes=diff_plans(old_plan.plan, new_plan.plan) if older != newer else [],
     )
 
 

@@ -18,7 +18,8 @@ bp = staff_blueprint(Blueprint("printing", __name__, url_prefix="/caseworker/cas
 
 def recipient_side(plan, review, locale: str) -> dict:
     """The sheet's labels and the plan's chosen items in the recipient's language (their words stay as written)."""
-    content = plan.content
+    content = plan.plan
+    result = review.result if review else None
     with force_locale(locale):
         return {
             "title": gettext("Self-reliance plan"),
@@ -34,22 +35,17 @@ def recipient_side(plan, review, locale: str) -> dict:
             "consent": gettext("Consent"),
             "consent_text": gettext("I agree to the plan above."),
             "review_date": gettext("Next review"),
-            "goal_text": goal_sentence(content),
-            "goal_kind_text": goal_kind_label((content.get("goal") or {}).get("kind")),
-            "programs": {p["id"]: program_name(p["id"]) for p in content.get("programs") or []},
-            "evaluations": {
-                key: evaluation_label(value.get("evaluation"))
-                for key, value in ((review.content.get("programs") or {}).items() if review else ())
-            },
-            "action_evaluations": [
-                evaluation_label(a.get("evaluation")) for a in (review.content.get("actions") if review else [])
-            ],
+            "goal_text": goal_sentence(content.goal),
+            "goal_kind_text": goal_kind_label(content.goal.kind),
+            "programs": {p.id: program_name(p.id) for p in content.programs},
+            "evaluations": {key: evaluation_label(line.evaluation) for key, line in (result.programs if result else {}).items()},
+            "action_evaluations": [evaluation_label(a.evaluation) for a in (result.actions if result else ())],
             "copy_note": gettext("Your copy. The Japanese text on the left is the plan the office keeps."),
             "plan_date": format_day(plan.plan_date),
             "review_day": format_day(plan.review_date),
-            "consent_day": format_day((content.get("consent") or {}).get("date")),
-            "target_month": format_day((content.get("goal") or {}).get("date"), "month"),
-            "action_days": [format_day(a.get("date")) for a in content.get("actions") or []],
+            "consent_day": format_day(content.consent.date),
+            "target_month": format_day(content.goal.date, "month"),
+            "action_days": [format_day(a.date) for a in content.actions],
         }
 
 
@@ -87,14 +83,15 @@ def sheet(case_id: int, number: int):
         ), 409
     review = plan.reviews[-1] if plan.reviews else None
     recipient_copy = request.args.get("copy") == "recipient"
-    locale = plan.content.get("recipient_language") or case.preferred_language
+    content = plan.plan
+    locale = content.recipient_language or case.preferred_language
     casework.audit(current_user, case, "print", f"version {number}{' recipient copy' if recipient_copy else ''}")
     db.session.commit()
     return render_template(
         "plan/sheet.html",
         case=case,
         plan=plan,
-        content=plan.content,
+        content=content,
         review=review,
         recipient_copy=recipient_copy and locale != "ja",
         locale=locale,

@@ -56,7 +56,7 @@ def periodic_review(case_id: int):
             form=form,
             kiosk_review=kiosk_review,
             draft=draft,
-            distance=distance_travelled(plan.content, draft) if draft else [],
+            distance=distance_travelled(plan.plan, draft) if draft else [],
             evaluations=EVALUATIONS,
             problems=problems,
             message=message,
