@@ -108,7 +108,7 @@
     var value = null;
     if (kind === "multi_choice") {
       value = data.getAll("value");
-    } else if (kind === "group") {
+    } else if (kind === "actions") {
       value = [];
       for (var i = 0; i < Number(question.dataset.maxItems); i++) {
         value.push({

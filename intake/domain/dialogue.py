@@ -9,53 +9,13 @@ from pathlib import Path
 from . import yamlfile
 from .dates import DateRange, parse_offset
 from .rules import CompiledRule, RuleError, compile_rule
+from .step_kinds import KINDS, TERMINAL_KINDS
 from .yamlfile import DataFileError, LineDict, Problem
 
-CHOICE_KINDS = {"single_choice", "multi_choice"}
-TERMINAL_KINDS = {"done", "end"}
-KINDS = {
-    "info",
-    "language",
-    "consent",
-    "single_choice",
-    "multi_choice",
-    "text",
-    "yes_no",
-    "scale",
-    "date",
-    "month",
-    "group",
-    "check",
-    "handover",
-    "done",
-    "end",
-    "given",
-}
-# Kinds that take no answer from the recipient: only a button to go on.
-NO_ANSWER_KINDS = {"info", "check", "done", "end"}
+__all__ = ["TERMINAL_KINDS"]  # for the engine and tests, which import it from here
 OPTIONS_SOURCES = {"goal_suggestions", "program_actions"}
 
 _COMMON_KEYS = {"id", "section", "kind", "prompt", "help", "reflect", "next"}
-_KIND_KEYS = {
-    "info": set(),
-    "language": set(),
-    "consent": set(),
-    "single_choice": {"options", "options_from", "sensitive", "optional"},
-    "multi_choice": {"options", "options_from", "sensitive", "optional", "min", "max"},
-    "text": {"sensitive", "optional", "max_length"},
-    "yes_no": {"sensitive", "optional"},
-    "scale": {"sensitive", "optional", "low", "high"},
-    "date": {"sensitive", "optional", "range"},
-    "month": {"sensitive", "optional", "range"},
-    "group": {"min", "max", "max_length", "range"},
-    "check": set(),
-    "handover": set(),
-    "done": set(),
-    "end": set(),
-    # A value the office supplies when the conversation starts (e.g. an action of the plan under
-    # review): never shown, never on the check page; rules and `reflect` read it like an answer.
-    "given": set(),
-}
 _TOP_KEYS = {
     "id",
     "version",
@@ -124,7 +84,7 @@ class Step:
 
     @property
     def takes_answer(self) -> bool:
-        return self.kind not in NO_ANSWER_KINDS
+        return KINDS[self.kind].takes_answer
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -314,10 +274,10 @@ def _read_step(reader: _Reader, item: LineDict, section_ids: set[str], dialogue_
     if kind not in KINDS:
         reader.problem(item.line_of("kind"), f"{what}: unknown kind '{kind}' (known: {', '.join(sorted(KINDS))})")
         return None
-    reader.check_keys(item, _COMMON_KEYS | _KIND_KEYS[kind], what)
+    reader.check_keys(item, _COMMON_KEYS | KINDS[kind].keys, what)
     if item.get("section") not in section_ids:
         reader.problem(item.line_of("section"), f"{what}: section '{item.get('section')}' is not listed in 'sections'")
-    prompt = reader.text(item, "prompt", what, required=kind not in {"language", "given"})
+    prompt = reader.text(item, "prompt", what, required=KINDS[kind].needs_prompt)
     options, options_from = _read_options(reader, item, kind, what, f"{dialogue_id}:{step_id}")
     low, high = reader.integer(item, "min", what), reader.integer(item, "max", what, minimum=1)
     if low is not None and high is not None and low > high:
@@ -347,7 +307,7 @@ def _read_step(reader: _Reader, item: LineDict, section_ids: set[str], dialogue_
 def _read_options(reader, item, kind, what, context) -> tuple[tuple[Option, ...], str | None]:
     options_from = item.get("options_from")
     raw = item.get("options")
-    if kind not in CHOICE_KINDS:
+    if not KINDS[kind].choices:
         return (), None
     if options_from is not None:
         if options_from not in OPTIONS_SOURCES:
@@ -406,7 +366,7 @@ def _read_reflect(reader, item, what) -> tuple[tuple[str, str], ...]:
 def _read_range(reader, item, what) -> DateRange | None:
     raw = item.get("range")
     if raw is None:
-        if item.get("kind") in {"date", "month", "group"}:
+        if KINDS[item["kind"]].needs_range:
             reader.problem(item.line, f"{what}: a {item.get('kind')} step needs a 'range' with min and max")
         return None
     if not isinstance(raw, Mapping) or set(raw) != {"min", "max"}:
@@ -421,7 +381,7 @@ def _read_range(reader, item, what) -> DateRange | None:
 
 def _read_next(reader, item, kind, what) -> tuple[Branch, ...]:
     raw = item.get("next")
-    if kind in TERMINAL_KINDS:
+    if KINDS[kind].terminal:
         if raw is not None:
             reader.problem(item.line_of("next"), f"{what}: a {kind} step ends the dialogue and takes no 'next'")
         return ()

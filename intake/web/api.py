@@ -133,7 +133,7 @@ def step_json(intake: Intake) -> dict:
     if step.range is not None:
         earliest, latest = step.range.bounds(office_today())
         data["step"]["range"] = {"min": earliest.isoformat(), "max": latest.isoformat()}
-    if step.kind in {"scale", "group"}:
+    if step.kind in {"scale", "actions"}:
         data["step"]["scale"] = {"low": step_text(engine, step, "low"), "high": step_text(engine, step, "high")}
     if step.kind == "check":
         data["step"]["answers"] = [

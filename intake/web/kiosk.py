@@ -19,12 +19,13 @@ from flask_babel import gettext, refresh
 
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
+from ..domain.step_kinds import raw_from_form
 from ..extensions import csrf
 from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
 from ..records import Intake, IntakeStatus, utcnow
 from ..security import rate_limit, rejected
 from ..services import conversations
-from .common import intake_engine, no_store, office_today, raw_from_form
+from .common import intake_engine, no_store, office_today
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
@@ -195,7 +196,7 @@ def answer_step():
         return redirect(_current_question())
     step = engine.current(intake.conversation)
     action = request.form.get("action", "continue")
-    raw = None if step.kind in {"info", "check"} else raw_from_form(step, request.form)
+    raw = raw_from_form(step, request.form)
     try:
         outcome = conversations.answer(
             engine,
