@@ -2,8 +2,9 @@
 
 Each POST parses the form, lets the engine move through `conversations`, and redirects
 (post/redirect/get); a rejected answer re-renders the same question with the message and the
-recipient's input, and nothing is stored. static/kiosk.js enhances these same pages (answers go
-through the JSON API) and adds the idle reset; every action here also works without it.
+recipient's input, and nothing is stored. static/kiosk.js enhances these same pages (it posts these
+same forms in the background and swaps in the page that comes back) and adds the idle reset; every
+action here also works without it. What a step shows is built by step_view.py, as for the API.
 
 The kiosk is shared: a reset, "Exit this page" and "Finish" all end the kiosk session and retire the
 intake's token, so nothing on this screen can be read again; an unfinished intake resumes only with
