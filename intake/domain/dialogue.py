@@ -12,7 +12,6 @@ from .rules import CompiledRule, RuleError, compile_rule
 from .step_kinds import KINDS, TERMINAL_KINDS
 from .yamlfile import DataFileError, LineDict, Problem
 
-__all__ = ["TERMINAL_KINDS"]  # for the engine and tests, which import it from here
 OPTIONS_SOURCES = {"goal_suggestions", "program_actions"}
 
 _COMMON_KEYS = {"id", "section", "kind", "prompt", "help", "reflect", "next"}
@@ -506,7 +505,7 @@ def _read_range(reader, item, what) -> DateRange | None:
 
 def _read_next(reader, item, kind, what, round=None) -> tuple[Branch, ...]:
     raw = item.get("next")
-    if KINDS[kind].terminal:
+    if kind in TERMINAL_KINDS:
         if raw is not None:
             reader.problem(item.line_of("next"), f"{what}: a {kind} step ends the dialogue and takes no 'next'")
         return ()

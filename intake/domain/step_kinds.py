@@ -141,7 +141,18 @@ class StepKind:
 
 
 _SKIPPABLE = frozenset({"sensitive", "optional"})
-_DATES = _SKIPPABLE | {"range"}
+
+
+def _dated(name: str) -> StepKind:
+    """A date ("YYYY-MM-DD") or a month ("YYYY-MM") inside the step's window."""
+    return StepKind(
+        name,
+        keys=_SKIPPABLE | {"range"},
+        needs_range=True,
+        parse=lambda step, raw, a: parse_date(raw, name, step.range.bounds(a.today)),
+        show=lambda step, value, shown: shown.day(value, name),
+    )
+
 
 KINDS: Mapping[str, StepKind] = {
     kind.name: kind
@@ -175,20 +186,8 @@ KINDS: Mapping[str, StepKind] = {
             parse=lambda step, raw, a: parse_scale(raw),
             show=lambda step, value, shown: shown.scale(value),
         ),
-        StepKind(
-            "date",
-            keys=_DATES,
-            needs_range=True,
-            parse=lambda step, raw, a: parse_date(raw, "date", step.range.bounds(a.today)),
-            show=lambda step, value, shown: shown.day(value, "date"),
-        ),
-        StepKind(
-            "month",
-            keys=_DATES,
-            needs_range=True,
-            parse=lambda step, raw, a: parse_date(raw, "month", step.range.bounds(a.today)),
-            show=lambda step, value, shown: shown.day(value, "month"),
-        ),
+        _dated("date"),
+        _dated("month"),
         # The plan's actions: 1–3 (min/max) items, each a text, a date and a 0–10 confidence.
         StepKind(
             "actions",
