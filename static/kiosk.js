@@ -1,9 +1,10 @@
 /* Yorisoi kiosk: progressive enhancement of the server-rendered kiosk pages. No framework, no build step.
  *
- * With JavaScript on, an answer goes to the JSON API; the next question is then the server's own HTML,
- * fetched and swapped in, so the page looks and reads the same with or without JavaScript. New chat
- * messages are appended to the role="log" transcript (which never leaves the page, so screen readers
- * announce only what is new) and focus moves to the new question.
+ * With JavaScript on, the page's own form is posted in the background and the page the server answers
+ * with (the next question, or this one with its messages) is swapped in, so the page looks and reads
+ * the same with or without JavaScript. New chat messages are appended to the role="log" transcript
+ * (which never leaves the page, so screen readers announce only what is new) and focus moves to the
+ * new question, or to the messages when an answer was refused.
  *
  * The kiosk is shared: after an idle time a warning gives time to continue, then the screen is wiped and
  * the kiosk session ended on the server. Nothing is ever written to localStorage or sessionStorage, and
@@ -32,14 +33,6 @@
     options.cache = "no-store";
     options.headers = Object.assign({ "X-CSRFToken": csrf }, options.headers || {});
     return fetch(url, options);
-  }
-
-  function postJSON(url, data) {
-    return request(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(data || {}),
-    });
   }
 
   function postForm(url, formData, extra) {
@@ -95,45 +88,26 @@
     }
   });
 
-  // --- Answering through the API ------------------------------------------------------------------
+  // --- Answering: the page's own forms, posted in the background ---------------------------------
 
-  function apiUrl(action) {
-    var question = $(".question");
-    return conf.apiUrl + "/" + encodeURIComponent(question.dataset.intake) + "/" + action;
-  }
-
-  function answerBody(data, question) {
-    var kind = question.dataset.kind;
-    var action = data.get("action") || "continue";
-    var value = null;
-    if (kind === "multi_choice") {
-      value = data.getAll("value");
-    } else if (kind === "group") {
-      value = [];
-      for (var i = 0; i < Number(question.dataset.maxItems); i++) {
-        value.push({
-          text: data.get("item-" + i + "-text") || "",
-          date: data.get("item-" + i + "-date") || "",
-          confidence: data.get("item-" + i + "-confidence") || "",
-        });
-      }
-    } else if (kind !== "info" && kind !== "check") {
-      value = data.get("value");
-    }
-    return { step: data.get("step"), value: value, skip: action === "skip", keep_as_is: action === "keep" };
-  }
-
-  function send(form, submitter, url, payload) {
+  function send(form, submitter) {
     busy = true;
     form.setAttribute("aria-busy", "true");
-    postJSON(url, payload)
+    stopSpeaking();
+    // The server answers as it does without JavaScript: a redirect to the next question, or this
+    // question again with its messages (422). Either way the page it ends on is swapped in.
+    // getAttribute: the buttons named "action" shadow form.action.
+    var url = form.getAttribute("action");
+    request(url, { method: "POST", body: new FormData(form, submitter), headers: { Accept: "text/html" } })
       .then(function (response) {
-        if (response.status === 404) return location.replace(conf.landingUrl); // the session has ended
-        return response.json().then(function (reply) {
-          var error = reply.error || {};
-          if (response.status === 422 && error.problems) return showProblems(error.problems);
-          if (!response.ok && response.status !== 409) throw new Error(error.code);
-          return refresh(error.code === "stale_step" ? error.message : "");
+        var landed = new URL(response.url, location.href).pathname;
+        if (landed !== new URL(conf.stepUrl, location.href).pathname) {
+          location.replace(response.url); // no intake on this screen any more
+          return;
+        }
+        if (!response.ok && response.status !== 422) throw new Error(String(response.status));
+        return response.text().then(function (html) {
+          swap(new DOMParser().parseFromString(html, "text/html"));
         });
       })
       .catch(function () {
@@ -157,23 +131,7 @@
     HTMLFormElement.prototype.submit.call(form);
   }
 
-  function refresh(notice) {
-    stopSpeaking();
-    return request(conf.stepUrl, { headers: { Accept: "text/html" } })
-      .then(function (response) {
-        var landed = new URL(response.url, location.href).pathname;
-        if (!response.ok || landed !== new URL(conf.stepUrl, location.href).pathname) {
-          location.replace(response.url); // no intake on this screen any more
-          return "";
-        }
-        return response.text();
-      })
-      .then(function (html) {
-        if (html) swap(new DOMParser().parseFromString(html, "text/html"), notice);
-      });
-  }
-
-  function swap(doc, notice) {
+  function swap(doc) {
     // A new language changes the whole page, header included: load it whole.
     if (doc.documentElement.lang !== document.documentElement.lang) return location.replace(conf.stepUrl);
     var fresh = doc.getElementById("main");
@@ -195,17 +153,11 @@
     } else {
       main.replaceChildren.apply(main, Array.from(fresh.childNodes));
     }
-    if (notice) {
-      var box = document.createElement("div");
-      box.className = "notice";
-      box.setAttribute("role", "status");
-      var text = document.createElement("p");
-      text.textContent = notice;
-      box.appendChild(text);
-      main.insertBefore(box, main.firstChild);
-    }
+    var summary = $(".error-summary", main);
     var title = document.getElementById("question-title");
-    if (title) {
+    if (summary) {
+      summary.focus();
+    } else if (title) {
       title.setAttribute("tabindex", "-1");
       title.focus();
     }
@@ -226,42 +178,6 @@
     want.slice(same).forEach(function (item) {
       list.appendChild(item);
     });
-  }
-
-  function showProblems(problems) {
-    var question = $(".question");
-    var template = document.getElementById("error-summary-template");
-    var old = $(".error-summary", main);
-    if (old) old.remove();
-    Array.from(main.querySelectorAll(".error-message")).forEach(function (message) {
-      var slot = document.createElement("span");
-      slot.className = "error-slot";
-      slot.hidden = true;
-      slot.dataset.where = message.dataset.where || "";
-      message.replaceWith(slot);
-    });
-    var summary = template.content.firstElementChild.cloneNode(true);
-    var list = $("ul", summary);
-    problems.forEach(function (problem) {
-      var item = document.createElement("li");
-      item.textContent = problem.message;
-      list.appendChild(item);
-      var slot = Array.from(main.querySelectorAll(".error-slot")).filter(function (s) {
-        return s.dataset.where === problem.where;
-      })[0];
-      if (slot) {
-        var message = document.createElement("p");
-        message.className = "error-message";
-        message.id = "error-" + (problem.where.replace(/\./g, "-") || "answer");
-        message.dataset.where = problem.where;
-        message.textContent = problem.message;
-        slot.replaceWith(message);
-      }
-    });
-    question.parentNode.insertBefore(summary, question);
-    var prefix = template.dataset.titlePrefix + ": ";
-    if (document.title.indexOf(prefix) !== 0) document.title = prefix + document.title;
-    summary.focus();
   }
 
   // --- Display settings: text size and furigana ---------------------------------------------------
@@ -355,14 +271,9 @@
       display(form, submitter);
       return;
     }
-    var question = $(".question");
-    if (!question || !(has("step-form") || has("back-form") || has("change-form"))) return;
+    if (!$(".question") || !(has("step-form") || has("back-form") || has("change-form"))) return;
     event.preventDefault();
-    if (busy) return;
-    var data = new FormData(form, submitter);
-    if (has("step-form")) send(form, submitter, apiUrl("answer"), answerBody(data, question));
-    else if (has("back-form")) send(form, submitter, apiUrl("back"), {});
-    else send(form, submitter, apiUrl("change"), { step: data.get("step") });
+    if (!busy) send(form, submitter);
   });
 
   // --- Idle: warn, then reset -------------------------------------------------------------------------

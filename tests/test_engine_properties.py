@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from walk import typical_answers
 
 from intake.config import Defaults
-from intake.domain.answers import AnswerInvalid, parse_answer
+from intake.domain.answers import AnswerInvalid
 from intake.domain.engine import Conversation, NotAllowed, StaleStep
 from intake.domain.office import load_engines
 from intake.domain.plan import build_draft
+from intake.domain.step_kinds import parse_answer
 
 ENGINE = load_engines(Path(Defaults.DIALOGUES_DIR), Defaults.LANGUAGES)[Defaults.INTAKE_DIALOGUE]
 STEPS = list(ENGINE.dialogue.steps.values())
@@ -27,7 +28,7 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=20,
 )
-# Values that look almost right: option ids, dates, numbers, group items.
+# Values that look almost right: option ids, dates, numbers, action items.
 option_ids = st.sampled_from(sorted({o.id for s in STEPS for o in s.options} | {"yes", "no", "ja", "en", "confirm"}))
 near_values = (
     option_ids

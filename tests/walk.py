@@ -44,7 +44,7 @@ def typical_answers() -> dict[str, object]:
 
 def form_fields(step_kind: str, value: object) -> dict | list:
     """The form fields a browser with JavaScript off would send for this answer."""
-    if step_kind == "group":
+    if step_kind == "actions":
         fields = {}
         for index, item in enumerate(value):
             for name, part in item.items():

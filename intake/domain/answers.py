@@ -1,9 +1,9 @@
-"""Parsing and checking one raw answer for each step kind.
+"""Parsing and checking raw answers: text, dates, the 0–10 scale, choices and actions.
 
 A raw answer is what a form or the JSON API sent (text, a list of ids, a number, a date string).
-`parse_answer` returns the value to store or raises AnswerInvalid with every problem found; it
-never changes anything itself. Messages are English msgids (marked with N_) that the web layer
-translates and fills with `params`.
+Each parser returns the value to store and every problem found; it never changes anything itself.
+Which kind uses which parser is in step_kinds.py (`parse_answer`). Messages are English msgids
+(marked with N_) that the web layer translates and fills with `params`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from .dialogue import Option, Step
+if TYPE_CHECKING:
+    from .dialogue import Option, Step
 
 
 def N_(message: str) -> str:
@@ -28,13 +30,13 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 SCALE_MIN, SCALE_MAX = 0, 10
 LOW_CONFIDENCE = 5
-GROUP_FIELDS = ("text", "date", "confidence")
+ACTION_FIELDS = ("text", "date", "confidence")
 MIN_CONCRETE_LENGTH = 6
 
 
 @dataclass(frozen=True)
 class AnswerProblem:
-    """One thing wrong with an answer; `where` names a part of a group ("1.date")."""
+    """One thing wrong with an answer; `where` names a part of an actions answer ("1.date")."""
 
     code: str
     message: str
@@ -58,20 +60,20 @@ class Nudge:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-def _problem(code: str, message: str, where: str = "", **params) -> AnswerProblem:
+def problem(code: str, message: str, where: str = "", **params) -> AnswerProblem:
     return AnswerProblem(code, message, params, where)
 
 
 def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Normalise free text (NFC, trimmed, Unix newlines) and report what cannot be stored."""
     if not isinstance(raw, str):
-        return "", [_problem("not_text", N_("Please write your answer as text."), where)]
+        return "", [problem("not_text", N_("Please write your answer as text."), where)]
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
     for char in text:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in "\n\t") or category == "Cs" or char in _BIDI_CONTROLS:
             return text, [
-                _problem(
+                problem(
                     "invalid_characters",
                     N_("Your answer contains characters that cannot be stored. Please type it again."),
                     where,
@@ -79,7 +81,7 @@ def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[st
             ]
     if max_length is not None and len(text) > max_length:
         return text, [
-            _problem(
+            problem(
                 "too_long",
                 N_("Please keep this to %(max)s characters or fewer (now %(count)s)."),
                 where,
@@ -111,10 +113,10 @@ def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "
             inside = earliest <= day <= latest
             value = day.isoformat()
     except ValueError:
-        return "", [_problem("invalid_date", N_("Please choose a date."), where)]
+        return "", [problem("invalid_date", N_("Please choose a date."), where)]
     if not inside:
         return value, [
-            _problem(
+            problem(
                 "out_of_range",
                 N_("Please choose a date between %(earliest)s and %(latest)s."),
                 where,
@@ -125,7 +127,7 @@ def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "
     return value, []
 
 
-def _scale(raw: object, where: str = "") -> tuple[int | None, list[AnswerProblem]]:
+def parse_scale(raw: object, where: str = "") -> tuple[int | None, list[AnswerProblem]]:
     try:
         if isinstance(raw, bool):
             raise ValueError
@@ -133,41 +135,41 @@ def _scale(raw: object, where: str = "") -> tuple[int | None, list[AnswerProblem
         if value is None:
             raise ValueError
     except (TypeError, ValueError):
-        return None, [_problem("invalid_number", N_("Please choose a number from 0 to 10."), where)]
+        return None, [problem("invalid_number", N_("Please choose a number from 0 to 10."), where)]
     if not SCALE_MIN <= value <= SCALE_MAX:
-        return None, [_problem("out_of_range_number", N_("Please choose a number from 0 to 10."), where)]
+        return None, [problem("out_of_range_number", N_("Please choose a number from 0 to 10."), where)]
     return value, []
 
 
-def _choice(raw: object, options: Sequence[Option]) -> tuple[str, list[AnswerProblem]]:
+def parse_choice(raw: object, options: Sequence[Option]) -> tuple[str, list[AnswerProblem]]:
     ids = {o.id for o in options}
     if not isinstance(raw, str) or not raw:
-        return "", [_problem("required", N_("Please choose one answer."))]
+        return "", [problem("required", N_("Please choose one answer."))]
     if raw not in ids:
-        return "", [_problem("unknown_option", N_("Please choose one of the answers shown."))]
+        return "", [problem("unknown_option", N_("Please choose one of the answers shown."))]
     return raw, []
 
 
-def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[str], list[AnswerProblem]]:
+def parse_choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[str], list[AnswerProblem]]:
     if isinstance(raw, str):
         raw = [raw] if raw else []
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
-        return [], [_problem("unknown_option", N_("Please choose from the answers shown."))]
+        return [], [problem("unknown_option", N_("Please choose from the answers shown."))]
     by_id = {o.id: o for o in options}
     if len(raw) > len(options) or len(set(raw)) != len(raw):
-        return [], [_problem("repeated_options", N_("Please choose each answer only once."))]
+        return [], [problem("repeated_options", N_("Please choose each answer only once."))]
     if any(r not in by_id for r in raw):
-        return [], [_problem("unknown_option", N_("Please choose from the answers shown."))]
+        return [], [problem("unknown_option", N_("Please choose from the answers shown."))]
     chosen = [o.id for o in options if o.id in raw]  # keep the dialogue's order, drop repeats
     low = step.min if step.min is not None else 1
     high = step.max if step.max is not None else len(options)
     if len(chosen) < low:
-        return chosen, [_problem("too_few", N_("Please choose at least %(min)s."), min=low)]
+        return chosen, [problem("too_few", N_("Please choose at least %(min)s."), min=low)]
     if len(chosen) > high:
-        return chosen, [_problem("too_many", N_("Please choose no more than %(max)s."), max=high)]
+        return chosen, [problem("too_many", N_("Please choose no more than %(max)s."), max=high)]
     if len(chosen) > 1 and any(by_id[c].exclusive for c in chosen):
         return chosen, [
-            _problem(
+            problem(
                 "exclusive",
                 N_("“%(label)s” cannot be combined with other answers."),
                 label=next(by_id[c] for c in chosen if by_id[c].exclusive).label,
@@ -176,73 +178,31 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
     return chosen, []
 
 
-def _group(step: Step, raw: object, today: date) -> tuple[list[dict], list[AnswerProblem]]:
+def parse_actions(step: Step, raw: object, today: date) -> tuple[list[dict], list[AnswerProblem]]:
     if not isinstance(raw, list) or not all(isinstance(item, Mapping) for item in raw):
-        return [], [_problem("invalid_group", N_("Please fill in your steps."))]
+        return [], [problem("invalid_group", N_("Please fill in your steps."))]
     items, problems = [], []
     for index, item in enumerate(raw):
-        unknown = set(item) - set(GROUP_FIELDS)
+        unknown = set(item) - set(ACTION_FIELDS)
         if unknown:
-            problems.append(_problem("unknown_field", N_("Please fill in your steps."), f"{index}"))
+            problems.append(problem("unknown_field", N_("Please fill in your steps."), f"{index}"))
             continue
-        if not any(str(item.get(f) or "").strip() for f in GROUP_FIELDS):
+        if not any(str(item.get(f) or "").strip() for f in ACTION_FIELDS):
             continue  # an empty row in the form is not an item
         text, text_problems = clean_text(item.get("text", ""), step.max_length, f"{index}.text")
         if not text and not text_problems:
-            text_problems = [_problem("required", N_("Please write what you will do."), f"{index}.text")]
+            text_problems = [problem("required", N_("Please write what you will do."), f"{index}.text")]
         when, date_problems = parse_date(item.get("date"), "date", step.range.bounds(today), f"{index}.date")
-        confidence, scale_problems = _scale(item.get("confidence"), f"{index}.confidence")
+        confidence, scale_problems = parse_scale(item.get("confidence"), f"{index}.confidence")
         problems += text_problems + date_problems + scale_problems
         items.append({"text": text, "date": when, "confidence": confidence})
     low = step.min if step.min is not None else 1
     high = step.max if step.max is not None else 3
     if len(items) < low:
-        problems.append(_problem("too_few_items", N_("Please write at least %(min)s step."), min=low))
+        problems.append(problem("too_few_items", N_("Please write at least %(min)s step."), min=low))
     if len(items) > high:
-        problems.append(_problem("too_many_items", N_("Please write no more than %(max)s steps."), max=high))
+        problems.append(problem("too_many_items", N_("Please write no more than %(max)s steps."), max=high))
     return items, problems
-
-
-def parse_answer(
-    step: Step, raw: object, *, options: Sequence[Option], languages: Sequence[str], today: date
-) -> object:
-    """The value to store for this step, or AnswerInvalid listing what to correct."""
-    kind = step.kind
-    if kind in {"consent", "yes_no"}:
-        value, problems = (
-            (raw, []) if raw in ("yes", "no") else (None, [_problem("required", N_("Please choose one answer."))])
-        )
-    elif kind == "language":
-        value, problems = (
-            (raw, [])
-            if raw in languages
-            else (None, [_problem("unknown_language", N_("Please choose a language from the list."))])
-        )
-    elif kind == "single_choice":
-        value, problems = _choice(raw, options)
-    elif kind == "multi_choice":
-        value, problems = _choices(step, raw, options)
-    elif kind == "text":
-        value, problems = clean_text(raw, step.max_length)
-        if not value and not problems:
-            problems = [_problem("required", N_("Please write your answer, or go back."))]
-    elif kind == "scale":
-        value, problems = _scale(raw)
-    elif kind in {"date", "month"}:
-        value, problems = parse_date(raw, kind, step.range.bounds(today))
-    elif kind == "group":
-        value, problems = _group(step, raw, today)
-    elif kind == "handover":
-        value, problems = (
-            (raw, [])
-            if raw == "confirm"
-            else (None, [_problem("required", N_("Please press the button to send your answers."))])
-        )
-    else:
-        value, problems = None, [_problem("no_answer", N_("This step takes no answer."))]
-    if problems:
-        raise AnswerInvalid(problems)
-    return value
 
 
 def is_empty(raw: object) -> bool:
@@ -256,10 +216,8 @@ def is_empty(raw: object) -> bool:
     return False
 
 
-def nudges(step: Step, value: object, vague_phrases: Sequence[str]) -> list[Nudge]:
+def action_nudges(value: list, vague_phrases: Sequence[str]) -> list[Nudge]:
     """Gentle prompts about actions: make a vague one concrete, make a low-confidence one smaller."""
-    if step.kind != "group" or not isinstance(value, list):
-        return []
     found = []
     for index, item in enumerate(value):
         text = str(item.get("text", "")).casefold()

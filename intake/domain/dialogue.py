@@ -3,60 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import yamlfile
 from .dates import DateRange, parse_offset
 from .products import GOAL_KINDS, NO_PRODUCT, PRODUCTS, SOURCE_NEEDS, Product
 from .rules import CompiledRule, RuleError, compile_rule
+from .step_kinds import KINDS, TERMINAL_KINDS
 from .yamlfile import DataFileError, LineDict, Problem
 
-CHOICE_KINDS = {"single_choice", "multi_choice"}
-TERMINAL_KINDS = {"done", "end"}
-KINDS = {
-    "info",
-    "language",
-    "consent",
-    "single_choice",
-    "multi_choice",
-    "text",
-    "yes_no",
-    "scale",
-    "date",
-    "month",
-    "group",
-    "check",
-    "handover",
-    "done",
-    "end",
-    "given",
-}
-# Kinds that take no answer from the recipient: only a button to go on.
-NO_ANSWER_KINDS = {"info", "check", "done", "end"}
 OPTIONS_SOURCES = {"goal_suggestions", "program_actions"}
 
 _COMMON_KEYS = {"id", "section", "kind", "prompt", "help", "reflect", "next"}
-_KIND_KEYS = {
-    "info": set(),
-    "language": set(),
-    "consent": set(),
-    "single_choice": {"options", "options_from", "sensitive", "optional"},
-    "multi_choice": {"options", "options_from", "sensitive", "optional", "min", "max"},
-    "text": {"sensitive", "optional", "max_length"},
-    "yes_no": {"sensitive", "optional"},
-    "scale": {"sensitive", "optional", "low", "high"},
-    "date": {"sensitive", "optional", "range"},
-    "month": {"sensitive", "optional", "range"},
-    "group": {"min", "max", "max_length", "range"},
-    "check": set(),
-    "handover": set(),
-    "done": set(),
-    "end": set(),
-    # A value the office supplies when the conversation starts (e.g. an action of the plan under
-    # review): never shown, never on the check page; rules and `reflect` read it like an answer.
-    "given": set(),
-}
 _TOP_KEYS = {
     "id",
     "version",
@@ -119,6 +78,14 @@ class Step:
     high: str = ""
     next: tuple[Branch, ...] = ()
     line: int = 0
+    # A step of a `repeat` block: the name its text goes by in every round (its message context,
+    # so the text is translated once), and its round (0 for a step that is not repeated).
+    key: str = ""
+    round: int = 0
+
+    @property
+    def text_key(self) -> str:
+        return self.key or self.id
 
     @property
     def skippable(self) -> bool:
@@ -126,7 +93,7 @@ class Step:
 
     @property
     def takes_answer(self) -> bool:
-        return self.kind not in NO_ANSWER_KINDS
+        return KINDS[self.kind].takes_answer
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -155,8 +122,9 @@ class Dialogue:
     produces: Product = NO_PRODUCT
 
     def context(self, step_id: str, *parts: str) -> str:
-        """The gettext message context for a piece of a step's text."""
-        return ":".join((self.id, step_id, *parts))
+        """The gettext message context for a piece of a step's text (one for all rounds of a repeat)."""
+        key = self.steps[step_id].text_key if step_id in self.steps else step_id
+        return ":".join((self.id, key, *parts))
 
     def section_number(self, step_id: str) -> int:
         section = self.steps[step_id].section
@@ -294,36 +262,49 @@ def _read_steps(reader: _Reader, data: LineDict, section_ids: set[str], dialogue
     if not isinstance(raw, list) or not raw:
         reader.problem(data.line_of("steps"), "the dialogue needs a non-empty list 'steps'")
         return {}
+    repeated = _repeated_names(raw)
     steps: dict[str, Step] = {}
     for item in raw:
         if not isinstance(item, LineDict):
             reader.problem(raw.line, "each step is a mapping")
             continue
-        step = _read_step(reader, item, section_ids, dialogue_id)
-        if step is None:
-            continue
-        if step.id in steps:
-            reader.problem(item.line, f"step id '{step.id}' is used twice")
-        steps[step.id] = step
+        if "repeat" in item:
+            found = _read_repeat(reader, item, section_ids, dialogue_id, repeated)
+        else:
+            found = [_read_step(reader, item, section_ids, dialogue_id)]
+        for step in found:
+            if step is None:
+                continue
+            if step.id in steps:
+                reader.problem(step.line, f"step id '{step.id}' is used twice")
+            steps[step.id] = step
+    keys = {s.key: s for s in steps.values() if s.key}
+    for step in steps.values():
+        if not step.key and step.id in keys:
+            reader.problem(step.line, f"step id '{step.id}' is also the name of a repeated step's text")
     _check_references(reader, steps)
     return steps
 
 
-def _read_step(reader: _Reader, item: LineDict, section_ids: set[str], dialogue_id: str) -> Step | None:
-    step_id = item.get("id")
-    if not isinstance(step_id, str) or not step_id.isidentifier():
+def _read_step(
+    reader: _Reader, item: LineDict, section_ids: set[str], dialogue_id: str, round: _Round | None = None
+) -> Step | None:
+    local_id = item.get("id")
+    if not isinstance(local_id, str) or not local_id.isidentifier():
         reader.problem(item.line, "a step needs an 'id' in snake_case")
         return None
+    step_id = round.name(local_id) if round else local_id
+    key = f"{round.each}_{local_id}" if round else ""
     what = f"step '{step_id}'"
     kind = item.get("kind")
     if kind not in KINDS:
         reader.problem(item.line_of("kind"), f"{what}: unknown kind '{kind}' (known: {', '.join(sorted(KINDS))})")
         return None
-    reader.check_keys(item, _COMMON_KEYS | _KIND_KEYS[kind], what)
+    reader.check_keys(item, _COMMON_KEYS | KINDS[kind].keys, what)
     if item.get("section") not in section_ids:
         reader.problem(item.line_of("section"), f"{what}: section '{item.get('section')}' is not listed in 'sections'")
-    prompt = reader.text(item, "prompt", what, required=kind not in {"language", "given"})
-    options, options_from = _read_options(reader, item, kind, what, f"{dialogue_id}:{step_id}")
+    prompt = reader.text(item, "prompt", what, required=KINDS[kind].needs_prompt)
+    options, options_from = _read_options(reader, item, kind, what, f"{dialogue_id}:{key or step_id}")
     low, high = reader.integer(item, "min", what), reader.integer(item, "max", what, minimum=1)
     if low is not None and high is not None and low > high:
         reader.problem(item.line_of("min"), f"{what}: min is greater than max")
@@ -333,7 +314,7 @@ def _read_step(reader: _Reader, item: LineDict, section_ids: set[str], dialogue_
         kind=kind,
         prompt=prompt,
         help=reader.text(item, "help", what, required=False),
-        reflect=_read_reflect(reader, item, what),
+        reflect=_read_reflect(reader, item, what, round),
         sensitive=reader.flag(item, "sensitive", what),
         optional=reader.flag(item, "optional", what),
         options=options,
@@ -344,15 +325,118 @@ def _read_step(reader: _Reader, item: LineDict, section_ids: set[str], dialogue_
         range=_read_range(reader, item, what),
         low=reader.text(item, "low", what, required=False),
         high=reader.text(item, "high", what, required=False),
-        next=_read_next(reader, item, kind, what),
+        next=_read_next(reader, item, kind, what, round),
         line=item.line,
+        key=key,
+        round=round.number if round else 0,
     )
+
+
+# --- repeat blocks --------------------------------------------------------------------------------
+
+_REPEAT_KEYS = {"each", "times", "while", "then"}
+
+
+@dataclass(frozen=True)
+class _Round:
+    """One round of a repeat block: local step names become `<each>_<number>_<name>`."""
+
+    each: str
+    number: int
+    local: frozenset[str]
+    following: tuple[Branch, ...] = ()  # where the step without `next` goes
+
+    def name(self, local: object) -> object:
+        return f"{self.each}_{self.number}_{local}" if local in self.local else local
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {local: self.name(local) for local in self.local}
+
+
+class _RoundAnswers(Mapping):
+    """The answers as a rule inside a round reads them: its local names are that round's steps."""
+
+    def __init__(self, answers: Mapping[str, object], names: Mapping[str, str]):
+        self._answers, self._names = answers, names
+
+    def __getitem__(self, key: str) -> object:
+        return self._answers[self._names.get(key, key)]
+
+    def __iter__(self):
+        return iter(self._answers)
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+
+def _in_round(rule: CompiledRule, names: Mapping[str, str]) -> CompiledRule:
+    return CompiledRule(
+        lambda answers: rule(_RoundAnswers(answers, names)), frozenset(names.get(s, s) for s in rule.steps)
+    )
+
+
+def _repeated_names(raw: list) -> dict[str, frozenset[str]]:
+    """For each repeat name, the local step names of every block that repeats it (blocks share rounds)."""
+    names: dict[str, set[str]] = {}
+    for item in raw:
+        spec = item.get("repeat") if isinstance(item, LineDict) else None
+        if isinstance(spec, Mapping) and isinstance(spec.get("each"), str) and isinstance(item.get("steps"), list):
+            local = {entry.get("id") for entry in item["steps"] if isinstance(entry, Mapping)}
+            names.setdefault(spec["each"], set()).update(n for n in local if isinstance(n, str))
+    return {each: frozenset(local) for each, local in names.items()}
+
+
+def _read_repeat(reader, item, section_ids, dialogue_id, repeated) -> list[Step | None]:
+    """A block of steps asked once per round, as numbered steps; their text is shared by all rounds."""
+    spec = item.get("repeat")
+    reader.check_keys(item, {"repeat", "steps"}, "a repeat block")
+    if not isinstance(spec, LineDict) or not isinstance(spec.get("each"), str) or not spec["each"].isidentifier():
+        reader.problem(item.line, "'repeat' needs 'each' (a snake_case name), 'times' and 'then'")
+        return []
+    each = spec["each"]
+    what = f"repeat '{each}'"
+    reader.check_keys(spec, _REPEAT_KEYS, what)
+    times = reader.integer(spec, "times", what, minimum=1)
+    if times is None:
+        if "times" not in spec:
+            reader.problem(spec.line, f"{what} needs 'times' (a whole number ≥ 1)")
+        return []
+    then = reader.text(spec, "then", what)
+    body = item.get("steps")
+    if not isinstance(body, list) or not body or not all(isinstance(e, LineDict) for e in body):
+        reader.problem(item.line_of("steps"), f"{what} needs a non-empty list 'steps' of step mappings")
+        return []
+    condition = None
+    if "while" in spec:
+        try:
+            condition = compile_rule(spec["while"])
+        except RuleError as err:
+            reader.problem(spec.line_of("while"), f"{what}: {err}")
+    local = repeated[each]
+    steps = []
+    for number in range(1, times + 1):
+        # Every round is read from the same lines: the first round's problems stand for all.
+        round_reader = reader if number == 1 else _Reader(reader.file)
+        following = [(Branch(f"{each}_{number}_{entry.get('id')}", line=entry.line),) for entry in body[1:]]
+        if number < times:
+            first = Branch(f"{each}_{number + 1}_{body[0].get('id')}", line=spec.line)
+            if condition is not None:
+                names = _Round(each, number + 1, local).names
+                after = (replace(first, rule=_in_round(condition, names)), Branch(then, line=spec.line_of("then")))
+            else:
+                after = (first,)
+        else:
+            after = (Branch(then, line=spec.line_of("then")),)
+        for entry, onward in zip(body, [*following, after], strict=True):
+            steps.append(_read_step(round_reader, entry, section_ids, dialogue_id, _Round(each, number, local, onward)))
+    return steps
 
 
 def _read_options(reader, item, kind, what, context) -> tuple[tuple[Option, ...], str | None]:
     options_from = item.get("options_from")
     raw = item.get("options")
-    if kind not in CHOICE_KINDS:
+    if not KINDS[kind].choices:
         return (), None
     if options_from is not None:
         if options_from not in OPTIONS_SOURCES:
@@ -394,7 +478,7 @@ def _read_options(reader, item, kind, what, context) -> tuple[tuple[Option, ...]
     return tuple(options), None
 
 
-def _read_reflect(reader, item, what) -> tuple[tuple[str, str], ...]:
+def _read_reflect(reader, item, what, round=None) -> tuple[tuple[str, str], ...]:
     raw = item.get("reflect")
     if raw is None:
         return ()
@@ -405,13 +489,13 @@ def _read_reflect(reader, item, what) -> tuple[tuple[str, str], ...]:
     for name in raw:
         if f"%({name})s" not in prompt:
             reader.problem(item.line_of("reflect"), f"{what}: the prompt does not use %({name})s")
-    return tuple(raw.items())
+    return tuple((name, round.name(source) if round else source) for name, source in raw.items())
 
 
 def _read_range(reader, item, what) -> DateRange | None:
     raw = item.get("range")
     if raw is None:
-        if item.get("kind") in {"date", "month", "group"}:
+        if KINDS[item["kind"]].needs_range:
             reader.problem(item.line, f"{what}: a {item.get('kind')} step needs a 'range' with min and max")
         return None
     if not isinstance(raw, Mapping) or set(raw) != {"min", "max"}:
@@ -424,17 +508,19 @@ def _read_range(reader, item, what) -> DateRange | None:
         return None
 
 
-def _read_next(reader, item, kind, what) -> tuple[Branch, ...]:
+def _read_next(reader, item, kind, what, round=None) -> tuple[Branch, ...]:
     raw = item.get("next")
     if kind in TERMINAL_KINDS:
         if raw is not None:
             reader.problem(item.line_of("next"), f"{what}: a {kind} step ends the dialogue and takes no 'next'")
         return ()
+    if raw is None and round is not None:
+        return round.following  # the block's next step, the next round, or the block's `then`
     if raw is None:
         reader.problem(item.line, f"{what}: no way forward (add 'next')")
         return ()
     if isinstance(raw, str):
-        return (Branch(raw, line=item.line_of("next")),)
+        return (Branch(round.name(raw) if round else raw, line=item.line_of("next")),)
     if not isinstance(raw, list) or not raw:
         reader.problem(item.line_of("next"), f"{what}: 'next' is a step id or a list of {{if, goto}}")
         return ()
@@ -454,7 +540,11 @@ def _read_next(reader, item, kind, what) -> tuple[Branch, ...]:
             reader.problem(
                 entry.line, f"{what}: only the last branch may have no 'if' (the ones after it could never be taken)"
             )
-        branches.append(Branch(str(entry["goto"]), rule, entry.line))
+        goto = str(entry["goto"])
+        if round is not None:
+            goto = round.name(goto)
+            rule = rule and _in_round(rule, round.names)
+        branches.append(Branch(goto, rule, entry.line))
     if branches and branches[-1].rule is not None:
         reader.problem(
             raw[-1].line if isinstance(raw[-1], LineDict) else raw.line,
@@ -465,6 +555,8 @@ def _read_next(reader, item, kind, what) -> tuple[Branch, ...]:
 
 def _check_references(reader: _Reader, steps: dict[str, Step]) -> None:
     for step in steps.values():
+        if step.round > 1:
+            continue  # the same lines as the first round: one problem for the block, not one per round
         for branch in step.next:
             if branch.goto not in steps:
                 reader.problem(branch.line, f"step '{step.id}': 'next' goes to missing step '{branch.goto}'")

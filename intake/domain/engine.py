@@ -14,17 +14,15 @@ from datetime import date
 
 from transitions import Machine
 
-from .answers import N_, AnswerInvalid, AnswerProblem, Nudge, is_empty, nudges, parse_answer
+from .answers import N_, AnswerInvalid, AnswerProblem, Nudge, is_empty
 from .dialogue import TERMINAL_KINDS, Dialogue, Option, Step
 from .products import OWN_GOAL
 from .programs import MAX_SUGGESTIONS, Program, rank_programs
+from .step_kinds import kind_of, nudges, parse_answer
 
 PROCEED = "proceed"
 # Kinds whose answer holds words the recipient wrote: each keeps the language it was written in.
-WRITTEN_KINDS = {"text", "group"}
-# Kinds whose answers are not listed on the check page (language is switchable anywhere;
-# consent is withdrawn by talking to staff, not by editing a summary).
-NOT_CHECKED_KINDS = {"language", "consent", "handover", "given"}
+WRITTEN_KINDS = {"text", "actions"}
 
 
 def built_in_option(option_id: str, context: str, label: str) -> Option:
@@ -192,7 +190,7 @@ class Engine:
 
     def prefill(self, step: Step, answers: Mapping[str, object]) -> list[Option]:
         """Action ideas the recipient picked, to start the actions form with."""
-        if step.kind != "group" or answers.get(step.id) is not None:
+        if step.kind != "actions" or answers.get(step.id) is not None:
             return []
         ideas_id = self.dialogue.produces.step("action_ideas")
         if ideas_id is None:
@@ -232,7 +230,7 @@ class Engine:
         return [
             self.step(s)
             for s in self.live_path(conversation.answers)
-            if self.step(s).takes_answer and self.step(s).kind not in NOT_CHECKED_KINDS
+            if self.step(s).takes_answer and kind_of(self.step(s)).checked
         ]
 
     # --- moving ------------------------------------------------------------------------------

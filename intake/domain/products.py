@@ -59,7 +59,7 @@ PRODUCTS: Mapping[str, Mapping[str, FieldSpec]] = {
         "goal.own": _spec("text"),
         "goal.date": _spec("month", required=True),
         "action_ideas": _spec("multi_choice", options_from="program_actions"),
-        "actions": _spec("group", required=True),
+        "actions": _spec("actions", required=True),
     },
     REVIEW: {
         "language": _spec("language"),

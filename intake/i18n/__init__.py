@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
 from ..domain.plan import Goal, goal_text
+from ..domain.step_kinds import kind_of
 from ..extensions import babel
 from . import readings
 
@@ -280,6 +281,23 @@ def joined(items: list[str]) -> str:
     return format_list(items, locale=str(get_locale()))
 
 
+class _Shown:
+    """Display text in the viewer's language, for the step kinds' `show` functions."""
+
+    def __init__(self, engine: Engine, answers: Mapping[str, object]):
+        self.engine, self.answers = engine, answers
+
+    def choices(self, step: Step, ids: list[str]) -> str:
+        by_id = {o.id: o for o in self.engine.options(step, self.answers)}
+        return joined([option_label(by_id[i]) if i in by_id else i for i in ids])
+
+    def scale(self, value: int) -> str:
+        return formatted(gettext("%(value)s out of 10"), "%(value)s out of 10", {"value": value})
+
+    def day(self, value: str, kind: str) -> str:
+        return format_day(value, kind)
+
+
 def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> str | list:
     """One stored answer as the viewer reads it: labels from ids, free text verbatim."""
     if step.id not in answers:
@@ -287,19 +305,7 @@ def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> st
     value = answers[step.id]
     if value is None:
         return gettext("Skipped (prefer not to say)")
-    if step.kind in {"single_choice", "multi_choice", "yes_no", "consent", "language"}:
-        by_id = {o.id: o for o in engine.options(step, answers)}
-        ids = value if isinstance(value, list) else [value]
-        return joined([option_label(by_id[i]) if i in by_id else i for i in ids])
-    if step.kind == "scale":
-        return formatted(gettext("%(value)s out of 10"), "%(value)s out of 10", {"value": value})
-    if step.kind in {"date", "month"}:
-        return format_day(value, step.kind)
-    if step.kind == "group":
-        return [
-            {"text": item["text"], "date": format_day(item["date"]), "confidence": item["confidence"]} for item in value
-        ]
-    return str(value)
+    return kind_of(step).show(step, value, _Shown(engine, answers))
 
 
 def plan_goal(engine: Engine, goal: Goal) -> str:

@@ -43,7 +43,11 @@ def _dialogue(data: LineDict, source: str) -> Iterator[Message]:
             "A section title, shown with progress ('section 3 of 8: …').",
         )
     for step in dialogue.steps.values():
-        where = f"Step '{step.id}' ({step.kind}) in section '{dialogue.section_of(step.id).title}'"
+        if step.round > 1:
+            continue  # a repeated step's text is one message for all rounds (its context has no number)
+        where = f"Step '{step.text_key}' ({step.kind}) in section '{dialogue.section_of(step.id).title}'"
+        if step.round:
+            where += ", asked again for each item of a list"
         if step.prompt:
             note = (
                 " Keep each %(name)s placeholder: it is filled with the recipient's earlier answers."

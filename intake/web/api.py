@@ -16,21 +16,13 @@ from werkzeug.exceptions import HTTPException
 from ..domain.answers import AnswerInvalid, AnswerProblem
 from ..domain.engine import NotAllowed, StaleStep
 from ..extensions import csrf
-from ..i18n import (
-    answer_text,
-    known_locale,
-    option_help,
-    option_label,
-    problem_text,
-    reflected_prompt,
-    section_title,
-    step_text,
-)
+from ..i18n import known_locale, problem_text
 from ..records import Intake, IntakeStatus
 from ..security import rate_limit
 from ..services import conversations
 from .common import intake_engine, no_store, office_today
 from .openapi import openapi_document
+from .step_view import step_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 _ANSWER_FIELDS = {"step", "value", "skip", "keep_as_is"}
@@ -92,54 +84,15 @@ def _intake(token: str) -> Intake:
 
 def step_json(intake: Intake) -> dict:
     """The current step as the widget renders it, in the intake's language."""
-    engine = intake_engine(intake)
-    conversation = intake.conversation
-    step = engine.current(conversation)
-    answers = conversation.answers
-    progress = engine.progress(conversation)
+    view = step_view(intake_engine(intake), intake.conversation, today=office_today())
     data = {
         "token": intake.token,
         # The token for the next write; it lives in the session cookie this response sets.
         "csrf_token": generate_csrf(),
         "status": intake.status,
         "locale": intake.locale,
-        "step": {
-            "id": step.id,
-            "kind": step.kind,
-            "prompt": reflected_prompt(engine, step, answers),
-            "help": step_text(engine, step, "help"),
-            "skippable": step.skippable,
-            "sensitive": step.sensitive,
-            "options": [
-                {"id": o.id, "label": option_label(o), "help": option_help(o), "exclusive": o.exclusive}
-                for o in engine.options(step, answers)
-            ],
-            "min": step.min,
-            "max": step.max,
-            "max_length": step.max_length,
-            "answer": answers.get(step.id),
-            "nudges": [
-                {"code": n.code, "item": n.item, "message": gettext(n.message, **n.params)}
-                for n in engine.nudges_for(step, answers)
-            ],
-        },
-        "section": {
-            "number": progress.number,
-            "total": progress.total,
-            "title": section_title(engine, engine.dialogue.section_of(step.id)),
-        },
-        "can_go_back": len(conversation.path) > 1 and step.kind != "done",
+        **view.to_json(),
     }
-    if step.range is not None:
-        earliest, latest = step.range.bounds(office_today())
-        data["step"]["range"] = {"min": earliest.isoformat(), "max": latest.isoformat()}
-    if step.kind in {"scale", "group"}:
-        data["step"]["scale"] = {"low": step_text(engine, step, "low"), "high": step_text(engine, step, "high")}
-    if step.kind == "check":
-        data["step"]["answers"] = [
-            {"step": s.id, "prompt": step_text(engine, s), "answer": answer_text(engine, s, answers)}
-            for s in engine.checkable(conversation)
-        ]
     if intake.status == IntakeStatus.SUBMITTED:
         data["receipt_code"] = intake.receipt_code
     return data

@@ -1,4 +1,4 @@
-"""Small pieces the blueprints share: the engine for an intake, today's date, form parsing."""
+"""Small pieces the blueprints share: the engine for an intake, today's date, response headers."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from werkzeug.datastructures import MultiDict
 
-from ..domain.dialogue import Step
 from ..domain.engine import Engine
 
 
@@ -30,19 +28,6 @@ def office_today() -> date:
     if pinned:
         return pinned
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def raw_from_form(step: Step, form: MultiDict) -> object:
-    """The raw answer a no-JavaScript form sent, in the same shape the JSON API takes."""
-    if step.kind == "multi_choice":
-        return form.getlist("value")
-    if step.kind == "group":
-        limit = step.max or 3
-        return [
-            {name: form.get(f"item-{index}-{name}", "") for name in ("text", "date", "confidence")}
-            for index in range(limit)
-        ]
-    return form.get("value")
 
 
 def no_store(response):

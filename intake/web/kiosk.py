@@ -2,8 +2,9 @@
 
 Each POST parses the form, lets the engine move through `conversations`, and redirects
 (post/redirect/get); a rejected answer re-renders the same question with the message and the
-recipient's input, and nothing is stored. static/kiosk.js enhances these same pages (answers go
-through the JSON API) and adds the idle reset; every action here also works without it.
+recipient's input, and nothing is stored. static/kiosk.js enhances these same pages (it posts these
+same forms in the background and swaps in the page that comes back) and adds the idle reset; every
+action here also works without it. What a step shows is built by step_view.py, as for the API.
 
 The kiosk is shared: a reset, "Exit this page" and "Finish" all end the kiosk session and retire the
 intake's token, so nothing on this screen can be read again; an unfinished intake resumes only with
@@ -19,12 +20,14 @@ from flask_babel import gettext, refresh
 
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
+from ..domain.step_kinds import kind_of, raw_from_form
 from ..extensions import csrf
 from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
 from ..records import Intake, IntakeStatus, utcnow
 from ..security import rate_limit, rejected
 from ..services import conversations
-from .common import intake_engine, no_store, office_today, raw_from_form
+from .common import intake_engine, no_store, office_today
+from .step_view import step_view
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
@@ -137,47 +140,28 @@ def start():
     return redirect(_current_question())
 
 
-def render_step(intake: Intake, *, errors=None, values=None, nudges=None, status=200):
+def render_step(intake: Intake, *, errors=(), values=None, nudges=None, status=200):
+    """The current question (with what was refused or held, if anything) and the conversation so far."""
     engine = intake_engine(intake)
     conversation = intake.conversation
-    step = engine.current(conversation)
-    answers = conversation.answers
-    stored = answers.get(step.id)
-    context = {
-        "engine": engine,
-        "intake": intake,
-        "step": step,
-        "prompt": reflected_prompt(engine, step, answers),
-        "options": engine.options(step, answers),
-        "progress": engine.progress(conversation),
-        "transcript": transcript(engine, conversation),
-        "errors": {p.where: p for p in (errors or [])},
-        "error_list": errors or [],
-        "nudges": nudges if nudges is not None else engine.nudges_for(step, answers),
-        "values": values if values is not None else stored,
-        "prefill": engine.prefill(step, answers),
-        "checkable": engine.checkable(conversation) if step.kind == "check" else [],
-        "answers": answers,
-        "answer_text": lambda s: answer_text(engine, s, answers),
-        "can_go_back": len(conversation.path) > 1 and step.kind != "done",
-        "today": office_today(),
-    }
-    if step.range is not None:
-        context["bounds"] = step.range.bounds(office_today())
-    return render_template(f"kiosk/steps/{step.kind}.html", **context), status
+    view = step_view(engine, conversation, today=office_today(), problems=errors, raw=values, nudges=nudges)
+    page = render_template(
+        view.kind.template, intake=intake, step=view.step, view=view, transcript=transcript(engine, conversation)
+    )
+    return page, status
 
 
 def transcript(engine, conversation) -> list[dict]:
     """The conversation so far as chat bubbles: each earlier question with the recipient's answer."""
     current = conversation.state
-    if engine.step(current).kind in {"check", "handover", "done"}:
+    if not kind_of(engine.step(current)).transcript:
         return []
     live = engine.live_path(conversation.answers)
     shown = live[: live.index(current)] if current in live else live
     entries = []
     for step_id in shown:
         step = engine.step(step_id)
-        if step.kind == "given":  # supplied by the office, never asked
+        if not kind_of(step).asked:  # supplied by the office, never asked
             continue
         entries.append(
             {
@@ -208,7 +192,7 @@ def answer_step():
         return redirect(_current_question())
     step = engine.current(intake.conversation)
     action = request.form.get("action", "continue")
-    raw = None if step.kind in {"info", "check"} else raw_from_form(step, request.form)
+    raw = raw_from_form(step, request.form)
     try:
         outcome = conversations.answer(
             engine,

@@ -129,10 +129,13 @@ def _group_for(source, where: str, dialogues) -> tuple[str, Group]:
     parts = (source.context or "").split(":")
     if where.startswith("dialogues/") and parts[0] in dialogues and len(parts) > 1:
         dialogue = dialogues[parts[0]].dialogue
-        if parts[1] in dialogue.steps:
-            step = dialogue.steps[parts[1]]
+        # A repeated step's text is one message for all rounds: its context names the shared key.
+        step = next((s for s in dialogue.steps.values() if s.text_key == parts[1]), None)
+        if step is not None:
             section = dialogue.section_of(step.id)
-            return f"{parts[0]}:{step.id}", Group(f"Step {step.id}", f"{step.kind} · section “{section.title}”")
+            return f"{parts[0]}:{step.text_key}", Group(
+                f"Step {step.text_key}", f"{step.kind} · section “{section.title}”"
+            )
         return f"{parts[0]}:{parts[1]}", Group(f"{dialogue.id}: {parts[1]}", "dialogue-wide text")
     return where, Group(where, "page text" if where.startswith("templates/") else "")
 

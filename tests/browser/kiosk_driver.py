@@ -57,7 +57,7 @@ def fill(page, kind: str, value) -> None:
         question.locator("#answer-month").fill(value)
     elif kind == "date":
         question.locator("#answer-date").fill(value)
-    elif kind == "group":
+    elif kind == "actions":
         for index, item in enumerate(value):
             question.locator(f"#item-{index}-text").fill(item["text"])
             question.locator(f"#item-{index}-date").fill(item["date"])

@@ -61,7 +61,7 @@ def test_every_kiosk_screen_has_no_axe_violations(live, page):
             findings.check(p, f"step-{kind}")
 
     walk_to_done(page, answers, on_step=look)
-    assert {"info", "language", "consent", "text", "multi_choice", "single_choice", "scale", "month", "group"} <= seen
+    assert {"info", "language", "consent", "text", "multi_choice", "single_choice", "scale", "month", "actions"} <= seen
     assert {"check", "handover", "done"} <= seen
 
     # The polite end: someone who does not agree.

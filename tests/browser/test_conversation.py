@@ -133,7 +133,7 @@ def test_reflow_at_320_pixels(live, browser):
         def look(p, step_id, kind):
             if p.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
                 wide.append(step_id)
-            if kind in {"info", "scale", "group", "check"}:
+            if kind in {"info", "scale", "actions", "check"}:
                 screenshot(p, f"narrow-{kind}")
 
         walk_to_done(page, ANSWERS, on_step=look)

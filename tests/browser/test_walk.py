@@ -27,7 +27,7 @@ def test_same_plan_with_and_without_javascript(live, page, plain_page):
             # Marks on the window and on the log: a reload would lose the first, a redrawn log the second.
             # (Choosing a language on the step before reloads the page on purpose: the header changes too.)
             p.evaluate("window.notReloaded = true; document.querySelector('[role=log]').dataset.kept = 'yes'")
-        if kind == "group":
+        if kind == "actions":
             assert p.evaluate("window.notReloaded === true"), "an answer reloaded the page"
             assert p.locator('[role=log][data-kept="yes"] li').count() > 20, "the log was not kept and appended to"
         if kind not in seen:

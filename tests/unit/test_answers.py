@@ -1,12 +1,13 @@
-"""Parsing raw answers: dates and months inside their window, the 0–10 scale, groups of actions."""
+"""Parsing raw answers: dates and months inside their window, the 0–10 scale, actions."""
 
 from datetime import date
 
 import pytest
 
-from intake.domain.answers import AnswerInvalid, parse_answer
+from intake.domain.answers import AnswerInvalid
 from intake.domain.dates import DateRange, add_months
 from intake.domain.dialogue import Step
+from intake.domain.step_kinds import parse_answer
 
 TODAY = date(2026, 11, 26)
 WINDOW = DateRange((1, "m"), (6, "m"))
@@ -57,8 +58,8 @@ def test_the_scale_refuses_anything_else(raw):
     assert codes(Step("s", "s", "scale", prompt="?"), raw)
 
 
-def test_a_group_skips_empty_rows_and_checks_each_item():
-    step = Step("actions", "s", "group", prompt="?", min=1, max=3, max_length=30, range=WINDOW)
+def test_actions_skip_empty_rows_and_checks_each_item():
+    step = Step("actions", "s", "actions", prompt="?", min=1, max=3, max_length=30, range=WINDOW)
     items = parse(
         step,
         [

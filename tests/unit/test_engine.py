@@ -147,9 +147,9 @@ def test_vague_or_low_confidence_actions_get_a_gentle_prompt_once(tmp_path):
     from intake.domain.office import load_engines
 
     engine = load_engines(Path(__file__).resolve().parents[2] / "dialogues", {"en": "English"})["self_reliance"]
-    group = engine.step("actions")
+    actions = engine.step("actions")
     vague = [{"text": "Do my best", "date": "2027-01-10", "confidence": 3}]
-    nudges = engine.nudges_for(group, {"actions": engine._value(group, vague, {}, TODAY, False)})
+    nudges = engine.nudges_for(actions, {"actions": engine._value(actions, vague, {}, TODAY, False)})
     assert {n.code for n in nudges} == {"vague", "low_confidence"}
     concrete = [{"text": "Call the Hello Work desk on Monday morning", "date": "2027-01-10", "confidence": 8}]
-    assert engine.nudges_for(group, {"actions": engine._value(group, concrete, {}, TODAY, False)}) == []
+    assert engine.nudges_for(actions, {"actions": engine._value(actions, concrete, {}, TODAY, False)}) == []

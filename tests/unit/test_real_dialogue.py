@@ -89,7 +89,7 @@ def random_answer(engine: Engine, step, answers, data):
         )
     if kind == "scale":
         return data.draw(st.integers(0, 10))
-    if kind in {"date", "month", "group"}:
+    if kind in {"date", "month", "actions"}:
         earliest, latest = step.range.bounds(TODAY)
         day = earliest + timedelta(days=data.draw(st.integers(0, (latest - earliest).days)))
         if kind == "date":
