@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run serve test install install-test catalogues db demo check lint extract readings clean bench
+.PHONY: run serve test test-fast system-packages install install-test catalogues db demo check lint extract readings clean bench
 
 $(BIN)/flask:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,30 @@ run: catalogues db
 serve: catalogues db
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind 127.0.0.1:$(PORT) 'intake:create_app()'
 
-test: install-test catalogues
+# What the tests need from Debian: Chromium and the Noto fonts (browser tests), the PostgreSQL server (.ci/run's
+# second pass). Installed here as root; anyone else is told in one line what to install, before any test runs.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core postgresql
+
+system-packages:
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; \
+	  done | xargs); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing $$missing from Debian (apt-get --no-install-recommends)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "make test needs Debian's $$missing: run 'sudo apt-get install --no-install-recommends $$missing' and try again"; \
+	  exit 1; \
+	fi
+
+test: system-packages install-test catalogues
 	$(BIN)/pytest
+
+# The unit and web layers only: no browser, no live server (markers in pyproject.toml); a minute or two.
+test-fast: install-test catalogues
+	$(BIN)/pytest -m "not browser and not live_server"
 
 # Benchmarks, not tests: see bench/README.md. BENCH_ARGS="--kiosks 32" to change the load.
 bench: install-test catalogues

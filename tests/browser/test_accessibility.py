@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser.harness import ARTIFACTS, screenshot
 from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
 from conftest import day_ahead
 from walk import typical_answers
+
+pytestmark = pytest.mark.browser
 
 _axe = Axe()
 FIXTURE_DIALOGUES = Path(__file__).parent / "dialogues"
