@@ -5,17 +5,34 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run serve test test-fast system-packages install install-test catalogues db demo check lint extract readings clean bench
+.PHONY: run serve test test-fast system-packages install install-test lock catalogues db demo check lint extract readings clean bench
 
-$(BIN)/flask:
+# Packages come from the lock files, hashes checked: requirements.lock (runtime) and requirements-dev.lock (runtime
+# plus the test, translators and dev extras). `make lock` writes them again from pyproject.toml (README).
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
 
-install: $(BIN)/flask
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
 
-install-test: install
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+
+install-test: $(VENV)/.dev
+
+# Resolve pyproject.toml's ranges again (newest versions that fit, for Python 3.11 and later on any platform).
+# The dev lock is constrained by the runtime lock, so a package has one version in both.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: install-test
+	$(UV_COMPILE) $(LOCK_ARGS) -o requirements.lock
+	$(UV_COMPILE) $(LOCK_ARGS) --extra dev -c requirements.lock -o requirements-dev.lock
 
 catalogues: install
 	$(BIN)/flask intake i18n compile
@@ -74,11 +91,11 @@ extract: install
 	$(BIN)/flask intake i18n extract
 	$(BIN)/flask intake i18n update
 
-# Furigana proposals for new or changed Japanese text (needs the analyser: the translators extra).
-readings: install
-	$(BIN)/pip install --quiet -e '.[translators]'
+# Furigana proposals for new or changed Japanese text (needs the analyser: the translators extra, in the dev lock).
+readings: install-test
 	$(BIN)/flask intake i18n readings
 
-check: install
+# The catalogue check runs translate-toolkit's pofilter: the translators extra, in the dev lock.
+check: install-test
 	$(BIN)/flask intake dialogue check
 	$(BIN)/flask intake i18n check
