@@ -83,9 +83,10 @@ bench: install-test catalogues
 	$(BIN)/python bench/widget_size.py
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/factory.py
 
 lint: install-test
-	$(BIN)/ruff check intake tests
+	$(BIN)/ruff check intake tests bench
 
 extract: install
 	$(BIN)/flask intake i18n extract

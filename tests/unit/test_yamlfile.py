@@ -28,3 +28,16 @@ def test_uses_libyaml_when_pyyaml_has_it():
     # The pure-Python parser made create_app four times slower (docs/performance.md).
     assert yaml.__with_libyaml__, "PyYAML was built without libyaml"
     assert issubclass(yamlfile._LineLoader, yaml.CSafeLoader)
+
+
+def test_both_parsers_read_the_dialogues_alike():
+    from intake.config import ROOT
+
+    pure = yamlfile.line_loader(yaml.SafeLoader)
+    for path in (ROOT / "dialogues").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        fast, slow = yaml.load(text, Loader=yamlfile._LineLoader), yaml.load(text, Loader=pure)
+        assert fast == slow
+        assert (fast.line, fast.key_lines) == (slow.line, slow.key_lines)
+        steps = fast.get("steps") or []
+        assert [s.line for s in steps] == [s.line for s in slow.get("steps") or []]
