@@ -113,3 +113,10 @@ def test_gzip_for_a_client_without_brotli(client):
     response = fetch(client, "/static/yorisoi.css", **{"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(response.get_data()) == (ROOT / "static" / "yorisoi.css").read_bytes()
+
+
+def test_a_reply_within_one_packet_is_sent_as_it_is(client):
+    response = client.post("/api/v1/intakes", json={"locale": "ja"}, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 201
+    assert len(response.get_data()) < 1400
+    assert "Content-Encoding" not in response.headers
