@@ -86,6 +86,11 @@ def test_idle_warning_and_demo_page_have_no_axe_violations(live_factory, page):
     page.locator("#idle-dialog[open]").wait_for()
     findings.check(page, "idle-warning")
     page.locator(".idle-continue").click()
+    page.locator("#idle-dialog[open]").wait_for(state="hidden")
+    # The other pages on a kiosk with the usual idle time: with 1 s the warning opens again during an axe check
+    # (a busy machine, or CSS and JavaScript from the cache, make that likely) and covers what comes next.
+    calm = live_factory()
+    start(page, calm.url)
     # Japanese, with the largest text
     page.locator("#language-select").select_option("ja")
     page.locator(".language-switch button").click()
@@ -97,7 +102,7 @@ def test_idle_warning_and_demo_page_have_no_axe_violations(live_factory, page):
     page.locator(".language-switch button").click()
     page.locator(".furigana-toggle[aria-pressed=true]").wait_for()
     findings.check(page, "easy-japanese")
-    page.goto(f"{live.url}/embed/demo")
+    page.goto(f"{calm.url}/embed/demo")
     page.locator(".yorisoi-launcher").click()
     page.frame_locator(".yorisoi-frame").locator("h1").wait_for()
     findings.check(page, "embed-demo-open")
