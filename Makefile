@@ -5,17 +5,34 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run serve test install install-test catalogues db demo check lint extract readings clean bench
+.PHONY: run serve test test-fast system-packages install install-test lock catalogues db demo check lint extract readings clean bench
 
-$(BIN)/flask:
+# Packages come from the lock files, hashes checked: requirements.lock (runtime) and requirements-dev.lock (runtime
+# plus the test, translators and dev extras). `make lock` writes them again from pyproject.toml (README).
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
 
-install: $(BIN)/flask
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
 
-install-test: install
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.dev: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+
+install-test: $(VENV)/.dev
+
+# Resolve pyproject.toml's ranges again (newest versions that fit, for Python 3.11 and later on any platform).
+# The dev lock is constrained by the runtime lock, so a package has one version in both.
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: install-test
+	$(UV_COMPILE) $(LOCK_ARGS) -o requirements.lock
+	$(UV_COMPILE) $(LOCK_ARGS) --extra dev -c requirements.lock -o requirements-dev.lock
 
 catalogues: install
 	$(BIN)/flask intake i18n compile
@@ -36,27 +53,50 @@ run: catalogues db
 serve: catalogues db
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind 127.0.0.1:$(PORT) 'intake:create_app()'
 
-test: install-test catalogues
+# What the tests need from Debian: Chromium and the Noto fonts (browser tests), the PostgreSQL server (.ci/run's
+# second pass). Installed here as root; anyone else is told in one line what to install, before any test runs.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core postgresql
+
+system-packages:
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; \
+	  done | xargs); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing $$missing from Debian (apt-get --no-install-recommends)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "make test needs Debian's $$missing: run 'sudo apt-get install --no-install-recommends $$missing' and try again"; \
+	  exit 1; \
+	fi
+
+test: system-packages install-test catalogues
 	$(BIN)/pytest
+
+# The unit and web layers only: no browser, no live server (markers in pyproject.toml); a minute or two.
+test-fast: install-test catalogues
+	$(BIN)/pytest -m "not browser and not live_server"
 
 # Benchmarks, not tests: see bench/README.md. BENCH_ARGS="--kiosks 32" to change the load.
 bench: install-test catalogues
 	$(BIN)/python bench/widget_size.py
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/factory.py
 
 lint: install-test
-	$(BIN)/ruff check intake tests
+	$(BIN)/ruff check intake tests bench
 
 extract: install
 	$(BIN)/flask intake i18n extract
 	$(BIN)/flask intake i18n update
 
-# Furigana proposals for new or changed Japanese text (needs the analyser: the translators extra).
-readings: install
-	$(BIN)/pip install --quiet -e '.[translators]'
+# Furigana proposals for new or changed Japanese text (needs the analyser: the translators extra, in the dev lock).
+readings: install-test
 	$(BIN)/flask intake i18n readings
 
-check: install
+# The catalogue check runs translate-toolkit's pofilter: the translators extra, in the dev lock.
+check: install-test
 	$(BIN)/flask intake dialogue check
 	$(BIN)/flask intake i18n check

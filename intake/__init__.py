@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PRODUCTION"] and app.config["KIOSK_IDLE_WARNING_SECONDS"] < 20:
         raise RuntimeError("KIOSK_IDLE_WARNING_SECONDS must give at least 20 seconds to continue (WCAG 2.2.1).")
 
-    from . import database, i18n, security
+    from . import database, i18n, security, static_files
     from .extensions import csrf, db, login_manager
 
     database.configure(app)
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "caseworker.login"
     csrf.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
 
     from .domain.office import load_engines
 

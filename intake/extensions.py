@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound and wired in the factory."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -27,6 +28,7 @@ class Base(DeclarativeBase):
 # Objects keep what was just committed: the reply to an answer needs no second SELECT of the same row.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 babel = Babel()
+compress = Compress()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()

@@ -21,6 +21,20 @@ HERE = os.path.dirname(__file__)
 pytest_plugins = ["browser.harness"]
 
 
+# Fixtures that mean a real browser or a server on a socket; a test using one gets the marker.
+BROWSER_FIXTURES = {"browser", "page", "plain_page"}
+LIVE_SERVER_FIXTURES = {"live", "live_factory", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if fixtures & LIVE_SERVER_FIXTURES:
+            item.add_marker(pytest.mark.live_server)
+
+
 def _database_url(tmp_path) -> str:
     """SQLite in a temporary folder, or the PostgreSQL server CI points DATABASE_URL at."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"

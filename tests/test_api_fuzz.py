@@ -67,7 +67,10 @@ def test_the_api_never_fails_and_answers_as_documented(app, label, mode):
         # offered language): 409/422 are right there, so "valid data accepted" is not checked.
         # CSRF is off in this app (tests/test_security.py checks it on), so a request without the
         # X-CSRFToken header is rightly accepted: schemathesis' "ignored auth" check would fail at random.
-        response = case.call_and_validate(excluded_checks=[positive_data_acceptance, ignored_auth])
+        # schemathesis' WSGI transport asks for compressed bodies but does not decompress them: ask for none.
+        response = case.call_and_validate(
+            headers={"Accept-Encoding": "identity"}, excluded_checks=[positive_data_acceptance, ignored_auth]
+        )
         if before is not None and response.status_code >= 400:
             assert _snapshot(app, case.path_parameters["token"]) == before, "a refused request changed the intake"
 

@@ -61,6 +61,7 @@ class Endpoint:
 ENDPOINTS = [
     Endpoint("root.index", "GET", "/", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("static", "GET", "/static/yorisoi.css", EVERYONE),
+    Endpoint("favicon", "GET", "/favicon.ico", EVERYONE),
     Endpoint("health.health", "GET", "/healthz", EVERYONE),
     Endpoint("embed.demo", "GET", "/embed/demo", EVERYONE),
     # --- the kiosk: without an intake in the browser's session, its pages send you to the landing page

@@ -20,6 +20,8 @@ from werkzeug.serving import make_server
 from intake.extensions import db
 from intake.records import Ticket
 
+pytestmark = [pytest.mark.browser, pytest.mark.live_server]
+
 PAYLOADS = {
     "future_picture": "<script>window.__xss = 'script'</script> and {{ 7*7 }} and {% print('ssti') %}",
     "strengths_own": '"><img src=x onerror="window.__xss=\'img\'"> ${7*7} #{7*7}',

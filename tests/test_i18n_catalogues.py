@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 from babel.messages.extract import extract_from_file
 from i18n_helpers import TRANSLATIONS, complete_catalogue, copy_template, shipped_locales
 
@@ -177,3 +180,12 @@ def test_status_lists_every_configured_locale(runner):
     assert result.exit_code == 0, result.output
     for locale in Defaults.LANGUAGES:
         assert any(line.split()[0] == locale for line in result.output.splitlines()[1:-1]), locale
+
+
+def test_catalogue_check_without_translate_toolkit_says_what_to_install(monkeypatch, tmp_path):
+    # translate-toolkit is the translators extra, not a runtime dependency.
+    monkeypatch.setitem(sys.modules, "translate.filters", None)
+    po = tmp_path / "messages.po"
+    po.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"translate-toolkit.*\[translators\]"):
+        catalogues._toolkit_failures(po)

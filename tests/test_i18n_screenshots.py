@@ -20,6 +20,8 @@ from intake import create_app
 from intake.config import ROOT
 from intake.extensions import db
 
+pytestmark = [pytest.mark.browser, pytest.mark.live_server]
+
 ARTIFACTS = ROOT / "test-artifacts"
 # The font that must draw each language's text (Debian's fonts-noto-cjk and fonts-noto-core).
 EXPECTED_FONT = {

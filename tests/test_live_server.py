@@ -9,11 +9,14 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from liveserver import Gunicorn, HttpKiosk, request
 from walk import api_body, typical_answers
 
 from intake.extensions import db
 from intake.records import DraftPlan, Intake, IntakeStatus
+
+pytestmark = pytest.mark.live_server
 
 
 def walk(kiosk: HttpKiosk, answers: dict, *, twice: bool = False) -> list[tuple[str, list[int]]]:

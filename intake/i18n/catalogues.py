@@ -231,8 +231,13 @@ class _AnyName(dict):
 
 def _toolkit_failures(path: Path) -> dict[tuple[str, str | None], list[str]]:
     """translate-toolkit's pofilter checks, keyed like Babel messages."""
-    from translate.filters import checks
-    from translate.storage import factory
+    try:
+        from translate.filters import checks
+        from translate.storage import factory
+    except ImportError as missing:  # the translators extra, not a runtime dependency
+        raise RuntimeError(
+            "the catalogue check needs translate-toolkit: pip install -e '.[translators]' (make check does)"
+        ) from missing
 
     checker = checks.StandardChecker(limitfilters=TOOLKIT_CHECKS)
     failures: dict[tuple[str, str | None], list[str]] = {}

@@ -1,7 +1,7 @@
 """Real-browser fixtures (a plugin of tests/conftest.py): the app served by werkzeug in a thread, and Debian's
 Chromium driven by Playwright. Not a conftest.py: tests/walk.py imports the top-level conftest by name.
 `playwright install` cannot download here and is never called: Chromium comes from Debian
-(`apt-get install chromium`, see .ci/run). Screenshots go to test-artifacts/ (gitignored).
+(`make test` installs it: the Makefile's system-packages). Screenshots go to test-artifacts/ (gitignored).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def serve(wsgi_app) -> tuple[str, Callable[[], None]]:
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (apt-get install chromium): browser tests need it")
+        pytest.fail("Debian's chromium is not installed (`make system-packages` installs it): browser tests need it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser.harness import ARTIFACTS, screenshot
 from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
 from conftest import day_ahead
 from walk import typical_answers
+
+pytestmark = pytest.mark.browser
 
 _axe = Axe()
 FIXTURE_DIALOGUES = Path(__file__).parent / "dialogues"
@@ -83,6 +86,11 @@ def test_idle_warning_and_demo_page_have_no_axe_violations(live_factory, page):
     page.locator("#idle-dialog[open]").wait_for()
     findings.check(page, "idle-warning")
     page.locator(".idle-continue").click()
+    page.locator("#idle-dialog[open]").wait_for(state="hidden")
+    # The other pages on a kiosk with the usual idle time: with 1 s the warning opens again during an axe check
+    # (a busy machine, or CSS and JavaScript from the cache, make that likely) and covers what comes next.
+    calm = live_factory()
+    start(page, calm.url)
     # Japanese, with the largest text
     page.locator("#language-select").select_option("ja")
     page.locator(".language-switch button").click()
@@ -94,7 +102,7 @@ def test_idle_warning_and_demo_page_have_no_axe_violations(live_factory, page):
     page.locator(".language-switch button").click()
     page.locator(".furigana-toggle[aria-pressed=true]").wait_for()
     findings.check(page, "easy-japanese")
-    page.goto(f"{live.url}/embed/demo")
+    page.goto(f"{calm.url}/embed/demo")
     page.locator(".yorisoi-launcher").click()
     page.frame_locator(".yorisoi-frame").locator("h1").wait_for()
     findings.check(page, "embed-demo-open")

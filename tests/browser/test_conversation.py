@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from browser.harness import screenshot
 from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
 from conftest import day_ahead
 from walk import typical_answers
+
+pytestmark = pytest.mark.browser
 
 FIXTURE_DIALOGUES = Path(__file__).parent / "dialogues"
 ANSWERS = dict(typical_answers(), language="en")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from browser.harness import screenshot, serve
 from browser.kiosk_driver import answer_current
 from walk import typical_answers
+
+pytestmark = pytest.mark.browser
 
 HOST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>City office</title></head>

@@ -3,10 +3,13 @@ controls and read-aloud. Nothing of one person's answers may stay on the screen,
 
 from __future__ import annotations
 
+import pytest
 from browser.harness import screenshot
 from browser.kiosk_driver import answer_current, current_step, start
 from playwright.sync_api import expect
 from walk import typical_answers
+
+pytestmark = pytest.mark.browser
 
 ANSWERS = dict(typical_answers(), language="en")
 PRIVATE = ANSWERS["future_picture"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from browser.harness import screenshot
 from browser.kiosk_driver import receipt_code, start, walk_to_done
 from walk import typical_answers
 
 from intake.extensions import db
 from intake.records import Intake
+
+pytestmark = pytest.mark.browser
 
 
 def _plan(live, code: str) -> dict:

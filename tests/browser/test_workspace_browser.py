@@ -20,6 +20,8 @@ from werkzeug.serving import make_server
 from intake.extensions import db
 from intake.records import User
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def live_app(app):
