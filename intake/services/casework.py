@@ -27,8 +27,6 @@ from ..domain.worksheet import (
 )
 from ..extensions import db
 from ..records import (
-    RECEIPT_ALPHABET,
-    TICKET_CODE_LENGTH,
     AuditEntry,
     Case,
     CaseIntake,
@@ -42,6 +40,7 @@ from ..records import (
     TicketPurpose,
     User,
     Worksheet,
+    new_ticket_code,
     utcnow,
 )
 from . import conversations
@@ -252,8 +251,6 @@ def clean_code(raw: str | None) -> str:
 
 def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = TicketPurpose.INTAKE) -> Ticket:
     """A new single-use code for the kiosk; earlier unused codes for the case stop working."""
-    import secrets
-
     if case.closed_at:
         raise CaseworkError(N_("This case is closed."))
     if purpose == TicketPurpose.REVIEW and case.current_plan is None:
@@ -263,9 +260,8 @@ def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = Tick
         if ticket.used_at is None and as_utc(ticket.expires_at) > now and ticket.purpose == purpose:
             ticket.expires_at = now
     for attempt in range(_ATTEMPTS):
-        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
         ticket = Ticket(
-            code=code, case=case, purpose=purpose, issued_by=user.id, expires_at=now + timedelta(days=valid_days)
+            code=new_ticket_code(), case=case, purpose=purpose, issued_by=user.id, expires_at=now + timedelta(days=valid_days)
         )
         db.session.add(ticket)
         try:

@@ -17,7 +17,7 @@ from ..domain.engine import GOAL_KIND_STEP, Engine, NotAllowed, Outcome, StaleSt
 from ..domain.plan import build_plan
 from ..domain.worksheet import build_review_draft
 from ..extensions import db
-from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
+from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_receipt_code, new_token, utcnow
 
 _CODE_ATTEMPTS = 5
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -42,7 +42,12 @@ def start(engine: Engine, locale: str, given: dict | None = None, *, preview: bo
     preview never reaches a caseworker.
     """
     for attempt in range(_CODE_ATTEMPTS):
-        intake = Intake(dialogue_id=engine.dialogue.id, dialogue_version=engine.dialogue.version, locale=locale)
+        intake = Intake(
+            dialogue_id=engine.dialogue.id,
+            dialogue_version=engine.dialogue.version,
+            locale=locale,
+            receipt_code=new_receipt_code(),
+        )
         if preview:
             intake.status = IntakeStatus.PREVIEW
         intake.store(engine.start(given))
