@@ -14,9 +14,13 @@ Services add, change and flush records; they never commit or roll back. The edge
   commit between its parts by calling `commit` (the nightly purge, batch by batch).
 - A retry after a unique collision (a random code that is taken) runs in a SAVEPOINT
   (`retry_on_collision`), so the collision undoes that attempt only, never the request's earlier work.
+  On SQLite, database.py begins the transaction before a SAVEPOINT (pysqlite would not, and the
+  savepoint's release would then commit).
 - Someone else's write between our read and our write (a version column moved, or a form's version
-  is old) is one error, `StaleWrite`; one handler turns it into a 409, drawn by the page each
-  blueprint names with `stale_page` (the API answers JSON with the current step).
+  is old) is one error, `StaleWrite`, raised by a service or by the commit itself. One handler rolls
+  back and draws the page its blueprint names with `stale_page`: a 409 with the record as it is now
+  (the API: JSON with the current step; the worksheet and account pages: the page with a message);
+  the kiosk, post/redirect/get as ever, goes to where the intake is now with a message.
 
 Rate-limit counts are not part of it: they are kept on their own connection (ratelimits.py).
 """
