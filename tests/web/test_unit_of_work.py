@@ -17,10 +17,15 @@ USED = "This code has already been used. Please ask at the counter for a new one
 EXPIRED = "This code has expired. Please ask at the counter for a new one."
 
 
-def taken_first(taken: str, draw):
-    """A code generator that returns a code already in the database once, then fresh ones."""
-    codes = iter([taken])
-    return lambda: next(codes, None) or draw()
+class TakenFirst:
+    """A code generator that returns a code already in the database once, then fresh ones; counts its draws."""
+
+    def __init__(self, taken: str, draw):
+        self.taken, self.draw, self.draws = taken, draw, 0
+
+    def __call__(self) -> str:
+        self.draws += 1
+        return self.taken if self.draws == 1 else self.draw()
 
 
 def test_a_receipt_code_collision_leaves_the_ticket_used(app, client, monkeypatch):
@@ -30,10 +35,12 @@ def test_a_receipt_code_collision_leaves_the_ticket_used(app, client, monkeypatc
     app.test_client().post("/kiosk/start", data={"locale": "ja"})  # a walk-in holds a receipt code
     with app.app_context():
         walk_in = db.session.scalar(db.select(Intake.receipt_code))
-    monkeypatch.setattr(conversations, "new_receipt_code", taken_first(walk_in, new_receipt_code))
+    receipt_codes = TakenFirst(walk_in, new_receipt_code)
+    monkeypatch.setattr(conversations, "new_receipt_code", receipt_codes)
     kiosk = app.test_client()
     response = kiosk.post("/kiosk/code", data={"code": code})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert receipt_codes.draws == 2, "the first receipt code collided and a second was drawn"
     with app.app_context():
         ticket = db.session.scalar(db.select(Ticket).filter_by(case_id=case_id))
         assert ticket.used_at is not None, "the collision rolled back the ticket's claim"
@@ -49,9 +56,11 @@ def test_a_ticket_code_collision_keeps_the_old_codes_expired(app, client, monkey
     make_office(app)
     sign_in(client, "cw")
     case_id, old_code = new_case(client)
-    monkeypatch.setattr(casework, "new_ticket_code", taken_first(old_code.replace("-", ""), new_ticket_code))
+    ticket_codes = TakenFirst(old_code.replace("-", ""), new_ticket_code)
+    monkeypatch.setattr(casework, "new_ticket_code", ticket_codes)
     response = client.post(f"/caseworker/cases/{case_id}/tickets", data={"purpose": "intake"})
     assert response.status_code == 302
+    assert ticket_codes.draws == 2, "the first ticket code collided and a second was drawn"
     with app.app_context():
         tickets = db.session.scalars(db.select(Ticket).filter_by(case_id=case_id).order_by(Ticket.id)).all()
         assert len(tickets) == 2
