@@ -10,18 +10,19 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import DEFAULT_SECRET, ROOT, Defaults
+from .config import DEFAULT_SECRET, ROOT, read_settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    from .unit_of_work import OneTransactionPerRequest  # every view is one transaction (unit_of_work.py)
+
+    app = OneTransactionPerRequest(
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_object(Defaults)
-    app.config.from_prefixed_env("YORISOI")
+    read_settings(app.config)
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -34,12 +35,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PRODUCTION"] and app.config["KIOSK_IDLE_WARNING_SECONDS"] < 20:
         raise RuntimeError("KIOSK_IDLE_WARNING_SECONDS must give at least 20 seconds to continue (WCAG 2.2.1).")
 
-    from . import database, i18n, security, static_files
+    from . import database, i18n, security, static_files, unit_of_work
     from .extensions import csrf, db, login_manager
 
     database.configure(app)
     db.init_app(app)
     database.init_app(app)
+    unit_of_work.init_app(app)
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "caseworker.login"

@@ -1,4 +1,9 @@
-"""`flask intake …`: check dialogues, prepare the database, load the demo office, manage catalogues."""
+"""`flask intake …`: check dialogues, prepare the database, load the demo office, manage catalogues.
+
+Each command that needs the app is one transaction, committed when it returns (unit_of_work.CommandGroup).
+`dialogue check` needs no app: it reads the office's settings and loads the dialogues alone, so a
+broken dialogue (which stops the app from starting) is reported as `file:line` problems.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,20 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask import Config, Flask, current_app
 
+from .config import ROOT, read_settings
 from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
 from .i18n import catalogues, readings
 from .records import ROLES
+from .unit_of_work import CommandGroup, commit
 
-intake_cli = AppGroup("intake", help="Yorisoi administration.")
-dialogue_cli = AppGroup("dialogue", help="Dialogue files.")
-i18n_cli = AppGroup("i18n", help="Translation catalogues (gettext).")
-users_cli = AppGroup("users", help="Staff accounts (caseworker, supervisor, translator, admin).")
-case_cli = AppGroup("case", help="A whole case: disclosure and deletion requests.")
+intake_cli = CommandGroup("intake", help="Yorisoi administration.")
+dialogue_cli = CommandGroup("dialogue", help="Dialogue files.")
+i18n_cli = CommandGroup("i18n", help="Translation catalogues (gettext).")
+users_cli = CommandGroup("users", help="Staff accounts (caseworker, supervisor, translator, admin).")
+case_cli = CommandGroup("case", help="A whole case: disclosure and deletion requests.")
 intake_cli.add_command(dialogue_cli)
 intake_cli.add_command(case_cli)
 intake_cli.add_command(i18n_cli)
@@ -31,13 +37,14 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(intake_cli)
 
 
-@dialogue_cli.command("check")
+@dialogue_cli.command("check", with_appcontext=False)
 @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def dialogue_check(directory: Path | None) -> None:
     """Validate every dialogue file and programs.yaml (the same check start-up runs)."""
-    directory = directory or Path(current_app.config["DIALOGUES_DIR"])
+    settings = read_settings(Config(str(ROOT)))  # not the app: its start-up fails on the very problems shown here
+    directory = directory or Path(settings["DIALOGUES_DIR"])
     try:
-        engines = load_engines(directory, current_app.config["LANGUAGES"])
+        engines = load_engines(directory, settings["LANGUAGES"])
     except DataFileError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)
@@ -66,7 +73,7 @@ def purge(days: int | None, dry_run: bool) -> None:
     from .services.retention import purge_abandoned
 
     days = days or int(current_app.config["RETENTION_UNSUBMITTED_DAYS"])
-    count = purge_abandoned(days, dry_run=dry_run)
+    count = purge_abandoned(days, dry_run=dry_run, end_batch=commit)
     verb = "would be deleted" if dry_run else "deleted"
     click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
     if not dry_run:
@@ -122,14 +129,12 @@ def _case_by_number(number: str):
 @click.option("--by", "username", required=True, help="The staff account answering the request (logged).")
 def case_export(case_number: str, username: str) -> None:
     """Print everything stored about one case as JSON (a disclosure request); the export is logged."""
-    from .extensions import db
     from .services.casework import audit
     from .services.retention import export_case
 
     case = _case_by_number(case_number)
     document = export_case(case)
     audit(_find_user(username), case, "export", "case records json (cli)")
-    db.session.commit()
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import Config
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "dev-only-not-secret"
 
@@ -101,3 +103,10 @@ class Defaults:
     RATELIMIT_KIOSK_START = "60 per minute"
     # `flask intake purge`: unsubmitted intakes untouched this many days are deleted.
     RETENTION_UNSUBMITTED_DAYS = 30
+
+
+def read_settings(config: Config) -> Config:
+    """The defaults, then the office's YORISOI_* environment variables (the app and `dialogue check` alike)."""
+    config.from_object(Defaults)
+    config.from_prefixed_env("YORISOI")
+    return config

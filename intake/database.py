@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "savepoint", _sqlite_begin_before_savepoint)
     # SQLite cannot ALTER most things in place: batch mode copies the table instead.
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     # Only the errors of an unreachable or failing server: an IntegrityError is a bug, not an outage.
@@ -63,6 +64,13 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin_before_savepoint(connection, _name) -> None:
+    """pysqlite sends BEGIN only before a write, never before SAVEPOINT: a savepoint that opened the
+    transaction would commit everything when released. Begin first, as the request's edge expects."""
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _database_unavailable(error):

@@ -31,7 +31,6 @@ def load_demo() -> list[str]:
             db.session.flush()
             user.supervisor_id = db.session.scalar(db.select(User.id).filter_by(username=supervisor))
         lines.append(f"  {role}: {username} / {password}")
-    db.session.commit()
     lines += _demo_cases()
     return lines
 
@@ -111,7 +110,6 @@ def _demo_cases() -> list[str]:
             approved_by=cw.id,
         )
     )
-    db.session.commit()
     return [
         f"  demo cases for demo-cw: DEMO-0001 (kiosk code {code[:5]}-{code[5:]}), DEMO-0002 (review due), DEMO-0003"
     ]

@@ -17,6 +17,7 @@ from .cases import (
     Ticket,
     TicketPurpose,
     Worksheet,
+    new_ticket_code,
 )
 from .clock import utcnow
 from .intakes import (
@@ -55,6 +56,7 @@ __all__ = [
     "User",
     "Worksheet",
     "new_receipt_code",
+    "new_ticket_code",
     "new_token",
     "utcnow",
 ]

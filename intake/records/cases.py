@@ -8,6 +8,7 @@ whose content cannot change afterwards. Writes that a stale form could clobber c
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
@@ -17,10 +18,14 @@ from ..domain.plan import Plan
 from ..domain.plan import Review as ReviewResult
 from ..extensions import db
 from .clock import utcnow
-from .intakes import Intake
+from .intakes import RECEIPT_ALPHABET, Intake
 from .staff import User
 
 TICKET_CODE_LENGTH = 10
+
+
+def new_ticket_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
 
 
 class TicketPurpose:

@@ -9,11 +9,11 @@ no longer open it.
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.answers import N_
 from ..extensions import db
 from ..records import ROLES, Case, User
+from ..unit_of_work import StaleWrite
 from . import casework
 from .casework import CaseworkError
 
@@ -25,24 +25,6 @@ NO_ONE = "—"
 
 class AccountError(CaseworkError):
     """An account change the office's rules refuse; nothing was stored."""
-
-
-class AccountChanged(AccountError):
-    """The form was loaded before someone else changed the account."""
-
-    def __init__(self):
-        super().__init__(
-            N_("Someone changed this account after you opened it. Here it is as it is now; nothing was saved.")
-        )
-
-
-def _commit() -> None:
-    """Commit; a concurrent change to the same account (its version moved) refuses this one."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise AccountChanged() from None
 
 
 def find_user(username: str | None) -> User | None:
@@ -149,7 +131,7 @@ def _record(actor: User | None, user: User, what: str) -> None:
     casework.audit(actor, None, "account", f"{user.username}: {what}")
 
 
-# --- changes (each commits, or raises AccountError and stores nothing) ----------------------------
+# --- changes (each is stored with the request or command, or raises AccountError and stores nothing) --
 
 
 def create_account(
@@ -170,14 +152,12 @@ def create_account(
         active=True,
     )
     user.set_password(_password(password))
-    db.session.add(user)
     try:
-        db.session.flush()
-    except IntegrityError:  # created by someone else since the check above
-        db.session.rollback()
+        with db.session.begin_nested():  # created by someone else since the check above
+            db.session.add(user)
+    except IntegrityError:
         raise taken from None
     _record(actor, user, f"created as {role}" + (f", supervisor {boss.username}" if boss else ""))
-    db.session.commit()
     return user
 
 
@@ -189,7 +169,7 @@ def change_account(
     `expected_version` is the account's version when the form was loaded (None: no form, as from the CLI).
     """
     if expected_version is not None and str(expected_version) != str(user.version):
-        raise AccountChanged()
+        raise StaleWrite()
     role = _role(role)
     boss = _supervisor(user, role, supervisor)
     name = _display_name(display_name, user.username)
@@ -209,7 +189,6 @@ def change_account(
         return False
     user.role, user.supervisor_id, user.display_name = role, boss_id, name
     _record(actor, user, ", ".join(changes))
-    _commit()
     return True
 
 
@@ -223,14 +202,12 @@ def set_active(actor: User | None, user: User, active: bool) -> bool:
         _nothing_left_behind(user)
     user.active = active
     _record(actor, user, "reactivated" if active else "deactivated")
-    _commit()
     return True
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
     user.set_password(_password(password))
     _record(actor, user, "password set")
-    _commit()
 
 
 def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, User]:
@@ -245,5 +222,4 @@ def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, Use
         raise AccountError(N_("%(username)s has no open cases."), username=user.username)
     for case in cases:
         casework.hand_over(actor, case, target)
-    _commit()
     return len(cases), target

@@ -2,7 +2,8 @@
 
 The caseworker pages translate HTTP into these calls, as the kiosk does with `conversations`. A
 rejected operation raises CaseworkError (with a message for the page) or the domain's
-AnswerInvalid, and nothing is stored; a stale form raises Stale.
+AnswerInvalid, and nothing is stored; a stale form raises StaleWrite. Nothing here commits: the
+request or command that calls these is one transaction (unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ from ..domain.worksheet import (
 )
 from ..extensions import db
 from ..records import (
-    RECEIPT_ALPHABET,
-    TICKET_CODE_LENGTH,
     AuditEntry,
     Case,
     CaseIntake,
@@ -43,8 +42,10 @@ from ..records import (
     TicketPurpose,
     User,
     Worksheet,
+    new_ticket_code,
     utcnow,
 )
+from ..unit_of_work import StaleWrite, retry_on_collision
 from . import conversations
 
 STAFF_ROLES = ("caseworker", "supervisor")
@@ -57,15 +58,6 @@ class CaseworkError(Exception):
     def __init__(self, message: str, **params):
         self.message, self.params = message, params
         super().__init__(message % params if params else message)
-
-
-class Stale(CaseworkError):
-    """The form was loaded before someone else changed the plan."""
-
-    def __init__(self):
-        super().__init__(
-            N_("Someone changed this plan after you opened it. Here is the current version; nothing was saved.")
-        )
 
 
 # --- who may see what ---------------------------------------------------------------------------
@@ -189,7 +181,6 @@ def close_case(user: User, case: Case) -> None:
         raise CaseworkError(N_("This case is closed."))
     case.closed_at = utcnow()
     audit(user, case, "close")
-    db.session.commit()
 
 
 # --- who carries a case -------------------------------------------------------------------------
@@ -217,7 +208,7 @@ def reassign_choices(user: User, case: Case) -> list[User]:
 
 
 def hand_over(user: User | None, case: Case, caseworker: User) -> None:
-    """Assign an open case to another active caseworker; the audit log keeps who had it. The caller commits."""
+    """Assign an open case to another active caseworker; the audit log keeps who had it."""
     if case.closed_at:
         raise CaseworkError(N_("This case is closed."))
     if not caseworker.active:
@@ -240,7 +231,6 @@ def reassign_case(user: User, case: Case, username: str) -> User:
     if not in_team:
         raise CaseworkError(N_("Choose a caseworker of your own team."))
     hand_over(user, case, caseworker)
-    db.session.commit()
     return caseworker
 
 
@@ -253,8 +243,6 @@ def clean_code(raw: str | None) -> str:
 
 def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = TicketPurpose.INTAKE) -> Ticket:
     """A new single-use code for the kiosk; earlier unused codes for the case stop working."""
-    import secrets
-
     if case.closed_at:
         raise CaseworkError(N_("This case is closed."))
     if purpose == TicketPurpose.REVIEW and case.current_plan is None:
@@ -263,21 +251,20 @@ def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = Tick
     for ticket in case.tickets:
         if ticket.used_at is None and as_utc(ticket.expires_at) > now and ticket.purpose == purpose:
             ticket.expires_at = now
-    for attempt in range(_ATTEMPTS):
-        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(TICKET_CODE_LENGTH))
+
+    def new_ticket() -> Ticket:
         ticket = Ticket(
-            code=code, case=case, purpose=purpose, issued_by=user.id, expires_at=now + timedelta(days=valid_days)
+            code=new_ticket_code(),
+            case=case,
+            purpose=purpose,
+            issued_by=user.id,
+            expires_at=now + timedelta(days=valid_days),
         )
         db.session.add(ticket)
-        try:
-            db.session.flush()
-            break
-        except IntegrityError:  # a code collided: draw again
-            db.session.rollback()
-            if attempt == _ATTEMPTS - 1:
-                raise
+        return ticket
+
+    ticket = retry_on_collision(new_ticket, _ATTEMPTS)  # a code collided: draw again; the old codes stay expired
     audit(user, case, "ticket", f"{purpose} {ticket.display_code}")
-    db.session.commit()
     return ticket
 
 
@@ -305,14 +292,12 @@ def redeem_ticket(
         update(Ticket).where(Ticket.id == ticket.id, Ticket.used_at.is_(None)).values(used_at=utcnow())
     )
     if claimed.rowcount != 1:
-        db.session.rollback()
         raise CaseworkError(N_("This code has already been used. Please ask at the counter for a new one."))
     given = review_given(plan.plan, goal_text(plan.plan.goal)) if ticket.purpose == TicketPurpose.REVIEW else None
     intake = conversations.start(engine_for(ticket.purpose), locale, given)
     db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(intake_id=intake.id))
     db.session.add(CaseIntake(case_id=ticket.case_id, intake_id=intake.id, how="ticket"))
     audit(None, ticket.case, "kiosk_start", ticket.display_code)
-    db.session.commit()
     return intake
 
 
@@ -324,13 +309,12 @@ def claim_walk_in(user: User, case: Case, receipt_code: str) -> Intake:
         raise CaseworkError(N_("No sent draft has this receipt code."))
     if db.session.scalar(db.select(CaseIntake.id).filter_by(intake_id=intake.id)) is not None:
         raise CaseworkError(N_("This draft already belongs to a case."))
-    db.session.add(CaseIntake(case_id=case.id, intake_id=intake.id, how="claim", linked_by=user.id))
-    audit(user, case, "claim", code)
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # claimed for another case at the same moment
+            db.session.add(CaseIntake(case_id=case.id, intake_id=intake.id, how="claim", linked_by=user.id))
     except IntegrityError:
-        db.session.rollback()
         raise CaseworkError(N_("This draft already belongs to a case.")) from None
+    audit(user, case, "claim", code)
     return intake
 
 
@@ -349,22 +333,21 @@ def open_worksheet(user: User, case: Case) -> Worksheet:
     worksheet = Worksheet(case=case, intake_id=intake.id if intake else None, content=plan.to_json(), open=True)
     db.session.add(worksheet)
     audit(user, case, "edit", "worksheet started")
-    db.session.commit()
+    db.session.flush()  # the page's forms carry the worksheet's version
     return worksheet
 
 
 def _expect(worksheet: Worksheet, expected_version: object) -> None:
     if str(worksheet.version) != str(expected_version):
-        raise Stale()
+        raise StaleWrite()
 
 
-def _commit_or_stale(obj) -> None:
+def _write_or_stale() -> None:
+    """Write now: a change made meanwhile (the version moved, the plan's number taken) refuses this one."""
     try:
-        db.session.commit()
+        db.session.flush()
     except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        db.session.refresh(obj)
-        raise Stale() from None
+        raise StaleWrite() from None
 
 
 def save_worksheet(user: User, worksheet: Worksheet, expected_version: object, result) -> None:
@@ -383,7 +366,7 @@ def save_worksheet(user: User, worksheet: Worksheet, expected_version: object, r
     for part, before, after in changes:
         db.session.add(PlanEdit(case_id=worksheet.case_id, user_id=user.id, field=part, before=before, after=after))
     audit(user, worksheet.case, "edit", ", ".join(part for part, _, _ in changes))
-    _commit_or_stale(worksheet)
+    _write_or_stale()
 
 
 def approve(
@@ -410,7 +393,7 @@ def approve(
     db.session.add(plan)
     worksheet.open = False
     audit(user, case, "approve", f"version {plan.number}")
-    _commit_or_stale(worksheet)
+    _write_or_stale()
     return plan
 
 
@@ -424,10 +407,8 @@ def sign_off(user: User, plan: PlanVersion) -> None:
         .values(signed_off_by=user.id, signed_off_at=utcnow())
     )
     if done.rowcount != 1:
-        db.session.rollback()
         raise CaseworkError(N_("This plan is already signed off."))
     audit(user, plan.case, "sign_off", f"version {plan.number}")
-    db.session.commit()
     db.session.refresh(plan)
 
 
@@ -441,7 +422,6 @@ def record_review(user: User, plan: PlanVersion, form, *, review_day: object, to
     review = Review(case_id=plan.case_id, plan=plan, review_date=day, content=result.to_json(), reviewed_by=user.id)
     db.session.add(review)
     audit(user, plan.case, "review", f"version {plan.number}")
-    db.session.commit()
     return review
 
 
@@ -457,5 +437,5 @@ def start_revision(user: User, case: Case, expected_version: object) -> Workshee
     worksheet.plan = revision_of(plan.plan)
     worksheet.open = True
     audit(user, case, "edit", f"revision of version {plan.number}")
-    _commit_or_stale(worksheet)
+    _write_or_stale()
     return worksheet

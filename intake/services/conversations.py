@@ -2,7 +2,7 @@
 
 Both the kiosk pages and the JSON API go through here, so they share one behaviour: every answer is
 committed before the next question is shown, a rejected answer changes nothing, and two requests
-can never both advance the same intake (the second gets Conflict).
+can never both advance the same intake (the second gets StaleWrite when the request's transaction commits).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.engine import Engine, NotAllowed, Outcome, StaleStep
@@ -18,18 +17,11 @@ from ..domain.plan import build_draft
 from ..domain.products import DRAFT_PLAN, REVIEW
 from ..domain.worksheet import build_review_draft
 from ..extensions import db
-from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_token, utcnow
+from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_receipt_code, new_token, utcnow
+from ..unit_of_work import keep_when_refused, retry_on_collision
 
 _CODE_ATTEMPTS = 5
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-class Conflict(Exception):
-    """Another request changed this intake first; `current` is the step it is on now."""
-
-    def __init__(self, current: str):
-        self.current = current
-        super().__init__(current)
 
 
 class Finished(NotAllowed):
@@ -42,20 +34,21 @@ def start(engine: Engine, locale: str, given: dict | None = None, *, preview: bo
     `given`: values the office supplies (e.g. the actions of a plan under review); a translator's
     preview never reaches a caseworker.
     """
-    for attempt in range(_CODE_ATTEMPTS):
-        intake = Intake(dialogue_id=engine.dialogue.id, dialogue_version=engine.dialogue.version, locale=locale)
+
+    def new_intake() -> Intake:
+        intake = Intake(
+            dialogue_id=engine.dialogue.id,
+            dialogue_version=engine.dialogue.version,
+            locale=locale,
+            receipt_code=new_receipt_code(),
+        )
         if preview:
             intake.status = IntakeStatus.PREVIEW
         intake.store(engine.start(given))
         db.session.add(intake)
-        try:
-            db.session.commit()
-            return intake
-        except IntegrityError:  # a receipt code or token collided: draw again
-            db.session.rollback()
-            if attempt == _CODE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+        return intake
+
+    return retry_on_collision(new_intake, _CODE_ATTEMPTS)  # a receipt code or token collided: draw again
 
 
 def find(token: str | None) -> Intake | None:
@@ -75,14 +68,12 @@ def end_kiosk_session(intake: Intake) -> None:
 
     The intake itself stays as it is; an unfinished one can be resumed with its receipt code.
     """
-    intake.token = new_token()
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            intake.token = new_token()
     except StaleDataError:  # another request moved it at the same moment: retire the token anyway
-        db.session.rollback()
         db.session.refresh(intake)
         intake.token = new_token()
-        db.session.commit()
 
 
 class TooManyAttempts(Exception):
@@ -101,7 +92,6 @@ def resume(code: str, client: str, *, now: datetime, max_failures: int, window: 
         db.select(db.func.count()).select_from(ResumeAttempt).where(ResumeAttempt.client == client)
     )
     if failures >= max_failures:
-        db.session.commit()
         raise TooManyAttempts(client)
     intake = find_by_receipt(code) if isinstance(code, str) else None
     if intake is not None and (
@@ -110,7 +100,7 @@ def resume(code: str, client: str, *, now: datetime, max_failures: int, window: 
         intake = None
     if intake is None:
         db.session.add(ResumeAttempt(client=client[:64], at=now))
-        db.session.commit()
+        keep_when_refused()  # the page refuses the code, and the wrong code still counts
         return None
     end_kiosk_session(intake)  # the new screen gets a new token; any old screen is cut off
     return intake
@@ -131,15 +121,6 @@ def is_final(intake: Intake) -> bool:
     return intake.status == IntakeStatus.SUBMITTED
 
 
-def _commit(intake: Intake) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(intake)
-        raise Conflict(intake.state) from None
-
-
 def answer(
     engine: Engine,
     intake: Intake,
@@ -150,7 +131,7 @@ def answer(
     skip: bool = False,
     keep_as_is: bool = False,
 ) -> Outcome:
-    """Answer the current step. AnswerInvalid, StaleStep and Conflict leave the intake unchanged."""
+    """Answer the current step. AnswerInvalid and StaleStep leave the intake unchanged; so does a StaleWrite at commit."""
     _editable(intake)
     step = engine.current(intake.conversation)
     outcome = engine.answer(
@@ -170,7 +151,6 @@ def answer(
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = utcnow()
         db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation, intake.locale)))
-    _commit(intake)
     return outcome
 
 
@@ -190,7 +170,6 @@ def back(engine: Engine, intake: Intake) -> None:
     intake.store(conversation)
     if intake.status != IntakeStatus.PREVIEW:
         intake.status = IntakeStatus.IN_PROGRESS
-    _commit(intake)
 
 
 def _editable_or_declined(intake: Intake) -> None:
@@ -202,7 +181,6 @@ def _editable_or_declined(intake: Intake) -> None:
 def change(engine: Engine, intake: Intake, step_id: str) -> None:
     _editable(intake)
     intake.store(engine.change(intake.conversation, step_id))
-    _commit(intake)
 
 
 def switch_language(engine: Engine, intake: Intake, locale: str) -> None:
@@ -214,11 +192,9 @@ def switch_language(engine: Engine, intake: Intake, locale: str) -> None:
     if is_final(intake):
         raise Finished("this intake is finished")
     intake.locale = engine.check_language(locale)
-    _commit(intake)
 
 
 __all__ = [
-    "Conflict",
     "Finished",
     "NotAllowed",
     "StaleStep",

@@ -16,6 +16,7 @@ the erasure itself is the last entry, naming the case number and the request's r
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
@@ -55,8 +56,14 @@ def _linked():
                 yield exists(select(1).select_from(table).where(fk.parent == Intake.id))
 
 
-def purge_abandoned(days: int, *, now: datetime | None = None, dry_run: bool = False) -> int:
-    """Delete unsubmitted intakes not updated for `days` days; returns how many (safe to run from cron)."""
+def purge_abandoned(
+    days: int, *, now: datetime | None = None, dry_run: bool = False, end_batch: Callable[[], None] = lambda: None
+) -> int:
+    """Delete unsubmitted intakes not updated for `days` days; returns how many (safe to run from cron).
+
+    `end_batch` runs after each batch: the command commits there, so a long purge never holds the
+    locks the kiosks wait on.
+    """
     if days < 1:
         raise ValueError("keep abandoned intakes at least one day")
     cutoff = (now or utcnow()) - timedelta(days=days)
@@ -69,7 +76,7 @@ def purge_abandoned(days: int, *, now: datetime | None = None, dry_run: bool = F
     while ids := db.session.scalars(batch).all():
         # The condition is repeated in the DELETE: an intake answered since the SELECT stays.
         result = db.session.execute(db.delete(Intake).where(Intake.id.in_(ids), *is_abandoned))
-        db.session.commit()  # small batches: a long purge never holds locks the kiosks wait on
+        end_batch()
         deleted += result.rowcount
         if len(ids) < _BATCH:
             break
@@ -99,7 +106,6 @@ def erase_intake(intake: Intake) -> None:
         raise InUse(intake.receipt_code)
     db.session.execute(db.delete(DraftPlan).where(DraftPlan.intake_id == intake.id))
     db.session.execute(db.delete(Intake).where(Intake.id == intake.id))
-    db.session.commit()
 
 
 def _iso(moment) -> str | None:
@@ -224,5 +230,4 @@ def erase_case(case: Case, *, by: User, reference: str) -> dict[str, int]:
     counts = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
     detail = f"case {number}; request {reference}; {counts}"
     db.session.add(AuditEntry(user_id=by.id, case_id=case.id, action="erase", detail=detail[:255]))
-    db.session.commit()
     return deleted

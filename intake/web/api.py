@@ -20,6 +20,7 @@ from ..i18n import known_locale, problem_text
 from ..records import Intake, IntakeStatus
 from ..security import rate_limit
 from ..services import conversations
+from ..unit_of_work import stale_page
 from .common import intake_engine, no_store, office_today
 from .openapi import openapi_document
 from .step_view import step_view
@@ -142,17 +143,30 @@ def _guarded(intake: Intake, move) -> None:
     except AnswerInvalid as err:
         problems = [_problem_json(p) for p in err.problems]
         raise ApiError(422, "invalid_answer", problems[0]["message"], problems=problems) from None
-    except (StaleStep, conversations.Conflict):
-        raise ApiError(
-            409,
-            "stale_step",
-            gettext("This question was already answered. Here is the current one."),
-            current=step_json(intake),  # unchanged by the rejected request: the step to show now
-        ) from None
+    except StaleStep:
+        raise _stale_step(intake) from None
     except conversations.Finished:
         raise _finished(intake) from None
     except NotAllowed as err:
         raise ApiError(409, "not_allowed", str(err)) from None
+
+
+def _stale_step(intake: Intake) -> ApiError:
+    return ApiError(
+        409,
+        "stale_step",
+        gettext("This question was already answered. Here is the current one."),
+        current=step_json(intake),  # unchanged by the rejected request: the step to show now
+    )
+
+
+@stale_page(bp)
+def _moved_meanwhile():
+    """Another request moved the intake first (found when this one commits): 409 with the step it is on now."""
+    try:
+        return _api_error(_stale_step(_intake((request.view_args or {}).get("token"))))
+    except ApiError as err:
+        return _api_error(err)
 
 
 @bp.post("/intakes/<token>/answer")

@@ -19,6 +19,5 @@ def health():
     try:
         db.session.execute(db.text("SELECT 1"))
     except SQLAlchemyError as err:
-        db.session.rollback()
         return jsonify({"status": "unavailable", "database": err.__class__.__name__}), 503
     return jsonify({"status": "ok", "database_ms": round(1000 * (time.perf_counter() - began), 1)})

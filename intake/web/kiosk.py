@@ -26,6 +26,7 @@ from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_loca
 from ..records import Intake, IntakeStatus, utcnow
 from ..security import rate_limit, rejected
 from ..services import conversations
+from ..unit_of_work import stale_page
 from .common import intake_engine, no_store, office_today
 from .step_view import step_view
 
@@ -173,6 +174,13 @@ def transcript(engine, conversation) -> list[dict]:
     return entries
 
 
+@stale_page(bp)
+def _already_saved():
+    """Another tab or a double tap moved the intake first: show where it is now (post/redirect/get)."""
+    flash(gettext("That answer was already saved. Here is where you are now."))
+    return redirect(_current_question())
+
+
 @bp.get("/step")
 def show_step():
     """The current question, with the conversation so far."""
@@ -188,8 +196,7 @@ def answer_step():
     engine = intake_engine(intake)
     step_id = request.form.get("step", "")
     if step_id != intake.state:
-        flash(gettext("That answer was already saved. Here is where you are now."))
-        return redirect(_current_question())
+        return _already_saved()
     step = engine.current(intake.conversation)
     action = request.form.get("action", "continue")
     raw = raw_from_form(step, request.form)
@@ -205,9 +212,8 @@ def answer_step():
         )
     except AnswerInvalid as err:
         return render_step(intake, errors=err.problems, values=raw, status=422)
-    except (StaleStep, conversations.Conflict):
-        flash(gettext("That answer was already saved. Here is where you are now."))
-        return redirect(_current_question())
+    except StaleStep:
+        return _already_saved()
     except NotAllowed:
         return redirect(_current_question())
     if not outcome.advanced:
@@ -223,7 +229,7 @@ def back():
         return refused
     try:
         conversations.back(intake_engine(intake), intake)
-    except (NotAllowed, conversations.Conflict):
+    except NotAllowed:
         pass
     return redirect(_current_question())
 
@@ -236,7 +242,7 @@ def change():
         return refused
     try:
         conversations.change(intake_engine(intake), intake, request.form.get("step", ""))
-    except (NotAllowed, conversations.Conflict):
+    except NotAllowed:
         pass
     return redirect(_current_question())
 
@@ -253,10 +259,7 @@ def switch_language():
     if conversations.is_final(intake):  # the done page changes language; the sent record does not
         session[DONE_LOCALE_KEY] = locale
         return redirect(_current_question())
-    try:
-        conversations.switch_language(intake_engine(intake), intake, locale)
-    except conversations.Conflict:
-        pass
+    conversations.switch_language(intake_engine(intake), intake, locale)
     return redirect(_current_question())
 
 

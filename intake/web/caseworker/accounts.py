@@ -12,6 +12,7 @@ from ...extensions import db
 from ...records import ROLES, User
 from ...services import accounts
 from ...services.casework import CaseworkError
+from ...unit_of_work import stale_page
 from .access import error_message, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("accounts", __name__, url_prefix="/caseworker/office"))
@@ -39,7 +40,6 @@ def create_user():
             password=form.get("password", ""),
         )
     except CaseworkError as err:
-        db.session.rollback()
         return _users_page(form, error_message(err), 422)
     flash(gettext("Account %(username)s created.", username=user.username))
     return redirect(url_for("accounts.account", user_id=user.id), code=303)
@@ -127,18 +127,23 @@ def _user(user_id: int) -> User:
 
 
 def _change(user: User, change: Callable[[], object], done: Callable[[object], str]):
-    """Apply one change to an account: refused, the page again with the reason (422); else back to it (303)."""
+    """Apply one change to an account: refused, the page again with the reason (422); else back to it (303).
+
+    A form loaded before someone else's change is refused by `_changed_meanwhile` (409).
+    """
     try:
         result = change()
-    except accounts.AccountChanged as err:
-        db.session.rollback()
-        db.session.refresh(user)  # show the account as it is now, not the stale form
-        return _account_page(user, None, error_message(err), 409)
     except CaseworkError as err:
-        db.session.rollback()
         return _account_page(user, request.form, error_message(err), 422)
     flash(gettext("Nothing changed.") if result is False else done(result))
     return redirect(url_for("accounts.account", user_id=user.id), code=303)
+
+
+@stale_page(bp)
+def _changed_meanwhile():
+    """Someone changed the account after the form was loaded: the account as it is now, nothing saved (409)."""
+    message = gettext("Someone changed this account after you opened it. Here it is as it is now; nothing was saved.")
+    return _account_page(_user(request.view_args["user_id"]), None, message, 409)
 
 
 def _users_page(form=None, message: str | None = None, status: int = 200):

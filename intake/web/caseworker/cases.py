@@ -63,7 +63,6 @@ def login():
             login_user(user)
             mark_signed_in()
             casework.audit(user, None, "sign_in")
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next"), user))
         flash(gettext("The username or password is not correct."))
         return render_template("caseworker/login.html"), 401
@@ -137,9 +136,7 @@ def new_case():
                 note=form.get("note", ""),
                 languages=current_app.config["LANGUAGES"],
             )
-            db.session.commit()
         except CaseworkError as err:
-            db.session.rollback()
             flash(error_message(err))
             return render_template("caseworker/case_new.html", form=form), 422
         if form.get("ticket") != "no":
@@ -155,7 +152,6 @@ def case(case_id: int):
     """One case: status, tickets, the recipient's drafts, plan versions and reviews."""
     case = load_case(case_id)
     casework.audit(current_user, case, "view", "case")
-    db.session.commit()
     return render_template(
         "caseworker/case.html",
         case=case,
@@ -194,7 +190,6 @@ def ticket(case_id: int, ticket_id: int):
     link = url_for("kiosk.landing", code=ticket.display_code, _external=True)
     qr = segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code)
     casework.audit(current_user, case, "print", f"ticket {ticket.display_code}")
-    db.session.commit()
     return render_template("caseworker/ticket.html", case=case, ticket=ticket, qr=qr, link=link)
 
 
@@ -222,7 +217,6 @@ def draft(case_id: int, intake_id: int):
         abort(404)
     engine = engines()[intake.dialogue_id]
     casework.audit(current_user, case, "view", f"draft {intake.receipt_code}")
-    db.session.commit()
     return render_template(
         "caseworker/draft.html",
         case=case,
@@ -254,7 +248,6 @@ def reassign(case_id: int):
     try:
         caseworker = casework.reassign_case(current_user, case, request.form.get("caseworker", ""))
     except CaseworkError as err:
-        db.session.rollback()
         flash(error_message(err))
     else:
         flash(gettext("The case is now assigned to %(name)s.", name=caseworker.display_name))
@@ -289,7 +282,6 @@ def case_records(case_id: int):
     case = load_case(case_id)
     document = export_case(case)
     casework.audit(current_user, case, "export", "case records json")
-    db.session.commit()
     return as_download(jsonify(document), f"case-{case.case_number}-records.json")
 
 

@@ -87,7 +87,6 @@ def report():
     start, end, errors = _period()
     report = build_report(start, end)
     casework.audit(current_user, None, "view", f"report {start}..{end}")
-    db.session.commit()
     return render_template(
         "caseworker/report.html",
         report=report,
@@ -135,7 +134,6 @@ def report_csv():
     for barrier, count in report.barriers:
         writer.writerow(["barrier", "", barrier, barrier_label(barrier), count, "", ""])
     casework.audit(current_user, None, "export", f"report.csv {start}..{end}")
-    db.session.commit()
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet software opens the Japanese names as UTF-8
         mimetype="text/csv",

@@ -1,7 +1,7 @@
 """The plan with the recipient: the worksheet (goal, actions, programs, consent), approval, versions, sign-off.
 
 Routes are parse → handle → redirect. Every edit form carries the worksheet's version: a form loaded
-before someone else's change is refused (409) and nothing is stored.
+before someone else's change is refused (409, `_changed_meanwhile`) and nothing is stored.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from ...domain.worksheet import (
     edit_goal,
     record_consent,
 )
-from ...extensions import db
 from ...services import casework
-from ...services.casework import CaseworkError, Stale
+from ...services.casework import CaseworkError
+from ...unit_of_work import stale_page
 from ..common import engines, intake_engine, office_today
 from ..plan_text import load_office_data, template_helpers
 from .access import CASE_ROLES, error_message, load_case, load_plan, roles, staff_blueprint
@@ -89,7 +89,6 @@ def worksheet(case_id: int):
     """The plan being prepared: the recipient's draft in Japanese beside the caseworker's version."""
     case = load_case(case_id)
     casework.audit(current_user, case, "view", "worksheet")
-    db.session.commit()
     return render_worksheet(case)
 
 
@@ -101,11 +100,18 @@ def _edit(case_id: int, make_result):
         casework.save_worksheet(current_user, worksheet, request.form.get("version"), make_result(worksheet.plan))
     except AnswerInvalid as err:
         return render_worksheet(case, problems=err.problems, status=422)
-    except Stale as err:
-        return render_worksheet(case, message=error_message(err), status=409)
     except CaseworkError as err:
         return render_worksheet(case, message=error_message(err), status=409)
     return redirect(url_for("plan.worksheet", case_id=case.id) + request.form.get("anchor", ""), code=303)
+
+
+@stale_page(bp)
+def _changed_meanwhile():
+    """A form loaded before someone else's change: the plan as it is now, nothing saved (409)."""
+    message = gettext(
+        "Someone changed this plan after you opened it. Here is the current version; nothing was saved."
+    )
+    return render_worksheet(load_case(request.view_args["case_id"]), message=message, status=409)
 
 
 @bp.post("/plan/goal")
@@ -210,7 +216,6 @@ def plan(case_id: int, number: int):
     case = load_case(case_id)
     plan = load_plan(case, number)
     casework.audit(current_user, case, "view", f"version {number}")
-    db.session.commit()
     return render_template(
         "caseworker/plan.html",
         case=case,
@@ -247,7 +252,6 @@ def versions(case_id: int):
         abort(404)
     old_plan, new_plan = load_plan(case, older), load_plan(case, newer)
     casework.audit(current_user, case, "view", f"versions {older}→{newer}")
-    db.session.commit()
     return render_template(
         "caseworker/versions.html",
         case=case,

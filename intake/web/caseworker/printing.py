@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
-from ...extensions import db
 from ...i18n import format_day
 from ...services import casework
 from ..common import as_download
@@ -56,7 +55,6 @@ def export(case_id: int, number: int):
     case = load_case(case_id)
     plan = load_plan(case, number)
     casework.audit(current_user, case, "export", f"version {number} json")
-    db.session.commit()
     document = {
         "case_number": case.case_number,
         "version": plan.number,
@@ -86,7 +84,6 @@ def sheet(case_id: int, number: int):
     content = plan.plan
     locale = content.recipient_language or case.preferred_language
     casework.audit(current_user, case, "print", f"version {number}{' recipient copy' if recipient_copy else ''}")
-    db.session.commit()
     return render_template(
         "plan/sheet.html",
         case=case,

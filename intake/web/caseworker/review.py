@@ -11,7 +11,6 @@ from ...domain.worksheet import (
     distance_travelled,
     review_prefill,
 )
-from ...extensions import db
 from ...services import casework
 from ...services.casework import CaseworkError
 from ..common import office_today
@@ -47,7 +46,6 @@ def periodic_review(case_id: int):
             return redirect(url_for("plan.plan", case_id=case.id, number=plan.number), code=303)
     else:
         casework.audit(current_user, case, "view", "review form")
-        db.session.commit()
     return (
         render_template(
             "caseworker/review.html",

@@ -1,0 +1,154 @@
+"""One unit of work: each request and each `flask intake` command is one transaction, committed once at its edge.
+
+Services add, change and flush records; they never commit or roll back. The edge decides:
+
+- A request: the view runs, its return value becomes the response, and *then* (still inside Flask's
+  dispatch, before `after_request` hooks and before anything is sent) a status below 400 commits and
+  any other status rolls back. A redirect after a POST is therefore committed before the client can
+  follow it, and a refused request (422, 409, 404…) changes nothing. A view that raises is never
+  committed: the error handler's page is drawn after a rollback. A commit that fails goes to the
+  error handlers like any other error (an unreachable database gives the 503 page).
+  One exception, named where it is used: `keep_when_refused()` keeps a record of the refusal itself
+  (a wrong receipt code counts toward the limit although the answer is 422).
+- A command: committed when it returns, rolled back when it raises (`CommandGroup`). A long job may
+  commit between its parts by calling `commit` (the nightly purge, batch by batch).
+- A retry after a unique collision (a random code that is taken) runs in a SAVEPOINT
+  (`retry_on_collision`), so the collision undoes that attempt only, never the request's earlier work.
+  On SQLite, database.py begins the transaction before a SAVEPOINT (pysqlite would not, and the
+  savepoint's release would then commit).
+- Someone else's write between our read and our write (a version column moved, or a form's version
+  is old) is one error, `StaleWrite`, raised by a service or by the commit itself. One handler rolls
+  back and draws the page its blueprint names with `stale_page`: a 409 with the record as it is now
+  (the API: JSON with the current step; the worksheet and account pages: the page with a message);
+  the kiosk, post/redirect/get as ever, goes to where the intake is now with a message.
+
+Rate-limit counts are not part of it: they are kept on their own connection (ratelimits.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+import click
+from flask import Blueprint, Flask, render_template, request
+from flask.cli import AppGroup
+from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db
+from .security import FORM_EXPIRED
+
+T = TypeVar("T")
+_KEEP_WHEN_REFUSED = "yorisoi.keep_when_refused"
+
+
+class StaleWrite(Exception):
+    """Someone else changed the record after this request read it: nothing of this request is stored."""
+
+
+def commit() -> None:
+    """Commit the unit of work; a record whose version moved meanwhile refuses it whole (StaleWrite)."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleWrite() from None
+
+
+def keep_when_refused() -> None:
+    """Commit this request even though its answer refuses it: for a record of the refusal itself, nothing else."""
+    db.session.info[_KEEP_WHEN_REFUSED] = True
+
+
+def end_request(status: int) -> None:
+    """The request's edge: below 400 (or a refusal to keep) commits, anything else rolls back."""
+    if status < 400 or db.session.info.pop(_KEEP_WHEN_REFUSED, False):
+        commit()
+    else:
+        db.session.rollback()
+
+
+class OneTransactionPerRequest(Flask):
+    """Flask whose every view is one transaction, ended by `end_request` before the response leaves the view."""
+
+    def dispatch_request(self):
+        response = self.make_response(super().dispatch_request())
+        end_request(response.status_code)
+        return response
+
+
+def retry_on_collision(make: Callable[[], T], attempts: int) -> T:
+    """`make()` adds a record with a random unique code; a collision undoes that attempt only and draws again."""
+    for attempt in range(attempts):
+        try:
+            with db.session.begin_nested():
+                return make()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+def one_command(command: Callable) -> Callable:
+    """Run a command in one transaction: committed when it returns, rolled back when it fails."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        try:
+            result = command(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        try:
+            commit()
+        except StaleWrite:
+            raise click.ClickException("someone changed the same records meanwhile; nothing was stored") from None
+        return result
+
+    return run
+
+
+class CommandGroup(AppGroup):
+    """A `flask` command group whose commands that need the app each run in one transaction (`one_command`)."""
+
+    def command(self, *args, **kwargs):
+        register = super().command(*args, **kwargs)
+        if not kwargs.get("with_appcontext", True):
+            return register
+        return lambda command: register(one_command(command))
+
+
+# --- the 409 -----------------------------------------------------------------------------------------
+
+_STALE_PAGES: dict[str, Callable[[], object]] = {}
+
+
+def stale_page(blueprint: Blueprint):
+    """Name how `blueprint` shows a stale write: called after the rollback, it draws the page as it is now."""
+
+    def register(show: Callable[[], object]) -> Callable[[], object]:
+        _STALE_PAGES[blueprint.name] = show
+        return show
+
+    return register
+
+
+def _stale_write(_error):
+    """The one place a stale write becomes a 409: roll back, then the blueprint's page as the records are now."""
+    db.session.rollback()
+    show = _STALE_PAGES.get(request.blueprint or "")
+    if show is not None:
+        return show()
+    return render_template("error.html", message=gettext(FORM_EXPIRED)), 409
+
+
+def init_app(app: Flask) -> None:
+    # A StaleDataError reaches a handler unwrapped when a query's autoflush meets it inside a view.
+    for error in (StaleWrite, StaleDataError):
+        app.register_error_handler(error, _stale_write)
