@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.search import case_search_key
 from ..extensions import db
 from .clock import utcnow
 from .intakes import Intake
@@ -31,6 +32,8 @@ class CaseStatus:
 
     NEW = "new"
     TICKET_ISSUED = "ticket_issued"
+    # Every code issued has expired or been withdrawn unused: the recipient needs a new one.
+    CODE_EXPIRED = "code_expired"
     AT_KIOSK = "at_kiosk"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
@@ -46,6 +49,7 @@ class CaseStatus:
         AWAITING_SIGN_OFF,
         IN_REVIEW,
         AT_KIOSK,
+        CODE_EXPIRED,
         TICKET_ISSUED,
         NEW,
         APPROVED,
@@ -55,6 +59,7 @@ class CaseStatus:
     ORDER = (
         NEW,
         TICKET_ISSUED,
+        CODE_EXPIRED,
         AT_KIOSK,
         SUBMITTED,
         IN_REVIEW,
@@ -79,6 +84,11 @@ class Case(db.Model):
     caseworker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why it was closed (終結理由): a key of the office's CASE_CLOSING_REASONS, and a note ("other" needs one).
+    closed_reason: Mapped[str | None] = mapped_column(String(32))
+    closed_note: Mapped[str] = mapped_column(Text, default="")
+    # The case number, name and reading folded for search (domain.search); kept up to date on every write.
+    search_key: Mapped[str] = mapped_column(String(400), default="")
     # Set when the case's records were erased on request: the row stays, emptied, so that the audit
     # log's entries still point at a case (retention.erase_case).
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -92,6 +102,12 @@ class Case(db.Model):
     @property
     def current_plan(self) -> PlanVersion | None:
         return self.plans[-1] if self.plans else None
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _fold_search_key(_mapper, _connection, target: Case) -> None:
+    target.search_key = case_search_key(target.case_number, target.name, target.name_reading)[:400]
 
 
 class CaseIntake(db.Model):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext
@@ -57,6 +58,15 @@ def era_date(day: date | str | None) -> str:
         return ""
     day = day if isinstance(day, date) else date.fromisoformat(day)
     return eras().format_date(day, western=current_app.config["PLAN_WESTERN_YEAR"])
+
+
+def era_datetime(moment: datetime | None) -> str:
+    """A moment as staff pages write it, in the office's time zone: 令和8年12月3日 16:05."""
+    if not moment:
+        return ""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite returns naive UTC
+    local = moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return f"{era_date(local.date())} {local:%H:%M}"
 
 
 def era_month(month: str | None) -> str:
@@ -117,6 +127,7 @@ def readable(value: object) -> str:
 def template_helpers() -> dict:
     return {
         "era_date": era_date,
+        "era_datetime": era_datetime,
         "era_month": era_month,
         "goal_sentence": goal_sentence,
         "goal_kind_label": goal_kind_label,
