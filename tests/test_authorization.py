@@ -120,7 +120,9 @@ ENDPOINTS = [
     Endpoint("plan.revise", "POST", C + "/plan/revise", CASE, form={"version": "0"}),
     # to cw2, of the same team: the supervisor can still open the case for the rows below
     Endpoint("caseworker.reassign", "POST", C + "/reassign", CASE_SUPERVISOR, form={"caseworker": "cw2"}),
-    Endpoint("caseworker.close", "POST", C + "/close", CASE, form={"version": "0"}),
+    Endpoint("caseworker.close", "GET", C + "/close", CASE),
+    Endpoint("caseworker.close", "POST", C + "/close", CASE, form={"reason": "no such reason"}),
+    Endpoint("caseworker.reopen", "POST", C + "/reopen", CASE_SUPERVISOR),
     Endpoint("office.report", "GET", "/caseworker/office/report", REPORTS),
     Endpoint("office.report_csv", "GET", "/caseworker/office/report.csv", REPORTS),
     Endpoint("office.audit_log", "GET", "/caseworker/office/audit", REPORTS),
