@@ -50,7 +50,9 @@ def add_cases(caseworker: User, count: int, today: date, prefix: str = "L") -> N
         db.session.add(AuditEntry(user_id=caseworker.id, case=case, action="create"))
         if kind in ("ticket_issued", "code_expired", "at_kiosk", "submitted"):
             expires = now + timedelta(days=7) if kind != "code_expired" else now - timedelta(days=1)
-            ticket = Ticket(code=f"{prefix}{caseworker.id:03d}{index:05d}", case=case, issued_by=caseworker.id, expires_at=expires)
+            ticket = Ticket(
+                code=f"{prefix}{caseworker.id:03d}{index:05d}", case=case, issued_by=caseworker.id, expires_at=expires
+            )
             db.session.add(ticket)
             if kind in ("at_kiosk", "submitted"):
                 ticket.used_at = now

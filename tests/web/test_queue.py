@@ -34,11 +34,23 @@ def test_search_finds_the_case_however_it_is_typed(app, client, typed):
     sign_in(client, "cw")
     client.post(
         "/caseworker/cases/new",
-        data={"case_number": "R8-1201", "name": "高橋 健太", "name_reading": "たかはし けんた", "language": "ja", "ticket": "no"},
+        data={
+            "case_number": "R8-1201",
+            "name": "高橋 健太",
+            "name_reading": "たかはし けんた",
+            "language": "ja",
+            "ticket": "no",
+        },
     )
     client.post(
         "/caseworker/cases/new",
-        data={"case_number": "R8-1202", "name": "高畑 由美", "name_reading": "たかはた ゆみ", "language": "ja", "ticket": "no"},
+        data={
+            "case_number": "R8-1202",
+            "name": "高畑 由美",
+            "name_reading": "たかはた ゆみ",
+            "language": "ja",
+            "ticket": "no",
+        },
     )
     page = client.get("/caseworker/cases", query_string={"q": typed}).get_data(as_text=True)
     assert _case_numbers(page) == ["R8-1201"]
@@ -101,7 +113,9 @@ def _statements(app, client, path: str) -> tuple[int, str]:
     return len(executed), response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/caseworker/cases", "/caseworker/cases?q=しけん&sort=activity&filter=review_overdue"])
+@pytest.mark.parametrize(
+    "path", ["/caseworker/cases", "/caseworker/cases?q=しけん&sort=activity&filter=review_overdue"]
+)
 def test_the_queue_takes_the_same_number_of_statements_for_10_and_300_cases(make_app, path):
     counts = []
     for per_caseworker in (5, 150):

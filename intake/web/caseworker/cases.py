@@ -108,7 +108,8 @@ def queue():
     rows = [
         row
         for row in all_rows
-        if (not status_filter or row.status == status_filter) and (wanted not in QueueFilter.ALL or row.matches(wanted, today))
+        if (not status_filter or row.status == status_filter)
+        and (wanted not in QueueFilter.ALL or row.matches(wanted, today))
     ]
     rows.sort(key=SORTS.get(sort, SORTS["status"]))
     if request.args.get("order") == "desc":
@@ -255,7 +256,11 @@ def close(case_id: int):
         return render_template("caseworker/close.html", case=case, reasons=reasons, form={})
     try:
         casework.close_case(
-            current_user, case, reason=request.form.get("reason", ""), note=request.form.get("note", ""), reasons=reasons
+            current_user,
+            case,
+            reason=request.form.get("reason", ""),
+            note=request.form.get("note", ""),
+            reasons=reasons,
         )
     except CaseworkError as err:
         db.session.rollback()
