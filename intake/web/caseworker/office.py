@@ -13,7 +13,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 
-from ...domain.dates import add_months
+from ...domain.dates import fiscal_year
 from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ...extensions import db
 from ...i18n import option_label
@@ -28,17 +28,18 @@ REPORT_ROLES = ("supervisor", "admin")
 
 
 def _period() -> tuple[date, date, list[str]]:
-    today = office_today()
+    """The period asked for, else the fiscal year (年度, April to March) the office is in, as offices report."""
+    first, last = fiscal_year(office_today())
     errors = []
     try:
-        start = date.fromisoformat(request.args.get("start") or add_months(today, -12).isoformat())
-        end = date.fromisoformat(request.args.get("end") or today.isoformat())
+        start = date.fromisoformat(request.args.get("start") or first.isoformat())
+        end = date.fromisoformat(request.args.get("end") or last.isoformat())
     except ValueError:
-        start, end = add_months(today, -12), today
+        start, end = first, last
         errors.append(gettext("Please give the period as two dates."))
     if end < start:
-        errors.append(gettext("The period ends before it starts. Showing the last twelve months."))
-        start, end = add_months(today, -12), today
+        errors.append(gettext("The period ends before it starts. Showing this fiscal year."))
+        start, end = first, last
     return start, end, errors
 
 
@@ -114,7 +115,18 @@ def report_csv():
     groups = {p.id: p.group for p in intake_engine().programs}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["level", "group", "program", "name", "participants", "achievers", "achievement_rate"])
+    # The survey's wording for the columns; the key columns keep the ids a spreadsheet can match on.
+    writer.writerow(
+        [
+            gettext("Level"),
+            gettext("Group"),
+            gettext("Program ID"),
+            gettext("Name"),
+            gettext("Participants"),
+            gettext("Achievers"),
+            gettext("Achievement rate"),
+        ]
+    )
     for line in report.groups:
         writer.writerow(
             ["group", line.key, "", group_label(line.key), line.participants, line.achievers, _rate(line.rate)]
