@@ -114,6 +114,7 @@ ENDPOINTS = [
     Endpoint("plan.plan", "GET", C + "/versions/1", CASE),
     Endpoint("printing.sheet", "GET", C + "/versions/1/print", CASE),
     Endpoint("printing.export", "GET", C + "/versions/1.json", CASE),
+    Endpoint("printing.pdf", "GET", C + "/versions/1.pdf", CASE),
     Endpoint("plan.sign_off", "POST", C + "/versions/1/sign-off", {"supervisor"}),
     Endpoint("review.periodic_review", "GET", C + "/review", CASE),
     Endpoint("review.periodic_review", "POST", C + "/review", CASE, form={"version": "0"}),

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.search import case_search_key
@@ -207,6 +219,21 @@ class PlanVersion(db.Model):
     reviews: Mapped[list[Review]] = relationship(back_populates="plan", order_by="Review.id")
 
 
+class PlanDocument(db.Model):
+    """The PDF filed for an approved plan version, made once and kept as it was made; its SHA-256 is in the audit log."""
+
+    __tablename__ = "plan_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    made_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped[PlanVersion] = relationship()
+
+
 class Review(db.Model):
     """A periodic review (見直し) of one plan version: progress and evaluation per action and program."""
 
@@ -249,6 +276,11 @@ class Immutable(Exception):
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(_mapper, _connection, _target):
     raise Immutable("the audit log is append-only")
+
+
+@event.listens_for(PlanDocument, "before_update")
+def _document_frozen(_mapper, _connection, _target):
+    raise Immutable("a filed plan document does not change")
 
 
 @event.listens_for(PlanVersion, "before_delete")

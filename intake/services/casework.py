@@ -7,6 +7,7 @@ AnswerInvalid, and nothing is stored; a stale form raises Stale.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -35,6 +36,7 @@ from ..records import (
     CaseStatus,
     Intake,
     IntakeStatus,
+    PlanDocument,
     PlanEdit,
     PlanVersion,
     Review,
@@ -469,6 +471,25 @@ def sign_off(user: User, plan: PlanVersion) -> None:
     audit(user, plan.case, "sign_off", f"version {plan.number}")
     db.session.commit()
     db.session.refresh(plan)
+
+
+def plan_document(plan: PlanVersion) -> PlanDocument | None:
+    """The PDF filed for a plan version, if one was made."""
+    return db.session.scalar(db.select(PlanDocument).filter_by(plan_id=plan.id))
+
+
+def keep_plan_document(user: User, plan: PlanVersion, pdf: bytes) -> PlanDocument:
+    """File the PDF made for an approved plan version, once; its SHA-256 goes into the audit log."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    document = PlanDocument(plan_id=plan.id, pdf=pdf, sha256=digest, made_by=user.id)
+    db.session.add(document)
+    audit(user, plan.case, "file_pdf", f"version {plan.number} sha256 {digest}")
+    try:
+        db.session.commit()
+    except IntegrityError:  # two people asked for it at once: the first one made is the one kept
+        db.session.rollback()
+        return plan_document(plan)
+    return document
 
 
 def record_review(user: User, plan: PlanVersion, form, *, review_day: object, today: date) -> Review:

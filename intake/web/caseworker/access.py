@@ -25,7 +25,7 @@ def staff_blueprint(bp: Blueprint) -> Blueprint:
     bp.before_request(_japanese)
     bp.before_request(_expire)
     bp.after_request(no_store)
-    for code in (403, 404, 410, 500):
+    for code in (403, 404, 409, 410, 500):
         bp.register_error_handler(code, _refused)
     return bp
 
