@@ -7,7 +7,6 @@ printed sheet's Japanese labels come from the office's data file (data/plan_shee
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -140,15 +139,6 @@ def language_name(code: str | None) -> str:
     return current_app.config["LANGUAGES"].get(code, code or "")
 
 
-def readable(value: object) -> str:
-    """A stored value as staff read it in the edit history: text as is, structures as JSON in their own script."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def template_helpers() -> dict:
     return {
         "era_date": era_date,
@@ -162,5 +152,4 @@ def template_helpers() -> dict:
         "status_text": status_text,
         "language_name": language_name,
         "plan_sheet": plan_sheet,
-        "readable": readable,
     }

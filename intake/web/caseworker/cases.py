@@ -18,6 +18,7 @@ from ...services.casework import CaseworkError
 from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
 from ..common import as_download, engines, office_today
+from ..history import edit_sentences
 from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, mark_signed_in, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
@@ -319,7 +320,9 @@ def case_audit(case_id: int):
     case = load_case(case_id)
     entries = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case.id).order_by(AuditEntry.id.desc())).all()
     edits = db.session.scalars(db.select(PlanEdit).filter_by(case_id=case.id).order_by(PlanEdit.id.desc())).all()
-    return render_template("caseworker/audit.html", case=case, entries=entries, edits=edits)
+    return render_template(
+        "caseworker/audit.html", case=case, entries=entries, edits=edits, edit_sentences=edit_sentences
+    )
 
 
 @bp.get("/cases/<int:case_id>/records.json")
