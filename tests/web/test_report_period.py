@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -48,3 +49,25 @@ def test_the_csv_headers_are_japanese(app, client):
         translated(app, "Achievement rate"),
     ]
     assert header[4] == "参加者数" and "participants" not in header
+
+
+def test_barriers_have_short_labels_a_data_table_and_unclipped_chart_values(app, client):
+    from conftest import office_today
+    from staff import new_case, walk_with_code
+
+    make_office(app)
+    sign_in(client, "cw")
+    _, code = new_case(client)
+    walk_with_code(app.test_client(), code, office_today())
+    sign_in(client, "sv")
+    page = client.get("/caseworker/office/report").get_data(as_text=True)
+    table = page.split('data-testid="barriers"', 1)[1].split("</table>", 1)[0]
+    labels = re.findall(r'<th scope="row">([^<]+)</th>', table)
+    assert labels and all(len(label) <= 20 for label in labels), labels
+    assert "100.0%" in table
+    for chart in re.findall(r"<svg.*?</svg>", page, re.S):
+        width = int(re.search(r'width="(\d+)"', chart).group(1))
+        for x, value in re.findall(r'<text x="(\d+)"[^>]*>([^<]*)</text>', chart):
+            if not value.strip():
+                continue
+            assert int(x) + 8 * len(value) <= width, (x, value, width)

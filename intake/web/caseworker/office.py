@@ -13,6 +13,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 
+from ...domain.answers import N_
 from ...domain.dates import fiscal_year
 from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ...extensions import db
@@ -78,7 +79,35 @@ def build_report(start: date, end: date):
     return office_report(engine.programs, spans, marks, barrier_lists, start, end)
 
 
+# Barriers as the 2021 survey names them (domain.md §6): short enough for a chart and a CSV column.
+# The recipient's own wording (the dialogue's option label) is used for an option not listed here.
+BARRIER_SHORT_LABELS = {
+    "illness": N_("Illness"),
+    "disability": N_("Disability"),
+    "unstable_work": N_("Unstable work"),
+    "job_search": N_("Difficulty finding work"),
+    "job_keeping": N_("Difficulty keeping a job"),
+    "self_employed": N_("Self-employed or freelance"),
+    "low_pension": N_("Low pension"),
+    "debt": N_("Debts"),
+    "budget": N_("Household budget"),
+    "family": N_("Family relations"),
+    "housing": N_("Unstable housing"),
+    "single_parent": N_("Single parent"),
+    "isolation": N_("Social isolation"),
+    "day_night": N_("Day and night reversed"),
+    "dependence": N_("Alcohol or gambling dependence"),
+    "language": N_("Japanese language"),
+    "childcare": N_("Childcare"),
+    "school": N_("Children and school"),
+    "other": N_("Other barriers"),
+}
+
+
 def barrier_label(barrier_id: str) -> str:
+    """A barrier's short label for the report; the dialogue's option label for one the list does not name."""
+    if barrier_id in BARRIER_SHORT_LABELS:
+        return gettext(BARRIER_SHORT_LABELS[barrier_id])
 
     step = intake_engine().dialogue.steps.get("barriers")
     option = step.option(barrier_id) if step else None
