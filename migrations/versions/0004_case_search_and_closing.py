@@ -1,7 +1,7 @@
 """cases: a folded search key, the reason a case was closed; the PDF filed for each plan version
 
 cases.search_key holds the case number, name and reading folded as staff type them
-(intake/domain/search.py), so the queue's search is one indexed-column LIKE. Existing cases get their
+(intake/domain/search.py), so the queue's search is one LIKE on one column. Existing cases get their
 key here. cases.closed_reason and closed_note record why a case was closed (終結理由); cases closed
 before this step keep no reason. plan_documents keeps the PDF made for an approved plan version.
 
