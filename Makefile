@@ -84,6 +84,7 @@ bench: install-test catalogues
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/factory.py
+	$(BIN)/python bench/queue.py
 
 lint: install-test
 	$(BIN)/ruff check intake tests bench

@@ -82,6 +82,13 @@ class Defaults:
     STAFF_IDLE_MINUTES = 30  # staff sessions end after this long without a request
     REVIEW_INTERVAL_MONTHS = 3  # the default review (見直し) date after approval
     PLAN_WESTERN_YEAR = False  # print the Western year after the era date
+    # The office's reasons for closing a case (終結理由): id → the label staff see. "other" asks for a note.
+    CASE_CLOSING_REASONS = {
+        "employment": "就労による自立",
+        "moved": "転居",
+        "assistance_ended": "保護廃止",
+        "other": "その他",
+    }
     ERAS_FILE = str(ROOT / "data" / "eras.yaml")
     PLAN_SHEET_FILE = str(ROOT / "data" / "plan_sheet.yaml")
 

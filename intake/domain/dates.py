@@ -10,6 +10,12 @@ from datetime import date
 _OFFSET = re.compile(r"^([+-])(\d{1,3})([dmy])$")
 
 
+def fiscal_year(day: date) -> tuple[date, date]:
+    """The Japanese fiscal year (年度, April to March) that a day falls in: its first and last day."""
+    start_year = day.year if day.month >= 4 else day.year - 1
+    return date(start_year, 4, 1), date(start_year + 1, 3, 31)
+
+
 def add_months(day: date, months: int) -> date:
     """The same day of the month, months later (clamped to the month's last day)."""
     index = day.year * 12 + day.month - 1 + months

@@ -218,7 +218,7 @@ def changed_fields(old: Plan, new: Plan) -> list[tuple[str, object, object]]:
     return [
         (key, before.get(key), after.get(key))
         for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
+        if key != "format" and before.get(key) != after.get(key)  # a stored format number is no edit
     ]
 
 

@@ -11,11 +11,24 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.plan import Plan
 from ..domain.plan import Review as ReviewResult
+from ..domain.search import case_search_key
 from ..extensions import db
 from .clock import utcnow
 from .intakes import RECEIPT_ALPHABET, Intake
@@ -38,6 +51,8 @@ class CaseStatus:
 
     NEW = "new"
     TICKET_ISSUED = "ticket_issued"
+    # Every code issued has expired or been withdrawn unused: the recipient needs a new one.
+    CODE_EXPIRED = "code_expired"
     AT_KIOSK = "at_kiosk"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
@@ -53,6 +68,7 @@ class CaseStatus:
         AWAITING_SIGN_OFF,
         IN_REVIEW,
         AT_KIOSK,
+        CODE_EXPIRED,
         TICKET_ISSUED,
         NEW,
         APPROVED,
@@ -62,6 +78,7 @@ class CaseStatus:
     ORDER = (
         NEW,
         TICKET_ISSUED,
+        CODE_EXPIRED,
         AT_KIOSK,
         SUBMITTED,
         IN_REVIEW,
@@ -86,6 +103,11 @@ class Case(db.Model):
     caseworker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why it was closed (終結理由): a key of the office's CASE_CLOSING_REASONS, and a note ("other" needs one).
+    closed_reason: Mapped[str | None] = mapped_column(String(32))
+    closed_note: Mapped[str] = mapped_column(Text, default="")
+    # The case number, name and reading folded for search (domain.search); kept up to date on every write.
+    search_key: Mapped[str] = mapped_column(String(400), default="")
     # Set when the case's records were erased on request: the row stays, emptied, so that the audit
     # log's entries still point at a case (retention.erase_case).
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -99,6 +121,12 @@ class Case(db.Model):
     @property
     def current_plan(self) -> PlanVersion | None:
         return self.plans[-1] if self.plans else None
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _fold_search_key(_mapper, _connection, target: Case) -> None:
+    target.search_key = case_search_key(target.case_number, target.name, target.name_reading)[:400]
 
 
 class CaseIntake(db.Model):
@@ -211,6 +239,21 @@ class PlanVersion(db.Model):
         return Plan.from_json(self.content)
 
 
+class PlanDocument(db.Model):
+    """The PDF filed for an approved plan version, made once and kept as it was made; its SHA-256 is in the audit log."""
+
+    __tablename__ = "plan_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    made_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped[PlanVersion] = relationship()
+
+
 class Review(db.Model):
     """A periodic review (見直し) of one plan version: progress and evaluation per action and program."""
 
@@ -257,6 +300,11 @@ class Immutable(Exception):
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_is_append_only(_mapper, _connection, _target):
     raise Immutable("the audit log is append-only")
+
+
+@event.listens_for(PlanDocument, "before_update")
+def _document_frozen(_mapper, _connection, _target):
+    raise Immutable("a filed plan document does not change")
 
 
 @event.listens_for(PlanVersion, "before_delete")

@@ -8,6 +8,7 @@ request or command that calls these is one transaction (unit_of_work.py).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -35,6 +36,7 @@ from ..records import (
     CaseStatus,
     Intake,
     IntakeStatus,
+    PlanDocument,
     PlanEdit,
     PlanVersion,
     Review,
@@ -82,15 +84,6 @@ def can_open(user: User, case: Case) -> bool:
     return False
 
 
-def visible_cases(user: User, search: str = "") -> list[Case]:
-    query = db.select(Case).where(Case.caseworker_id.in_(team_ids(user)), Case.erased_at.is_(None))
-    search = search.strip()
-    if search:
-        like = f"%{search}%"
-        query = query.where(Case.case_number.ilike(like) | Case.name.ilike(like) | Case.name_reading.ilike(like))
-    return list(db.session.scalars(query.order_by(Case.id)).all())
-
-
 def audit(user: User | None, case: Case | None, action: str, detail: str = "") -> None:
     """Add a line to the append-only audit log (committed with the request's other changes)."""
     db.session.add(
@@ -128,23 +121,49 @@ def latest_submitted(case: Case, *, review: bool = False) -> Intake | None:
 
 def case_status(case: Case, today: date, sign_off: bool) -> str:
     """Where the case is in a plan's life, as the queue shows it."""
-    if case.closed_at:
-        return CaseStatus.CLOSED
-    if case.worksheet is not None and case.worksheet.open:
-        return CaseStatus.IN_REVIEW
     plan = case.current_plan
-    if plan is not None:
-        if sign_off and plan.signed_off_at is None:
-            return CaseStatus.AWAITING_SIGN_OFF
-        return CaseStatus.REVIEW_DUE if plan.review_date <= today else CaseStatus.APPROVED
     intakes = case_intakes(case)
-    if intakes and intakes[-1].status == IntakeStatus.SUBMITTED:
-        return CaseStatus.SUBMITTED
-    if intakes and intakes[-1].status == IntakeStatus.IN_PROGRESS:
-        return CaseStatus.AT_KIOSK
     now = utcnow()
-    if any(t.used_at is None and as_utc(t.expires_at) > now for t in case.tickets):
+    return status_from(
+        closed=case.closed_at is not None,
+        worksheet_open=case.worksheet is not None and case.worksheet.open,
+        plan_review_date=plan.review_date if plan else None,
+        plan_signed_off=plan is not None and plan.signed_off_at is not None,
+        last_intake_status=intakes[-1].status if intakes else None,
+        tickets=[(t.used_at is not None, as_utc(t.expires_at) > now) for t in case.tickets],
+        today=today,
+        sign_off=sign_off,
+    )
+
+
+def status_from(
+    *,
+    closed: bool,
+    worksheet_open: bool,
+    plan_review_date: date | None,
+    plan_signed_off: bool,
+    last_intake_status: str | None,
+    tickets: list[tuple[bool, bool]],
+    today: date,
+    sign_off: bool,
+) -> str:
+    """The status from the facts the case page and the queue read: `tickets` as (used, still valid) pairs."""
+    if closed:
+        return CaseStatus.CLOSED
+    if worksheet_open:
+        return CaseStatus.IN_REVIEW
+    if plan_review_date is not None:
+        if sign_off and not plan_signed_off:
+            return CaseStatus.AWAITING_SIGN_OFF
+        return CaseStatus.REVIEW_DUE if plan_review_date <= today else CaseStatus.APPROVED
+    if last_intake_status == IntakeStatus.SUBMITTED:
+        return CaseStatus.SUBMITTED
+    if last_intake_status == IntakeStatus.IN_PROGRESS:
+        return CaseStatus.AT_KIOSK
+    if any(not used and valid for used, valid in tickets):
         return CaseStatus.TICKET_ISSUED
+    if any(not used for used, _valid in tickets):
+        return CaseStatus.CODE_EXPIRED
     return CaseStatus.NEW
 
 
@@ -175,12 +194,34 @@ def create_case(user: User, *, case_number: str, name: str, reading: str, langua
     return case
 
 
-def close_case(user: User, case: Case) -> None:
-    """Close a case (the recipient left assistance, or moved): no new tickets; the plans stay on file."""
+def close_case(user: User, case: Case, *, reason: str, note: str, reasons: dict[str, str]) -> None:
+    """Close a case for one of the office's reasons (終結理由): no new tickets; the plans stay on file."""
     if case.closed_at:
         raise CaseworkError(N_("This case is closed."))
+    note = (note or "").strip()
+    if reason not in reasons:
+        raise CaseworkError(N_("Choose the reason for closing the case."))
+    if reason == "other" and not note:
+        raise CaseworkError(N_("Write what the other reason is."))
     case.closed_at = utcnow()
-    audit(user, case, "close")
+    case.closed_reason, case.closed_note = reason, note[:2000]
+    audit(user, case, "close", f"{reasons[reason]}: {note}" if note else reasons[reason])
+
+
+def may_reopen(user: User, case: Case) -> bool:
+    """Reopening, like reassigning, is for the supervisor of the case's caseworker."""
+    return _may_reassign(user, case)
+
+
+def reopen_case(user: User, case: Case) -> None:
+    """The caseworker's supervisor reopens a closed case (closed by mistake, or the recipient is back)."""
+    if not may_reopen(user, case):
+        raise CaseworkError(N_("Only the caseworker's supervisor can reopen this case."))
+    if not case.closed_at:
+        raise CaseworkError(N_("This case is open."))
+    case.closed_at = None
+    case.closed_reason, case.closed_note = None, ""
+    audit(user, case, "reopen")
 
 
 # --- who carries a case -------------------------------------------------------------------------
@@ -410,6 +451,24 @@ def sign_off(user: User, plan: PlanVersion) -> None:
         raise CaseworkError(N_("This plan is already signed off."))
     audit(user, plan.case, "sign_off", f"version {plan.number}")
     db.session.refresh(plan)
+
+
+def plan_document(plan: PlanVersion) -> PlanDocument | None:
+    """The PDF filed for a plan version, if one was made."""
+    return db.session.scalar(db.select(PlanDocument).filter_by(plan_id=plan.id))
+
+
+def keep_plan_document(user: User, plan: PlanVersion, pdf: bytes) -> PlanDocument:
+    """File the PDF made for an approved plan version, once; its SHA-256 goes into the audit log."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    document = PlanDocument(plan_id=plan.id, pdf=pdf, sha256=digest, made_by=user.id)
+    try:
+        with db.session.begin_nested():  # a savepoint: losing the race undoes this insert only
+            db.session.add(document)
+    except IntegrityError:  # two people asked for it at once: the first one made is the one kept
+        return plan_document(plan)
+    audit(user, plan.case, "file_pdf", f"version {plan.number} sha256 {digest}")
+    return document
 
 
 def record_review(user: User, plan: PlanVersion, form, *, review_day: object, today: date) -> Review:

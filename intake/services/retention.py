@@ -29,6 +29,7 @@ from ..records import (
     DraftPlan,
     Intake,
     IntakeStatus,
+    PlanDocument,
     PlanEdit,
     PlanVersion,
     Review,
@@ -186,6 +187,7 @@ def export_case(case: Case) -> dict:
 # with a key to cases or intakes is here or in KEPT_ON_ERASURE, so a new table cannot be forgotten.
 def _erasure_order(case_id: int, intake_ids: list[int]):
     yield Review, Review.case_id == case_id
+    yield PlanDocument, PlanDocument.plan_id.in_(db.select(PlanVersion.id).where(PlanVersion.case_id == case_id))
     yield PlanVersion, PlanVersion.case_id == case_id
     yield PlanEdit, PlanEdit.case_id == case_id
     yield Worksheet, Worksheet.case_id == case_id

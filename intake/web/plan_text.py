@@ -7,12 +7,12 @@ printed sheet's Japanese labels come from the office's data file (data/plan_shee
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext
 
 from ..domain import yamlfile
@@ -27,6 +27,19 @@ EVALUATION_LABELS = {
     "achieved": N_("Achieved"),
     "partly": N_("Partly achieved"),
     "not_yet": N_("Not yet"),
+}
+# The queue's statuses (records.CaseStatus) as staff read them.
+STATUS_LABELS = {
+    "new": N_("New"),
+    "ticket_issued": N_("Ticket issued"),
+    "code_expired": N_("Code expired"),
+    "at_kiosk": N_("At the kiosk"),
+    "submitted": N_("Draft sent"),
+    "in_review": N_("In review"),
+    "awaiting_sign_off": N_("Awaiting sign-off"),
+    "approved": N_("Approved"),
+    "review_due": N_("Review due"),
+    "closed": N_("Closed"),
 }
 GROUP_LABELS = {
     "economic": N_("Economic self-reliance"),
@@ -58,6 +71,19 @@ def era_date(day: date | str | None) -> str:
         return ""
     day = day if isinstance(day, date) else date.fromisoformat(day)
     return eras().format_date(day, western=current_app.config["PLAN_WESTERN_YEAR"])
+
+
+def era_datetime(moment: datetime | None) -> str:
+    """A moment as staff pages write it, in the office's time zone: 令和8年12月3日 16:05."""
+    if not moment:
+        return ""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns naive UTC
+    local = moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    days = g.setdefault("yorisoi_era_days", {})  # a queue page writes hundreds of moments on a few days
+    day = local.date()
+    if day not in days:
+        days[day] = era_date(day)
+    return f"{days[day]} {local:%H:%M}"
 
 
 def era_month(month: str | None) -> str:
@@ -127,6 +153,14 @@ def evaluation_label(evaluation: str | None) -> str:
     return gettext(EVALUATION_LABELS[evaluation]) if evaluation in EVALUATION_LABELS else ""
 
 
+def status_text(status: str) -> str:
+    """A case status in the page's language; translated once a request, as the queue shows hundreds."""
+    labels = g.get("yorisoi_status_labels")
+    if labels is None:
+        labels = g.yorisoi_status_labels = {key: gettext(text) for key, text in STATUS_LABELS.items()}
+    return labels.get(status, status)
+
+
 def group_label(group: str) -> str:
     return gettext(GROUP_LABELS.get(group, group)) if group in GROUP_LABELS else group
 
@@ -135,18 +169,10 @@ def language_name(code: str | None) -> str:
     return current_app.config["LANGUAGES"].get(code, code or "")
 
 
-def readable(value: object) -> str:
-    """A stored value as staff read it in the edit history: text as is, structures as JSON in their own script."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def template_helpers() -> dict:
     return {
         "era_date": era_date,
+        "era_datetime": era_datetime,
         "era_month": era_month,
         "goal_sentence": goal_sentence,
         "goal_kind_label": goal_kind_label,
@@ -154,7 +180,7 @@ def template_helpers() -> dict:
         "draft_answers": draft_answers,
         "evaluation_label": evaluation_label,
         "group_label": group_label,
+        "status_text": status_text,
         "language_name": language_name,
         "plan_sheet": plan_sheet,
-        "readable": readable,
     }

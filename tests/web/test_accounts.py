@@ -383,7 +383,7 @@ def test_a_caseworker_with_open_cases_stays_until_the_cases_are_moved(app):
     first, _ = new_case(caseworker, "M-1", ticket=False)
     second, _ = new_case(caseworker, "M-2", ticket=False)
     closed, _ = new_case(caseworker, "M-3", ticket=False)
-    caseworker.post(f"/caseworker/cases/{closed}/close")
+    caseworker.post(f"/caseworker/cases/{closed}/close", data={"reason": "moved"})
     cw = page(app, "cw")
     assert translated(app, "Open cases assigned to this account: %(count)s", count=2) in text(client.get(cw))
     waiting = "%(username)s still has open cases (%(count)s). Move them to another caseworker first."

@@ -102,7 +102,7 @@ def test_a_wrong_caseworker_is_refused_and_nothing_changes(app, office, to, mess
 
 
 def test_a_closed_case_is_not_reassigned(app, office):
-    signed_in(app, "cw").post(f"/caseworker/cases/{office}/close")
+    signed_in(app, "cw").post(f"/caseworker/cases/{office}/close", data={"reason": "moved"})
     supervisor = signed_in(app, "sv")
     assert translated(app, "Reassign to") not in text(supervisor.get(f"/caseworker/cases/{office}"))
     supervisor.post(f"/caseworker/cases/{office}/reassign", data={"caseworker": "cw2"})

@@ -57,7 +57,7 @@ def test_plan_as_json_is_logged_as_an_export(app, client, approved):
 
 
 def test_closing_a_case(app, client, approved):
-    assert client.post(f"/caseworker/cases/{approved}/close").status_code == 303
+    assert client.post(f"/caseworker/cases/{approved}/close", data={"reason": "employment"}).status_code == 303
     assert 'data-status="closed"' in client.get("/caseworker/cases").get_data(as_text=True)
     client.post(f"/caseworker/cases/{approved}/tickets")
     page = client.get(f"/caseworker/cases/{approved}").get_data(as_text=True)

@@ -8,6 +8,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import HTTPException
 
 from ...extensions import db, login_manager
 from ...i18n import CASEWORKER_LOCALE
@@ -24,8 +25,8 @@ def staff_blueprint(bp: Blueprint) -> Blueprint:
     bp.before_request(_japanese)
     bp.before_request(_expire)
     bp.after_request(no_store)
-    bp.register_error_handler(403, _refused)
-    bp.register_error_handler(410, _refused)
+    for code in (403, 404, 409, 410, 500):
+        bp.register_error_handler(code, _refused)
     return bp
 
 
@@ -86,7 +87,16 @@ def _load_user(user_id: str) -> User | None:
 
 
 def _refused(err):
-    return render_template("caseworker/error.html", message=err.description), err.code
+    """A refusal or failure as a Japanese staff page; Werkzeug's own English descriptions are replaced."""
+    code = getattr(err, "code", None) or 500
+    own = err.description if isinstance(err, HTTPException) and err.description != type(err).description else None
+    messages = {
+        403: gettext("You do not have access to this page."),
+        404: gettext("This page or record does not exist. It may have been removed, or the address is wrong."),
+        410: gettext("This record is no longer kept."),
+        500: gettext("Something went wrong on the server. Nothing more was saved; please try again, or tell the office's administrator."),
+    }
+    return render_template("caseworker/error.html", message=own or messages.get(code, messages[500]), code=code), code
 
 
 def error_message(err: CaseworkError) -> str:

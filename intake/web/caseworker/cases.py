@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlsplit
 
 import segno
@@ -15,8 +16,10 @@ from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus,
 from ...security import address_and_username, rate_limit, rejected
 from ...services import casework
 from ...services.casework import CaseworkError
+from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
 from ..common import as_download, engines, office_today
+from ..history import edit_sentences
 from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, mark_signed_in, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
@@ -31,11 +34,12 @@ def _no_translators():
 
 
 SORTS = {
-    "number": lambda row: row["case"].case_number,
-    "name": lambda row: row["case"].name_reading or row["case"].name,
-    "status": lambda row: (CaseStatus.ATTENTION.index(row["status"]), row["review_date"] or office_today()),
-    "review": lambda row: (row["review_date"] is None, row["review_date"] or office_today()),
-    "updated": lambda row: -row["case"].id,
+    "number": lambda row: row.case.case_number,
+    "name": lambda row: row.case.name_reading or row.case.name,
+    "status": lambda row: (CaseStatus.ATTENTION.index(row.status), row.review_date or date.max),
+    "review": lambda row: (row.review_date is None, row.review_date or date.max),
+    "activity": lambda row: row.last_activity,
+    "updated": lambda row: -row.case.id,
 }
 
 
@@ -91,20 +95,23 @@ def home():
 @bp.get("/cases")
 @roles(*CASE_ROLES)
 def queue():
-    """My cases (a supervisor: the team's) with status, sortable and searchable by case number or name."""
+    """My cases (a supervisor: the team's): status, code expiry, last activity, review date; searchable and filtered."""
     search = request.args.get("q", "")
     sort = request.args.get("sort", "status")
     status_filter = request.args.get("status", "")
+    wanted = request.args.get("filter", "")
     today = office_today()
-    sign_off = current_app.config["SUPERVISOR_SIGN_OFF"]
-    rows, counts = [], {}
-    for case in casework.visible_cases(current_user, search):
-        plan = case.current_plan
-        status = casework.case_status(case, today, sign_off)
-        counts[status] = counts.get(status, 0) + 1
-        if status_filter and status != status_filter:
-            continue
-        rows.append({"case": case, "status": status, "review_date": plan.review_date if plan else None})
+    all_rows = queue_rows(current_user, search, today, current_app.config["SUPERVISOR_SIGN_OFF"])
+    counts: dict[str, int] = {}
+    for row in all_rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    filter_counts = {name: sum(row.matches(name, today) for row in all_rows) for name in QueueFilter.ALL}
+    rows = [
+        row
+        for row in all_rows
+        if (not status_filter or row.status == status_filter)
+        and (wanted not in QueueFilter.ALL or row.matches(wanted, today))
+    ]
     rows.sort(key=SORTS.get(sort, SORTS["status"]))
     if request.args.get("order") == "desc":
         rows.reverse()
@@ -112,11 +119,14 @@ def queue():
         "caseworker/queue.html",
         rows=rows,
         counts=counts,
+        filter_counts=filter_counts,
         search=search,
         sort=sort,
         status_filter=status_filter,
+        wanted=wanted if wanted in QueueFilter.ALL else "",
         statuses=CaseStatus.ORDER,
         attention=CaseStatus.ATTENTION,
+        today=today,
     )
 
 
@@ -158,6 +168,7 @@ def case(case_id: int):
         status=casework.case_status(case, office_today(), current_app.config["SUPERVISOR_SIGN_OFF"]),
         intakes=casework.case_intakes(case),
         reassign_choices=casework.reassign_choices(current_user, case),
+        can_reopen=case.closed_at is not None and casework.may_reopen(current_user, case),
         now=casework.utcnow(),
         as_utc=casework.as_utc,
     )
@@ -228,15 +239,44 @@ def draft(case_id: int, intake_id: int):
     )
 
 
-@bp.post("/cases/<int:case_id>/close")
+@bp.route("/cases/<int:case_id>/close", methods=["GET", "POST"])
 @roles(*CASE_ROLES)
 def close(case_id: int):
-    """Close the case; its plans and log stay."""
+    """Close the case after confirming, for one of the office's reasons (終結理由); its plans and log stay."""
+    case = load_case(case_id)
+    reasons = current_app.config["CASE_CLOSING_REASONS"]
+    if case.closed_at:
+        flash(gettext("This case is closed."))
+        return redirect(url_for("caseworker.case", case_id=case.id), code=303)
+    if request.method == "GET":
+        return render_template("caseworker/close.html", case=case, reasons=reasons, form={})
+    try:
+        casework.close_case(
+            current_user,
+            case,
+            reason=request.form.get("reason", ""),
+            note=request.form.get("note", ""),
+            reasons=reasons,
+        )
+    except CaseworkError as err:  # refused before any change; the 422 rolls back at the edge anyway
+        return render_template(
+            "caseworker/close.html", case=case, reasons=reasons, form=request.form, message=error_message(err)
+        ), 422
+    flash(gettext("The case is closed."))
+    return redirect(url_for("caseworker.case", case_id=case.id), code=303)
+
+
+@bp.post("/cases/<int:case_id>/reopen")
+@roles("supervisor")
+def reopen(case_id: int):
+    """The supervisor reopens a closed case of the team."""
     case = load_case(case_id)
     try:
-        casework.close_case(current_user, case)
-    except CaseworkError as err:
+        casework.reopen_case(current_user, case)
+    except CaseworkError as err:  # refused before any change
         flash(error_message(err))
+    else:
+        flash(gettext("The case is open again."))
     return redirect(url_for("caseworker.case", case_id=case.id), code=303)
 
 
@@ -272,7 +312,9 @@ def case_audit(case_id: int):
     case = load_case(case_id)
     entries = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case.id).order_by(AuditEntry.id.desc())).all()
     edits = db.session.scalars(db.select(PlanEdit).filter_by(case_id=case.id).order_by(PlanEdit.id.desc())).all()
-    return render_template("caseworker/audit.html", case=case, entries=entries, edits=edits)
+    return render_template(
+        "caseworker/audit.html", case=case, entries=entries, edits=edits, edit_sentences=edit_sentences
+    )
 
 
 @bp.get("/cases/<int:case_id>/records.json")

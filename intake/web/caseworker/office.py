@@ -13,7 +13,8 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 
-from ...domain.dates import add_months
+from ...domain.answers import N_
+from ...domain.dates import fiscal_year
 from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ...extensions import db
 from ...i18n import option_label
@@ -28,17 +29,18 @@ REPORT_ROLES = ("supervisor", "admin")
 
 
 def _period() -> tuple[date, date, list[str]]:
-    today = office_today()
+    """The period asked for, else the fiscal year (年度, April to March) the office is in, as offices report."""
+    first, last = fiscal_year(office_today())
     errors = []
     try:
-        start = date.fromisoformat(request.args.get("start") or add_months(today, -12).isoformat())
-        end = date.fromisoformat(request.args.get("end") or today.isoformat())
+        start = date.fromisoformat(request.args.get("start") or first.isoformat())
+        end = date.fromisoformat(request.args.get("end") or last.isoformat())
     except ValueError:
-        start, end = add_months(today, -12), today
+        start, end = first, last
         errors.append(gettext("Please give the period as two dates."))
     if end < start:
-        errors.append(gettext("The period ends before it starts. Showing the last twelve months."))
-        start, end = add_months(today, -12), today
+        errors.append(gettext("The period ends before it starts. Showing this fiscal year."))
+        start, end = first, last
     return start, end, errors
 
 
@@ -72,7 +74,35 @@ def build_report(start: date, end: date):
     return office_report(engine.programs, spans, marks, barrier_lists, start, end)
 
 
+# Barriers as the 2021 survey names them (domain.md §6): short enough for a chart and a CSV column.
+# The recipient's own wording (the dialogue's option label) is used for an option not listed here.
+BARRIER_SHORT_LABELS = {
+    "illness": N_("Illness"),
+    "disability": N_("Disability"),
+    "unstable_work": N_("Unstable work"),
+    "job_search": N_("Difficulty finding work"),
+    "job_keeping": N_("Difficulty keeping a job"),
+    "self_employed": N_("Self-employed or freelance"),
+    "low_pension": N_("Low pension"),
+    "debt": N_("Debts"),
+    "budget": N_("Household budget"),
+    "family": N_("Family relations"),
+    "housing": N_("Unstable housing"),
+    "single_parent": N_("Single parent"),
+    "isolation": N_("Social isolation"),
+    "day_night": N_("Day and night reversed"),
+    "dependence": N_("Alcohol or gambling dependence"),
+    "language": N_("Japanese language"),
+    "childcare": N_("Childcare"),
+    "school": N_("Children and school"),
+    "other": N_("Other barriers"),
+}
+
+
 def barrier_label(barrier_id: str) -> str:
+    """A barrier's short label for the report; the dialogue's option label for one the list does not name."""
+    if barrier_id in BARRIER_SHORT_LABELS:
+        return gettext(BARRIER_SHORT_LABELS[barrier_id])
 
     engine = intake_engine()
     step_id = engine.dialogue.produces.step("barriers.chosen")
@@ -109,7 +139,18 @@ def report_csv():
     groups = {p.id: p.group for p in intake_engine().programs}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["level", "group", "program", "name", "participants", "achievers", "achievement_rate"])
+    # The survey's wording for the columns; the key columns keep the ids a spreadsheet can match on.
+    writer.writerow(
+        [
+            gettext("Level"),
+            gettext("Group"),
+            gettext("Program ID"),
+            gettext("Name"),
+            gettext("Participants"),
+            gettext("Achievers"),
+            gettext("Achievement rate"),
+        ]
+    )
     for line in report.groups:
         writer.writerow(
             ["group", line.key, "", group_label(line.key), line.participants, line.achievers, _rate(line.rate)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
@@ -66,6 +68,58 @@ def export(case_id: int, number: int):
         "reviews": [{"date": r.review_date.isoformat(), "by": r.reviewer.username, **r.content} for r in plan.reviews],
     }
     return as_download(jsonify(document), f"plan-{case.case_number}-v{plan.number}.json")
+
+
+def _static_fetcher(static_folder: str):
+    """WeasyPrint's fetcher for the sheet: our own static files from disk (`/static/…`), nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    folder = Path(static_folder).resolve()
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            prefix = "file:///static/"
+            path = (folder / url[len(prefix) :].split("?")[0]).resolve() if url.startswith(prefix) else None
+            if path is None or folder not in path.parents:
+                raise ValueError(f"not fetched: {url}")
+            return super().fetch(path.as_uri(), headers)
+
+    return StaticOnly(allowed_protocols=("file",))
+
+
+def plan_pdf(case, plan) -> bytes:
+    """The approved version as the office files it: the Japanese sheet, A4, with the Noto fonts embedded."""
+    from weasyprint import HTML  # a heavy import, needed only when a PDF is made
+
+    html = render_template(
+        "plan/sheet.html",
+        case=case,
+        plan=plan,
+        content=plan.plan,
+        review=None,
+        recipient_copy=False,
+        locale="ja",
+        other=None,
+    )
+    fetcher = _static_fetcher(current_app.static_folder)
+    return HTML(string=html, base_url="file:///", url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_identifier=f"{case.case_number}-{plan.number}".encode()
+    )
+
+
+@bp.get("/versions/<int:number>.pdf")
+@roles(*CASE_ROLES)
+def pdf(case_id: int, number: int):
+    """The version's filed PDF (made the first time it is asked for, then kept unchanged)."""
+    case = load_case(case_id)
+    plan = load_plan(case, number)
+    if current_app.config["SUPERVISOR_SIGN_OFF"] and plan.signed_off_at is None:
+        abort(409, gettext("This plan waits for the supervisor's sign-off before it can be printed."))
+    document = casework.plan_document(plan) or casework.keep_plan_document(current_user, plan, plan_pdf(case, plan))
+    casework.audit(current_user, case, "print", f"version {number} pdf")
+    response = Response(document.pdf, mimetype="application/pdf")
+    response.headers["ETag"] = document.sha256
+    return as_download(response, f"plan-{case.case_number}-v{plan.number}.pdf")
 
 
 @bp.get("/versions/<int:number>/print")
