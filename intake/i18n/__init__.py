@@ -26,8 +26,10 @@ from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
 from ..extensions import babel
 from . import readings
+from .catalogues import STAFF_DOMAIN, STAFF_LOCALES  # staff-only strings: their own domain, Japanese only
 
 CASEWORKER_LOCALE = "ja"
+STAFF_PAGES_FLAG = "staff_pages"
 FURIGANA_SESSION_KEY = "furigana"
 # Blueprints whose pages are read by the recipient, so Japanese text gets furigana.
 FURIGANA_BLUEPRINTS = {"kiosk", "kiosk_code"}  # kiosk_code re-renders the landing page after a bad code
@@ -41,7 +43,8 @@ class FallbackDomain(Domain):
         if not has_app_context():
             return NullTranslations()
         locale = str(get_locale())
-        key = (locale, self.domain[0])
+        staff = locale in STAFF_LOCALES and has_request_context() and g.get(STAFF_PAGES_FLAG, False)
+        key = (locale, self.domain[0], staff)
         if key not in self.cache:
             chain = [locale]
             fallbacks = current_app.config.get("LANGUAGE_FALLBACKS", {})
@@ -55,8 +58,19 @@ class FallbackDomain(Domain):
                         translations = catalog
                     else:
                         translations.add_fallback(catalog)
-            self.cache[key] = translations or NullTranslations()
+            translations = translations or NullTranslations()
+            if staff:  # staff pages: the staff catalogue first, then what recipients read (shared strings)
+                for dirname in self.translation_directories:
+                    staff_catalog = Translations.load(dirname, [locale], STAFF_DOMAIN)
+                    staff_catalog.add_fallback(translations)
+                    translations = staff_catalog
+            self.cache[key] = translations
         return self.cache[key]
+
+
+def use_staff_catalogue() -> None:
+    """This request renders a staff page: look strings up in the staff domain before the recipients' one."""
+    g.setdefault(STAFF_PAGES_FLAG, True)
 
 
 def init_app(app: Flask) -> None:

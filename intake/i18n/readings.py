@@ -283,19 +283,38 @@ def save(catalog: Catalog, path: Path) -> None:
 
 def problems(messages: Catalog, readings: Catalog | None) -> list[str]:
     """What `check` reports about one locale's readings: missing, empty, stale or malformed."""
+    return [problem for problem, _entry, _in_readings in located_problems(messages, readings)]
+
+
+def located_problems(messages: Catalog, readings: Catalog | None) -> list[tuple[str, object, bool]]:
+    """Each problem with the entry to open: (what is wrong and how to fix it, entry, is it in readings.po)."""
     found = []
     stored = {m.id: m for m in (readings or ()) if m.id}
-    for text in sorted({m.string for m in messages if m.id and m.string and not m.fuzzy and has_kanji(m.string)}):
+    texts: dict[str, object] = {}
+    for message in messages:
+        if message.id and isinstance(message.string, str) and message.string and not message.fuzzy:
+            if has_kanji(message.string):
+                texts.setdefault(message.string, message)
+    for text in sorted(texts):
         entry = stored.get(text)
         label = text if len(text) <= 40 else text[:40] + "…"
         if entry is None:
-            found.append(f"no reading for '{label}' (run `flask intake i18n readings`)")
+            found.append(
+                (f"no reading for '{label}' — run `flask intake i18n readings` and check what it proposes", texts[text], False)
+            )
         elif not entry.string:
-            found.append(f"empty reading for '{label}'")
+            found.append((f"empty reading for '{label}' — write the text with its readings, 漢字《かんじ》", entry, True))
         else:
             try:
                 if plain(entry.string) != text:
-                    found.append(f"the reading of '{label}' does not spell the same text")
+                    found.append(
+                        (
+                            f"the reading of '{label}' does not spell the same text — the msgstr without its 《readings》"
+                            " must be exactly the msgid",
+                            entry,
+                            True,
+                        )
+                    )
             except ReadingError as err:
-                found.append(f"reading of '{label}': {err}")
+                found.append((f"reading of '{label}': {err}", entry, True))
     return found

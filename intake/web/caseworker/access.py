@@ -10,7 +10,7 @@ from flask_babel import gettext, refresh
 from flask_login import current_user, logout_user
 
 from ...extensions import db, login_manager
-from ...i18n import CASEWORKER_LOCALE
+from ...i18n import CASEWORKER_LOCALE, use_staff_catalogue
 from ...records import Case, PlanVersion, User
 from ...services import casework
 from ...services.casework import CaseworkError
@@ -31,6 +31,7 @@ def staff_blueprint(bp: Blueprint) -> Blueprint:
 
 def _japanese():
     g.locale = CASEWORKER_LOCALE
+    use_staff_catalogue()
     refresh()
 
 
