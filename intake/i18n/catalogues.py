@@ -17,6 +17,8 @@ that would raise at runtime fails here instead.
 from __future__ import annotations
 
 import contextlib
+import io
+import re
 from collections.abc import Iterable, Mapping
 import tempfile
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.checkers import TranslationError
-from babel.messages.pofile import read_po, unescape, write_po
+from babel.messages.pofile import normalize, read_po, unescape, write_po
 
 from ..config import ROOT
 from . import readings
@@ -216,11 +218,31 @@ def read(path: Path) -> Catalog:
 
 def write(catalog: Catalog, path: Path) -> None:
     """A catalogue without line numbers; a fuzzy string keeps its previous English as `#| msgid`."""
+    previous: dict[str, list[str]] = {}
     for message in catalog:
-        if message.id and not message.fuzzy:
+        if not message.id:
+            continue
+        if message.fuzzy and message.previous_id:
+            mark = f"{_PREVIOUS_MARK}{len(previous)}"
+            previous[mark] = _previous_lines(list(message.previous_id))
+            message.user_comments = [*message.user_comments, mark]
+        else:
             message.previous_id = []  # reviewed: the old English has done its job
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=WIDTH, include_previous=True, include_lineno=False)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=WIDTH, include_previous=False, include_lineno=False)
+    for message in catalog:
+        message.user_comments = [c for c in message.user_comments if not c.startswith(_PREVIOUS_MARK)]
+    # Babel would wrap `#|` like a comment; write it where and as gettext does: after the flags, before msgctxt.
+    lines, pending = [], None
+    for line in buffer.getvalue().decode("utf-8").splitlines(keepends=True):
+        if line.startswith(f"# {_PREVIOUS_MARK}"):
+            pending = previous[line[2:].strip()]
+            continue
+        if pending and line.startswith(("msgctxt ", "msgid ")):
+            lines += [f"{entry}\n" for entry in pending]
+            pending = None
+        lines.append(line)
+    path.write_bytes("".join(lines).encode("utf-8"))
 
 
 def _key(message: Message) -> tuple[str, str | None]:
@@ -426,6 +448,8 @@ def check(
     """Every problem in one locale's catalogue of a domain: missing, untranslated or fuzzy strings,
     broken placeholders, markup and plural forms, readings. Each names the file and line to open."""
     report = Report(locale, shipped)
+    if locale == SOURCE_LOCALE:
+        return report  # the English source is the msgids themselves
     path = po_path(translations, locale, domain)
     template_path = translations / f"{domain}.pot"
     if not path.exists():
@@ -499,25 +523,38 @@ def _previous_from_comments(message: Message) -> None:
     """`#| msgid "…"` lines (Babel reads them as comments starting with '|') → message.previous_id."""
     raw = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
     message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-    parts: dict[str, list[str]] = {}
+    # Joined with spaces: Babel's own writer wraps `#|` like a comment, at spaces, even inside a string.
+    parts: dict[str, str] = {}
     keyword = None
     for line in raw:
         for name in ("msgid_plural", "msgid", "msgctxt"):
             if line.startswith(name + " "):
-                keyword, line = name, line[len(name) + 1 :].strip()
+                keyword, line = name, line[len(name) + 1 :]
                 break
-        if keyword and line.startswith('"') and line.endswith('"'):
-            parts.setdefault(keyword, []).append(unescape(line))
-    if "msgid" in parts:
-        message.previous_id = ["".join(parts["msgid"])] + (
-            ["".join(parts["msgid_plural"])] if "msgid_plural" in parts else []
-        )
+        if keyword:
+            parts[keyword] = f"{parts[keyword]} {line}" if keyword in parts else line
+    strings = {name: "".join(unescape(f'"{piece}"') for piece in _QUOTED.findall(text)) for name, text in parts.items()}
+    if "msgid" in strings:
+        message.previous_id = [strings["msgid"]] + ([strings["msgid_plural"]] if "msgid_plural" in strings else [])
     span = _note_span(message.user_comments)
     if span is not None:  # an older catalogue's own note: becomes `#|` when written back
         text = " ".join(message.user_comments[span[0] : span[1]])[len(PREVIOUS_NOTE) :]
         message.user_comments = message.user_comments[: span[0]] + message.user_comments[span[1] :]
         if message.fuzzy and not message.previous_id:
             message.previous_id = [text.removeprefix("«").removesuffix("»")]
+
+
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_PREVIOUS_MARK = "@@previous "
+
+
+def _previous_lines(previous_id: list[str]) -> list[str]:
+    """gettext's own layout of a previous msgid: `#| msgid ""` then `#| "…"` lines, never split inside a string."""
+    lines = []
+    for keyword, text in zip(("msgid", "msgid_plural"), previous_id, strict=False):
+        quoted = normalize(text, width=WIDTH - 3).splitlines()
+        lines += [f"#| {keyword} {quoted[0]}"] + [f"#| {line}" for line in quoted[1:]]
+    return lines
 
 
 def previous_source(message: Message) -> str | None:
