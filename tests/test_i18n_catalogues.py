@@ -68,8 +68,12 @@ def test_staff_strings_are_not_asked_of_recipient_translators():
     # A string the kiosk shows, though a caseworker service raises it, stays with the recipients.
     assert recipients.get("This code has expired. Please ask at the counter for a new one.") is not None
     # No staff template left a string in the recipients' template.
-    assert not [m.id for m in recipients if any(f.startswith("templates/caseworker/") for f, _ in m.locations)
-                and all(f.startswith("templates/caseworker/") for f, _ in m.locations)]
+    assert not [
+        m.id
+        for m in recipients
+        if any(f.startswith("templates/caseworker/") for f, _ in m.locations)
+        and all(f.startswith("templates/caseworker/") for f, _ in m.locations)
+    ]
 
 
 def test_check_command_passes_on_the_shipped_catalogues(runner):
@@ -111,7 +115,10 @@ def test_check_catches_a_broken_placeholder(runner, tmp_path):
     line = _line_of(path, "Up to %(max)s characters.")
     assert f"ko/LC_MESSAGES/messages.po:{line}: 'Up to %(max)s characters.'" in result.output
     assert "the placeholders do not match the English (unknown named placeholder 'maximum')" in result.output
-    assert "'Section %(number)s of %(total)s': the translation does not work on the page: a % sign is not followed" in result.output
+    assert (
+        "'Section %(number)s of %(total)s': the translation does not work on the page: a % sign is not followed"
+        in result.output
+    )
     assert "Section %(number)s of %(total)s" in result.output
     assert "keep every placeholder of the English" in result.output
     assert "0x20" not in result.output and "index" not in result.output  # no Python error text
@@ -122,7 +129,10 @@ def test_check_catches_a_stray_percent_in_a_template_string(runner, tmp_path):
     _edit(path, lambda catalog: setattr(catalog.get("Continue"), "string", "100% 계속"))
     result = _check(runner, tmp_path)
     assert result.exit_code == 1
-    assert f"messages.po:{_line_of(path, 'Continue')}: 'Continue': the translation does not work on the page" in result.output
+    assert (
+        f"messages.po:{_line_of(path, 'Continue')}: 'Continue': the translation does not work on the page"
+        in result.output
+    )
     assert "write %% for a percent sign" in result.output
 
 
@@ -140,7 +150,9 @@ def test_check_catches_a_missing_translation(runner, tmp_path):
     _edit(path, lambda catalog: setattr(catalog.get("Continue"), "string", ""))
     result = _check(runner, tmp_path)
     assert result.exit_code == 1
-    assert f"messages.po:{_line_of(path, 'Continue')}: 'Continue' has no translation — write it in msgstr" in result.output
+    assert (
+        f"messages.po:{_line_of(path, 'Continue')}: 'Continue' has no translation — write it in msgstr" in result.output
+    )
 
 
 def test_check_catches_a_string_missing_from_the_catalogue(runner, tmp_path):
@@ -149,7 +161,9 @@ def test_check_catches_a_string_missing_from_the_catalogue(runner, tmp_path):
     result = _check(runner, tmp_path)
     assert result.exit_code == 1
     assert "messages.pot:" in result.output
-    assert "'Continue' is new in the English and not in messages.po yet — run `flask intake i18n update`" in result.output
+    assert (
+        "'Continue' is new in the English and not in messages.po yet — run `flask intake i18n update`" in result.output
+    )
 
 
 def test_check_catches_a_fuzzy_entry(runner, tmp_path):

@@ -143,11 +143,7 @@ def write_template(catalog: Catalog, path: Path) -> None:
 
 def domain_locales(domain: str, locales: Iterable[str]) -> list[str]:
     """The locales that translate a domain: never the English source; staff strings in Japanese only."""
-    return [
-        code
-        for code in locales
-        if code != SOURCE_LOCALE and (domain == RECIPIENT_DOMAIN or code in STAFF_LOCALES)
-    ]
+    return [code for code in locales if code != SOURCE_LOCALE and (domain == RECIPIENT_DOMAIN or code in STAFF_LOCALES)]
 
 
 def update(translations: Path = TRANSLATIONS, configured: Iterable[str] = ()) -> dict[str, int]:
@@ -358,7 +354,9 @@ def _formats(text: str, names: Mapping) -> str | None:
     return None
 
 
-_HOW_PLACEHOLDERS = "keep every placeholder of the English, such as %(name)s, exactly as written; write %% for a percent sign"
+_HOW_PLACEHOLDERS = (
+    "keep every placeholder of the English, such as %(name)s, exactly as written; write %% for a percent sign"
+)
 
 
 def formats_like_source(catalog: Catalog, message: Message) -> None:
@@ -409,7 +407,9 @@ def _toolkit_failures(path: Path) -> dict[tuple[str, str | None], list[str]]:
         found = checker.run_filters(unit)
         if found:
             context = unit.getcontext() or None
-            failures[(str(unit.source), context)] = [_TOOLKIT_WORDS.get(name, name) + f" ({text})" for name, text in found.items()]
+            failures[(str(unit.source), context)] = [
+                _TOOLKIT_WORDS.get(name, name) + f" ({text})" for name, text in found.items()
+            ]
     return failures
 
 
@@ -489,8 +489,10 @@ def check(
         if message.fuzzy:
             continue
         for error in errors:
-            found.append(f"{_at(path, message)}: {_label(message)}: the placeholders do not match the English ({error})"
-                         f" — {_HOW_PLACEHOLDERS}")
+            found.append(
+                f"{_at(path, message)}: {_label(message)}: the placeholders do not match the English ({error})"
+                f" — {_HOW_PLACEHOLDERS}"
+            )
     for (msgid, context), failures in _toolkit_failures(path).items():
         message = by_key.get((msgid, context))
         if message is not None and message.fuzzy:

@@ -300,10 +300,16 @@ def located_problems(messages: Catalog, readings: Catalog | None) -> list[tuple[
         label = text if len(text) <= 40 else text[:40] + "…"
         if entry is None:
             found.append(
-                (f"no reading for '{label}' — run `flask intake i18n readings` and check what it proposes", texts[text], False)
+                (
+                    f"no reading for '{label}' — run `flask intake i18n readings` and check what it proposes",
+                    texts[text],
+                    False,
+                )
             )
         elif not entry.string:
-            found.append((f"empty reading for '{label}' — write the text with its readings, 漢字《かんじ》", entry, True))
+            found.append(
+                (f"empty reading for '{label}' — write the text with its readings, 漢字《かんじ》", entry, True)
+            )
         else:
             try:
                 if plain(entry.string) != text:
