@@ -170,7 +170,7 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
             _problem(
                 "exclusive",
                 N_("“%(label)s” cannot be combined with other answers."),
-                label=next(by_id[c] for c in chosen if by_id[c].exclusive).label,
+                label=next(by_id[c] for c in chosen if by_id[c].exclusive),  # shown in the reader's language
             )
         ]
     return chosen, []

@@ -279,9 +279,17 @@ def format_day(value: str | date | None, kind: str = "date") -> str:
     return format_date(day, format="long", locale=locale)
 
 
+def _plain_label(option: Option) -> str:
+    """An option's label as text inside a sentence (no furigana markup)."""
+    return pgettext(option.context, option.label) if option.context else option.label
+
+
 def problem_text(problem) -> str:
-    """An answer problem's message in the viewer's language, dates formatted for the locale."""
-    params = {k: format_day(v) if isinstance(v, date) else v for k, v in problem.params.items()}
+    """An answer problem's message in the viewer's language: dates formatted for the locale, options by their label."""
+    params = {
+        k: format_day(v) if isinstance(v, date) else _plain_label(v) if isinstance(v, Option) else v
+        for k, v in problem.params.items()
+    }
     return formatted(gettext(problem.message), problem.message, params)
 
 
