@@ -126,10 +126,34 @@ def test_unknown_locale_in_url_or_form_falls_back_cleanly(app, client, bad):
     page = client.get("/kiosk/", query_string={"lang": bad})
     assert page.status_code == 200
     assert f'<html lang="{bcp47(Defaults.KIOSK_DEFAULT_LOCALE)}"' in page.get_data(as_text=True)
-    assert client.post("/kiosk/start", data={"locale": bad}).status_code == 302
+    if not bad:  # no language chosen: the kiosk's default
+        assert client.post("/kiosk/start", data={"locale": bad}).status_code == 302
+        with app.app_context():
+            assert Intake.query.order_by(Intake.id.desc()).first().locale == Defaults.KIOSK_DEFAULT_LOCALE
+        return
+    # A language the kiosk does not offer is refused, in the page's language, and nothing starts.
     with app.app_context():
-        assert Intake.query.order_by(Intake.id.desc()).first().locale == Defaults.KIOSK_DEFAULT_LOCALE
-    assert client.post("/kiosk/language", data={"locale": bad}).status_code == 302
+        count = Intake.query.count()
+    refused = client.post("/kiosk/start", data={"locale": bad})
+    assert refused.status_code == 422
+    assert "一覧から言語を選んでください。" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert Intake.query.count() == count
+
+
+@pytest.mark.parametrize("bad", ["xx", "../../etc/passwd", "ja_XX@evil", "zh_Hant"])
+def test_an_unknown_language_posted_mid_intake_is_refused_and_changes_nothing(app, client, bad):
+    """A Vietnamese intake stays Vietnamese: the refusal is in Vietnamese, and the answers and locale stay."""
+    assert client.post("/kiosk/start", data={"locale": "vi"}).status_code == 302
+    with app.app_context():
+        before = Intake.query.order_by(Intake.id.desc()).first()
+        before = (before.locale, before.version, before.answers)
+    refused = client.post("/kiosk/language", data={"locale": bad})
+    assert refused.status_code == 422
+    assert "Vui lòng chọn một ngôn ngữ trong danh sách." in refused.get_data(as_text=True)
+    with app.app_context():
+        after = Intake.query.order_by(Intake.id.desc()).first()
+        assert (after.locale, after.version, after.answers) == before
     assert client.get("/kiosk/step").status_code == 200
 
 

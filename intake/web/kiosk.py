@@ -120,6 +120,9 @@ def start():
     """Begin a new intake in the language chosen on the landing screen."""
     if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
         return redirect(url_for("kiosk.landing"))
+    refused = _unknown_language(request.form.get("locale"))
+    if refused:
+        return refused
     engine = intake_engine()
     intake = conversations.start(engine, known_locale(request.form.get("locale")))
     _begin_kiosk_session(intake)
@@ -240,13 +243,22 @@ def change():
     return redirect(_current_question())
 
 
+def _unknown_language(locale: str | None, *, preview: bool = False):
+    """A language the kiosk does not offer is refused (422, nothing changed); none at all means the default."""
+    if not locale or known_locale(locale, preview=preview) == locale:
+        return None
+    return render_template("error.html", message=gettext("Please choose a language from the list.")), 422
+
+
 @bp.post("/language")
 def switch_language():
     """Change the language at any point; the conversation re-renders in it."""
     intake = _current_intake()
-    locale = known_locale(
-        request.form.get("locale"), preview=intake is not None and intake.status == IntakeStatus.PREVIEW
-    )
+    preview = intake is not None and intake.status == IntakeStatus.PREVIEW
+    refused = _unknown_language(request.form.get("locale"), preview=preview)
+    if refused:
+        return refused
+    locale = known_locale(request.form.get("locale"), preview=preview)
     if intake is None:
         return redirect(url_for("kiosk.landing", lang=locale))
     try:
