@@ -141,7 +141,8 @@ def step_json(intake: Intake) -> dict:
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3 document of this API."""
-    return jsonify(openapi_document(url_for("api.openapi", _external=False).rsplit("/", 1)[0]))
+    base = url_for("api.openapi", _external=False).rsplit("/", 1)[0]
+    return jsonify(openapi_document(base, list(offered_languages())))
 
 
 @bp.post("/intakes")

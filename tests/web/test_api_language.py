@@ -165,3 +165,22 @@ def test_an_unknown_locale_is_refused_at_the_start_and_nothing_is_made(csrf_app,
     assert response.get_json()["error"]["code"] == "unknown_language"
     with csrf_app.app_context():
         assert db.session.query(Intake).count() == count
+
+
+def test_the_contract_enumerates_locales_and_documents_every_refusal(csrf_app):
+    document = csrf_app.test_client().get(f"{API}/openapi.json").get_json()
+    paths = document["paths"]
+    start = paths["/intakes"]["post"]
+    offered = [code for code in csrf_app.config["LANGUAGES"] if code not in csrf_app.config["LANGUAGES_DRAFT"]]
+    locale = start["requestBody"]["content"]["application/json"]["schema"]["properties"]["locale"]
+    assert locale["enum"] == offered
+    assert {"400", "413", "415", "422", "429"} <= set(start["responses"])
+    language = paths["/intakes/{token}/language"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert language["properties"]["locale"]["enum"] == offered
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method == "post" and path != "/intakes":
+                assert {"400", "404", "409"} <= set(operation["responses"]), path
+                assert "csrf_failed" in operation["responses"]["400"]["description"]
+            if "requestBody" in operation:
+                assert {"413", "415"} <= set(operation["responses"]), path
