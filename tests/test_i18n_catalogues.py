@@ -253,3 +253,25 @@ def test_adding_one_string_changes_a_few_lines_per_catalogue(app, runner, tmp_pa
     changed = [line for line in changed if not line.startswith(("+++", "---"))]
     assert len(changed) <= 5, changed
     assert not any(":" in line.split(" ", 1)[-1] for line in after if line.startswith("#: "))  # no line numbers
+
+
+def test_check_verifies_every_plural_form(runner, tmp_path):
+    """Spanish has three plural forms (its Plural-Forms header): each must be written and keep its placeholder."""
+    template = copy_template(tmp_path)
+    plural = next(m for m in template if isinstance(m.id, tuple))
+    path = complete_catalogue(tmp_path, "es", template)
+
+    def forms(catalog, strings):
+        catalog.get(plural.id[0]).string = strings
+
+    singular, many = plural.id
+    _edit(path, lambda catalog: forms(catalog, (singular, many, many)))
+    assert _check(runner, tmp_path, "es").exit_code == 0
+    _edit(path, lambda catalog: forms(catalog, (singular, "", many)))
+    result = _check(runner, tmp_path, "es")
+    assert result.exit_code == 1
+    assert f"es/LC_MESSAGES/messages.po:{_line_of(path, plural.id)}:" in result.output
+    assert "plural form msgstr[1] is empty" in result.output
+    _edit(path, lambda catalog: forms(catalog, (singular, many, "100% minutos")))
+    result = _check(runner, tmp_path, "es")
+    assert "the translation (plural form msgstr[2]) does not work on the page" in result.output

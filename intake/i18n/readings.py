@@ -251,6 +251,18 @@ class Analyser:
         return proposed if plain(proposed) == text else text
 
 
+def _first(value):
+    return value[0] if isinstance(value, tuple | list) else value
+
+
+def translated_texts(message) -> list[str]:
+    """The reviewed translations of a message: one text, or every plural form."""
+    if not message.id or message.fuzzy or not message.string:
+        return []
+    strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+    return [text for text in strings if text]
+
+
 def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, locale: str) -> tuple[Catalog, int]:
     """The readings catalogue for a messages catalogue: kept readings, new proposals (fuzzy), stale ones dropped."""
     readings = Catalog(locale=locale, project="Yorisoi", version="1", fuzzy=False, header_comment=HEADER % locale)
@@ -260,8 +272,9 @@ def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, loc
     confirmed = confirmed_readings(existing)
     where: dict[str, list[str]] = {}
     for message in messages:
-        if message.id and message.string and not message.fuzzy and has_kanji(message.string):
-            where.setdefault(message.string, []).append(message.context or message.id)
+        for text in translated_texts(message):
+            if has_kanji(text):
+                where.setdefault(text, []).append(message.context or _first(message.id))
     proposed = 0
     for text, contexts in where.items():
         note = "i18n: used for " + ", ".join(contexts[:3]) + (" …" if len(contexts) > 3 else "")
@@ -292,9 +305,9 @@ def located_problems(messages: Catalog, readings: Catalog | None) -> list[tuple[
     stored = {m.id: m for m in (readings or ()) if m.id}
     texts: dict[str, object] = {}
     for message in messages:
-        if message.id and isinstance(message.string, str) and message.string and not message.fuzzy:
-            if has_kanji(message.string):
-                texts.setdefault(message.string, message)
+        for text in translated_texts(message):
+            if has_kanji(text):
+                texts.setdefault(text, message)
     for text in sorted(texts):
         entry = stored.get(text)
         label = text if len(text) <= 40 else text[:40] + "…"

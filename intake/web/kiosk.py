@@ -12,10 +12,11 @@ its receipt code.
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext, refresh
+from flask_babel import gettext, ngettext, refresh
 
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
@@ -28,6 +29,7 @@ from .common import intake_engine, no_store, office_today, raw_from_form
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
+SCREEN_KEY = "resume_screen"  # counts this kiosk session's wrong receipt codes
 DISPLAY_KEY = "display"
 TEXT_SIZES = ("standard", "large", "larger")
 
@@ -316,6 +318,7 @@ def resume():
     if request.method == "GET":
         return render_template("kiosk/resume.html")
     config = current_app.config
+    screen = session.setdefault(SCREEN_KEY, secrets.token_urlsafe(12))  # this kiosk session's own count
     try:
         intake = conversations.resume(
             request.form.get("code", ""),
@@ -324,10 +327,20 @@ def resume():
             max_failures=config["RESUME_MAX_FAILURES"],
             window=timedelta(seconds=config["RESUME_FAILURE_WINDOW_SECONDS"]),
             hours=config["RESUME_HOURS"],
+            screen=screen,
+            max_screen_failures=config["RESUME_MAX_SCREEN_FAILURES"],
+            address_ceiling=config["RESUME_ADDRESS_CEILING"],
         )
-    except conversations.TooManyAttempts:
-        message = gettext("Too many codes were tried. Please ask the staff for help.")
-        return render_template("kiosk/resume.html", error=message), 429
+    except conversations.TooManyAttempts as err:
+        minutes = max(1, -(-err.retry_after // 60))
+        message = ngettext(
+            "Too many codes were tried on this screen. Please wait %(num)s minute, or ask the staff for help.",
+            "Too many codes were tried on this screen. Please wait %(num)s minutes, or ask the staff for help.",
+            minutes,
+        )
+        response = current_app.make_response((render_template("kiosk/resume.html", error=message), 429))
+        response.headers["Retry-After"] = str(err.retry_after)
+        return response
     if intake is None:
         message = gettext("We could not find an unfinished plan with this code. Please check the code.")
         return render_template("kiosk/resume.html", error=message, code=request.form.get("code", "")[:20]), 422
