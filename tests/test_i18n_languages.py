@@ -256,3 +256,28 @@ def test_a_broken_translation_shows_english_never_an_error_page(tmp_path):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Section 1 of " in html and "계속" in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "one", "two"),
+    [
+        ("en", "Please write at least 1 step.", "Please write at least 2 steps."),
+        ("es", "Escriba al menos 1 paso.", "Escriba al menos 2 pasos."),
+        ("ja", "取組を1つ以上書いてください。", "取組を2つ以上書いてください。"),
+    ],
+)
+def test_a_message_with_a_count_takes_the_plural_form_of_the_number(app, locale, one, two):
+    from flask import g
+    from flask_babel import refresh
+
+    from intake.domain.answers import AnswerProblem
+    from intake.i18n import problem_text
+
+    def problem(count):
+        singular, plural = "Please write at least %(min)s step.", "Please write at least %(min)s steps."
+        return AnswerProblem("too_few_items", singular, {"min": count}, plural=plural, count="min")
+
+    with app.test_request_context():
+        g.locale = locale
+        refresh()
+        assert (problem_text(problem(1)), problem_text(problem(2))) == (one, two)

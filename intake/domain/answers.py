@@ -22,6 +22,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a count for extraction (ngettext); the web layer picks the form for the count."""
+    return singular, plural
+
+
 # Bidirectional overrides and isolates can make text display differently from what is stored.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -40,6 +45,8 @@ class AnswerProblem:
     message: str
     params: Mapping[str, object] = field(default_factory=dict)
     where: str = ""
+    plural: str = ""  # the message's plural form; `count` names the param that picks the form
+    count: str = ""
 
 
 class AnswerInvalid(ValueError):
@@ -62,6 +69,11 @@ def _problem(code: str, message: str, where: str = "", **params) -> AnswerProble
     return AnswerProblem(code, message, params, where)
 
 
+def _counted(code: str, forms: tuple[str, str], by: str, where: str = "", **params) -> AnswerProblem:
+    """A problem whose message shows a number: the reader's language picks the plural form by params[by]."""
+    return AnswerProblem(code, forms[0], params, where, plural=forms[1], count=by)
+
+
 def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Normalise free text (NFC, trimmed, Unix newlines) and report what cannot be stored."""
     if not isinstance(raw, str):
@@ -79,9 +91,13 @@ def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[st
             ]
     if max_length is not None and len(text) > max_length:
         return text, [
-            _problem(
+            _counted(
                 "too_long",
-                N_("Please keep this to %(max)s characters or fewer (now %(count)s)."),
+                Nn_(
+                    "Please keep this to %(max)s character or fewer (now %(count)s).",
+                    "Please keep this to %(max)s characters or fewer (now %(count)s).",
+                ),
+                "max",
                 where,
                 max=max_length,
                 count=len(text),
@@ -162,9 +178,20 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
     low = step.min if step.min is not None else 1
     high = step.max if step.max is not None else len(options)
     if len(chosen) < low:
-        return chosen, [_problem("too_few", N_("Please choose at least %(min)s."), min=low)]
+        return chosen, [
+            _counted(
+                "too_few", Nn_("Please choose at least %(min)s.", "Please choose at least %(min)s."), "min", min=low
+            )
+        ]
     if len(chosen) > high:
-        return chosen, [_problem("too_many", N_("Please choose no more than %(max)s."), max=high)]
+        return chosen, [
+            _counted(
+                "too_many",
+                Nn_("Please choose no more than %(max)s.", "Please choose no more than %(max)s."),
+                "max",
+                max=high,
+            )
+        ]
     if len(chosen) > 1 and any(by_id[c].exclusive for c in chosen):
         return chosen, [
             _problem(
@@ -197,9 +224,23 @@ def _group(step: Step, raw: object, today: date) -> tuple[list[dict], list[Answe
     low = step.min if step.min is not None else 1
     high = step.max if step.max is not None else 3
     if len(items) < low:
-        problems.append(_problem("too_few_items", N_("Please write at least %(min)s step."), min=low))
+        problems.append(
+            _counted(
+                "too_few_items",
+                Nn_("Please write at least %(min)s step.", "Please write at least %(min)s steps."),
+                "min",
+                min=low,
+            )
+        )
     if len(items) > high:
-        problems.append(_problem("too_many_items", N_("Please write no more than %(max)s steps."), max=high))
+        problems.append(
+            _counted(
+                "too_many_items",
+                Nn_("Please write no more than %(max)s step.", "Please write no more than %(max)s steps."),
+                "max",
+                max=high,
+            )
+        )
     return items, problems
 
 

@@ -290,6 +290,11 @@ def problem_text(problem) -> str:
         k: format_day(v) if isinstance(v, date) else _plain_label(v) if isinstance(v, Option) else v
         for k, v in problem.params.items()
     }
+    if getattr(problem, "plural", ""):
+        count = problem.params.get(problem.count, 1)
+        number = count if isinstance(count, int) else 1
+        translated = get_translations().ungettext(problem.message, problem.plural, number)
+        return formatted(translated, problem.message if number == 1 else problem.plural, params)
     return formatted(gettext(problem.message), problem.message, params)
 
 

@@ -55,8 +55,8 @@ STAFF_SOURCES = (
 )
 # And strings in a recipient file that only staff read (`# i18n: staff …` above the call).
 STAFF_TAG, RECIPIENT_TAG = "i18n: staff", "i18n: recipient"
-# N_ marks engine messages; built_in_option(id, context, label) marks the engine's own options.
-KEYWORDS = "N_ built_in_option:2c,3"
+# N_ marks engine messages, Nn_ those with a count (ngettext); built_in_option(id, context, label) the engine's own options.
+KEYWORDS = "N_ Nn_:1,2 built_in_option:2c,3"
 WIDTH = 100
 MESSAGES_FILE = f"{RECIPIENT_DOMAIN}.po"
 # The custom note older catalogues used for the previous English; read once and turned into `#|`.
