@@ -275,3 +275,10 @@ def test_check_verifies_every_plural_form(runner, tmp_path):
     _edit(path, lambda catalog: forms(catalog, (singular, many, "100% minutos")))
     result = _check(runner, tmp_path, "es")
     assert "the translation (plural form msgstr[2]) does not work on the page" in result.output
+
+
+def test_every_recipient_string_tells_the_translator_where_it_is():
+    """A msgctxt or a translator comment (`# i18n:` in Python, `{# i18n: #}` in a template) on every recipient string."""
+    template = catalogues.read(TRANSLATIONS / "messages.pot")
+    bare = [m.id for m in template if m.id and not m.context and not m.auto_comments]
+    assert bare == [], f"add a translator comment, then `make extract`: {bare}"

@@ -77,6 +77,7 @@ def _counted(code: str, forms: tuple[str, str], by: str, where: str = "", **para
 def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Normalise free text (NFC, trimmed, Unix newlines) and report what cannot be stored."""
     if not isinstance(raw, str):
+        # i18n: An error under a text answer: what was sent is not text.
         return "", [_problem("not_text", N_("Please write your answer as text."), where)]
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
     for char in text:
@@ -85,6 +86,7 @@ def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[st
             return text, [
                 _problem(
                     "invalid_characters",
+                    # i18n: An error under a text answer with invisible control characters.
                     N_("Your answer contains characters that cannot be stored. Please type it again."),
                     where,
                 )
@@ -93,6 +95,7 @@ def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[st
         return text, [
             _counted(
                 "too_long",
+                # i18n: An error under a text answer that is too long; %(max)s is the limit, %(count)s what was typed.
                 Nn_(
                     "Please keep this to %(max)s character or fewer (now %(count)s).",
                     "Please keep this to %(max)s characters or fewer (now %(count)s).",
@@ -127,11 +130,13 @@ def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "
             inside = earliest <= day <= latest
             value = day.isoformat()
     except ValueError:
+        # i18n: An error under a date question with no valid date.
         return "", [_problem("invalid_date", N_("Please choose a date."), where)]
     if not inside:
         return value, [
             _problem(
                 "out_of_range",
+                # i18n: An error under a date question; both dates are formatted for your language.
                 N_("Please choose a date between %(earliest)s and %(latest)s."),
                 where,
                 earliest=earliest,
@@ -149,6 +154,7 @@ def _scale(raw: object, where: str = "") -> tuple[int | None, list[AnswerProblem
         if value is None:
             raise ValueError
     except (TypeError, ValueError):
+        # i18n: An error under a 0-10 scale question.
         return None, [_problem("invalid_number", N_("Please choose a number from 0 to 10."), where)]
     if not SCALE_MIN <= value <= SCALE_MAX:
         return None, [_problem("out_of_range_number", N_("Please choose a number from 0 to 10."), where)]
@@ -158,8 +164,10 @@ def _scale(raw: object, where: str = "") -> tuple[int | None, list[AnswerProblem
 def _choice(raw: object, options: Sequence[Option]) -> tuple[str, list[AnswerProblem]]:
     ids = {o.id for o in options}
     if not isinstance(raw, str) or not raw:
+        # i18n: An error under a question with one choice, when none was chosen.
         return "", [_problem("required", N_("Please choose one answer."))]
     if raw not in ids:
+        # i18n: An error under a question with one choice, when the choice is not in the list.
         return "", [_problem("unknown_option", N_("Please choose one of the answers shown."))]
     return raw, []
 
@@ -168,9 +176,11 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
     if isinstance(raw, str):
         raw = [raw] if raw else []
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+        # i18n: An error under a question with several choices, when a choice is not in the list.
         return [], [_problem("unknown_option", N_("Please choose from the answers shown."))]
     by_id = {o.id: o for o in options}
     if len(raw) > len(options) or len(set(raw)) != len(raw):
+        # i18n: An error under a question with several choices, when one was sent twice.
         return [], [_problem("repeated_options", N_("Please choose each answer only once."))]
     if any(r not in by_id for r in raw):
         return [], [_problem("unknown_option", N_("Please choose from the answers shown."))]
@@ -180,6 +190,7 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
     if len(chosen) < low:
         return chosen, [
             _counted(
+                # i18n: An error under a question with several choices; %(min)s is a number of answers.
                 "too_few", Nn_("Please choose at least %(min)s.", "Please choose at least %(min)s."), "min", min=low
             )
         ]
@@ -187,6 +198,7 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
         return chosen, [
             _counted(
                 "too_many",
+                # i18n: An error under a question with several choices; %(max)s is a number of answers.
                 Nn_("Please choose no more than %(max)s.", "Please choose no more than %(max)s."),
                 "max",
                 max=high,
@@ -196,6 +208,7 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
         return chosen, [
             _problem(
                 "exclusive",
+                # i18n: An error when an answer like 'I am not sure yet' is chosen with others; %(label)s is that answer, already translated.
                 N_("“%(label)s” cannot be combined with other answers."),
                 label=next(by_id[c] for c in chosen if by_id[c].exclusive),  # shown in the reader's language
             )
@@ -205,6 +218,7 @@ def _choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[list[s
 
 def _group(step: Step, raw: object, today: date) -> tuple[list[dict], list[AnswerProblem]]:
     if not isinstance(raw, list) or not all(isinstance(item, Mapping) for item in raw):
+        # i18n: An error on the page where the recipient writes their actions (steps toward the goal).
         return [], [_problem("invalid_group", N_("Please fill in your steps."))]
     items, problems = [], []
     for index, item in enumerate(raw):
@@ -216,6 +230,7 @@ def _group(step: Step, raw: object, today: date) -> tuple[list[dict], list[Answe
             continue  # an empty row in the form is not an item
         text, text_problems = clean_text(item.get("text", ""), step.max_length, f"{index}.text")
         if not text and not text_problems:
+            # i18n: An error under one action (step toward the goal) that has a date but no text.
             text_problems = [_problem("required", N_("Please write what you will do."), f"{index}.text")]
         when, date_problems = parse_date(item.get("date"), "date", step.range.bounds(today), f"{index}.date")
         confidence, scale_problems = _scale(item.get("confidence"), f"{index}.confidence")
@@ -227,6 +242,7 @@ def _group(step: Step, raw: object, today: date) -> tuple[list[dict], list[Answe
         problems.append(
             _counted(
                 "too_few_items",
+                # i18n: An error on the actions page; a 'step' is one action toward the goal, %(min)s a number.
                 Nn_("Please write at least %(min)s step.", "Please write at least %(min)s steps."),
                 "min",
                 min=low,
@@ -236,6 +252,7 @@ def _group(step: Step, raw: object, today: date) -> tuple[list[dict], list[Answe
         problems.append(
             _counted(
                 "too_many_items",
+                # i18n: An error on the actions page; a 'step' is one action toward the goal, %(max)s a number.
                 Nn_("Please write no more than %(max)s step.", "Please write no more than %(max)s steps."),
                 "max",
                 max=high,
@@ -257,6 +274,7 @@ def parse_answer(
         value, problems = (
             (raw, [])
             if raw in languages
+            # i18n: An error when a language the kiosk does not offer was chosen.
             else (None, [_problem("unknown_language", N_("Please choose a language from the list."))])
         )
     elif kind == "single_choice":
@@ -266,6 +284,7 @@ def parse_answer(
     elif kind == "text":
         value, problems = clean_text(raw, step.max_length)
         if not value and not problems:
+            # i18n: An error under a question that needs an answer and cannot be skipped.
             problems = [_problem("required", N_("Please write your answer, or go back."))]
     elif kind == "scale":
         value, problems = _scale(raw)
@@ -277,9 +296,11 @@ def parse_answer(
         value, problems = (
             (raw, [])
             if raw == "confirm"
+            # i18n: An error on the last page when the send button was not used.
             else (None, [_problem("required", N_("Please press the button to send your answers."))])
         )
     else:
+        # i18n: An error when an answer is sent for a page that only shows information.
         value, problems = None, [_problem("no_answer", N_("This step takes no answer."))]
     if problems:
         raise AnswerInvalid(problems)
@@ -308,6 +329,7 @@ def nudges(step: Step, value: object, vague_phrases: Sequence[str]) -> list[Nudg
             found.append(
                 Nudge(
                     "vague",
+                    # i18n: A gentle suggestion under an action that is very short or vague; not an error.
                     N_("Could you make this more concrete? Say what you will do, when, where and with whom."),
                     index,
                 )
@@ -317,6 +339,7 @@ def nudges(step: Step, value: object, vague_phrases: Sequence[str]) -> list[Nudg
             found.append(
                 Nudge(
                     "low_confidence",
+                    # i18n: A gentle suggestion under an action the recipient is not confident about; %(confidence)s is 0-10.
                     N_(
                         "You rated this %(confidence)s out of 10. A smaller first step may be easier. Would you like to change it?"
                     ),

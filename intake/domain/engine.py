@@ -250,6 +250,7 @@ class Engine:
         if step.takes_answer:
             answers[step.id] = self._value(step, raw, conversation.answers, today, skip)
         elif skip:
+            # i18n: An error when 'Skip' is used on a question that needs an answer.
             raise AnswerInvalid([AnswerProblem("not_skippable", N_("This question cannot be skipped."))])
         found = tuple(self.nudges_for(step, answers)) if not keep_as_is else ()
         if found:

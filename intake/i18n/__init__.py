@@ -312,12 +312,14 @@ def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> st
         return ""
     value = answers[step.id]
     if value is None:
+        # i18n: On the check page and the plan: the recipient chose not to answer this question.
         return gettext("Skipped (prefer not to say)")
     if step.kind in {"single_choice", "multi_choice", "yes_no", "consent", "language"}:
         by_id = {o.id: o for o in engine.options(step, answers)}
         ids = value if isinstance(value, list) else [value]
         return joined([option_label(by_id[i]) if i in by_id else i for i in ids])
     if step.kind == "scale":
+        # i18n: How a 0-10 scale answer is shown on the check page and the plan.
         return formatted(gettext("%(value)s out of 10"), "%(value)s out of 10", {"value": value})
     if step.kind in {"date", "month"}:
         return format_day(value, step.kind)

@@ -179,6 +179,7 @@ def _guarded(intake: Intake, move) -> None:
         raise ApiError(
             409,
             "stale_step",
+            # i18n: Shown when an old screen sends an answer for a question that was answered since.
             gettext("This question was already answered. Here is the current one."),
             current=step_json(intake),  # unchanged by the rejected request: the step to show now
         ) from None
@@ -251,6 +252,7 @@ def submit(token: str):
         raise ApiError(
             409,
             "not_ready",
+            # i18n: Shown when sending is tried before the check page.
             gettext("Please check your answers before sending them."),
             current=step_json(intake),
         )

@@ -196,6 +196,7 @@ def answer_step():
     engine = intake_engine(intake)
     step_id = request.form.get("step", "")
     if step_id != intake.state:
+        # i18n: Shown when an old page sends an answer for a question that was answered since.
         flash(gettext("That answer was already saved. Here is where you are now."))
         return redirect(_current_question())
     step = engine.current(intake.conversation)
@@ -333,6 +334,7 @@ def resume():
         )
     except conversations.TooManyAttempts as err:
         minutes = max(1, -(-err.retry_after // 60))
+        # i18n: On the 'continue with a receipt code' page after too many wrong codes; %(num)s is a number of minutes.
         message = ngettext(
             "Too many codes were tried on this screen. Please wait %(num)s minute, or ask the staff for help.",
             "Too many codes were tried on this screen. Please wait %(num)s minutes, or ask the staff for help.",
@@ -342,6 +344,7 @@ def resume():
         response.headers["Retry-After"] = str(err.retry_after)
         return response
     if intake is None:
+        # i18n: On the 'continue with a receipt code' page when the code is wrong or too old.
         message = gettext("We could not find an unfinished plan with this code. Please check the code.")
         return render_template("kiosk/resume.html", error=message, code=request.form.get("code", "")[:20]), 422
     _begin_kiosk_session(intake)
