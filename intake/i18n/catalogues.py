@@ -58,7 +58,6 @@ STAFF_TAG, RECIPIENT_TAG = "i18n: staff", "i18n: recipient"
 # N_ marks engine messages, Nn_ those with a count (ngettext); built_in_option(id, context, label) the engine's own options.
 KEYWORDS = "N_ Nn_:1,2 built_in_option:2c,3"
 WIDTH = 100
-MESSAGES_FILE = f"{RECIPIENT_DOMAIN}.po"
 # The custom note older catalogues used for the previous English; read once and turned into `#|`.
 PREVIOUS_NOTE = "previous source: "
 # pofilter checks that fit a gettext catalogue of UI text (the others are style advice).
@@ -105,10 +104,11 @@ def extract(output: Path = TEMPLATE) -> dict[str, int]:
 
 def audience(message: Message) -> str:
     """`staff` for a string only staff files use (or tagged `i18n: staff`), else `messages`."""
-    comments = " ".join(message.auto_comments)
-    if RECIPIENT_TAG in comments:
+    # Python comments keep their `i18n:` tag in the .pot; Jinja's extractor drops it.
+    tags = {comment.removeprefix("i18n:").strip().split(":", 1)[0] for comment in message.auto_comments}
+    if RECIPIENT_TAG.removeprefix("i18n: ") in tags:
         return RECIPIENT_DOMAIN
-    if STAFF_TAG in comments:
+    if STAFF_TAG.removeprefix("i18n: ") in tags:
         return STAFF_DOMAIN
     files = {filename for filename, _line in message.locations}
     if files and all(any(fnmatch(name, pattern) for pattern in STAFF_SOURCES) for name in files):
