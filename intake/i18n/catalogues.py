@@ -159,23 +159,13 @@ def update(translations: Path = TRANSLATIONS, configured: Iterable[str] = ()) ->
         template = translations / f"{domain}.pot"
         if not template.exists():
             continue
-        wanted = domain_locales(domain, configured or locales_on_disk(translations))
-        for locale in wanted:
+        files = {"input_file": str(template), "output_dir": str(translations), "domain": domain, "width": WIDTH}
+        for locale in domain_locales(domain, configured or locales_on_disk(translations)):
             if not po_path(translations, locale, domain).exists():
-                run_babel(
-                    "InitCatalog",
-                    input_file=str(template),
-                    output_dir=str(translations),
-                    locale=locale,
-                    domain=domain,
-                    width=WIDTH,
-                )
+                run_babel("InitCatalog", locale=locale, **files)
         run_babel(
             "UpdateCatalog",
-            input_file=str(template),
-            output_dir=str(translations),
-            domain=domain,
-            width=WIDTH,
+            **files,
             ignore_obsolete=False,  # kept for carry_by_context below, then dropped
             no_fuzzy_matching=False,
             previous=True,
