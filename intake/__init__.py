@@ -59,6 +59,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     for blueprint in caseworker.BLUEPRINTS:
         app.register_blueprint(blueprint)
+    from .web import api_errors
+
+    api_errors.init_app(app)
 
     from . import cli
 

@@ -260,8 +260,9 @@ def users_list() -> None:
 
 @i18n_cli.command("extract")
 def i18n_extract() -> None:
-    """Extract messages from Python, templates and dialogue files into translations/messages.pot."""
-    catalogues.extract()
+    """Extract messages from Python, templates and dialogue files into messages.pot (recipients) and staff.pot."""
+    for domain, count in catalogues.extract().items():
+        click.echo(f"{domain}.pot: {count} strings")
 
 
 @i18n_cli.command("update")
@@ -271,7 +272,8 @@ def i18n_extract() -> None:
     help="Translations folder (default: translations/).",
 )
 def i18n_update(directory: Path | None) -> None:
-    """Merge the template into every locale's messages.po; start a catalogue for each new configured language.
+    """Merge messages.pot into every recipient language's messages.po and staff.pot into ja/staff.po;
+    start a catalogue for each new configured language (English is the source and gets none).
 
     New strings appear untranslated; a dialogue string whose English changed keeps its old
     translation, marked fuzzy, with the old English beside it.
@@ -297,9 +299,12 @@ def _locales(requested: tuple[str, ...], translations: Path) -> list[str]:
 @click.option("--directory", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Translations folder.")
 @click.option("--locale", "requested", multiple=True, help="Only these locales (repeatable).")
 def i18n_status(directory: Path | None, requested: tuple[str, ...]) -> None:
-    """A table per locale: translated, fuzzy, untranslated, % complete, changed in the source, readings."""
+    """A table per domain and locale: translated, fuzzy, untranslated, % complete, changed in the source, readings.
+
+    `messages` is what recipients read (every recipient language); `staff` what only staff read (Japanese).
+    English is the source and has no catalogue.
+    """
     translations = directory or TRANSLATIONS
-    template = catalogues.read(translations / "messages.pot")
     names = current_app.config["LANGUAGES"]
     draft = set(current_app.config["LANGUAGES_DRAFT"])
     furigana = current_app.config["FURIGANA"]
@@ -314,28 +319,37 @@ def i18n_status(directory: Path | None, requested: tuple[str, ...]) -> None:
         "changed",
         "readings (to review)",
     )
-    rows = []
-    for locale in _locales(requested, translations):
-        found = catalogues.status(template, translations, locale, furigana=locale in furigana)
-        state = "draft" if locale in draft else ("shipped" if locale in names else "not offered")
-        readings_cell = "" if found.readings is None else f"{found.readings} ({found.readings_to_review})"
-        rows.append(
-            (
-                locale,
-                names.get(locale, ""),
-                state,
-                str(found.translated),
-                str(found.fuzzy),
-                str(found.untranslated),
-                f"{found.percent:.1f}%",
-                str(found.changed),
-                readings_cell,
+    for domain in catalogues.DOMAINS:
+        template_path = translations / f"{domain}.pot"
+        if not template_path.exists():
+            continue
+        template = catalogues.read(template_path)
+        audience = "what recipients read" if domain == catalogues.RECIPIENT_DOMAIN else "what only staff read"
+        click.echo(f"{domain} ({audience}): {sum(1 for m in template if m.id)} strings in {template_path.name}")
+        rows = []
+        for locale in catalogues.domain_locales(domain, _locales(requested, translations)):
+            readings_too = locale in furigana and domain == catalogues.RECIPIENT_DOMAIN
+            found = catalogues.status(template, translations, locale, furigana=readings_too, domain=domain)
+            state = "draft" if locale in draft else ("shipped" if locale in names else "not offered")
+            readings_cell = "" if found.readings is None else f"{found.readings} ({found.readings_to_review})"
+            rows.append(
+                (
+                    locale,
+                    names.get(locale, ""),
+                    state,
+                    str(found.translated),
+                    str(found.fuzzy),
+                    str(found.untranslated),
+                    f"{found.percent:.1f}%",
+                    str(found.changed),
+                    readings_cell,
+                )
             )
-        )
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
-    click.echo(f"{len(template) - 1 if template.get('') else len(template)} strings in the template")
+        widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            click.echo("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+        click.echo("")
+    click.echo(f"{catalogues.SOURCE_LOCALE}: the source language (the msgids), nothing to translate")
 
 
 def _width(text: str) -> int:
@@ -353,27 +367,42 @@ def _width(text: str) -> int:
     "--locale", "requested", multiple=True, help="Only these locales (repeatable); named locales count as shipped."
 )
 def i18n_check(directory: Path | None, requested: tuple[str, ...]) -> None:
-    """Fail on broken placeholders or markup, untranslated or fuzzy strings and missing furigana in a shipped locale."""
+    """Fail on broken placeholders, markup or plural forms, untranslated or fuzzy strings and missing furigana
+    in a shipped locale; each problem as `file:line: what is wrong — how to fix it`.
+
+    Recipient languages are checked against messages.pot; staff strings (staff.pot) only in Japanese.
+    """
     translations = directory or TRANSLATIONS
-    template = catalogues.read(translations / "messages.pot")
     draft = set(current_app.config["LANGUAGES_DRAFT"])
     configured = current_app.config["LANGUAGES"]
     furigana = current_app.config["FURIGANA"]
     failed = []
-    for locale in _locales(requested, translations):
-        shipped = bool(requested) or (locale in configured and locale not in draft)
-        report = catalogues.check(template, translations, locale, shipped=shipped, furigana=locale in furigana)
-        label = "shipped" if shipped else "draft, not failed"
-        if not report.errors:
-            click.echo(f"{locale}: ok")
+    for domain in catalogues.DOMAINS:
+        template_path = translations / f"{domain}.pot"
+        if not template_path.exists():
             continue
-        click.echo(f"{locale} ({label}): {len(report.errors)} problems", err=report.failed)
-        for error in report.errors[:50]:
-            click.echo(f"  {error}", err=report.failed)
-        if len(report.errors) > 50:
-            click.echo(f"  … and {len(report.errors) - 50} more", err=report.failed)
-        if report.failed:
-            failed.append(locale)
+        template = catalogues.read(template_path)
+        for locale in catalogues.domain_locales(domain, _locales(requested, translations)):
+            shipped = bool(requested) or (locale in configured and locale not in draft)
+            report = catalogues.check(
+                template,
+                translations,
+                locale,
+                shipped=shipped,
+                furigana=locale in furigana and domain == catalogues.RECIPIENT_DOMAIN,
+                domain=domain,
+            )
+            label = "shipped" if shipped else "draft, not failed"
+            if not report.errors:
+                click.echo(f"{locale} {domain}: ok")
+                continue
+            click.echo(f"{locale} {domain} ({label}): {len(report.errors)} problems", err=report.failed)
+            for error in report.errors[:50]:
+                click.echo(f"  {error}", err=report.failed)
+            if len(report.errors) > 50:
+                click.echo(f"  … and {len(report.errors) - 50} more", err=report.failed)
+            if report.failed:
+                failed.append(f"{locale} {domain}")
     if failed:
         click.echo(f"check failed: {', '.join(failed)}", err=True)
         raise SystemExit(1)

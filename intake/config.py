@@ -70,10 +70,14 @@ class Defaults:
     # site (not just another origin) also needs SESSION_COOKIE_SAMESITE="None" with SESSION_COOKIE_SECURE=True.
     FRAME_ANCESTORS = ["'self'"]
     EMBED_DEMO = True  # serve the demo host page at /embed/demo
-    # Resuming with a receipt code: only in-progress intakes touched in the last RESUME_HOURS, and at
-    # most RESUME_MAX_FAILURES wrong codes per client in RESUME_FAILURE_WINDOW_SECONDS.
+    # Resuming with a receipt code: only in-progress intakes touched in the last RESUME_HOURS. Wrong codes
+    # count per RESUME_FAILURE_WINDOW_SECONDS: a kiosk session gets RESUME_MAX_SCREEN_FAILURES; past
+    # RESUME_MAX_FAILURES from one address (one office's kiosks often share one, NAT) only a screen that typed
+    # no wrong code itself may try, so the owner's right code still works; past RESUME_ADDRESS_CEILING nobody may.
     RESUME_HOURS = 24
-    RESUME_MAX_FAILURES = 10  # per client address; one office's kiosks often share one (NAT)
+    RESUME_MAX_FAILURES = 10
+    RESUME_MAX_SCREEN_FAILURES = 5
+    RESUME_ADDRESS_CEILING = 100
     RESUME_FAILURE_WINDOW_SECONDS = 15 * 60
     # The caseworker workspace (issue 3).
     TICKET_VALID_DAYS = 7

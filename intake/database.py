@@ -23,10 +23,12 @@ POSTGRES_CONNECT_TIMEOUT_S = 5
 MIGRATIONS = ROOT / "migrations"
 RETRY_AFTER_S = 5
 log = logging.getLogger(__name__)
+# i18n: An error page or message when the database is briefly unreachable; the answer was not saved.
 UNAVAILABLE = N_(
     "We could not reach our records just now, so your last answer was not saved. "
     "Your earlier answers are safe. Please try again in a moment."
 )
+# i18n: An error when a sent answer holds something the database refuses (the screen sent bad data).
 REFUSED = N_("Some of what was sent cannot be stored. Please check it and try again.")
 
 

@@ -18,7 +18,9 @@ from .domain.answers import N_
 from .extensions import limiter
 from .web.embed import content_security_policy
 
+# i18n: Shown when a screen sends too many requests in a short time.
 TOO_MANY_ATTEMPTS = N_("Too many attempts. Please wait a minute and try again.")
+# i18n: Shown when a form's security token is old or missing (a page kept open too long).
 FORM_EXPIRED = N_("This page was open for too long or was sent twice. Please go back and try again.")
 
 

@@ -115,8 +115,14 @@ def approve_typical_plan(client, case_id: int, day: date, review_day: date) -> N
 
 
 def translated(app, message: str, locale: str = "ja", **params) -> str:
-    """A message as a page in `locale` shows it (tests keep passing as the catalogues fill in)."""
+    """A message as a page in `locale` shows it (tests keep passing as the catalogues fill in).
+
+    Staff pages read the staff catalogue first (Japanese only), then the recipients' one.
+    """
     from flask_babel import force_locale, gettext
 
+    from intake.i18n import use_staff_catalogue
+
     with app.test_request_context(), force_locale(locale):
+        use_staff_catalogue()
         return gettext(message, **params)

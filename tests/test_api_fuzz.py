@@ -1,13 +1,15 @@
 """Fuzz the JSON API from its own OpenAPI document (schemathesis): no 5xx, and answers as documented.
 
 Half the generated cases use the token of a real intake, so the fuzzer reaches the answer code
-and not only the 404 for an unknown token.
+and not only the 404 for an unknown token. CSRF is on, as in production: each case is sent in the
+session (cookie) that started the intake, with the X-CSRFToken header that session was given.
 """
 
 from __future__ import annotations
 
 import pytest
 import schemathesis
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import ignored_auth, positive_data_acceptance
@@ -31,6 +33,12 @@ OPERATIONS = [
 
 def api_schema(app):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+
+
+@pytest.fixture
+def app(csrf_app):
+    """The API as in production: CSRF on, the token sent back in X-CSRFToken."""
+    return csrf_app
 
 
 def test_every_documented_operation_is_fuzzed(app):
@@ -59,18 +67,29 @@ def test_the_api_never_fails_and_answers_as_documented(app, label, mode):
     def fuzz(case):
         token = (case.path_parameters or {}).get("token")
         before = None
+        # A real session (its cookie holds the CSRF secret); a plain client, so only this test adds the header.
+        session = FlaskClient(app, app.response_class, use_cookies=True)
+        started = session.post("/api/v1/intakes", json={"locale": "ja"}).get_json()
         if token is not None and len(token) % 2 == 0:
-            real = app.test_client().post("/api/v1/intakes", json={"locale": "ja"}).get_json()
-            case.path_parameters["token"] = real["token"]
-            before = _snapshot(app, real["token"])
+            case.path_parameters["token"] = started["token"]
+            before = _snapshot(app, started["token"])
         # A schema-valid answer may still be wrong for the dialogue (not the current step, not an
         # offered language): 409/422 are right there, so "valid data accepted" is not checked.
-        # CSRF is off in this app (tests/test_security.py checks it on), so a request without the
-        # X-CSRFToken header is rightly accepted: schemathesis' "ignored auth" check would fail at random.
+        # The CSRF token is not authentication (the intake's token is the capability): a write without
+        # it is refused with 400 csrf_failed as documented (tests/test_security.py), not the 401/403
+        # schemathesis' "ignored auth" check wants, so that check is left out.
+        # A negative case may be the header itself left out: then it goes without, and must be refused.
+        left_out = mode == GenerationMode.NEGATIVE and "X-CSRFToken" not in (case.headers or {})
+        csrf = {} if left_out else {"X-CSRFToken": started["csrf_token"]}
         # schemathesis' WSGI transport asks for compressed bodies but does not decompress them: ask for none.
         response = case.call_and_validate(
-            headers={"Accept-Encoding": "identity"}, excluded_checks=[positive_data_acceptance, ignored_auth]
+            session=session,
+            headers={**csrf, "Accept-Encoding": "identity"},
+            excluded_checks=[positive_data_acceptance, ignored_auth],
         )
+        if csrf and case.operation.path != "/intakes" and response.status_code == 400:
+            # Sent with the session's own token, a write is never refused for CSRF.
+            assert response.json()["error"]["code"] != "csrf_failed", response.text
         if before is not None and response.status_code >= 400:
             assert _snapshot(app, case.path_parameters["token"]) == before, "a refused request changed the intake"
 

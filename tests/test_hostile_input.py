@@ -102,8 +102,9 @@ def test_strange_tokens_are_not_found(client, token):
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ({"locale": 5}, 400),
-        ({"locale": "zz"}, 201),  # an unknown language falls back to the kiosk default
+        ({"locale": 5}, 422),
+        ({"locale": "zz"}, 422),  # a language the kiosk does not offer is refused, nothing started
+        ({"locale": None}, 201),  # none given: the kiosk default
         ({"locale": "ja", "extra": 1}, 400),
         ([], 400),
     ],

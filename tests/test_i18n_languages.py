@@ -126,10 +126,34 @@ def test_unknown_locale_in_url_or_form_falls_back_cleanly(app, client, bad):
     page = client.get("/kiosk/", query_string={"lang": bad})
     assert page.status_code == 200
     assert f'<html lang="{bcp47(Defaults.KIOSK_DEFAULT_LOCALE)}"' in page.get_data(as_text=True)
-    assert client.post("/kiosk/start", data={"locale": bad}).status_code == 302
+    if not bad:  # no language chosen: the kiosk's default
+        assert client.post("/kiosk/start", data={"locale": bad}).status_code == 302
+        with app.app_context():
+            assert Intake.query.order_by(Intake.id.desc()).first().locale == Defaults.KIOSK_DEFAULT_LOCALE
+        return
+    # A language the kiosk does not offer is refused, in the page's language, and nothing starts.
     with app.app_context():
-        assert Intake.query.order_by(Intake.id.desc()).first().locale == Defaults.KIOSK_DEFAULT_LOCALE
-    assert client.post("/kiosk/language", data={"locale": bad}).status_code == 302
+        count = Intake.query.count()
+    refused = client.post("/kiosk/start", data={"locale": bad})
+    assert refused.status_code == 422
+    assert "一覧から言語を選んでください。" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert Intake.query.count() == count
+
+
+@pytest.mark.parametrize("bad", ["xx", "../../etc/passwd", "ja_XX@evil", "zh_Hant"])
+def test_an_unknown_language_posted_mid_intake_is_refused_and_changes_nothing(app, client, bad):
+    """A Vietnamese intake stays Vietnamese: the refusal is in Vietnamese, and the answers and locale stay."""
+    assert client.post("/kiosk/start", data={"locale": "vi"}).status_code == 302
+    with app.app_context():
+        before = Intake.query.order_by(Intake.id.desc()).first()
+        before = (before.locale, before.version, before.answers)
+    refused = client.post("/kiosk/language", data={"locale": bad})
+    assert refused.status_code == 422
+    assert "Vui lòng chọn một ngôn ngữ trong danh sách." in refused.get_data(as_text=True)
+    with app.app_context():
+        after = Intake.query.order_by(Intake.id.desc()).first()
+        assert (after.locale, after.version, after.answers) == before
     assert client.get("/kiosk/step").status_code == 200
 
 
@@ -232,3 +256,28 @@ def test_a_broken_translation_shows_english_never_an_error_page(tmp_path):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Section 1 of " in html and "계속" in html
+
+
+@pytest.mark.parametrize(
+    ("locale", "one", "two"),
+    [
+        ("en", "Please write at least 1 step.", "Please write at least 2 steps."),
+        ("es", "Escriba al menos 1 paso.", "Escriba al menos 2 pasos."),
+        ("ja", "取組を1つ以上書いてください。", "取組を2つ以上書いてください。"),
+    ],
+)
+def test_a_message_with_a_count_takes_the_plural_form_of_the_number(app, locale, one, two):
+    from flask import g
+    from flask_babel import refresh
+
+    from intake.domain.answers import AnswerProblem
+    from intake.i18n import problem_text
+
+    def problem(count):
+        singular, plural = "Please write at least %(min)s step.", "Please write at least %(min)s steps."
+        return AnswerProblem("too_few_items", singular, {"min": count}, plural=plural, count="min")
+
+    with app.test_request_context():
+        g.locale = locale
+        refresh()
+        assert (problem_text(problem(1)), problem_text(problem(2))) == (one, two)

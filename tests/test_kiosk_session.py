@@ -129,16 +129,50 @@ def test_resume_refuses_an_old_intake(client, app):
     assert client.post("/kiosk/resume", data={"code": code}).status_code == 422
 
 
-def test_resume_attempts_are_limited(make_client):
-    client = make_client(RESUME_MAX_FAILURES=3)
+def test_resume_attempts_are_limited_per_screen_with_the_real_wait(make_client):
+    client = make_client(RESUME_MAX_SCREEN_FAILURES=3, RESUME_FAILURE_WINDOW_SECONDS=900)
     _, code = _started(client)
     client.post("/kiosk/reset")
+    client.get("/kiosk/resume")
     for _ in range(3):
         assert client.post("/kiosk/resume", data={"code": "ZZZZZZZZ"}).status_code == 422
-    # Even the right code is refused now: guessing cannot go on.
-    assert client.post("/kiosk/resume", data={"code": code}).status_code == 429
+    # This screen typed three wrong codes: it waits, and is told how long (15 minutes, not "a minute").
+    refused = client.post("/kiosk/resume", data={"code": code})
+    assert refused.status_code == 429
+    assert 890 <= int(refused.headers["Retry-After"]) <= 900
+    assert "15分" in refused.get_data(as_text=True)
     with client.application.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(ResumeAttempt)) == 3
+        # One count for the address and one for the screen per wrong code.
+        assert db.session.scalar(db.select(db.func.count()).select_from(ResumeAttempt)) == 6
+
+
+def test_others_wrong_codes_at_the_same_address_do_not_lock_out_the_owner(make_client):
+    """An office's kiosks share one address: ten wrong codes typed elsewhere must not refuse the right one."""
+    owner = make_client(RESUME_MAX_FAILURES=3, RESUME_MAX_SCREEN_FAILURES=5)
+    _, code = _started(owner)
+    owner.post("/kiosk/reset")
+    app = owner.application
+    for _ in range(4):  # other screens at the same address, each typing a wrong code
+        other = app.test_client()
+        assert other.post("/kiosk/resume", data={"code": "ZZZZZZZZ"}).status_code == 422
+    # The address is over its limit: a screen that already typed a wrong code must wait …
+    guesser = app.test_client()
+    assert guesser.post("/kiosk/resume", data={"code": "YYYYYYYY"}).status_code == 422
+    assert guesser.post("/kiosk/resume", data={"code": "XXXXXXXX"}).status_code == 429
+    # … but the owner, at a screen that typed nothing wrong, gets in with the right code.
+    resumed = owner.post("/kiosk/resume", data={"code": code})
+    assert resumed.status_code == 303
+
+
+def test_past_the_address_ceiling_nobody_at_that_address_may_try(make_client):
+    client = make_client(RESUME_MAX_FAILURES=2, RESUME_ADDRESS_CEILING=3)
+    _, code = _started(client)
+    client.post("/kiosk/reset")
+    app = client.application
+    for _ in range(3):
+        assert app.test_client().post("/kiosk/resume", data={"code": "ZZZZZZZZ"}).status_code == 422
+    refused = client.post("/kiosk/resume", data={"code": code})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 60
 
 
 def test_display_settings_last_for_the_kiosk_session(client):

@@ -69,6 +69,22 @@ def test_preview_shows_every_step_source_and_translation_side_by_side(translator
     assert "취업 지원" in page  # a Korean translation, beside "Employment support"
 
 
+@pytest.mark.parametrize("locale", ["ko", "ja@easy"])
+def test_preview_has_no_duplicate_ids(translator, locale):
+    """Two dialogues share step ids ('welcome'): each section still gets an id of its own (valid HTML)."""
+    from collections import Counter
+    from html.parser import HTMLParser
+
+    ids = Counter()
+
+    class Ids(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            ids.update(value for name, value in attrs if name == "id")
+
+    Ids().feed(translator.get(f"/translate/{locale}/").get_data(as_text=True))
+    assert ids and [name for name, count in ids.items() if count > 1] == []
+
+
 def test_preview_of_an_unknown_locale_is_404(translator):
     assert translator.get("/translate/xx/").status_code == 404
 

@@ -24,6 +24,11 @@ def N_(message: str) -> str:
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a count for extraction (ngettext); the web layer picks the form for the count."""
+    return singular, plural
+
+
 # Bidirectional overrides and isolates can make text display differently from what is stored.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -42,6 +47,8 @@ class AnswerProblem:
     message: str
     params: Mapping[str, object] = field(default_factory=dict)
     where: str = ""
+    plural: str = ""  # the message's plural form; `count` names the param that picks the form
+    count: str = ""
 
 
 class AnswerInvalid(ValueError):
@@ -64,9 +71,15 @@ def problem(code: str, message: str, where: str = "", **params) -> AnswerProblem
     return AnswerProblem(code, message, params, where)
 
 
+def _counted(code: str, forms: tuple[str, str], by: str, where: str = "", **params) -> AnswerProblem:
+    """A problem whose message shows a number: the reader's language picks the plural form by params[by]."""
+    return AnswerProblem(code, forms[0], params, where, plural=forms[1], count=by)
+
+
 def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Normalise free text (NFC, trimmed, Unix newlines) and report what cannot be stored."""
     if not isinstance(raw, str):
+        # i18n: An error under a text answer: what was sent is not text.
         return "", [problem("not_text", N_("Please write your answer as text."), where)]
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
     for char in text:
@@ -75,15 +88,21 @@ def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[st
             return text, [
                 problem(
                     "invalid_characters",
+                    # i18n: An error under a text answer with invisible control characters.
                     N_("Your answer contains characters that cannot be stored. Please type it again."),
                     where,
                 )
             ]
     if max_length is not None and len(text) > max_length:
         return text, [
-            problem(
+            _counted(
                 "too_long",
-                N_("Please keep this to %(max)s characters or fewer (now %(count)s)."),
+                # i18n: An error under a text answer that is too long; %(max)s is the limit, %(count)s what was typed.
+                Nn_(
+                    "Please keep this to %(max)s character or fewer (now %(count)s).",
+                    "Please keep this to %(max)s characters or fewer (now %(count)s).",
+                ),
+                "max",
                 where,
                 max=max_length,
                 count=len(text),
@@ -113,11 +132,13 @@ def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "
             inside = earliest <= day <= latest
             value = day.isoformat()
     except ValueError:
+        # i18n: An error under a date question with no valid date.
         return "", [problem("invalid_date", N_("Please choose a date."), where)]
     if not inside:
         return value, [
             problem(
                 "out_of_range",
+                # i18n: An error under a date question; both dates are formatted for your language.
                 N_("Please choose a date between %(earliest)s and %(latest)s."),
                 where,
                 earliest=earliest,
@@ -135,6 +156,7 @@ def parse_scale(raw: object, where: str = "") -> tuple[int | None, list[AnswerPr
         if value is None:
             raise ValueError
     except (TypeError, ValueError):
+        # i18n: An error under a 0-10 scale question.
         return None, [problem("invalid_number", N_("Please choose a number from 0 to 10."), where)]
     if not SCALE_MIN <= value <= SCALE_MAX:
         return None, [problem("out_of_range_number", N_("Please choose a number from 0 to 10."), where)]
@@ -144,8 +166,10 @@ def parse_scale(raw: object, where: str = "") -> tuple[int | None, list[AnswerPr
 def parse_choice(raw: object, options: Sequence[Option]) -> tuple[str, list[AnswerProblem]]:
     ids = {o.id for o in options}
     if not isinstance(raw, str) or not raw:
+        # i18n: An error under a question with one choice, when none was chosen.
         return "", [problem("required", N_("Please choose one answer."))]
     if raw not in ids:
+        # i18n: An error under a question with one choice, when the choice is not in the list.
         return "", [problem("unknown_option", N_("Please choose one of the answers shown."))]
     return raw, []
 
@@ -154,9 +178,11 @@ def parse_choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[l
     if isinstance(raw, str):
         raw = [raw] if raw else []
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+        # i18n: An error under a question with several choices, when a choice is not in the list.
         return [], [problem("unknown_option", N_("Please choose from the answers shown."))]
     by_id = {o.id: o for o in options}
     if len(raw) > len(options) or len(set(raw)) != len(raw):
+        # i18n: An error under a question with several choices, when one was sent twice.
         return [], [problem("repeated_options", N_("Please choose each answer only once."))]
     if any(r not in by_id for r in raw):
         return [], [problem("unknown_option", N_("Please choose from the answers shown."))]
@@ -164,15 +190,29 @@ def parse_choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[l
     low = step.min if step.min is not None else 1
     high = step.max if step.max is not None else len(options)
     if len(chosen) < low:
-        return chosen, [problem("too_few", N_("Please choose at least %(min)s."), min=low)]
+        return chosen, [
+            _counted(
+                # i18n: An error under a question with several choices; %(min)s is a number of answers.
+                "too_few", Nn_("Please choose at least %(min)s.", "Please choose at least %(min)s."), "min", min=low
+            )
+        ]
     if len(chosen) > high:
-        return chosen, [problem("too_many", N_("Please choose no more than %(max)s."), max=high)]
+        return chosen, [
+            _counted(
+                "too_many",
+                # i18n: An error under a question with several choices; %(max)s is a number of answers.
+                Nn_("Please choose no more than %(max)s.", "Please choose no more than %(max)s."),
+                "max",
+                max=high,
+            )
+        ]
     if len(chosen) > 1 and any(by_id[c].exclusive for c in chosen):
         return chosen, [
             problem(
                 "exclusive",
+                # i18n: An error when an answer like 'I am not sure yet' is chosen with others; %(label)s is that answer, already translated.
                 N_("“%(label)s” cannot be combined with other answers."),
-                label=next(by_id[c] for c in chosen if by_id[c].exclusive).label,
+                label=next(by_id[c] for c in chosen if by_id[c].exclusive),  # shown in the reader's language
             )
         ]
     return chosen, []
@@ -180,6 +220,7 @@ def parse_choices(step: Step, raw: object, options: Sequence[Option]) -> tuple[l
 
 def parse_actions(step: Step, raw: object, today: date) -> tuple[list[dict], list[AnswerProblem]]:
     if not isinstance(raw, list) or not all(isinstance(item, Mapping) for item in raw):
+        # i18n: An error on the page where the recipient writes their actions (steps toward the goal).
         return [], [problem("invalid_group", N_("Please fill in your steps."))]
     items, problems = [], []
     for index, item in enumerate(raw):
@@ -191,6 +232,7 @@ def parse_actions(step: Step, raw: object, today: date) -> tuple[list[dict], lis
             continue  # an empty row in the form is not an item
         text, text_problems = clean_text(item.get("text", ""), step.max_length, f"{index}.text")
         if not text and not text_problems:
+            # i18n: An error under one action (step toward the goal) that has a date but no text.
             text_problems = [problem("required", N_("Please write what you will do."), f"{index}.text")]
         when, date_problems = parse_date(item.get("date"), "date", step.range.bounds(today), f"{index}.date")
         confidence, scale_problems = parse_scale(item.get("confidence"), f"{index}.confidence")
@@ -199,9 +241,25 @@ def parse_actions(step: Step, raw: object, today: date) -> tuple[list[dict], lis
     low = step.min if step.min is not None else 1
     high = step.max if step.max is not None else 3
     if len(items) < low:
-        problems.append(problem("too_few_items", N_("Please write at least %(min)s step."), min=low))
+        problems.append(
+            _counted(
+                "too_few_items",
+                # i18n: An error on the actions page; a 'step' is one action toward the goal, %(min)s a number.
+                Nn_("Please write at least %(min)s step.", "Please write at least %(min)s steps."),
+                "min",
+                min=low,
+            )
+        )
     if len(items) > high:
-        problems.append(problem("too_many_items", N_("Please write no more than %(max)s steps."), max=high))
+        problems.append(
+            _counted(
+                "too_many_items",
+                # i18n: An error on the actions page; a 'step' is one action toward the goal, %(max)s a number.
+                Nn_("Please write no more than %(max)s step.", "Please write no more than %(max)s steps."),
+                "max",
+                max=high,
+            )
+        )
     return items, problems
 
 
@@ -225,6 +283,7 @@ def action_nudges(value: list, vague_phrases: Sequence[str]) -> list[Nudge]:
             found.append(
                 Nudge(
                     "vague",
+                    # i18n: A gentle suggestion under an action that is very short or vague; not an error.
                     N_("Could you make this more concrete? Say what you will do, when, where and with whom."),
                     index,
                 )
@@ -234,6 +293,7 @@ def action_nudges(value: list, vague_phrases: Sequence[str]) -> list[Nudge]:
             found.append(
                 Nudge(
                     "low_confidence",
+                    # i18n: A gentle suggestion under an action the recipient is not confident about; %(confidence)s is 0-10.
                     N_(
                         "You rated this %(confidence)s out of 10. A smaller first step may be easier. Would you like to change it?"
                     ),

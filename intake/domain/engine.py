@@ -274,6 +274,7 @@ class Engine:
             if step.id in conversation.answers and answers[step.id] != conversation.answers[step.id]:
                 answers = self.without_stale(answers)
         elif skip:
+            # i18n: An error when 'Skip' is used on a question that needs an answer.
             raise AnswerInvalid([AnswerProblem("not_skippable", N_("This question cannot be skipped."))])
         found = tuple(self.nudges_for(step, answers)) if not keep_as_is else ()
         if found:

@@ -67,6 +67,7 @@ class Form(Protocol):
 
 
 def _no_answer(step: Step, raw: object, answering: Answering) -> Parsed:
+    # i18n: An error when an answer is sent for a page that only shows information.
     return None, [problem("no_answer", N_("This step takes no answer."))]
 
 
@@ -77,12 +78,14 @@ def _yes_no(step: Step, raw: object, answering: Answering) -> Parsed:
 def _language(step: Step, raw: object, answering: Answering) -> Parsed:
     if raw in answering.languages:
         return raw, []
+    # i18n: An error when a language the kiosk does not offer was chosen.
     return None, [problem("unknown_language", N_("Please choose a language from the list."))]
 
 
 def _text(step: Step, raw: object, answering: Answering) -> Parsed:
     value, problems = clean_text(raw, step.max_length)
     if not value and not problems:
+        # i18n: An error under a question that needs an answer and cannot be skipped.
         problems = [problem("required", N_("Please write your answer, or go back."))]
     return value, problems
 
@@ -90,6 +93,7 @@ def _text(step: Step, raw: object, answering: Answering) -> Parsed:
 def _handover(step: Step, raw: object, answering: Answering) -> Parsed:
     if raw == "confirm":
         return raw, []
+    # i18n: An error on the last page when the send button was not used.
     return None, [problem("required", N_("Please press the button to send your answers."))]
 
 

@@ -28,8 +28,10 @@ from ..domain.plan import Goal, goal_text
 from ..domain.step_kinds import kind_of
 from ..extensions import babel
 from . import readings
+from .catalogues import STAFF_DOMAIN, STAFF_LOCALES  # staff-only strings: their own domain, Japanese only
 
 CASEWORKER_LOCALE = "ja"
+STAFF_PAGES_FLAG = "staff_pages"
 FURIGANA_SESSION_KEY = "furigana"
 # Blueprints whose pages are read by the recipient, so Japanese text gets furigana.
 FURIGANA_BLUEPRINTS = {"kiosk", "kiosk_code"}  # kiosk_code re-renders the landing page after a bad code
@@ -43,7 +45,8 @@ class FallbackDomain(Domain):
         if not has_app_context():
             return NullTranslations()
         locale = str(get_locale())
-        key = (locale, self.domain[0])
+        staff = locale in STAFF_LOCALES and has_request_context() and g.get(STAFF_PAGES_FLAG, False)
+        key = (locale, self.domain[0], staff)
         if key not in self.cache:
             chain = [locale]
             fallbacks = current_app.config.get("LANGUAGE_FALLBACKS", {})
@@ -57,8 +60,19 @@ class FallbackDomain(Domain):
                         translations = catalog
                     else:
                         translations.add_fallback(catalog)
-            self.cache[key] = translations or NullTranslations()
+            translations = translations or NullTranslations()
+            if staff:  # staff pages: the staff catalogue first, then what recipients read (shared strings)
+                for dirname in self.translation_directories:
+                    staff_catalog = Translations.load(dirname, [locale], STAFF_DOMAIN)
+                    staff_catalog.add_fallback(translations)
+                    translations = staff_catalog
+            self.cache[key] = translations
         return self.cache[key]
+
+
+def use_staff_catalogue() -> None:
+    """This request renders a staff page: look strings up in the staff domain before the recipients' one."""
+    g.setdefault(STAFF_PAGES_FLAG, True)
 
 
 def init_app(app: Flask) -> None:
@@ -267,9 +281,22 @@ def format_day(value: str | date | None, kind: str = "date") -> str:
     return format_date(day, format="long", locale=locale)
 
 
+def _plain_label(option: Option) -> str:
+    """An option's label as text inside a sentence (no furigana markup)."""
+    return pgettext(option.context, option.label) if option.context else option.label
+
+
 def problem_text(problem) -> str:
-    """An answer problem's message in the viewer's language, dates formatted for the locale."""
-    params = {k: format_day(v) if isinstance(v, date) else v for k, v in problem.params.items()}
+    """An answer problem's message in the viewer's language: dates formatted for the locale, options by their label."""
+    params = {
+        k: format_day(v) if isinstance(v, date) else _plain_label(v) if isinstance(v, Option) else v
+        for k, v in problem.params.items()
+    }
+    if getattr(problem, "plural", ""):
+        count = problem.params.get(problem.count, 1)
+        number = count if isinstance(count, int) else 1
+        translated = get_translations().ungettext(problem.message, problem.plural, number)
+        return formatted(translated, problem.message if number == 1 else problem.plural, params)
     return formatted(gettext(problem.message), problem.message, params)
 
 
@@ -292,6 +319,7 @@ class _Shown:
         return joined([option_label(by_id[i]) if i in by_id else i for i in ids])
 
     def scale(self, value: int) -> str:
+        # i18n: How a 0-10 scale answer is shown on the check page and the plan.
         return formatted(gettext("%(value)s out of 10"), "%(value)s out of 10", {"value": value})
 
     def day(self, value: str, kind: str) -> str:
@@ -304,6 +332,7 @@ def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> st
         return ""
     value = answers[step.id]
     if value is None:
+        # i18n: On the check page and the plan: the recipient chose not to answer this question.
         return gettext("Skipped (prefer not to say)")
     return kind_of(step).show(step, value, _Shown(engine, answers))
 

@@ -251,6 +251,18 @@ class Analyser:
         return proposed if plain(proposed) == text else text
 
 
+def _first(value):
+    return value[0] if isinstance(value, tuple | list) else value
+
+
+def translated_texts(message) -> list[str]:
+    """The reviewed translations of a message: one text, or every plural form."""
+    if not message.id or message.fuzzy or not message.string:
+        return []
+    strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+    return [text for text in strings if text]
+
+
 def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, locale: str) -> tuple[Catalog, int]:
     """The readings catalogue for a messages catalogue: kept readings, new proposals (fuzzy), stale ones dropped."""
     readings = Catalog(locale=locale, project="Yorisoi", version="1", fuzzy=False, header_comment=HEADER % locale)
@@ -260,8 +272,9 @@ def refresh(messages: Catalog, existing: Catalog | None, analyser: Analyser, loc
     confirmed = confirmed_readings(existing)
     where: dict[str, list[str]] = {}
     for message in messages:
-        if message.id and message.string and not message.fuzzy and has_kanji(message.string):
-            where.setdefault(message.string, []).append(message.context or message.id)
+        for text in translated_texts(message):
+            if has_kanji(text):
+                where.setdefault(text, []).append(message.context or _first(message.id))
     proposed = 0
     for text, contexts in where.items():
         note = "i18n: used for " + ", ".join(contexts[:3]) + (" …" if len(contexts) > 3 else "")
@@ -283,19 +296,44 @@ def save(catalog: Catalog, path: Path) -> None:
 
 def problems(messages: Catalog, readings: Catalog | None) -> list[str]:
     """What `check` reports about one locale's readings: missing, empty, stale or malformed."""
+    return [problem for problem, _entry, _in_readings in located_problems(messages, readings)]
+
+
+def located_problems(messages: Catalog, readings: Catalog | None) -> list[tuple[str, object, bool]]:
+    """Each problem with the entry to open: (what is wrong and how to fix it, entry, is it in readings.po)."""
     found = []
     stored = {m.id: m for m in (readings or ()) if m.id}
-    for text in sorted({m.string for m in messages if m.id and m.string and not m.fuzzy and has_kanji(m.string)}):
+    texts: dict[str, object] = {}
+    for message in messages:
+        for text in translated_texts(message):
+            if has_kanji(text):
+                texts.setdefault(text, message)
+    for text in sorted(texts):
         entry = stored.get(text)
         label = text if len(text) <= 40 else text[:40] + "…"
         if entry is None:
-            found.append(f"no reading for '{label}' (run `flask intake i18n readings`)")
+            found.append(
+                (
+                    f"no reading for '{label}' — run `flask intake i18n readings` and check what it proposes",
+                    texts[text],
+                    False,
+                )
+            )
         elif not entry.string:
-            found.append(f"empty reading for '{label}'")
+            found.append(
+                (f"empty reading for '{label}' — write the text with its readings, 漢字《かんじ》", entry, True)
+            )
         else:
             try:
                 if plain(entry.string) != text:
-                    found.append(f"the reading of '{label}' does not spell the same text")
+                    found.append(
+                        (
+                            f"the reading of '{label}' does not spell the same text — the msgstr without its 《readings》"
+                            " must be exactly the msgid",
+                            entry,
+                            True,
+                        )
+                    )
             except ReadingError as err:
-                found.append(f"reading of '{label}': {err}")
+                found.append((f"reading of '{label}': {err}", entry, True))
     return found

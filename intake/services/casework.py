@@ -320,10 +320,13 @@ def redeem_ticket(
     code = clean_code(raw_code)
     ticket = db.session.scalar(db.select(Ticket).filter_by(code=code)) if code else None
     if ticket is None:
+        # i18n: recipient: the kiosk's answer to a ticket code nobody issued.
         raise CaseworkError(N_("This code is not known. Please check it, or ask at the counter."))
     if ticket.used_at is not None:
+        # i18n: recipient: the kiosk's answer to a ticket code that started an intake before.
         raise CaseworkError(N_("This code has already been used. Please ask at the counter for a new one."))
     if as_utc(ticket.expires_at) <= utcnow() or ticket.case.closed_at:
+        # i18n: recipient: the kiosk's answer to a ticket code past its date.
         raise CaseworkError(N_("This code has expired. Please ask at the counter for a new one."))
     plan = ticket.case.current_plan
     if ticket.purpose == TicketPurpose.REVIEW and plan is None:

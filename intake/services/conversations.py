@@ -77,29 +77,80 @@ def end_kiosk_session(intake: Intake) -> None:
 
 
 class TooManyAttempts(Exception):
-    """This client typed too many wrong receipt codes recently."""
+    """Too many wrong receipt codes from this screen (or, past the ceiling, this address); `retry_after` in seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
-def resume(code: str, client: str, *, now: datetime, max_failures: int, window: timedelta, hours: int) -> Intake | None:
+def _failure_times(key: str) -> list[datetime]:
+    return [
+        _aware(at)
+        for at in db.session.scalars(
+            db.select(ResumeAttempt.at).where(ResumeAttempt.client == key[:64]).order_by(ResumeAttempt.at)
+        )
+    ]
+
+
+def _wait(times: list[datetime], limit: int, now: datetime, window: timedelta) -> int:
+    """Seconds until fewer than `limit` of these failures are left in the window."""
+    if len(times) < limit:
+        return 0
+    frees_at = times[len(times) - limit] + window
+    return max(1, int((frees_at - now).total_seconds() + 0.999))
+
+
+def resume(
+    code: str,
+    client: str,
+    *,
+    now: datetime,
+    max_failures: int,
+    window: timedelta,
+    hours: int,
+    screen: str | None = None,
+    max_screen_failures: int = 5,
+    address_ceiling: int | None = None,
+) -> Intake | None:
     """The unfinished intake with this receipt code, moved to a new token; None counts as a failure.
 
     A receipt code must not let a stranger read someone's answers: only in-progress intakes touched
-    in the last `hours` resume, and a client gets `max_failures` wrong codes per `window`.
+    in the last `hours` resume, and wrong codes are limited per `window` without locking out the owner:
+    - a kiosk session (`screen`) gets `max_screen_failures` wrong codes;
+    - past `max_failures` wrong codes from one address (an office's kiosks share one), only a screen
+      that has typed no wrong code itself may try, so the right code still works at a fresh screen;
+    - past `address_ceiling` (default ten times `max_failures`) nobody at that address may try.
+    TooManyAttempts carries the real wait until a try is allowed again.
     """
     since = now - window
     db.session.execute(db.delete(ResumeAttempt).where(ResumeAttempt.at < since))
-    failures = db.session.scalar(
-        db.select(db.func.count()).select_from(ResumeAttempt).where(ResumeAttempt.client == client)
-    )
-    if failures >= max_failures:
-        raise TooManyAttempts(client)
+    address_key, screen_key = client[:64], f"screen:{screen}"[:64] if screen else None
+    by_address = _failure_times(address_key)
+    by_screen = _failure_times(screen_key) if screen_key else []
+    ceiling = address_ceiling or max_failures * 10
+    waits = []
+    if len(by_address) >= ceiling:
+        waits.append(_wait(by_address, ceiling, now, window))
+    if screen_key and len(by_screen) >= max_screen_failures:
+        waits.append(_wait(by_screen, max_screen_failures, now, window))
+    if len(by_address) >= max_failures and (screen_key is None or by_screen):
+        # This screen already typed a wrong code: it waits until the address or its own failures clear.
+        own = _wait(by_screen, 1, now, window) if by_screen else None
+        shared = _wait(by_address, max_failures, now, window)
+        waits.append(min(w for w in (own, shared) if w is not None))
+    if waits:
+        keep_when_refused()  # the 429 still clears the old attempts
+        raise TooManyAttempts(max(waits))
     intake = find_by_receipt(code) if isinstance(code, str) else None
     if intake is not None and (
         intake.status != IntakeStatus.IN_PROGRESS or _aware(intake.updated_at) < now - timedelta(hours=hours)
     ):
         intake = None
     if intake is None:
-        db.session.add(ResumeAttempt(client=client[:64], at=now))
+        db.session.add(ResumeAttempt(client=address_key, at=now))
+        if screen_key:
+            db.session.add(ResumeAttempt(client=screen_key, at=now))
         keep_when_refused()  # the page refuses the code, and the wrong code still counts
         return None
     end_kiosk_session(intake)  # the new screen gets a new token; any old screen is cut off

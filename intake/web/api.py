@@ -10,22 +10,23 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext, refresh
-from flask_wtf.csrf import CSRFError, generate_csrf
-from werkzeug.exceptions import HTTPException
+from flask_wtf.csrf import generate_csrf
 
 from ..domain.answers import AnswerInvalid, AnswerProblem
 from ..domain.engine import NotAllowed, StaleStep
 from ..extensions import csrf
-from ..i18n import known_locale, problem_text
+from ..i18n import known_locale, offered_languages, problem_text
 from ..records import Intake, IntakeStatus
 from ..security import rate_limit
 from ..services import conversations
 from ..unit_of_work import stale_page
+from . import api_errors
+from .api_errors import api_error
 from .common import intake_engine, no_store, office_today
 from .openapi import openapi_document
 from .step_view import step_view
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = api_errors.wire(Blueprint("api", __name__, url_prefix="/api/v1"))
 _ANSWER_FIELDS = {"step", "value", "skip", "keep_as_is"}
 
 
@@ -37,17 +38,7 @@ class ApiError(Exception):
 
 @bp.errorhandler(ApiError)
 def _api_error(err: ApiError):
-    return jsonify({"error": {"code": err.code, "message": err.message, **err.extra}}), err.status
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_error(err: CSRFError):
-    return jsonify({"error": {"code": "csrf_failed", "message": err.description}}), 400
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(err: HTTPException):
-    return jsonify({"error": {"code": err.name.lower().replace(" ", "_"), "message": err.description}}), err.code
+    return api_error(err.status, err.code, err.message, **err.extra)
 
 
 @bp.after_request
@@ -61,23 +52,24 @@ def _problem_json(problem: AnswerProblem) -> dict:
 
 def _body(allowed: set[str]) -> dict:
     if not request.is_json:
-        raise ApiError(415, "not_json", "Send the request body as application/json.")
+        raise ApiError(415, "not_json", gettext(api_errors.HTTP_ERRORS[415][1]))
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # thousands of nested brackets: Python's decoder gives up
         body = None
     if not isinstance(body, dict):
-        raise ApiError(400, "malformed_json", "The request body is not a JSON object.")
+        raise ApiError(400, "malformed_json", gettext(api_errors.HTTP_ERRORS[400][1]))
     unknown = set(body) - allowed
     if unknown:
-        raise ApiError(400, "unknown_fields", f"Unknown fields: {', '.join(sorted(unknown))}.")
+        fields = ", ".join(sorted(unknown))
+        raise ApiError(400, "unknown_fields", gettext(api_errors.UNKNOWN_FIELDS, fields=fields), fields=sorted(unknown))
     return body
 
 
 def _intake(token: str) -> Intake:
     intake = conversations.find(token)
     if intake is None:
-        raise ApiError(404, "not_found", "No intake with this token.")
+        raise ApiError(404, "not_found", gettext(api_errors.NO_INTAKE))
     g.locale = known_locale(intake.locale)
     refresh()
     return intake
@@ -102,7 +94,8 @@ def step_json(intake: Intake) -> dict:
 @bp.get("/openapi.json")
 def openapi():
     """The OpenAPI 3 document of this API."""
-    return jsonify(openapi_document(url_for("api.openapi", _external=False).rsplit("/", 1)[0]))
+    base = url_for("api.openapi", _external=False).rsplit("/", 1)[0]
+    return jsonify(openapi_document(base, list(offered_languages())))
 
 
 @bp.post("/intakes")
@@ -110,12 +103,13 @@ def openapi():
 @rate_limit("RATELIMIT_KIOSK_START", scope="kiosk-start")
 def start_intake():
     """Start a new intake; the response carries its token and the first step."""
+    api_errors.speak_recipient_language()  # a refusal below speaks the language asked for
     if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
-        raise ApiError(403, "walk_in_disabled", "This office starts intakes from a caseworker's ticket code.")
+        raise ApiError(403, "walk_in_disabled", gettext(api_errors.WALK_IN_DISABLED))
     body = _body({"locale"}) if request.content_length else {}
     locale = body.get("locale")
-    if locale is not None and not isinstance(locale, str):
-        raise ApiError(400, "invalid_locale", "locale must be a language code.")
+    if locale is not None and (not isinstance(locale, str) or locale not in offered_languages()):
+        raise ApiError(422, "unknown_language", gettext("Please choose a language from the list."))
     intake = conversations.start(intake_engine(), known_locale(locale))
     g.locale = intake.locale
     refresh()
@@ -129,12 +123,7 @@ def current_step(token: str):
 
 
 def _finished(intake: Intake) -> ApiError:
-    return ApiError(
-        409,
-        "intake_finished",
-        gettext("Your answers were already sent to your caseworker. They cannot be changed here."),
-        current=step_json(intake),
-    )
+    return ApiError(409, "finished", gettext(api_errors.FINISHED), current=step_json(intake))
 
 
 def _guarded(intake: Intake, move) -> None:
@@ -147,14 +136,15 @@ def _guarded(intake: Intake, move) -> None:
         raise _stale_step(intake) from None
     except conversations.Finished:
         raise _finished(intake) from None
-    except NotAllowed as err:
-        raise ApiError(409, "not_allowed", str(err)) from None
+    except NotAllowed:
+        raise ApiError(409, "not_allowed", gettext(api_errors.NOT_ALLOWED)) from None
 
 
 def _stale_step(intake: Intake) -> ApiError:
     return ApiError(
         409,
         "stale_step",
+        # i18n: Shown when an old screen sends an answer for a question that was answered since.
         gettext("This question was already answered. Here is the current one."),
         current=step_json(intake),  # unchanged by the rejected request: the step to show now
     )
@@ -176,10 +166,10 @@ def answer(token: str):
     body = _body(_ANSWER_FIELDS)
     step_id = body.get("step")
     if not isinstance(step_id, str):
-        raise ApiError(400, "missing_step", "Give the id of the step you answer in 'step'.")
+        raise ApiError(400, "missing_step", gettext(api_errors.WHICH_STEP))
     flags = {name: body.get(name, False) for name in ("skip", "keep_as_is")}
     if not all(isinstance(v, bool) for v in flags.values()):
-        raise ApiError(400, "invalid_flag", "skip and keep_as_is must be true or false.")
+        raise ApiError(400, "invalid_flag", gettext(api_errors.HTTP_ERRORS[400][1]))
     _guarded(
         intake,
         lambda: conversations.answer(
@@ -203,7 +193,7 @@ def change(token: str):
     intake = _intake(token)
     body = _body({"step"})
     if not isinstance(body.get("step"), str):
-        raise ApiError(400, "missing_step", "Give the id of the answer to change in 'step'.")
+        raise ApiError(400, "missing_step", gettext(api_errors.WHICH_STEP))
     _guarded(intake, lambda: conversations.change(intake_engine(intake), intake, body["step"]))
     return jsonify(step_json(intake))
 
@@ -234,6 +224,7 @@ def submit(token: str):
         raise ApiError(
             409,
             "not_ready",
+            # i18n: Shown when sending is tried before the check page.
             gettext("Please check your answers before sending them."),
             current=step_json(intake),
         )

@@ -13,10 +13,11 @@ its receipt code.
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext, refresh
+from flask_babel import gettext, ngettext, refresh
 
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import NotAllowed, StaleStep
@@ -32,6 +33,7 @@ from .step_view import step_view
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
+SCREEN_KEY = "resume_screen"  # counts this kiosk session's wrong receipt codes
 DISPLAY_KEY = "display"
 # The language a submitted intake's done page is shown in: display only, the record keeps its own.
 DONE_LOCALE_KEY = "done_locale"
@@ -102,6 +104,7 @@ def _refuse_if_final(intake: Intake):
     """A sent intake never changes: say so on its done page (409) instead of touching the record."""
     if not conversations.is_final(intake):
         return None
+    # i18n: On the last screen, when a button of an earlier page was pressed after the answers were sent.
     flash(gettext("Your answers were already sent to your caseworker. They cannot be changed here."))
     return render_step(intake, status=409)
 
@@ -135,6 +138,9 @@ def start():
     """Begin a new intake in the language chosen on the landing screen."""
     if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
         return redirect(url_for("kiosk.landing"))
+    refused = _unknown_language(request.form.get("locale"))
+    if refused:
+        return refused
     engine = intake_engine()
     intake = conversations.start(engine, known_locale(request.form.get("locale")))
     _begin_kiosk_session(intake)
@@ -177,6 +183,7 @@ def transcript(engine, conversation) -> list[dict]:
 @stale_page(bp)
 def _already_saved():
     """Another tab or a double tap moved the intake first: show where it is now (post/redirect/get)."""
+    # i18n: Shown when an old page sends an answer for a question that was answered since.
     flash(gettext("That answer was already saved. Here is where you are now."))
     return redirect(_current_question())
 
@@ -247,13 +254,22 @@ def change():
     return redirect(_current_question())
 
 
+def _unknown_language(locale: str | None, *, preview: bool = False):
+    """A language the kiosk does not offer is refused (422, nothing changed); none at all means the default."""
+    if not locale or known_locale(locale, preview=preview) == locale:
+        return None
+    return render_template("error.html", message=gettext("Please choose a language from the list.")), 422
+
+
 @bp.post("/language")
 def switch_language():
     """Change the language at any point; the conversation re-renders in it."""
     intake = _current_intake()
-    locale = known_locale(
-        request.form.get("locale"), preview=intake is not None and intake.status == IntakeStatus.PREVIEW
-    )
+    preview = intake is not None and intake.status == IntakeStatus.PREVIEW
+    refused = _unknown_language(request.form.get("locale"), preview=preview)
+    if refused:
+        return refused
+    locale = known_locale(request.form.get("locale"), preview=preview)
     if intake is None:
         return redirect(url_for("kiosk.landing", lang=locale))
     if conversations.is_final(intake):  # the done page changes language; the sent record does not
@@ -311,6 +327,7 @@ def resume():
     if request.method == "GET":
         return render_template("kiosk/resume.html")
     config = current_app.config
+    screen = session.setdefault(SCREEN_KEY, secrets.token_urlsafe(12))  # this kiosk session's own count
     try:
         intake = conversations.resume(
             request.form.get("code", ""),
@@ -319,11 +336,23 @@ def resume():
             max_failures=config["RESUME_MAX_FAILURES"],
             window=timedelta(seconds=config["RESUME_FAILURE_WINDOW_SECONDS"]),
             hours=config["RESUME_HOURS"],
+            screen=screen,
+            max_screen_failures=config["RESUME_MAX_SCREEN_FAILURES"],
+            address_ceiling=config["RESUME_ADDRESS_CEILING"],
         )
-    except conversations.TooManyAttempts:
-        message = gettext("Too many codes were tried. Please ask the staff for help.")
-        return render_template("kiosk/resume.html", error=message), 429
+    except conversations.TooManyAttempts as err:
+        minutes = max(1, -(-err.retry_after // 60))
+        # i18n: On the 'continue with a receipt code' page after too many wrong codes; %(num)s is a number of minutes.
+        message = ngettext(
+            "Too many codes were tried on this screen. Please wait %(num)s minute, or ask the staff for help.",
+            "Too many codes were tried on this screen. Please wait %(num)s minutes, or ask the staff for help.",
+            minutes,
+        )
+        response = current_app.make_response((render_template("kiosk/resume.html", error=message), 429))
+        response.headers["Retry-After"] = str(err.retry_after)
+        return response
     if intake is None:
+        # i18n: On the 'continue with a receipt code' page when the code is wrong or too old.
         message = gettext("We could not find an unfinished plan with this code. Please check the code.")
         return render_template("kiosk/resume.html", error=message, code=request.form.get("code", "")[:20]), 422
     _begin_kiosk_session(intake)

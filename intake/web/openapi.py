@@ -14,6 +14,7 @@ _ERROR = {
                 "message": {"type": "string"},
                 "problems": {"type": "array", "items": {"type": "object"}},
                 "current": {"type": "object"},
+                "fields": {"type": "array", "items": {"type": "string"}},
             },
         }
     },
@@ -25,7 +26,7 @@ _STEP = {
         "token": {"type": "string"},
         "csrf_token": {"type": "string", "description": "Send it back as the X-CSRFToken header on the next write."},
         "status": {"type": "string", "enum": ["in_progress", "declined", "submitted"]},
-        "locale": {"type": "string"},
+        "locale": {"type": "string", "description": "One of the locales the start request takes"},
         "receipt_code": {"type": "string"},
         "can_go_back": {"type": "boolean"},
         "section": {
@@ -58,6 +59,21 @@ def _json_body(schema: dict, required: bool = True) -> dict:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
+# What each error status means here; every error body is the Error schema, its message in the recipient's language.
+_ERROR_STATUSES = {
+    "400": "csrf_failed (a write without the X-CSRFToken of the last response), malformed_json, unknown_fields,"
+    " missing_step, invalid_flag, bad_request",
+    "403": "walk_in_disabled: this office starts intakes from a caseworker's ticket code",
+    "404": "not_found: no intake with this token",
+    "409": "stale_step, not_allowed, not_ready or finished: `current` holds the step to show now where there is one",
+    "413": "too_large: the body is larger than the server takes",
+    "415": "not_json: the body is not application/json",
+    "422": "invalid_answer (with `problems`) or unknown_language",
+    "429": "too_many_requests: wait the seconds in Retry-After",
+    "503": "database_unavailable: nothing was written; try again after Retry-After",
+}
+
+
 def _responses(ok: str = "200", *errors: str) -> dict:
     responses = {
         ok: {
@@ -65,10 +81,9 @@ def _responses(ok: str = "200", *errors: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Step"}}},
         }
     }
-    # 503: the database was unreachable and nothing was written; try again after Retry-After.
     for status in (*errors, "503"):
         responses[status] = {
-            "description": "Error",
+            "description": _ERROR_STATUSES[status],
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         }
     return responses
@@ -79,8 +94,9 @@ _TOKEN = [{"name": "token", "in": "path", "required": True, "schema": {"type": "
 _CSRF = [{"csrf": []}]
 
 
-def openapi_document(base: str) -> dict:
-    """The document; `base` is the API's path prefix on this server."""
+def openapi_document(base: str, locales: list[str]) -> dict:
+    """The document; `base` is the API's path prefix on this server, `locales` the languages it offers."""
+    locale = {"type": "string", "enum": list(locales)}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -97,12 +113,12 @@ def openapi_document(base: str) -> dict:
                         {
                             "type": "object",
                             "additionalProperties": False,
-                            # null or an unknown code: the kiosk's default language
-                            "properties": {"locale": {"type": "string", "nullable": True}},
+                            # null or left out: the kiosk's default language; another code is refused (422)
+                            "properties": {"locale": {**locale, "nullable": True}},
                         },
                         required=False,
                     ),
-                    "responses": _responses("201", "400", "415", "429"),
+                    "responses": _responses("201", "400", "403", "413", "415", "422", "429"),
                 }
             },
             "/intakes/{token}": {
@@ -126,7 +142,7 @@ def openapi_document(base: str) -> dict:
                             },
                         }
                     ),
-                    "responses": _responses("200", "400", "404", "409", "415", "422"),
+                    "responses": _responses("200", "400", "404", "409", "413", "415", "422"),
                 }
             },
             "/intakes/{token}/back": {
@@ -150,7 +166,7 @@ def openapi_document(base: str) -> dict:
                             "properties": {"step": {"type": "string"}},
                         }
                     ),
-                    "responses": _responses("200", "400", "404", "409", "415"),
+                    "responses": _responses("200", "400", "404", "409", "413", "415", "422"),
                 }
             },
             "/intakes/{token}/language": {
@@ -163,10 +179,10 @@ def openapi_document(base: str) -> dict:
                             "type": "object",
                             "required": ["locale"],
                             "additionalProperties": False,
-                            "properties": {"locale": {"type": "string"}},
+                            "properties": {"locale": locale},
                         }
                     ),
-                    "responses": _responses("200", "400", "404", "409", "415", "422"),
+                    "responses": _responses("200", "400", "404", "409", "413", "415", "422"),
                 }
             },
             "/intakes/{token}/submit": {

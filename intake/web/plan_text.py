@@ -24,29 +24,47 @@ from ..i18n import answer_text, option_label, translate
 from .common import intake_engine
 
 EVALUATION_LABELS = {
+    # i18n: An evaluation of a goal or action at review time, on the recipient's copy of the plan.
     "achieved": N_("Achieved"),
+    # i18n: An evaluation of a goal or action at review time, on the recipient's copy of the plan.
     "partly": N_("Partly achieved"),
+    # i18n: An evaluation of a goal or action at review time: not achieved yet.
     "not_yet": N_("Not yet"),
 }
 # The queue's statuses (records.CaseStatus) as staff read them.
 STATUS_LABELS = {
+    # i18n: staff: a case status in the caseworker's queue.
     "new": N_("New"),
+    # i18n: staff: a case status in the caseworker's queue.
     "ticket_issued": N_("Ticket issued"),
+    # i18n: staff: a case status in the caseworker's queue.
     "code_expired": N_("Code expired"),
+    # i18n: staff: a case status in the caseworker's queue.
     "at_kiosk": N_("At the kiosk"),
+    # i18n: staff: a case status in the caseworker's queue.
     "submitted": N_("Draft sent"),
+    # i18n: staff: a case status in the caseworker's queue.
     "in_review": N_("In review"),
+    # i18n: staff: a case status in the caseworker's queue.
     "awaiting_sign_off": N_("Awaiting sign-off"),
+    # i18n: staff: a case status in the caseworker's queue.
     "approved": N_("Approved"),
+    # i18n: staff: a case status in the caseworker's queue.
     "review_due": N_("Review due"),
+    # i18n: staff: a case status in the caseworker's queue.
     "closed": N_("Closed"),
 }
 GROUP_LABELS = {
+    # i18n: A kind of goal: self-reliance through work (経済的自立).
     "economic": N_("Economic self-reliance"),
+    # i18n: A kind of goal: managing one's own health and daily life (日常生活自立).
     "daily_life": N_("Daily-life self-reliance"),
+    # i18n: A kind of goal: social ties and taking part in the community (社会生活自立).
     "social_life": N_("Social-life self-reliance"),
     # The report's sub-lines inside a group (domain.md §8).
+    # i18n: A sub-line of a report table: the part of a group that is about finding work.
     "employment": N_("of which: employment"),
+    # i18n: A sub-line of a report table: the part of a group that is about children.
     "children": N_("of which: children"),
 }
 

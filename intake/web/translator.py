@@ -8,6 +8,7 @@ so the catalogues hold only what recipients and caseworkers see.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +93,7 @@ class Group:
     title: str
     subtitle: str = ""
     entries: list[Entry] = field(default_factory=list)
+    anchor: str = ""  # the section's id: from the group's key, so unique on the page
 
 
 def _groups(locale: str) -> list[Group]:
@@ -110,10 +112,13 @@ def _groups(locale: str) -> list[Group]:
         where = source.locations[0][0] if source.locations else "other"
         key, group = _group_for(source, where, dialogues)
         group = groups.setdefault(key, group)
-        entry = Entry(source.context, source.id, " ".join(source.auto_comments).removeprefix("i18n: "))
+        group.anchor = group.anchor or "group-" + re.sub(r"[^A-Za-z0-9_-]+", "-", key)
+        source_text = " / ".join(source.id) if isinstance(source.id, tuple | list) else source.id  # singular / plural
+        entry = Entry(source.context, source_text, " ".join(source.auto_comments).removeprefix("i18n: "))
         message = catalog.get(source.id, context=source.context) if catalog is not None else None
         if message is not None and message.string:
-            entry.translation = message.string
+            plural = isinstance(message.string, tuple | list)
+            entry.translation = " / ".join(message.string) if plural else message.string  # every plural form
             entry.state = "fuzzy" if message.fuzzy else "translated"
             entry.previous = catalogues.previous_source(message) or ""
             entry.ruby = ruby.get(message.string, "")

@@ -195,7 +195,10 @@ def all_audit_details(app) -> str:
 def role_label(app, role: str) -> str:
     from flask_babel import force_locale, pgettext
 
+    from intake.i18n import use_staff_catalogue
+
     with app.test_request_context(), force_locale("ja"):
+        use_staff_catalogue()  # a staff page's text
         return pgettext("role", role)
 
 

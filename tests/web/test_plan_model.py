@@ -74,7 +74,7 @@ def test_after_submit_no_write_changes_the_record(csrf_app, api_client):
         response = post(client, done, path, body)
         assert response.status_code == 409, path
         error = response.get_json()["error"]
-        assert error["code"] == "intake_finished" and "already sent" in error["message"]
+        assert error["code"] == "finished" and "already sent" in error["message"]
     with app.app_context():
         after = db.session.scalars(db.select(Intake)).one()
         assert (after.locale, dict(after.answers), after.version, after.state) == snapshot

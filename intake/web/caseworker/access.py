@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 
 from ...extensions import db, login_manager
-from ...i18n import CASEWORKER_LOCALE
+from ...i18n import CASEWORKER_LOCALE, use_staff_catalogue
 from ...records import Case, PlanVersion, User
 from ...services import casework
 from ...services.casework import CaseworkError
@@ -32,6 +32,7 @@ def staff_blueprint(bp: Blueprint) -> Blueprint:
 
 def _japanese():
     g.locale = CASEWORKER_LOCALE
+    use_staff_catalogue()
     refresh()
 
 

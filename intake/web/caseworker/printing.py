@@ -131,6 +131,7 @@ def sheet(case_id: int, number: int):
     if current_app.config["SUPERVISOR_SIGN_OFF"] and plan.signed_off_at is None:
         return render_template(
             "caseworker/error.html",
+            # i18n: staff: the caseworker's page, though this file also holds the recipient copy's labels.
             message=gettext("This plan waits for the supervisor's sign-off before it can be printed."),
         ), 409
     review = plan.reviews[-1] if plan.reviews else None
