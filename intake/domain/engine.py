@@ -153,7 +153,7 @@ class Engine:
         if step.options_from == "goal_suggestions":
             return self._goal_options(step, answers)
         if step.options_from == "program_actions":
-            ranked = rank_programs(self.programs, _as_list(answers.get(BARRIERS_STEP)), answers.get(GOAL_KIND_STEP))
+            ranked = rank_programs(self.programs, answers)
             return tuple(
                 Option(p.id, p.action, help=p.name, context=p.context("action"), help_context=p.context("name"))
                 for p in ranked[:MAX_SUGGESTIONS]

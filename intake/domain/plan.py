@@ -41,7 +41,7 @@ def build_plan(engine: Engine, conversation: Conversation) -> dict:
         },
         "actions": [dict(item) for item in answers.get("actions") or []],
         "action_ideas": list(answers.get(IDEAS_STEP) or []),
-        "programs": [p.id for p in rank_programs(engine.programs, barriers, goal_kind)],
+        "programs": [p.id for p in rank_programs(engine.programs, answers)],
         "skipped": sorted(step_id for step_id, value in answers.items() if value is None),
     }
 

@@ -81,6 +81,7 @@ def init_app(app: Flask) -> None:
         furigana_toggle=lambda: furigana_locale() is not None and request.blueprint in FURIGANA_BLUEPRINTS,
         tr=translate,
         step_text=step_text,
+        step_help=step_help,
         section_title=section_title,
         option_label=option_label,
         option_help=option_help,
@@ -236,6 +237,12 @@ def step_text(engine: Engine, step: Step, part: str = "prompt") -> str:
     source = getattr(step, part)
     context = engine.dialogue.context(step.id) if part == "prompt" else engine.dialogue.context(step.id, part)
     return translate(context, source)
+
+
+def step_help(engine: Engine, step: Step, answers: Mapping[str, object] | None = None) -> str:
+    """A step's help text in the viewer's language, the variant that fits the earlier answers."""
+    parts, source = step.help_for(answers or {})
+    return translate(engine.dialogue.context(step.id, *parts), source)
 
 
 def section_title(engine: Engine, section) -> str:

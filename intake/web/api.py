@@ -24,6 +24,7 @@ from ..i18n import (
     problem_text,
     reflected_prompt,
     section_title,
+    step_help,
     step_text,
 )
 from ..records import Intake, IntakeStatus
@@ -107,7 +108,7 @@ def step_json(intake: Intake) -> dict:
             "id": step.id,
             "kind": step.kind,
             "prompt": reflected_prompt(engine, step, answers),
-            "help": step_text(engine, step, "help"),
+            "help": step_help(engine, step, answers),
             "skippable": step.skippable,
             "sensitive": step.sensitive,
             "options": [
