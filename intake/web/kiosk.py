@@ -28,6 +28,7 @@ from .common import intake_engine, no_store, office_today, raw_from_form
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
+CODE_KNOWN_KEY = "code_known"  # the person at this screen resumed with their receipt code
 DISPLAY_KEY = "display"
 TEXT_SIZES = ("standard", "large", "larger")
 
@@ -58,8 +59,10 @@ def _kiosk_page():
             "warning": config["KIOSK_IDLE_WARNING_SECONDS"],
             "embed_idle": config["EMBED_IDLE_SECONDS"],
             "no_script": config["KIOSK_IDLE_NO_SCRIPT_SECONDS"],
+            "reading": config["KIOSK_READING_TIME_FACTOR"],
         },
         "exit_url": exit_url(),
+        "code_known": bool(session.get(CODE_KNOWN_KEY)),
     }
 
 
@@ -320,4 +323,5 @@ def resume():
         message = gettext("We could not find an unfinished plan with this code. Please check the code.")
         return render_template("kiosk/resume.html", error=message, code=request.form.get("code", "")[:20]), 422
     _begin_kiosk_session(intake)
+    session[CODE_KNOWN_KEY] = True
     return redirect(_current_question(), 303)

@@ -77,7 +77,7 @@ def test_every_kiosk_screen_has_no_axe_violations(live, page):
 
 
 def test_idle_warning_and_demo_page_have_no_axe_violations(live_factory, page):
-    live = live_factory(KIOSK_IDLE_SECONDS=1, KIOSK_IDLE_WARNING_SECONDS=60)
+    live = live_factory(KIOSK_IDLE_SECONDS=1, KIOSK_IDLE_WARNING_SECONDS=60, KIOSK_READING_TIME_FACTOR=0)
     findings = Findings()
     start(page, live.url)
     page.locator("#idle-dialog[open]").wait_for()
