@@ -207,7 +207,10 @@
     var title = document.getElementById("question-title");
     if (title) {
       title.setAttribute("tabindex", "-1");
-      title.focus();
+      title.focus({ preventScroll: true });
+      // The new question at the top of the screen (its buttons stick to the bottom, see yorisoi.css),
+      // so a portrait kiosk shows the question and the way on without scrolling.
+      ($(".question", main) || title).scrollIntoView({ block: "start" });
     }
     offerSpeech();
   }
