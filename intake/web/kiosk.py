@@ -251,7 +251,7 @@ def switch_language():
         request.form.get("locale"), preview=intake is not None and intake.status == IntakeStatus.PREVIEW
     )
     if intake is None:
-        return redirect(url_for("kiosk.landing", lang=locale))
+        return redirect(_page_without_intake(locale))
     try:
         conversations.switch_language(intake_engine(intake), intake, locale)
     except conversations.Conflict:
@@ -297,13 +297,22 @@ def set_display():
         session[FURIGANA_SESSION_KEY] = request.form["furigana"] == "on"
     if session.get(SESSION_KEY):
         return redirect(_current_question(), 303)
-    return redirect(url_for("kiosk.landing", lang=known_locale(request.form.get("locale"))), 303)
+    return redirect(_page_without_intake(known_locale(request.form.get("locale"))), 303)
+
+
+def _page_without_intake(locale: str) -> str:
+    """Back to the page the language or display form was on (the resume page or the welcome screen)."""
+    endpoint = "kiosk.resume" if request.form.get("return") == "resume" else "kiosk.landing"
+    return url_for(endpoint, lang=locale)
 
 
 @bp.route("/resume", methods=["GET", "POST"])
 @rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry", methods=["POST"], deduct_when=rejected)
 def resume():
     """Continue an unfinished intake on this screen with its receipt code."""
+    if request.values.get("lang"):  # the language chosen on the welcome screen, furigana with it
+        g.locale = known_locale(request.values["lang"])
+        refresh()
     if request.method == "GET":
         return render_template("kiosk/resume.html")
     config = current_app.config
