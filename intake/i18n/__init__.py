@@ -291,8 +291,8 @@ def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> st
     if step.id not in answers:
         return ""
     value = answers[step.id]
-    if value is None:
-        return gettext("Skipped (prefer not to say)")
+    if value is None:  # a sensitive question has "Prefer not to say"; an optional one is only skipped
+        return gettext("Skipped (prefer not to say)") if step.sensitive else gettext("Skipped")
     if step.kind in {"single_choice", "multi_choice", "yes_no", "consent", "language"}:
         by_id = {o.id: o for o in engine.options(step, answers)}
         ids = value if isinstance(value, list) else [value]

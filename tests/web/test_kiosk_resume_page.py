@@ -1,5 +1,5 @@
 """The resume page speaks the language chosen on the welcome screen, with its furigana, and stays put
-when the language or the display is changed there."""
+when the language or the display is changed there; a skipped answer is not shown as "prefer not to say"."""
 
 from __future__ import annotations
 
@@ -34,3 +34,19 @@ def test_switching_language_or_furigana_on_the_resume_page_stays_on_it(app, clie
     assert "<ruby>" in client.get(shown.headers["Location"]).get_data(as_text=True)
     # Elsewhere, as before: back to the welcome screen.
     assert client.post("/kiosk/language", data={"locale": "vi"}).headers["Location"].endswith("/kiosk/?lang=vi")
+
+
+def test_skipped_and_prefer_not_to_say_are_told_apart(app):
+    from flask_babel import force_locale
+
+    from intake.i18n import answer_text
+    from intake.web.common import intake_engine
+
+    answers = {"health_now": None, "strengths_own": None}
+    with app.test_request_context(), force_locale("es"):
+        engine = intake_engine()
+        sensitive = answer_text(engine, engine.step("health_now"), answers)
+        optional = answer_text(engine, engine.step("strengths_own"), answers)
+    assert sensitive == translated(app, "Skipped (prefer not to say)", "es")
+    assert optional == translated(app, "Skipped", "es")
+    assert sensitive != optional and optional != "Skipped"
