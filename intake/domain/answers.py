@@ -90,6 +90,13 @@ def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[st
     return text, []
 
 
+@dataclass(frozen=True)
+class Month:
+    """A month as a problem's parameter, so that the page writes it as a month, never as a day."""
+
+    first: date
+
+
 def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Check a 'YYYY-MM-DD' (date) or 'YYYY-MM' (month) string against the allowed window."""
     earliest, latest = bounds
@@ -111,7 +118,19 @@ def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "
             inside = earliest <= day <= latest
             value = day.isoformat()
     except ValueError:
+        if kind == "month":
+            return "", [_problem("invalid_date", N_("Please choose a month."), where)]
         return "", [_problem("invalid_date", N_("Please choose a date."), where)]
+    if not inside and kind == "month":
+        return value, [
+            _problem(
+                "out_of_range",
+                N_("Please choose a month between %(earliest)s and %(latest)s."),
+                where,
+                earliest=Month(earliest.replace(day=1)),
+                latest=Month(latest.replace(day=1)),
+            )
+        ]
     if not inside:
         return value, [
             _problem(

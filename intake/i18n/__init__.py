@@ -22,6 +22,7 @@ from flask_babel import Domain, get_locale, get_translations, gettext, pgettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from ..domain.answers import Month
 from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
 from ..extensions import babel
@@ -274,7 +275,10 @@ def format_day(value: str | date | None, kind: str = "date") -> str:
 
 def problem_text(problem) -> str:
     """An answer problem's message in the viewer's language, dates formatted for the locale."""
-    params = {k: format_day(v) if isinstance(v, date) else v for k, v in problem.params.items()}
+    params = {
+        k: format_day(v.first, "month") if isinstance(v, Month) else format_day(v) if isinstance(v, date) else v
+        for k, v in problem.params.items()
+    }
     return formatted(gettext(problem.message), problem.message, params)
 
 
