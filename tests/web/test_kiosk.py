@@ -204,3 +204,24 @@ def test_a_month_out_of_range_is_told_in_months(app, client):
     assert found, html[:3000]
     for bound in found.groups():
         assert re.fullmatch(r"[A-Z][a-z]+ \d{4}", bound.strip()), bound
+
+
+@pytest.mark.parametrize(
+    ("step_id", "fields", "field"),
+    [
+        ("future_picture", [("value", "x" * 501)], "answer-text"),
+        ("goal_date", [("value", "2020-01")], "answer-month"),
+    ],
+)
+def test_without_javascript_an_error_summary_takes_the_focus_and_links_to_the_field(
+    app, client, step_id, fields, field
+):
+    start_and_reach(client, step_id)
+    html = client.post("/kiosk/step", data=MultiDict(fields + [("step", step_id)])).get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary"[^>]*>', html).group(0)
+    assert "autofocus" in summary
+    assert f'<a href="#{field}">' in html
+    control = re.search(rf'<(?:input|textarea)[^>]*id="{field}"[^>]*>', html, re.S).group(0)
+    assert 'aria-invalid="true"' in control
+    described = re.search(r'aria-describedby="([^"]+)"', control).group(1).split()
+    assert "error-answer" in described and 'id="error-answer"' in html
