@@ -386,8 +386,12 @@
     var text = question ? question.textContent.replace(/\s+/g, "") : "";
     var dense = (text.match(/[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/g) || []).length;
     var seconds = dense / 4 + (text.length - dense) / 12;
-    seconds *= SIZE_FACTOR[conf.textSize] || 1;
-    if (conf.furigana === "on") seconds *= 1.25;
+    // The body's classes, not the page's first settings: the display buttons change them in place.
+    var size = Object.keys(SIZE_FACTOR).filter(function (name) {
+      return body.classList.contains("text-" + name);
+    })[0];
+    seconds *= SIZE_FACTOR[size] || 1;
+    if (question && $("ruby", question) && !body.classList.contains("no-furigana")) seconds *= 1.25;
     return seconds * 1000 * (Number(conf.reading) || 0);
   }
 
