@@ -54,11 +54,12 @@ def test_idle_warning_continue_then_reset(live_factory, page):
 
 
 def test_the_warning_hides_the_answers_and_says_saved_only_to_someone_with_the_code(live_factory, page):
-    live = live_factory(KIOSK_IDLE_SECONDS=1, KIOSK_IDLE_WARNING_SECONDS=60, KIOSK_READING_TIME_FACTOR=0)
+    # Half the reading time of the welcome screen: the warning comes after some seconds, time enough
+    # (on a busy machine too) to open "Continue later" before it comes again.
+    live = live_factory(KIOSK_IDLE_SECONDS=1, KIOSK_IDLE_WARNING_SECONDS=60, KIOSK_READING_TIME_FACTOR=0.5)
     start(page, live.url)
-    _answer_some(page)
     dialog = page.locator("#idle-dialog")
-    dialog.wait_for(state="visible")
+    dialog.wait_for(state="visible", timeout=40_000)
     # Nothing of the page shows through the backdrop.
     backdrop = page.evaluate("getComputedStyle(document.getElementById('idle-dialog'), '::backdrop').backgroundColor")
     assert backdrop == "rgb(27, 27, 27)", backdrop
@@ -68,7 +69,7 @@ def test_the_warning_hides_the_answers_and_says_saved_only_to_someone_with_the_c
     assert dialog.get_attribute("aria-describedby") == "idle-text-no-code"
     page.locator(".idle-continue").click()
     page.locator(".continue-later summary").click()  # the receipt code is on screen now
-    dialog.wait_for(state="visible")
+    dialog.wait_for(state="visible", timeout=40_000)
     expect(page.locator("#idle-text")).to_be_visible()
     expect(page.locator("#idle-text-no-code")).to_be_hidden()
     assert dialog.get_attribute("aria-describedby") == "idle-text"
