@@ -57,6 +57,9 @@ class Defaults:
     # KIOSK_IDLE_WARNING_SECONDS to continue (WCAG 2.2.1 asks for at least 20 s), then the screen resets.
     KIOSK_IDLE_SECONDS = 90
     KIOSK_IDLE_WARNING_SECONDS = 30
+    # Reading time added to KIOSK_IDLE_SECONDS for the text of the question on screen (kiosk.js: a slow
+    # reader's pace, longer with larger text or furigana); 1 is that pace, 2 twice as long, 0 none.
+    KIOSK_READING_TIME_FACTOR = 1.0
     # With JavaScript off there is no warning and no way to tell typing from absence: a page that
     # holds answers reloads into the reset after this long (an answer typed but not sent that long is
     # the price of not leaving the last person's answers on show). 0 turns it off.

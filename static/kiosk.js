@@ -159,7 +159,10 @@
       summary.focus();
     } else if (title) {
       title.setAttribute("tabindex", "-1");
-      title.focus();
+      title.focus({ preventScroll: true });
+      // The new question at the top of the screen (its buttons stick to the bottom, see yorisoi.css),
+      // so a portrait kiosk shows the question and the way on without scrolling.
+      ($(".question", main) || title).scrollIntoView({ block: "start" });
     }
     offerSpeech();
   }
@@ -283,14 +286,46 @@
   var warningMs = Number(conf.idleWarning) * 1000;
   var idleTimer = 0;
   var countdown = 0;
+  var codeSeen = conf.codeKnown === "yes";
+  var SIZE_FACTOR = { standard: 1, large: 1.25, larger: 1.5 };
+
+  // Time to read what is on screen, for a slow reader: Japanese and Chinese characters at 4 a second,
+  // other letters at 12 (about 120 words a minute), longer with larger text or furigana. Counted anew
+  // when the idle time is up, so a long question (the consent notice) gets more time than a short one.
+  function readingMs() {
+    var question = $(".question") || main;
+    var text = question ? question.textContent.replace(/\s+/g, "") : "";
+    var dense = (text.match(/[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/g) || []).length;
+    var seconds = dense / 4 + (text.length - dense) / 12;
+    // The body's classes, not the page's first settings: the display buttons change them in place.
+    var size = Object.keys(SIZE_FACTOR).filter(function (name) {
+      return body.classList.contains("text-" + name);
+    })[0];
+    seconds *= SIZE_FACTOR[size] || 1;
+    if (question && $("ruby", question) && !body.classList.contains("no-furigana")) seconds *= 1.25;
+    return seconds * 1000 * (Number(conf.reading) || 0);
+  }
+
+  var lastActivity = Date.now();
 
   function arm() {
+    lastActivity = Date.now();
     clearTimeout(idleTimer);
     idleTimer = setTimeout(warn, idleMs);
   }
 
   function warn() {
+    // The reading time is that of the screen shown now (a new question may have been swapped in).
+    var wait = lastActivity + idleMs + readingMs() - Date.now();
+    if (wait > 0) {
+      idleTimer = setTimeout(warn, wait);
+      return;
+    }
     var deadline = Date.now() + warningMs;
+    // "Your answers are saved" only to someone who has the code to come back with.
+    $("#idle-text", dialog).hidden = !codeSeen;
+    $("#idle-text-no-code", dialog).hidden = codeSeen;
+    dialog.setAttribute("aria-describedby", codeSeen ? "idle-text" : "idle-text-no-code");
     var seconds = $(".idle-seconds", dialog);
     var tick = function () {
       var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
@@ -313,7 +348,18 @@
 
   // Only screens that hold something of the recipient's are reset.
   if (dialog && idleMs > 0 && ($(".question") || $(".resume"))) {
-    ["pointerdown", "keydown", "input", "wheel", "touchstart"].forEach(function (name) {
+    // Opening "Continue later" shows the receipt code: from then on, the person has a way back.
+    document.addEventListener(
+      "toggle",
+      function (event) {
+        if (event.target.classList && event.target.classList.contains("continue-later") && event.target.open) {
+          codeSeen = true;
+        }
+      },
+      true
+    );
+    // Scrolling through a long text is reading, not being away.
+    ["pointerdown", "keydown", "input", "wheel", "touchstart", "scroll"].forEach(function (name) {
       document.addEventListener(
         name,
         function () {

@@ -131,3 +131,31 @@ def test_no_ruby_for_other_languages_the_api_or_caseworkers(furigana_app):
     started = client.post("/api/v1/intakes", json={"locale": "ja"})
     if started.status_code < 400:
         assert "<ruby>" not in started.get_data(as_text=True)
+
+
+# Words an analyser reads wrongly in these texts, with the reading a Japanese reader expects here.
+TRICKY = {
+    "何を": "何《なに》を",
+    "何が": "何《なに》が",
+    "何も": "何《なに》も",
+    "一歩": "｜一歩《いっぽ》",
+    "週3日": "｜3日《みっか》",
+    "1日3食": "｜1日《いちにち》",
+    "今日": "今日《きょう》",
+    "日本語": "日本語《にほんご》",
+    "目標": "目標《もくひょう》",
+}
+
+
+@pytest.mark.parametrize("locale", ["ja", "ja@easy"])
+def test_tricky_words_have_the_right_readings(locale):
+    stored = readings.load(readings.readings_path(catalogues.TRANSLATIONS, locale))
+    seen = set()
+    for entry in stored:
+        if not entry.id:
+            continue
+        for word, expected in TRICKY.items():
+            if word in entry.id:
+                seen.add(word)
+                assert expected in entry.string, (word, entry.string)
+    assert {"何を", "目標", "日本語"} <= seen  # the check looked at real text

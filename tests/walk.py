@@ -19,6 +19,7 @@ def typical_answers() -> dict[str, object]:
         "strengths_own": "I raised my son on my own.",
         "daily_rhythm_now": "mostly_regular",
         "health_now": ["pain"],
+        "age_band": "40s",
         "work_now": "looking",
         "people_now": "weekly",
         "children_now": "school_age",

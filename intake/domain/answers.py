@@ -111,6 +111,13 @@ def clean_text(raw: object, max_length: int | None, where: str = "") -> tuple[st
     return text, []
 
 
+@dataclass(frozen=True)
+class Month:
+    """A month as a problem's parameter, so that the page writes it as a month, never as a day."""
+
+    first: date
+
+
 def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Check a 'YYYY-MM-DD' (date) or 'YYYY-MM' (month) string against the allowed window."""
     earliest, latest = bounds
@@ -132,8 +139,22 @@ def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "
             inside = earliest <= day <= latest
             value = day.isoformat()
     except ValueError:
+        if kind == "month":
+            # i18n: An error under a month question (a target month) with no valid month.
+            return "", [problem("invalid_date", N_("Please choose a month."), where)]
         # i18n: An error under a date question with no valid date.
         return "", [problem("invalid_date", N_("Please choose a date."), where)]
+    if not inside and kind == "month":
+        return value, [
+            problem(
+                "out_of_range",
+                # i18n: An error under a month question; both months are formatted for your language.
+                N_("Please choose a month between %(earliest)s and %(latest)s."),
+                where,
+                earliest=Month(earliest.replace(day=1)),
+                latest=Month(latest.replace(day=1)),
+            )
+        ]
     if not inside:
         return value, [
             problem(

@@ -15,7 +15,7 @@ from .yamlfile import DataFileError, LineDict, Problem
 
 OPTIONS_SOURCES = {"goal_suggestions", "program_actions"}
 
-_COMMON_KEYS = {"id", "section", "kind", "prompt", "help", "reflect", "next"}
+_COMMON_KEYS = {"id", "section", "kind", "prompt", "help", "help_by", "reflect", "next"}
 _TOP_KEYS = {
     "id",
     "version",
@@ -86,6 +86,16 @@ class Step:
     @property
     def text_key(self) -> str:
         return self.key or self.id
+    # Help that depends on an earlier answer: (step, option, text); the first match replaces `help`.
+    help_by: tuple[tuple[str, str, str], ...] = ()
+
+    def help_for(self, answers: Mapping[str, object]) -> tuple[tuple[str, ...], str]:
+        """The help text to show after these answers, with the parts of its message context."""
+        for source, option, text in self.help_by:
+            answer = answers.get(source)
+            if answer == option or (isinstance(answer, list) and option in answer):
+                return ("help", source, option), text
+        return ("help",), self.help
 
     @property
     def skippable(self) -> bool:
@@ -283,6 +293,10 @@ def _read_steps(reader: _Reader, data: LineDict, section_ids: set[str], dialogue
         if not step.key and step.id in keys:
             reader.problem(step.line, f"step id '{step.id}' is also the name of a repeated step's text")
     _check_references(reader, steps)
+    for step in steps.values():
+        for source, option, _text in step.help_by:
+            if source not in steps or steps[source].option(option) is None:
+                reader.problem(step.line, f"step '{step.id}': help_by names '{source}: {option}', not an option there")
     return steps
 
 
@@ -314,6 +328,7 @@ def _read_step(
         kind=kind,
         prompt=prompt,
         help=reader.text(item, "help", what, required=False),
+        help_by=_read_help_by(reader, item, what),
         reflect=_read_reflect(reader, item, what, round),
         sensitive=reader.flag(item, "sensitive", what),
         optional=reader.flag(item, "optional", what),
@@ -476,6 +491,25 @@ def _read_options(reader, item, kind, what, context) -> tuple[tuple[Option, ...]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         reader.problem(raw.line, f"{what}: option id '{dup}' is used twice")
     return tuple(options), None
+
+
+def _read_help_by(reader, item, what) -> tuple[tuple[str, str, str], ...]:
+    raw = item.get("help_by")
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping) or not all(isinstance(v, Mapping) for v in raw.values()):
+        reader.problem(item.line_of("help_by"), f"{what}: 'help_by' maps a step id to {{option id: help text}}")
+        return ()
+    if not item.get("help"):
+        reader.problem(item.line_of("help_by"), f"{what}: 'help_by' needs a 'help' for the other answers")
+    found = []
+    for source, texts in raw.items():
+        for option, text in texts.items():
+            if not isinstance(text, str) or not text.strip():
+                reader.problem(item.line_of("help_by"), f"{what}: help_by '{source}: {option}' must be non-empty text")
+            else:
+                found.append((source, str(option), text))
+    return tuple(found)
 
 
 def _read_reflect(reader, item, what, round=None) -> tuple[tuple[str, str], ...]:

@@ -17,6 +17,7 @@ from transitions import Machine
 from .answers import N_, AnswerInvalid, AnswerProblem, Nudge, is_empty
 from .dialogue import TERMINAL_KINDS, Dialogue, Option, Step
 from .products import OWN_GOAL
+from .programs import FIELDS as PROGRAM_FIELDS
 from .programs import MAX_SUGGESTIONS, Program, rank_programs
 from .step_kinds import kind_of, nudges, parse_answer
 
@@ -156,9 +157,7 @@ class Engine:
         if step.options_from == "goal_suggestions":
             return self._goal_options(step, answers)
         if step.options_from == "program_actions":
-            ranked = rank_programs(
-                self.programs, _as_list(self.field(answers, "barriers.chosen")), self.field(answers, "goal.kind")
-            )
+            ranked = rank_programs(self.programs, self.program_answers(answers))
             return tuple(
                 Option(p.id, p.action, help=p.name, context=p.context("action"), help_context=p.context("name"))
                 for p in ranked[:MAX_SUGGESTIONS]
@@ -202,6 +201,10 @@ class Engine:
         """The answer that feeds one field of what the dialogue produces (None if not asked or not answered)."""
         step_id = self.dialogue.produces.step(name)
         return answers.get(step_id) if step_id else None
+
+    def program_answers(self, answers: Mapping[str, object]) -> dict[str, object]:
+        """The answers as the program ranking reads them: by step id, and by the declared fields it needs."""
+        return {**answers, **{name: self.field(answers, name) for name in PROGRAM_FIELDS}}
 
     def nudges_for(self, step: Step, answers: Mapping[str, object]) -> list[Nudge]:
         return nudges(step, answers.get(step.id), self.dialogue.vague_phrases)

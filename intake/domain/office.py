@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .dialogue import load_dialogue
 from .engine import Engine
-from .programs import check_program_barriers, load_programs
+from .programs import AGE, check_program_answers, check_program_barriers, load_programs
 from .yamlfile import DataFileError, Problem
 
 PROGRAMS_FILE = "programs.yaml"
@@ -44,6 +44,11 @@ def load_engines(directory: Path, languages: Mapping[str, str]) -> dict[str, Eng
         barriers = dialogue.steps.get(barriers_id) if barriers_id else None
         if barriers is not None and programs:
             problems += check_program_barriers(programs, {o.id for o in barriers.options}, str(programs_path))
+            options_of = {s.id: {o.id for o in s.options} for s in dialogue.steps.values() if s.options}
+            age_id = dialogue.produces.step(AGE)  # programs' `ages` are options of the declared age step
+            if age_id:
+                options_of[AGE] = options_of.get(age_id, set())
+            problems += check_program_answers(programs, options_of, str(programs_path))
         engines[dialogue.id] = Engine(dialogue, programs, languages)
     if not engines and not problems:
         problems.append(Problem(str(directory), 0, "no dialogue files found"))

@@ -202,7 +202,7 @@ def build_draft(engine: Engine, conversation: Conversation, *, locale: str | Non
             for item in answer("actions") or ()
         ),
         action_ideas=tuple(answer("action_ideas") or ()),
-        programs=tuple(p.id for p in rank_programs(engine.programs, list(barriers), goal_kind)),
+        programs=tuple(p.id for p in rank_programs(engine.programs, engine.program_answers(answers))),
         skipped=tuple(sorted(step_id for step_id, value in answers.items() if value is None)),
     )
 

@@ -52,6 +52,8 @@ PRODUCTS: Mapping[str, Mapping[str, FieldSpec]] = {
         "strengths.chosen": _spec("multi_choice"),
         "strengths.own": _spec("text"),
         "situation": _spec(*ANSWER_KINDS, many=True),
+        "work": _spec("single_choice"),  # the work situation: the ranking leaves employment out for some
+        "age": _spec("single_choice"),  # an age band: youth and older people's programs keep to their ages
         "barriers.chosen": _spec("multi_choice", required=True),
         "barriers.own": _spec("text"),
         "goal.kind": _spec("single_choice", required=True),

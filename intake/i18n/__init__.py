@@ -22,6 +22,7 @@ from flask_babel import Domain, get_locale, get_translations, gettext, pgettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from ..domain.answers import Month
 from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
 from ..domain.plan import Goal, goal_text
@@ -97,6 +98,7 @@ def init_app(app: Flask) -> None:
         furigana_toggle=lambda: furigana_locale() is not None and request.blueprint in FURIGANA_BLUEPRINTS,
         tr=translate,
         step_text=step_text,
+        step_help=step_help,
         section_title=section_title,
         option_label=option_label,
         option_help=option_help,
@@ -254,6 +256,12 @@ def step_text(engine: Engine, step: Step, part: str = "prompt") -> str:
     return translate(context, source)
 
 
+def step_help(engine: Engine, step: Step, answers: Mapping[str, object] | None = None) -> str:
+    """A step's help text in the viewer's language, the variant that fits the earlier answers."""
+    parts, source = step.help_for(answers or {})
+    return translate(engine.dialogue.context(step.text_key, *parts), source)
+
+
 def section_title(engine: Engine, section) -> str:
     return translate(engine.dialogue.context("section", section.id), section.title)
 
@@ -289,7 +297,13 @@ def _plain_label(option: Option) -> str:
 def problem_text(problem) -> str:
     """An answer problem's message in the viewer's language: dates formatted for the locale, options by their label."""
     params = {
-        k: format_day(v) if isinstance(v, date) else _plain_label(v) if isinstance(v, Option) else v
+        k: format_day(v.first, "month")
+        if isinstance(v, Month)
+        else format_day(v)
+        if isinstance(v, date)
+        else _plain_label(v)
+        if isinstance(v, Option)
+        else v
         for k, v in problem.params.items()
     }
     if getattr(problem, "plural", ""):
@@ -331,9 +345,12 @@ def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> st
     if step.id not in answers:
         return ""
     value = answers[step.id]
-    if value is None:
-        # i18n: On the check page and the plan: the recipient chose not to answer this question.
-        return gettext("Skipped (prefer not to say)")
+    if value is None:  # a sensitive question has "Prefer not to say"; an optional one is only skipped
+        if step.sensitive:
+            # i18n: On the check page and the plan: the recipient chose not to answer a sensitive question.
+            return gettext("Skipped (prefer not to say)")
+        # i18n: On the check page and the plan: the recipient left an optional question out.
+        return gettext("Skipped")
     return kind_of(step).show(step, value, _Shown(engine, answers))
 
 

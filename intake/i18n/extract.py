@@ -57,6 +57,13 @@ def _dialogue(data: LineDict, source: str) -> Iterator[Message]:
             yield _message(step.line, ctx(step.id), step.prompt, f"{where}: the question or message.{note}")
         if step.help:
             yield _message(step.line, ctx(step.id, "help"), step.help, f"{where}: help text under the question.")
+        for source, option, text in step.help_by:
+            yield _message(
+                step.line,
+                ctx(step.id, "help", source, option),
+                text,
+                f"{where}: help text under the question, shown instead when the answer to '{source}' is '{option}'.",
+            )
         for part in ("low", "high"):
             if getattr(step, part):
                 yield _message(

@@ -34,6 +34,7 @@ from .step_view import step_view
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
 SCREEN_KEY = "resume_screen"  # counts this kiosk session's wrong receipt codes
+CODE_KNOWN_KEY = "code_known"  # the person at this screen resumed with their receipt code
 DISPLAY_KEY = "display"
 # The language a submitted intake's done page is shown in: display only, the record keeps its own.
 DONE_LOCALE_KEY = "done_locale"
@@ -66,8 +67,10 @@ def _kiosk_page():
             "warning": config["KIOSK_IDLE_WARNING_SECONDS"],
             "embed_idle": config["EMBED_IDLE_SECONDS"],
             "no_script": config["KIOSK_IDLE_NO_SCRIPT_SECONDS"],
+            "reading": config["KIOSK_READING_TIME_FACTOR"],
         },
         "exit_url": exit_url(),
+        "code_known": bool(session.get(CODE_KNOWN_KEY)),
     }
 
 
@@ -271,7 +274,7 @@ def switch_language():
         return refused
     locale = known_locale(request.form.get("locale"), preview=preview)
     if intake is None:
-        return redirect(url_for("kiosk.landing", lang=locale))
+        return redirect(_page_without_intake(locale))
     if conversations.is_final(intake):  # the done page changes language; the sent record does not
         session[DONE_LOCALE_KEY] = locale
         return redirect(_current_question())
@@ -317,13 +320,22 @@ def set_display():
         session[FURIGANA_SESSION_KEY] = request.form["furigana"] == "on"
     if session.get(SESSION_KEY):
         return redirect(_current_question(), 303)
-    return redirect(url_for("kiosk.landing", lang=known_locale(request.form.get("locale"))), 303)
+    return redirect(_page_without_intake(known_locale(request.form.get("locale"))), 303)
+
+
+def _page_without_intake(locale: str) -> str:
+    """Back to the page the language or display form was on (the resume page or the welcome screen)."""
+    endpoint = "kiosk.resume" if request.form.get("return") == "resume" else "kiosk.landing"
+    return url_for(endpoint, lang=locale)
 
 
 @bp.route("/resume", methods=["GET", "POST"])
 @rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry", methods=["POST"], deduct_when=rejected)
 def resume():
     """Continue an unfinished intake on this screen with its receipt code."""
+    if request.values.get("lang"):  # the language chosen on the welcome screen, furigana with it
+        g.locale = known_locale(request.values["lang"])
+        refresh()
     if request.method == "GET":
         return render_template("kiosk/resume.html")
     config = current_app.config
@@ -356,4 +368,5 @@ def resume():
         message = gettext("We could not find an unfinished plan with this code. Please check the code.")
         return render_template("kiosk/resume.html", error=message, code=request.form.get("code", "")[:20]), 422
     _begin_kiosk_session(intake)
+    session[CODE_KNOWN_KEY] = True
     return redirect(_current_question(), 303)

@@ -26,6 +26,7 @@ from ..i18n import (
     problem_text,
     reflected_prompt,
     section_title,
+    step_help,
     step_text,
     with_ruby,
 )
@@ -148,7 +149,7 @@ def step_view(
         step=step,
         kind=kind,
         prompt=reflected_prompt(engine, step, answers),
-        help=step_text(engine, step, "help"),
+        help=step_help(engine, step, answers),
         section=SectionView(
             progress.number, progress.total, section_title(engine, engine.dialogue.section_of(step.id))
         ),

@@ -29,7 +29,7 @@ def _nothing_left(page) -> None:
 
 
 def test_idle_warning_continue_then_reset(live_factory, page):
-    live = live_factory(KIOSK_IDLE_SECONDS=2, KIOSK_IDLE_WARNING_SECONDS=3)
+    live = live_factory(KIOSK_IDLE_SECONDS=2, KIOSK_IDLE_WARNING_SECONDS=3, KIOSK_READING_TIME_FACTOR=0)
     start(page, live.url)
     token = _answer_some(page)
     assert PRIVATE in page.content()  # the transcript shows the answer
@@ -54,6 +54,45 @@ def test_idle_warning_continue_then_reset(live_factory, page):
     _nothing_left(page)
     # The session ended on the server: the old token reads nothing.
     assert page.request.get(f"{live.url}/api/v1/intakes/{token}").status == 404
+
+
+def test_the_warning_hides_the_answers_and_says_saved_only_to_someone_with_the_code(live_factory, page):
+    # Half the reading time of the welcome screen: the warning comes after some seconds, time enough
+    # (on a busy machine too) to open "Continue later" before it comes again.
+    live = live_factory(KIOSK_IDLE_SECONDS=1, KIOSK_IDLE_WARNING_SECONDS=60, KIOSK_READING_TIME_FACTOR=0.5)
+    start(page, live.url)
+    dialog = page.locator("#idle-dialog")
+    dialog.wait_for(state="visible", timeout=40_000)
+    # Nothing of the page shows through the backdrop.
+    backdrop = page.evaluate("getComputedStyle(document.getElementById('idle-dialog'), '::backdrop').backgroundColor")
+    assert backdrop == "rgb(27, 27, 27)", backdrop
+    # The code was never shown: the warning does not promise that the answers are kept.
+    expect(page.locator("#idle-text-no-code")).to_be_visible()
+    expect(page.locator("#idle-text")).to_be_hidden()
+    assert dialog.get_attribute("aria-describedby") == "idle-text-no-code"
+    page.locator(".idle-continue").click()
+    page.locator(".continue-later summary").click()  # the receipt code is on screen now
+    dialog.wait_for(state="visible", timeout=40_000)
+    expect(page.locator("#idle-text")).to_be_visible()
+    expect(page.locator("#idle-text-no-code")).to_be_hidden()
+    assert dialog.get_attribute("aria-describedby") == "idle-text"
+
+
+def test_a_long_text_gets_reading_time_before_the_warning(live_factory, page):
+    """The same idle second, but the consent notice is long: its reader gets longer before the warning."""
+    live = live_factory(KIOSK_IDLE_SECONDS=1, KIOSK_IDLE_WARNING_SECONDS=60, KIOSK_READING_TIME_FACTOR=0.1)
+    start(page, live.url)
+    dialog = page.locator("#idle-dialog")
+    started = page.evaluate("Date.now()")
+    dialog.wait_for(state="visible")  # the short welcome: soon
+    short = page.evaluate("Date.now()") - started
+    page.locator(".idle-continue").click()
+    while current_step(page)[1] != "consent":
+        answer_current(page, ANSWERS)
+    started = page.evaluate("Date.now()")
+    dialog.wait_for(state="visible", timeout=60000)
+    long = page.evaluate("Date.now()") - started
+    assert long > short + 4000, (short, long)
 
 
 def test_quick_exit_blanks_at_once_and_ends_the_session(live, page):

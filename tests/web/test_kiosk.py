@@ -1,5 +1,7 @@
 """The kiosk with JavaScript off: a whole walk in Japanese and English, bad input, back and change."""
 
+import re
+
 import pytest
 from conftest import current_step_id, day_ahead
 from walk import form_fields, typical_answers, walk_forms
@@ -91,8 +93,8 @@ def assert_unchanged(app, before):
             "Please choose no more than 3.",
         ),
         ("future_picture", [("value", "x" * 501)], "Please keep this to 500 characters or fewer (now 501)."),
-        ("goal_date", [("value", "2020-01")], "Please choose a date between"),
-        ("goal_date", [("value", "next year")], "Please choose a date."),
+        ("goal_date", [("value", "2020-01")], "Please choose a month between"),
+        ("goal_date", [("value", "next year")], "Please choose a month."),
         ("strengths", [("value", "not_sure"), ("value", "caring")], "cannot be combined with other answers."),
     ],
     ids=["unknown-option", "too-many", "text-too-long", "date-out-of-range", "not-a-date", "exclusive"],
@@ -142,7 +144,7 @@ def test_a_sensitive_question_can_be_skipped(app, client):
     start_and_reach(client, "health_now")
     client.post("/kiosk/step", data={"step": "health_now", "action": "skip"})
     intake = only_intake(app)
-    assert intake.answers["health_now"] is None and intake.state == "work_now"
+    assert intake.answers["health_now"] is None and intake.state == "age_band"
 
 
 def test_switching_language_keeps_every_answer(app, client):
@@ -192,3 +194,35 @@ def test_a_vague_action_gets_a_gentle_prompt_and_can_be_kept(app, client):
     assert only_intake(app).answers["actions"][0]["text"] == "Do my best"  # committed, not lost
     kept = client.post("/kiosk/step", data=vague | {"action": "keep"})
     assert kept.status_code == 302 and only_intake(app).state == "check"
+
+
+def test_a_month_out_of_range_is_told_in_months(app, client):
+    """The month step's range is months: the message names two months, not two days."""
+    start_and_reach(client, "goal_date")
+    response = client.post("/kiosk/step", data={"step": "goal_date", "value": "2020-01"})
+    html = response.get_data(as_text=True)
+    found = re.search(r"Please choose a month between ([^<]+) and ([^<.]+)\.", html)
+    assert found, html[:3000]
+    for bound in found.groups():
+        assert re.fullmatch(r"[A-Z][a-z]+ \d{4}", bound.strip()), bound
+
+
+@pytest.mark.parametrize(
+    ("step_id", "fields", "field"),
+    [
+        ("future_picture", [("value", "x" * 501)], "answer-text"),
+        ("goal_date", [("value", "2020-01")], "answer-month"),
+    ],
+)
+def test_without_javascript_an_error_summary_takes_the_focus_and_links_to_the_field(
+    app, client, step_id, fields, field
+):
+    start_and_reach(client, step_id)
+    html = client.post("/kiosk/step", data=MultiDict(fields + [("step", step_id)])).get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary"[^>]*>', html).group(0)
+    assert "autofocus" in summary
+    assert f'<a href="#{field}">' in html
+    control = re.search(rf'<(?:input|textarea)[^>]*id="{field}"[^>]*>', html, re.S).group(0)
+    assert 'aria-invalid="true"' in control
+    described = re.search(r'aria-describedby="([^"]+)"', control).group(1).split()
+    assert "error-answer" in described and 'id="error-answer"' in html

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from ...domain.answers import AnswerInvalid
 from ...domain.dates import add_months
-from ...domain.programs import MAX_SUGGESTIONS, rank_programs
+from ...domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Suggestion, suggest_programs
 from ...domain.worksheet import (
     GOAL_KINDS,
     MAX_ACTIONS,
@@ -25,6 +25,7 @@ from ...domain.worksheet import (
     edit_goal,
     record_consent,
 )
+from ...i18n import joined, option_label
 from ...services import casework
 from ...services.casework import CaseworkError
 from ...unit_of_work import stale_page
@@ -44,15 +45,30 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
+def _reasons(engine, suggestion: Suggestion) -> str:
+    """Why a program is suggested: the answers that matched, as one list in the viewer's language."""
+    labels = []
+    for reason in suggestion.reasons:
+        step_id = engine.dialogue.produces.step(reason.step) or reason.step  # a declared field, or a step id
+        step = engine.dialogue.steps.get(step_id)
+        option = step.option(reason.answer) if step is not None else None
+        labels.append(option_label(option) if option is not None else reason.answer)
+    return joined(labels)
+
+
 def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200):
     worksheet = casework.open_worksheet(current_user, case)
     plan = worksheet.plan
     engine = intake_engine()
     intake = worksheet.intake
-    ranked = rank_programs(engine.programs, list(plan.barriers), plan.goal.kind)[:MAX_SUGGESTIONS]
+    draft_engine = engines()[intake.dialogue_id] if intake is not None else engine
+    answers = draft_engine.live_answers(intake.answers) if intake is not None else {}
+    # The recipient's other answers (work, age, people...) with the barriers and goal kind as edited here.
+    ranking = {**draft_engine.program_answers(answers), BARRIERS: list(plan.barriers), GOAL_KIND: plan.goal.kind}
+    suggestions = suggest_programs(engine.programs, ranking)[:MAX_SUGGESTIONS]
+    ranked = [s.program for s in suggestions]
     chosen = {p.id: p for p in plan.programs}
     others = [p for p in engine.programs if p not in ranked]
-    draft_engine = engines()[intake.dialogue_id] if intake is not None else engine
     today = office_today()
     return (
         render_template(
@@ -63,8 +79,9 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             intake=intake,
             draft=intake.plan.draft if intake is not None and intake.plan else None,
             draft_engine=draft_engine,
-            answers=draft_engine.live_answers(intake.answers) if intake is not None else {},
+            answers=answers,
             ranked=ranked,
+            reasons={s.program.id: _reasons(engine, s) for s in suggestions},
             others=others,
             chosen=chosen,
             goal_kinds=GOAL_KINDS,
