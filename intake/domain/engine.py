@@ -22,8 +22,6 @@ from .programs import MAX_SUGGESTIONS, Program, rank_programs
 from .step_kinds import kind_of, nudges, parse_answer
 
 PROCEED = "proceed"
-# Kinds whose answer holds words the recipient wrote: each keeps the language it was written in.
-WRITTEN_KINDS = {"text", "actions"}
 
 
 def built_in_option(option_id: str, context: str, label: str) -> Option:
@@ -269,7 +267,7 @@ class Engine:
         written_in = dict(conversation.written_in)
         if step.takes_answer:
             answers[step.id] = self._value(step, raw, conversation.answers, today, skip)
-            if step.kind in WRITTEN_KINDS and language and answers[step.id] not in (None, "", []):
+            if kind_of(step).written and language and answers[step.id] not in (None, "", []):
                 if answers[step.id] != conversation.answers.get(step.id) or step.id not in written_in:
                     written_in[step.id] = language
             else:

@@ -131,6 +131,7 @@ class StepKind:
     needs_range: bool = False
     choices: bool = False  # has `options` or `options_from`
     transcript: bool = True  # the page shows the conversation so far above it
+    written: bool = False  # the answer holds the recipient's own words, labelled with the language they wrote in
     # Extra parts of the step's view (and so of the API's JSON): "scale" (low and high labels),
     # "answers" (the check page's list).
     parts: frozenset[str] = frozenset()
@@ -181,7 +182,7 @@ KINDS: Mapping[str, StepKind] = {
             show=_show_choices,
             from_form=lambda step, form: form.getlist("value"),
         ),
-        StepKind("text", keys=_SKIPPABLE | {"max_length"}, parse=_text),
+        StepKind("text", keys=_SKIPPABLE | {"max_length"}, parse=_text, written=True),
         StepKind("yes_no", keys=_SKIPPABLE, parse=_yes_no, show=_show_choices),
         StepKind(
             "scale",
@@ -197,6 +198,7 @@ KINDS: Mapping[str, StepKind] = {
             "actions",
             keys=frozenset({"min", "max", "max_length", "range"}),
             needs_range=True,
+            written=True,
             parts=frozenset({"scale"}),
             parse=lambda step, raw, a: parse_actions(step, raw, a.today),
             show=_show_actions,
