@@ -28,7 +28,7 @@ _TOP_KEYS = {
     "vague_phrases",
     "produces",
 }
-_OPTION_KEYS = {"id", "label", "help", "exclusive"}
+_OPTION_KEYS = {"id", "label", "help", "exclusive", "short"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,10 @@ class Option:
     exclusive: bool = False
     context: str = ""  # gettext message context of the label
     help_context: str = ""
+    # A short phrase that stands for the option inside a reflecting prompt's list ("my health"), so a
+    # reflection joins phrases with the locale's list rules instead of stitching whole label sentences.
+    short: str = ""
+    short_context: str = ""
 
 
 @dataclass(frozen=True)
@@ -485,6 +489,8 @@ def _read_options(reader, item, kind, what, context) -> tuple[tuple[Option, ...]
                 exclusive=reader.flag(entry, "exclusive", what),
                 context=f"{context}:option:{option_id}",
                 help_context=f"{context}:option:{option_id}:help",
+                short=reader.text(entry, "short", f"option '{option_id}' of {what}", required=False),
+                short_context=f"{context}:option:{option_id}:short",
             )
         )
     ids = [o.id for o in options]
@@ -600,6 +606,14 @@ def _check_references(reader: _Reader, steps: dict[str, Step]) -> None:
         for name, source in step.reflect:
             if source not in steps:
                 reader.problem(step.line, f"step '{step.id}': reflect '{name}' reads missing step '{source}'")
+                continue
+            # A reflected choice is repeated inside a sentence: every option needs its short phrase.
+            for option in steps[source].options:
+                if not option.short:
+                    reader.problem(
+                        steps[source].line,
+                        f"step '{source}' is reflected by '{step.id}': option '{option.id}' needs a 'short' phrase",
+                    )
 
 
 def _check_graph(reader: _Reader, steps: dict[str, Step], start: str) -> None:

@@ -270,6 +270,11 @@ def option_label(option: Option) -> str:
     return translate(option.context, option.label) if option.context else option.label
 
 
+def option_short(option: Option) -> str:
+    """The phrase that stands for an option inside a reflecting prompt (its label when it has none)."""
+    return translate(option.short_context, option.short) if option.short else option_label(option)
+
+
 def option_help(option: Option) -> str:
     return translate(option.help_context, option.help) if option.help_context else option.help
 
@@ -367,7 +372,7 @@ def reflected_prompt(engine: Engine, step: Step, answers: Mapping[str, object]) 
         return text
     values = {}
     for name, items in engine.reflected(step, answers).items():
-        values[name] = joined([option_label(i) if isinstance(i, Option) else i for i in items]) or "—"
+        values[name] = joined([option_short(i) if isinstance(i, Option) else i for i in items]) or "—"
     try:
         return text % values
     except (KeyError, ValueError, TypeError):  # a broken translation must not break the page

@@ -87,6 +87,15 @@ def _dialogue(data: LineDict, source: str) -> Iterator[Message]:
                     option.help,
                     f"{where}: a plain explanation under the answer '{option.id}'.",
                 )
+            if option.short:
+                yield _message(
+                    step.line,
+                    option.short_context,
+                    option.short,
+                    f"{where}: a short phrase for the answer '{option.id}' ({option.label}), repeated in a list "
+                    "inside a later sentence; joined with the others by the language's list rules. "
+                    "Write a phrase, not a sentence.",
+                )
     for suggestion in dialogue.goal_suggestions:
         yield _message(
             data.line_of("goal_suggestions"),

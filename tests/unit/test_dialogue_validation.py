@@ -161,3 +161,13 @@ def test_a_plan_without_a_goal_date_or_with_an_unknown_field_is_refused(tmp_path
 def test_a_field_fed_by_the_wrong_kind_of_step_is_refused(tmp_path):
     problems = shipped_with(tmp_path, ("    goal.date: goal_date\n", "    goal.date: goal_own\n"))
     assert any("field 'goal.date' needs a step of kind month, not 'text'" in p for p in problems)
+
+
+def test_an_option_repeated_in_a_reflection_without_a_short_phrase_is_refused(tmp_path):
+    problems = shipped_with(tmp_path, ("{id: debt, label: I have debts that worry me, short: debts,", "{id: debt, label: I have debts that worry me,"))
+    assert any("option 'debt' needs a 'short' phrase" in p and "reflected by 'reflect_barriers'" in p for p in problems), problems
+
+
+def test_a_short_phrase_must_be_text(tmp_path):
+    problems = shipped_with(tmp_path, ("short: debts,", "short: [debts],"))
+    assert any("option 'debt'" in p and "short" in p for p in problems), problems
