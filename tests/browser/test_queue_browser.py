@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from browser.harness import CHROMIUM, CHROMIUM_ARGS
+from browser.harness import CHROMIUM, CHROMIUM_ARGS, serve
 from playwright import sync_api
 from staff import PASSWORD, make_office, sign_in
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def live_app(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    base, stop = serve(app)  # a free port: suites may run side by side
+    yield app, base
+    stop()
 
 
 def test_search_as_typed_then_close_with_a_reason(live_app):

@@ -5,17 +5,15 @@ from __future__ import annotations
 import io
 import os
 import re
-import threading
 from datetime import date
 
 import pypdf
 import pytest
 from axe_playwright_python import sync_playwright as axe_module
-from browser.harness import CHROMIUM, CHROMIUM_ARGS
+from browser.harness import CHROMIUM, CHROMIUM_ARGS, serve
 from playwright import sync_api
 from staff import PASSWORD, answers_for, approve_typical_plan, make_office, new_case, sign_in, walk_with_code
 from walk import walk_forms
-from werkzeug.serving import make_server
 
 from intake.extensions import db
 from intake.records import User
@@ -26,12 +24,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_app(app):
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)  # a free port: suites may run side by side
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    base, stop = serve(app)  # a free port: suites may run side by side
+    yield app, base
+    stop()
 
 
 def test_plan_prints_on_one_a4_page(live_app):
