@@ -32,9 +32,11 @@ from .intakes import (
     new_token,
 )
 from .limits import RateLimitCounter
+from .offices import DEFAULT_OFFICE_CODE, Office
 from .staff import ROLES, User
 
 __all__ = [
+    "DEFAULT_OFFICE_CODE",
     "RECEIPT_ALPHABET",
     "RECEIPT_LENGTH",
     "ROLES",
@@ -47,6 +49,7 @@ __all__ = [
     "Immutable",
     "Intake",
     "IntakeStatus",
+    "Office",
     "PlanDocument",
     "PlanEdit",
     "PlanVersion",

@@ -1,0 +1,42 @@
+"""Welfare offices (福祉事務所): one service can host several, each with its own staff, cases and settings.
+
+An office's settings here override the installation's defaults (intake/config.py) for that office only;
+a column left empty (NULL) means "the installation's default", so a single-office install needs none.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .clock import utcnow
+
+# The office an existing single-office database moves into, and the one `make run` and the tests start with.
+DEFAULT_OFFICE_CODE = "main"
+
+
+class Office(db.Model):
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short, stable and typed by operators (`flask intake office create CODE`): letters, digits, hyphens.
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))  # e.g. 〇〇市福祉事務所
+    # The addressee line of the plan sheet is "<head_title> 殿", e.g. 〇〇市福祉事務所長.
+    head_title: Mapped[str] = mapped_column(String(200), default="")
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Tokyo")
+    # Locale ids offered at this office's kiosks (a subset of LANGUAGES); NULL offers them all.
+    languages: Mapped[list[str] | None] = mapped_column(JSON)
+    walk_in_allowed: Mapped[bool | None] = mapped_column(Boolean)
+    idle_seconds: Mapped[int | None] = mapped_column(Integer)
+    idle_warning_seconds: Mapped[int | None] = mapped_column(Integer)
+    # Overrides of data/plan_sheet.yaml's labels (key → Japanese label), for an office whose sheet differs.
+    sheet_labels: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def addressee(self) -> str:
+        return f"{self.head_title or self.name + '長'} 殿"
