@@ -259,3 +259,13 @@ def test_translator_pages_and_one_screen_of_each_kind_are_valid_html(app, transl
     assert len(seen_kinds) >= 12
     assert len(messages) > len(errors)  # the checker read the pages: it saw `inert` on each screen
     assert errors == []
+
+
+def test_a_draft_language_opens_for_translators_though_recipients_cannot_choose_it(make_app):
+    app = make_app(LANGUAGES_DRAFT=("ne",))
+    _user(app, "translator")
+    client = app.test_client()
+    _login(client, "translator")
+    page = client.get("/translate/ne/kiosk/self_reliance/goal_kind")
+    assert page.status_code == 200 and '<html lang="ne"' in page.get_data(as_text=True)
+    assert '<option value="ne"' not in app.test_client().get("/kiosk/").get_data(as_text=True)
