@@ -233,8 +233,11 @@ def test_status_lists_every_configured_locale(runner):
     assert "en: the source language" in result.output
     assert "messages (what recipients read)" in result.output
     assert "staff (what only staff read)" in result.output
-    staff_table = result.output.split("staff (what only staff read)")[1]
+    staff_table = result.output.split("staff (what only staff read)")[1].split("en: the source language")[0]
     assert [line.split()[0] for line in staff_table.splitlines()[2:] if line.strip() and "%" in line] == ["ja"]
+    # Easy Japanese: how hard its strings read, and the hardest named for a rewrite.
+    assert "ja@easy readability (jReadability, higher is easier):" in result.output
+    assert "hard (under 2.5)" in result.output
 
 
 def test_adding_one_string_changes_a_few_lines_per_catalogue(app, runner, tmp_path):

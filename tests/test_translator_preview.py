@@ -226,7 +226,7 @@ def test_translator_pages_and_one_screen_of_each_kind_are_valid_html(app, transl
     java = shutil.which("java")
     if java is None:
         pytest.fail("the Nu HTML checker needs Java (Debian's default-jre-headless)")
-    urls = ["/translate/", "/translate/vi/", "/translate/ja@easy/"]
+    urls = ["/translate/", "/translate/vi/", "/translate/ja@easy/", "/translate/ja@easy/readability"]
     seen_kinds = set()
     for dialogue_id, step_id, kind in _screens(app):
         if kind not in seen_kinds:
@@ -269,3 +269,30 @@ def test_a_draft_language_opens_for_translators_though_recipients_cannot_choose_
     page = client.get("/translate/ne/kiosk/self_reliance/goal_kind")
     assert page.status_code == 200 and '<html lang="ne"' in page.get_data(as_text=True)
     assert '<option value="ne"' not in app.test_client().get("/kiosk/").get_data(as_text=True)
+
+
+def test_easy_japanese_readability_per_string_with_the_hardest_flagged(translator):
+    from intake.i18n import readability
+
+    index = translator.get("/translate/").get_data(as_text=True)
+    assert 'href="/translate/ja@easy/readability"' in index and " hard</a>" in index
+    page = translator.get("/translate/ja@easy/readability").get_data(as_text=True)
+    scores = readability.scores(ROOT / "translations" / "ja@easy" / "LC_MESSAGES" / "messages.po")
+    scored = [s for s in scores if s.score is not None]
+    assert len(scored) > 100 and scored == sorted(scored, key=lambda s: s.score)  # the hardest first
+    for s in scored[:5]:
+        assert f"<td>{s.score:.2f}</td>" in page and s.band in page
+    assert page.count("hard: rewrite") == sum(1 for s in scores if s.hard) > 0
+    assert translator.get("/translate/ko/readability").status_code == 404
+
+
+def test_readability_bands_order_easy_over_hard_text():
+    """A plain Easy Japanese sentence scores above an official one full of kango; labels are not scored."""
+    from intake.i18n import readability
+
+    _, easy = readability.score_text("わたしは 毎日 あさ 七時に おきて、ごはんを たべます。それから こうえんを あるきます。")
+    _, official = readability.score_text("本申請に係る個人情報は、関係法令に基づき適正に管理し、目的外に利用いたしません。")
+    assert easy is not None and official is not None and easy > official
+    assert readability.band(official)[0] in {"hard", "very hard"}
+    assert readability.score_text("つぎへ")[1] is None
+    assert readability.score_text("%(goal)s について") == readability.score_text("について")

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from ..domain.sample import conversation_at
 from ..domain.step_kinds import kind_of
-from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, readings
+from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, readability, readings
 from ..services import conversations
 from .common import engines, intake_engine, no_store, office_today
 from .kiosk import TEXT_SIZES, transcript
@@ -73,6 +73,41 @@ def index():
         names=current_app.config["LANGUAGES"],
         draft=set(current_app.config["LANGUAGES_DRAFT"]),
         screens=_screens(),
+        readable=_readability_summaries(),
+    )
+
+
+def _readability(locale: str) -> list[readability.Score] | None:
+    """The readability of a Japanese catalogue's strings; None when the analyser is not installed."""
+    try:
+        return readability.scores(catalogues.po_path(_translations(), locale))
+    except readability.ReadabilityUnavailable:
+        return None
+
+
+def _readability_summaries() -> dict[str, readability.Summary]:
+    """For the status table: Easy Japanese, and Japanese to compare it with."""
+    found = {code: _readability(code) for code in current_app.config["FURIGANA"] if code in _locales()}
+    return {code: readability.summary(scores) for code, scores in found.items() if scores is not None}
+
+
+@bp.get("/<locale>/readability")
+def readability_page(locale: str):
+    """Every string of a Japanese catalogue with its readability score and band, the hardest first."""
+    locale = _known(locale)
+    if locale not in current_app.config["FURIGANA"]:
+        abort(404)
+    scores = _readability(locale)
+    return render_template(
+        "translator/readability.html",
+        locale=locale,
+        name=current_app.config["LANGUAGES"].get(locale, locale),
+        lang=bcp47(locale),
+        scores=scores,
+        summary=readability.summary(scores) if scores is not None else None,
+        bands=readability.BANDS,
+        hard_below=readability.HARD_BELOW,
+        min_words=readability.MIN_WORDS,
     )
 
 
