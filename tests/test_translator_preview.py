@@ -283,6 +283,9 @@ def test_easy_japanese_readability_per_string_with_the_hardest_flagged(translato
     for s in scored[:5]:
         assert f"<td>{s.score:.2f}</td>" in page and s.band in page
     assert page.count("hard: rewrite") == sum(1 for s in scores if s.hard) > 0
+    every = translator.get("/translate/ja@easy/").get_data(as_text=True)  # beside each string, too
+    assert every.count("hard: rewrite") == page.count("hard: rewrite")
+    assert f"readability {scored[-1].score:.2f}, {scored[-1].band}" in every
     assert translator.get("/translate/ko/readability").status_code == 404
 
 

@@ -124,6 +124,7 @@ class Entry:
     ruby: str = ""
     reading: str = ""
     reading_to_review: bool = False  # proposed by the analyser, not yet confirmed
+    readability: readability.Score | None = None  # Japanese catalogues: how hard the translation reads
 
 
 @dataclass
@@ -146,6 +147,8 @@ def _groups(locale: str) -> list[Group]:
     ruby = readings.table(translations, locale) if locale in current_app.config["FURIGANA"] else {}
     stored_readings = readings.load(readings.readings_path(translations, locale))
     annotated = {m.id: m for m in (stored_readings or ()) if m.id}
+    japanese = locale in current_app.config["FURIGANA"]
+    scored = {(s.context, s.source): s for s in (_readability(locale) or ())} if japanese else {}
     dialogues = engines()
     groups: dict[str, Group] = {}
     for source in template:
@@ -164,6 +167,8 @@ def _groups(locale: str) -> list[Group]:
             entry.state = "fuzzy" if message.fuzzy else "translated"
             entry.previous = catalogues.previous_source(message) or ""
             entry.ruby = ruby.get(message.string, "")
+            singular = source.id[0] if isinstance(source.id, tuple | list) else source.id
+            entry.readability = scored.get((source.context, singular))
             reading = annotated.get(message.string)
             if reading is not None:
                 entry.reading, entry.reading_to_review = reading.string, reading.fuzzy
