@@ -91,6 +91,12 @@ def _readability_summaries() -> dict[str, readability.Summary]:
     return {code: readability.summary(scores) for code, scores in found.items() if scores is not None}
 
 
+def _about_language(template: str, locale: str, **values):
+    """A translator page about one language: its id, its own name and its HTML lang, with the page's values."""
+    name = current_app.config["LANGUAGES"].get(locale, locale)
+    return render_template(template, locale=locale, name=name, lang=bcp47(locale), **values)
+
+
 @bp.get("/<locale>/readability")
 def readability_page(locale: str):
     """Every string of a Japanese catalogue with its readability score and band, the hardest first."""
@@ -98,11 +104,9 @@ def readability_page(locale: str):
     if locale not in current_app.config["FURIGANA"]:
         abort(404)
     scores = _readability(locale)
-    return render_template(
+    return _about_language(
         "translator/readability.html",
-        locale=locale,
-        name=current_app.config["LANGUAGES"].get(locale, locale),
-        lang=bcp47(locale),
+        locale,
         scores=scores,
         summary=readability.summary(scores) if scores is not None else None,
         bands=readability.BANDS,
@@ -204,11 +208,9 @@ def preview(locale: str):
         state: sum(1 for grp in groups for e in grp.entries if e.state == state)
         for state in ("translated", "fuzzy", "untranslated")
     }
-    return render_template(
+    return _about_language(
         "translator/preview.html",
-        locale=locale,
-        name=current_app.config["LANGUAGES"].get(locale, locale),
-        lang=bcp47(locale),
+        locale,
         groups=groups,
         counts=counts,
         furigana=locale in current_app.config["FURIGANA"],
