@@ -299,3 +299,26 @@ def test_readability_bands_order_easy_over_hard_text():
     assert readability.band(official)[0] in {"hard", "very hard"}
     assert readability.score_text("つぎへ")[1] is None
     assert readability.score_text("%(goal)s について") == readability.score_text("について")
+
+
+@pytest.mark.parametrize("step_id", ["health_now", "goal_kind", "feelings_now"])
+def test_a_screen_is_the_kiosk_s_own_rendering_of_that_question(app, translator, step_id):
+    """The question on the translator's screen is, to the character, what the kiosk shows a recipient there."""
+    import re
+
+    from walk import walk_api
+
+    kiosk = app.test_client()
+    token = walk_api(kiosk, typical_answers() | {"language": "vi"}, locale="vi", stop_at=step_id)["token"]
+    with kiosk.session_transaction() as kept:
+        kept["intake"] = token
+
+    def question(html: str) -> str:
+        found = re.search(r'<section class="question".*?</section>', html, re.S).group(0)
+        found = re.sub(r'data-intake="[^"]*"', "", found)
+        return re.sub(r'name="csrf_token" value="[^"]*"', "", found)
+
+    real = question(kiosk.get("/kiosk/step").get_data(as_text=True))
+    shown = question(translator.get(f"/translate/vi/kiosk/self_reliance/{step_id}").get_data(as_text=True))
+    assert f'data-step="{step_id}"' in real
+    assert shown == real
