@@ -16,7 +16,7 @@ from flask import Config, Flask, current_app
 from .config import ROOT, read_settings
 from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
-from .i18n import catalogues, readings
+from .i18n import catalogues, readability, readings
 from .records import ROLES
 from .unit_of_work import CommandGroup, commit
 
@@ -350,6 +350,26 @@ def i18n_status(directory: Path | None, requested: tuple[str, ...]) -> None:
             click.echo("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
         click.echo("")
     click.echo(f"{catalogues.SOURCE_LOCALE}: the source language (the msgids), nothing to translate")
+    if readability.EASY_LOCALE in _locales(requested, translations):
+        _readability_report(catalogues.po_path(translations, readability.EASY_LOCALE))
+
+
+def _readability_report(po: Path, hardest: int = 5) -> None:
+    """Easy Japanese: the median score, how many strings read as hard, and the hardest few."""
+    try:
+        found = readability.scores(po)
+    except readability.ReadabilityUnavailable as missing:
+        click.echo(f"{readability.EASY_LOCALE} readability: {missing}")
+        return
+    total = readability.summary(found)
+    if total.median is None:
+        return
+    click.echo(
+        f"{readability.EASY_LOCALE} readability (jReadability, higher is easier): {total.scored} strings scored, "
+        f"median {total.median:.1f} ({total.band}), {total.hard} hard (under {readability.HARD_BELOW})"
+    )
+    for score in [s for s in found if s.hard][:hardest]:
+        click.echo(f"  {score.score:5.2f} {score.band}: {score.text}")
 
 
 def _width(text: str) -> int:

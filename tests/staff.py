@@ -114,15 +114,18 @@ def approve_typical_plan(client, case_id: int, day: date, review_day: date) -> N
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
 
 
-def translated(app, message: str, locale: str = "ja", **params) -> str:
+def translated(app, message: str | tuple[str, str], locale: str = "ja", **params) -> str:
     """A message as a page in `locale` shows it (tests keep passing as the catalogues fill in).
 
-    Staff pages read the staff catalogue first (Japanese only), then the recipients' one.
+    Staff pages read the staff catalogue first (Japanese only), then the recipients' one. A message
+    with a count is (singular, plural), its form chosen by params["count"].
     """
-    from flask_babel import force_locale, gettext
+    from flask_babel import force_locale, gettext, ngettext
 
     from intake.i18n import use_staff_catalogue
 
     with app.test_request_context(), force_locale(locale):
         use_staff_catalogue()
+        if isinstance(message, tuple):
+            return ngettext(*message, params["count"], **params)
         return gettext(message, **params)

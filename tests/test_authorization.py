@@ -142,6 +142,9 @@ ENDPOINTS = [
     Endpoint("translator.index", "GET", "/translate/", TRANSLATORS),
     Endpoint("translator.preview", "GET", "/translate/ja/", TRANSLATORS),
     Endpoint("translator.walk", "POST", "/translate/ja/walk", TRANSLATORS),
+    Endpoint("translator.kiosk_step", "GET", "/translate/vi/kiosk/self_reliance/goal_kind", TRANSLATORS),
+    Endpoint("translator.open_screen", "GET", "/translate/screen?screen=self_reliance:welcome&locale=vi", TRANSLATORS),
+    Endpoint("translator.readability_page", "GET", "/translate/ja@easy/readability", TRANSLATORS),
     # --- last: these end the kiosk session and retire the intake's token
     Endpoint("kiosk.reset", "POST", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("kiosk.reset", "GET", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),

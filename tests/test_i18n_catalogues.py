@@ -110,14 +110,14 @@ def test_check_catches_a_broken_placeholder(runner, tmp_path):
 
     def breaks(catalog):
         catalog.get("Section %(number)s of %(total)s").string = "%(total)s 중 %(number) 섹션"
-        catalog.get("Up to %(max)s characters.").string = "최대 %(maximum)s자"
+        catalog.get("Between %(earliest)s and %(latest)s.").string = "%(start)s부터 %(latest)s까지"
 
     _edit(path, breaks)
     result = _check(runner, tmp_path)
     assert result.exit_code == 1
-    line = _line_of(path, "Up to %(max)s characters.")
-    assert f"ko/LC_MESSAGES/messages.po:{line}: 'Up to %(max)s characters.'" in result.output
-    assert "the placeholders do not match the English (unknown named placeholder 'maximum')" in result.output
+    line = _line_of(path, "Between %(earliest)s and %(latest)s.")
+    assert f"ko/LC_MESSAGES/messages.po:{line}: 'Between %(earliest)s and %(latest)s.'" in result.output
+    assert "the placeholders do not match the English (unknown named placeholder 'start')" in result.output
     assert (
         "'Section %(number)s of %(total)s': the translation does not work on the page: a % sign is not followed"
         in result.output
@@ -233,8 +233,11 @@ def test_status_lists_every_configured_locale(runner):
     assert "en: the source language" in result.output
     assert "messages (what recipients read)" in result.output
     assert "staff (what only staff read)" in result.output
-    staff_table = result.output.split("staff (what only staff read)")[1]
+    staff_table = result.output.split("staff (what only staff read)")[1].split("en: the source language")[0]
     assert [line.split()[0] for line in staff_table.splitlines()[2:] if line.strip() and "%" in line] == ["ja"]
+    # Easy Japanese: how hard its strings read, and the hardest named for a rewrite.
+    assert "ja@easy readability (jReadability, higher is easier):" in result.output
+    assert "hard (under 2.5)" in result.output
 
 
 def test_adding_one_string_changes_a_few_lines_per_catalogue(app, runner, tmp_path):
@@ -297,3 +300,35 @@ def test_catalogue_check_without_translate_toolkit_says_what_to_install(monkeypa
     po.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"translate-toolkit.*\[translators\]"):
         catalogues._toolkit_failures(po)
+
+
+def test_counts_on_recipient_pages_take_the_plural_form_for_the_number(app):
+    """The text limit and the receipt code's hours are plurals: one character, 400 characters, in each form."""
+    from flask_babel import force_locale, ngettext
+
+    limit = ("Up to %(max)s character.", "Up to %(max)s characters.")
+    with app.test_request_context():
+        for locale, one, many in (
+            ("es", "Hasta 1 carácter.", "Hasta 400 caracteres."),
+            ("pt_BR", "Até 1 caractere.", "Até 400 caracteres."),
+            ("en", "Up to 1 character.", "Up to 400 characters."),
+        ):
+            with force_locale(locale):
+                assert ngettext(*limit, 1, max=1) == one
+                assert ngettext(*limit, 400, max=400) == many
+        with force_locale("es"):
+            assert ngettext(*limit, 1_000_000, max=1_000_000) == "Hasta 1000000 de caracteres."  # CLDR's "many"
+
+
+def test_no_page_string_shows_a_count_without_a_plural_form():
+    """A `%(count)s`, `%(max)s`, `%(min)s`, `%(hours)s` … beside a noun must be a plural (msgid_plural)."""
+    counted = ("%(count)s", "%(max)s", "%(min)s", "%(num)s", "%(hours)s", "%(minutes)s", "%(days)s")
+    # A count after a label and a colon reads the same for any number ("Waiting: 3").
+    labels = ("Waiting: %(count)s", "Open cases assigned to this account: %(count)s", "Open cases moved to %(name)s: %(count)s.")
+    for name in ("messages.pot", "staff.pot"):
+        singular = [
+            m.id
+            for m in catalogues.read(TRANSLATIONS / name)
+            if isinstance(m.id, str) and any(c in m.id for c in counted) and m.id not in labels
+        ]
+        assert singular == [], name

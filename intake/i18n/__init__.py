@@ -35,7 +35,11 @@ CASEWORKER_LOCALE = "ja"
 STAFF_PAGES_FLAG = "staff_pages"
 FURIGANA_SESSION_KEY = "furigana"
 # Blueprints whose pages are read by the recipient, so Japanese text gets furigana.
-FURIGANA_BLUEPRINTS = {"kiosk", "kiosk_code"}  # kiosk_code re-renders the landing page after a bad code
+# kiosk_code re-renders the landing page after a bad code; translator shows one kiosk screen (its own pages are English)
+FURIGANA_BLUEPRINTS = {"kiosk", "kiosk_code", "translator"}
+FURIGANA_CHOICE = (
+    "furigana_choice"  # on `g`: a choice for this page only (the translator's preview), before the session's
+)
 _RUBY_PARTS = re.compile(r"<rp>.*?</rp>|<rt>.*?</rt>")
 
 
@@ -198,7 +202,7 @@ def furigana_shown() -> bool:
     locale = furigana_locale()
     if locale is None:
         return False
-    choice = session.get(FURIGANA_SESSION_KEY)
+    choice = g.get(FURIGANA_CHOICE, session.get(FURIGANA_SESSION_KEY))
     return bool(current_app.config["FURIGANA"][locale] if choice is None else choice)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.answers import N_
+from ..domain.answers import N_, Nn_
 from ..extensions import db
 from ..records import ROLES, Case, User
 from ..unit_of_work import StaleWrite
@@ -68,7 +68,11 @@ def _username(raw: str | None) -> str:
     username = (raw or "").strip()
     if not username or len(username) > MAX_USERNAME_LENGTH or any(ch.isspace() for ch in username):
         raise AccountError(
-            N_("Give a username of up to %(count)s characters, without spaces."), count=MAX_USERNAME_LENGTH
+            Nn_(
+                "Give a username of up to %(count)s character, without spaces.",
+                "Give a username of up to %(count)s characters, without spaces.",
+            ),
+            count=MAX_USERNAME_LENGTH,
         )
     return username
 
@@ -85,7 +89,10 @@ def _role(role: str | None) -> str:
 
 def _password(password: str | None) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(N_("A password needs at least %(count)s characters."), count=MIN_PASSWORD_LENGTH)
+        raise AccountError(
+            Nn_("A password needs at least %(count)s character.", "A password needs at least %(count)s characters."),
+            count=MIN_PASSWORD_LENGTH,
+        )
     return password
 
 
@@ -117,7 +124,10 @@ def _nothing_left_behind(user: User) -> None:
     count = len(open_cases(user))
     if count:
         raise AccountError(
-            N_("%(username)s still has open cases (%(count)s). Move them to another caseworker first."),
+            Nn_(
+                "%(username)s still has %(count)s open case. Move it to another caseworker first.",
+                "%(username)s still has %(count)s open cases. Move them to another caseworker first.",
+            ),
             username=user.username,
             count=count,
         )

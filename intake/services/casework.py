@@ -57,9 +57,11 @@ _ATTEMPTS = 5
 class CaseworkError(Exception):
     """A request the office's rules refuse; `message` is English source text for gettext."""
 
-    def __init__(self, message: str, **params):
-        self.message, self.params = message, params
-        super().__init__(message % params if params else message)
+    def __init__(self, message: str | tuple[str, str], **params):
+        # A message with a count is (singular, plural) from Nn_, its form chosen by params["count"].
+        self.message, self.plural = message if isinstance(message, tuple) else (message, "")
+        self.params = params
+        super().__init__(self.message % params if params else self.message)
 
 
 # --- who may see what ---------------------------------------------------------------------------

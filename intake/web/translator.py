@@ -1,4 +1,4 @@
-"""The translator's side: progress per language, every string of a dialogue in context, and a preview walk.
+"""The translator's side: progress per language, every string of a dialogue in context, one kiosk screen, a preview walk.
 
 The pages read the same files a translator edits (translations/<locale>/LC_MESSAGES/*.po), so a
 saved file shows here on the next reload, before anything is compiled. They are in English, the
@@ -12,13 +12,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, session, url_for
-from flask_babel import refresh
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import pgettext, refresh
 from flask_login import current_user, login_required
 
-from ..i18n import bcp47, catalogues, readings
+from ..domain.sample import conversation_at
+from ..domain.step_kinds import kind_of
+from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, readability, readings
 from ..services import conversations
-from .common import engines, intake_engine, no_store
+from .common import engines, intake_engine, no_store, office_today
+from .kiosk import TEXT_SIZES, transcript
+from .step_view import step_view
 
 bp = Blueprint("translator", __name__, url_prefix="/translate")
 # Who may open these pages. Accounts and roles are managed on the caseworker side (issue 3).
@@ -68,6 +72,46 @@ def index():
         rows=rows,
         names=current_app.config["LANGUAGES"],
         draft=set(current_app.config["LANGUAGES_DRAFT"]),
+        screens=_screens(),
+        readable=_readability_summaries(),
+    )
+
+
+def _readability(locale: str) -> list[readability.Score] | None:
+    """The readability of a Japanese catalogue's strings; None when the analyser is not installed."""
+    try:
+        return readability.scores(catalogues.po_path(_translations(), locale))
+    except readability.ReadabilityUnavailable:
+        return None
+
+
+def _readability_summaries() -> dict[str, readability.Summary]:
+    """For the status table: Easy Japanese, and Japanese to compare it with."""
+    found = {code: _readability(code) for code in current_app.config["FURIGANA"] if code in _locales()}
+    return {code: readability.summary(scores) for code, scores in found.items() if scores is not None}
+
+
+def _about_language(template: str, locale: str, **values):
+    """A translator page about one language: its id, its own name and its HTML lang, with the page's values."""
+    name = current_app.config["LANGUAGES"].get(locale, locale)
+    return render_template(template, locale=locale, name=name, lang=bcp47(locale), **values)
+
+
+@bp.get("/<locale>/readability")
+def readability_page(locale: str):
+    """Every string of a Japanese catalogue with its readability score and band, the hardest first."""
+    locale = _known(locale)
+    if locale not in current_app.config["FURIGANA"]:
+        abort(404)
+    scores = _readability(locale)
+    return _about_language(
+        "translator/readability.html",
+        locale,
+        scores=scores,
+        summary=readability.summary(scores) if scores is not None else None,
+        bands=readability.BANDS,
+        hard_below=readability.HARD_BELOW,
+        min_words=readability.MIN_WORDS,
     )
 
 
@@ -84,6 +128,7 @@ class Entry:
     ruby: str = ""
     reading: str = ""
     reading_to_review: bool = False  # proposed by the analyser, not yet confirmed
+    readability: readability.Score | None = None  # Japanese catalogues: how hard the translation reads
 
 
 @dataclass
@@ -94,6 +139,8 @@ class Group:
     subtitle: str = ""
     entries: list[Entry] = field(default_factory=list)
     anchor: str = ""  # the section's id: from the group's key, so unique on the page
+    dialogue: str = ""  # a dialogue step's group: the step to open on the kiosk (a repeated step's first round)
+    step: str = ""
 
 
 def _groups(locale: str) -> list[Group]:
@@ -104,6 +151,8 @@ def _groups(locale: str) -> list[Group]:
     ruby = readings.table(translations, locale) if locale in current_app.config["FURIGANA"] else {}
     stored_readings = readings.load(readings.readings_path(translations, locale))
     annotated = {m.id: m for m in (stored_readings or ()) if m.id}
+    japanese = locale in current_app.config["FURIGANA"]
+    scored = {(s.context, s.source): s for s in (_readability(locale) or ())} if japanese else {}
     dialogues = engines()
     groups: dict[str, Group] = {}
     for source in template:
@@ -122,6 +171,8 @@ def _groups(locale: str) -> list[Group]:
             entry.state = "fuzzy" if message.fuzzy else "translated"
             entry.previous = catalogues.previous_source(message) or ""
             entry.ruby = ruby.get(message.string, "")
+            singular = source.id[0] if isinstance(source.id, tuple | list) else source.id
+            entry.readability = scored.get((source.context, singular))
             reading = annotated.get(message.string)
             if reading is not None:
                 entry.reading, entry.reading_to_review = reading.string, reading.fuzzy
@@ -139,7 +190,10 @@ def _group_for(source, where: str, dialogues) -> tuple[str, Group]:
         if step is not None:
             section = dialogue.section_of(step.id)
             return f"{parts[0]}:{step.text_key}", Group(
-                f"Step {step.text_key}", f"{step.kind} · section “{section.title}”"
+                f"Step {step.text_key}",
+                f"{step.kind} · section “{section.title}”",
+                dialogue=dialogue.id if kind_of(step).asked else "",
+                step=step.id,
             )
         return f"{parts[0]}:{parts[1]}", Group(f"{dialogue.id}: {parts[1]}", "dialogue-wide text")
     return where, Group(where, "page text" if where.startswith("templates/") else "")
@@ -154,13 +208,84 @@ def preview(locale: str):
         state: sum(1 for grp in groups for e in grp.entries if e.state == state)
         for state in ("translated", "fuzzy", "untranslated")
     }
-    return render_template(
+    return _about_language(
         "translator/preview.html",
-        locale=locale,
-        name=current_app.config["LANGUAGES"].get(locale, locale),
-        lang=bcp47(locale),
+        locale,
         groups=groups,
         counts=counts,
+        furigana=locale in current_app.config["FURIGANA"],
+    )
+
+
+@dataclass(frozen=True)
+class SampleScreen:
+    """What the kiosk templates read of an intake, for a screen shown with sample answers and no intake."""
+
+    locale: str
+    status: str = "preview"
+    token: str = ""
+    receipt_code: str = "ABCD2345"  # a made-up code where the done page shows one
+
+
+def _screens() -> dict[str, list]:
+    """The screens of every dialogue a translator can open: the steps a recipient sees, in file order."""
+    return {
+        dialogue_id: [step for step in engine.dialogue.steps.values() if kind_of(step).asked]
+        for dialogue_id, engine in engines().items()
+    }
+
+
+def _sample_texts() -> list[str]:
+    """Words a recipient might write or an office supply, in the page's language: the goal suggestions."""
+    dialogue = intake_engine().dialogue
+    return [pgettext(dialogue.context("goal", s.id), s.text) for s in dialogue.goal_suggestions]
+
+
+@bp.get("/<locale>/kiosk/<dialogue_id>/<step_id>")
+def kiosk_step(locale: str, dialogue_id: str, step_id: str):
+    """One screen of a dialogue as the kiosk renders it, in any language, with sample answers before it.
+
+    No intake is created and nothing is stored: the conversation is built for this page and
+    forgotten. The kiosk's buttons are inert here; the toolbar above them moves between screens,
+    languages, furigana and text sizes (plain links and a GET form).
+    """
+    locale = _known(locale)
+    screens = _screens()
+    steps = screens.get(dialogue_id) or abort(404)
+    ids = [step.id for step in steps]
+    if step_id not in ids:
+        abort(404)
+    engine = engines()[dialogue_id]
+    g.locale = locale
+    # Furigana as asked in the link, else the language's default (never the translator's own kiosk session).
+    g.setdefault(FURIGANA_CHOICE, {"on": True, "off": False}.get(request.args.get("furigana")))
+    refresh()
+    today = office_today()
+    conversation = conversation_at(engine, step_id, today=today, language=locale, texts=_sample_texts())
+    view = step_view(engine, conversation, today=today)
+    size = request.args.get("size")
+    position = ids.index(step_id)
+    return render_template(
+        "translator/kiosk_step.html",
+        step_template=view.kind.template,
+        intake=SampleScreen(locale),
+        step=view.step,
+        view=view,
+        transcript=transcript(engine, conversation),
+        display={"text_size": size if size in TEXT_SIZES else TEXT_SIZES[0], "furigana": furigana_shown()},
+        text_sizes=TEXT_SIZES,
+        preview={
+            "locale": locale,
+            "dialogue": dialogue_id,
+            "screens": screens,
+            "locales": _locales(),
+            "names": current_app.config["LANGUAGES"],
+            "furigana": request.args.get("furigana", ""),
+            "has_furigana": locale in current_app.config["FURIGANA"],
+            "size": size if size in TEXT_SIZES else "",
+            "previous": ids[position - 1] if position > 0 else None,
+            "next": ids[position + 1] if position + 1 < len(ids) else None,
+        },
     )
 
 
@@ -173,3 +298,12 @@ def walk(locale: str):
     intake = conversations.start(intake_engine(), locale, preview=True)
     session[SESSION_KEY] = intake.token  # the translator stays signed in; Finish on the kiosk ends both
     return redirect(url_for("kiosk.show_step"))
+
+
+@bp.get("/screen")
+def open_screen():
+    """The screen picker's GET form (on the status page and above a screen): redirect to that screen."""
+    dialogue_id, _, step_id = request.args.get("screen", "").partition(":")
+    locale = _known(request.args.get("locale", ""))
+    options = {key: request.args[key] for key in ("furigana", "size") if request.args.get(key)}
+    return redirect(url_for(".kiosk_step", locale=locale, dialogue_id=dialogue_id, step_id=step_id, **options))

@@ -6,7 +6,7 @@ import time
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext, refresh
+from flask_babel import gettext, ngettext, refresh
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 
@@ -101,6 +101,8 @@ def _refused(err):
 
 
 def error_message(err: CaseworkError) -> str:
+    if err.plural:
+        return ngettext(err.message, err.plural, err.params["count"], **err.params)
     return gettext(err.message, **err.params)
 
 
