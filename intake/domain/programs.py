@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ GROUPS = ("economic", "daily_life", "social_life")
 SUBGROUPS = {"employment": "economic", "children": "social_life"}
 _KEYS = {"id", "name", "group", "description", "barriers", "goal_kinds", "action"}
 _OPTIONAL_KEYS = {"report_lines", "always_for", "answers", "ages", "employment"}
+_ID = re.compile(r"[a-z0-9_]{1,64}")
+TEXTS = ("name", "description", "action")  # what recipients read of a program, each with its own message context
 MAX_SUGGESTIONS = 6
 # Steps of the self-reliance dialogue the ranking reads.
 # The answers the ranking reads, by the fields the dialogue declares (`produces:`), never by step id;
@@ -107,6 +110,11 @@ def check_entry(entry: Mapping[str, object]) -> tuple[Program | None, list[Progr
     if missing:
         problem(None, N_("program '%(id)s' needs %(keys)s"), id=pid, keys=", ".join(missing))
         return None, problems
+    if not _ID.fullmatch(str(entry["id"])):
+        problem("id", N_("a program id is lower-case letters, digits and underscores, e.g. debt_advice"))
+    for key in TEXTS:
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            problem(key, N_("%(key)s needs a text"), key=key)
     if entry["group"] not in GROUPS:
         problem("group", N_("group must be one of %(groups)s"), groups=", ".join(GROUPS))
     report_lines = entry.get("report_lines") or []

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from ..i18n import bcp47, catalogues, readings
-from ..services import conversations
+from ..services import conversations, programs
 from .common import engines, intake_engine, no_store
+from .offices import current_office
 
 bp = Blueprint("translator", __name__, url_prefix="/translate")
 # Who may open these pages. Accounts and roles are managed on the caseworker side (issue 3).
@@ -63,12 +64,42 @@ def index():
     template = catalogues.read(translations / "messages.pot")
     furigana = current_app.config["FURIGANA"]
     rows = [catalogues.status(template, translations, code, furigana=code in furigana) for code in _locales()]
+    missing = programs.untranslated(current_office(), list(current_app.config["LANGUAGES"]))
     return render_template(
         "translator/index.html",
         rows=rows,
         names=current_app.config["LANGUAGES"],
         draft=set(current_app.config["LANGUAGES_DRAFT"]),
+        program_texts={code: sum(1 for m in missing if m.locale == code) for code in current_app.config["LANGUAGES"]},
     )
+
+
+@bp.get("/programs/<locale>")
+def program_texts(locale: str):
+    """The office's own program texts this language lacks (or has for an older text), each with a field to translate it."""
+    locale = _program_locale(locale)
+    return render_template(
+        "translator/programs.html",
+        locale=locale,
+        name=current_app.config["LANGUAGES"][locale],
+        missing=programs.untranslated(current_office(), [locale]),
+    )
+
+
+@bp.post("/programs/<locale>")
+def save_program_texts(locale: str):
+    """Save the translations entered (empty fields are left untranslated)."""
+    locale = _program_locale(locale)
+    for item in programs.untranslated(current_office(), [locale]):
+        text = request.form.get(f"{item.program.key}:{item.field}", "")
+        programs.save_translation(current_user, current_office(), item.program.key, locale, item.field, text)
+    return redirect(url_for("translator.program_texts", locale=locale), code=303)
+
+
+def _program_locale(locale: str) -> str:
+    if locale not in current_app.config["LANGUAGES"] or locale == programs.OFFICE_LOCALE:
+        abort(404)
+    return locale
 
 
 @dataclass
