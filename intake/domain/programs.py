@@ -100,8 +100,8 @@ def check_entry(entry: Mapping[str, object]) -> tuple[Program | None, list[Progr
     problems: list[ProgramProblem] = []
     pid = str(entry.get("id"))
 
-    def problem(key: str | None, message: str, **params: object) -> None:
-        problems.append(ProgramProblem(pid, key, message, params))
+    def problem(at: str | None, message: str, **params: object) -> None:
+        problems.append(ProgramProblem(pid, at, message, params))
 
     for key in entry:
         if key not in _KEYS | _OPTIONAL_KEYS:

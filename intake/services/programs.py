@@ -234,7 +234,7 @@ def save_program(
         db.session.add(row)
         detail = f"{program.id}: added"
     else:
-        changed = sorted(field for field, value in values.items() if getattr(row, field) != value)
+        changed = sorted(field for field, value in values.items() if _same(getattr(row, field)) != _same(value))
         if not changed:
             return row
         for field in changed:
@@ -243,6 +243,15 @@ def save_program(
     _moved(office)
     casework.audit(actor, None, "programs", detail)
     return row
+
+
+def _same(value: object) -> object:
+    """A value as compared for "changed": the order of a list of ids means nothing."""
+    if isinstance(value, list):
+        return sorted(value)
+    if isinstance(value, dict):
+        return {key: _same(options) for key, options in value.items()}
+    return value
 
 
 def set_retired(actor: User, office: Office, key: str, retired: bool, expected_version: object = None) -> OfficeProgram:
