@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import current_step_id
 from staff import answers_for, approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
-from walk import form_fields
+from walk import start_and_reach
 from werkzeug.datastructures import MultiDict
 
 from intake.config import ROOT
@@ -22,7 +21,7 @@ from intake.extensions import db
 from intake.records import AuditEntry, OfficeProgram, ProgramCatalogue
 from intake.services import programs
 from intake.services.offices import default_office
-from intake.web.common import intake_engine, office_today
+from intake.web.common import office_today
 
 P = "/caseworker/office/programs"
 NEW_NAME, NEW_ACTION = "しごと相談（新）", "月曜日にハローワークの窓口で相談する"
@@ -60,22 +59,10 @@ def catalogue_version(app) -> int | None:
 
 
 def kiosk_until(client, step: str, locale: str = "ja", **changed) -> str:
-    """Walk the kiosk by form with the typical answers (some `changed`) until `step` shows; its page."""
+    """A new recipient at the kiosk, with the typical answers (some `changed`), at `step`; its page."""
     with client.application.test_request_context():
         answers = answers_for(office_today(), locale) | changed
-    client.post("/kiosk/start", data={"locale": locale})
-    for _ in range(40):
-        page = client.get("/kiosk/step").get_data(as_text=True)
-        step_id = current_step_id(page)
-        if step_id == step:
-            return page
-        with client.application.app_context():
-            kind = intake_engine().step(step_id).kind
-        data = {"value": locale} if kind == "language" else form_fields(kind, answers[step_id]) if step_id in answers else {}
-        data = list(data.items()) if isinstance(data, dict) else data
-        data += [("step", step_id), ("action", "continue" if step_id in answers or kind not in {"text", "multi_choice"} else "skip")]
-        assert client.post("/kiosk/step", data=MultiDict(data)).status_code == 302
-    raise AssertionError(f"never reached {step}")
+    return start_and_reach(client, step, answers, locale)
 
 
 @pytest.fixture

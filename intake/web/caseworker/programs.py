@@ -65,22 +65,19 @@ def update(key: str):
 @roles("admin")
 def retire(key: str):
     """Stop offering the program; plans that name it keep it."""
-    return _change(
-        key,
-        lambda office: programs.set_retired(current_user, office, key, True, request.form.get("version") or None),
-        gettext("The program is retired: it is no longer offered, and plans that name it keep it."),
-    )
+    return _set_retired(key, True, gettext("The program is retired: it is no longer offered, and plans that name it keep it."))
 
 
 @bp.post("/<key>/reinstate")
 @roles("admin")
 def reinstate(key: str):
     """Offer a retired program again."""
-    return _change(
-        key,
-        lambda office: programs.set_retired(current_user, office, key, False, request.form.get("version") or None),
-        gettext("The program is offered again."),
-    )
+    return _set_retired(key, False, gettext("The program is offered again."))
+
+
+def _set_retired(key: str, retired: bool, done: str):
+    version = request.form.get("version") or None
+    return _change(key, lambda office: programs.set_retired(current_user, office, key, retired, version), done)
 
 
 def _change(key: str, change: Callable, done: str):
