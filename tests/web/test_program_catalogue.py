@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from staff import answers_for, approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
+from staff import (
+    answers_for,
+    approve_typical_plan,
+    make_office,
+    new_case,
+    sign_in,
+    translated,
+    version_of,
+    walk_with_code,
+)
 from walk import start_and_reach
 from werkzeug.datastructures import MultiDict
 
@@ -192,7 +201,21 @@ def test_retiring_keeps_old_plans_readable(app, admin):
         page = cw.get(path).get_data(as_text=True)
         assert NEW_NAME in page, path
     worksheet = cw.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
-    assert 'data-testid="why-employment_support"' not in worksheet
+    assert 'data-testid="why-employment_support"' not in worksheet  # no longer suggested
+    assert cw.post(f"/caseworker/cases/{case_id}/plan/revise", data={"version": version_of(worksheet)}).status_code == 303
+    worksheet = cw.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
+    assert 'value="employment_support" checked' in worksheet and NEW_NAME in worksheet  # still named, kept on saving
+    kept = {"version": version_of(worksheet), "program": ["employment_support", "debt_settlement"]}
+    assert cw.post(f"/caseworker/cases/{case_id}/plan/programs", data=kept).status_code == 303
+    worksheet = cw.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
+    assert 'value="employment_support" checked' in worksheet and 'value="debt_settlement" checked' in worksheet
+    other, _ = new_case(cw, number="A-0002", ticket=False)
+    fresh = cw.get(f"/caseworker/cases/{other}/plan").get_data(as_text=True)
+    assert 'value="employment_support"' not in fresh and 'value="debt_settlement"' in fresh  # retired: not offered
+    chosen = {"version": version_of(fresh), "program": ["employment_support"]}
+    refused = cw.post(f"/caseworker/cases/{other}/plan/programs", data=chosen)
+    assert refused.status_code == 422
+    assert translated(app, "Please choose programs from the list.") in refused.get_data(as_text=True)
     assert NEW_ACTION not in kiosk_until(app.test_client(), "action_ideas")
     assert "employment_support" not in kiosk_until(app.test_client(), "action_ideas")
 
