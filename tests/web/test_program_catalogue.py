@@ -137,7 +137,7 @@ def test_a_new_program_with_a_used_id_or_no_name_is_refused(app, admin):
     data = {"id": "debt_settlement", "name": "", "group": "daily_life", "description": "d", "action": "a"}
     page = html.unescape(admin.post(f"{P}/", data=data).get_data(as_text=True))
     assert translated(app, "program id '%(id)s' is used twice", id="debt_settlement") in page
-    assert translated(app, "%(key)s needs a text", key="name") in page
+    assert translated(app, "%(key)s needs a text", key=translated(app, "Program name")) in page  # プログラム名 を入力…
     assert catalogue_version(app) is None  # refused: not even the copy of the file is kept
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(OfficeProgram.id))) == 0

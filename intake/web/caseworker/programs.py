@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ...domain.programs import AGE, BARRIERS, GOAL_KIND, GROUPS, SUBGROUPS, TEXTS, Program
+from ...domain.programs import AGE, BARRIERS, GOAL_KIND, GROUPS, SUBGROUPS, TEXTS, Program, ProgramProblem
 from ...i18n import translate
 from ...records import OfficeProgram
 from ...services import programs
@@ -36,7 +37,7 @@ def create():
     try:
         row = programs.save_program(current_user, current_office(), _entry(with_id=True))
     except ProgramError as err:
-        return _list_page(request.form, err.problems, 422)
+        return _list_page(request.form, _labelled(err.problems), 422)
     flash(gettext("Program %(name)s added.", name=row.name))
     return redirect(url_for("programs.program", key=row.key), code=303)
 
@@ -87,7 +88,7 @@ def _change(key: str, change: Callable, done: str):
     try:
         change(current_office())
     except ProgramError as err:
-        return _program_page(key, request.form, err.problems, 422)
+        return _program_page(key, request.form, _labelled(err.problems), 422)
     flash(done)
     return redirect(url_for("programs.program", key=key), code=303)
 
@@ -97,6 +98,22 @@ def _changed_meanwhile():
     """Someone changed the catalogue after the form was loaded: the program as it is now, nothing saved (409)."""
     message = gettext("Someone changed this program after you opened it. Here it is as it is now; nothing was saved.")
     return _program_page(request.view_args["key"], None, (), 409, message)
+
+
+def _labelled(problems: list[ProgramProblem]) -> list[ProgramProblem]:
+    """Problems that name a field by its key (`name`, `ages`) name it as the form's label does."""
+    labels = {
+        "name": gettext("Program name"),
+        "description": gettext("Support (what the program offers, as recipients read it)"),
+        "action": gettext("Suggested first action (in the recipient's own voice)"),
+        "barriers": gettext("Barriers it answers"),
+        "goal_kinds": gettext("Goal kinds"),
+        "ages": gettext("Age bands (none: any age)"),
+    }
+    return [
+        replace(p, params={**p.params, "key": labels[p.params["key"]]}) if p.params.get("key") in labels else p
+        for p in problems
+    ]
 
 
 def _entry(with_id: bool = False) -> dict[str, object]:
