@@ -45,6 +45,7 @@ REPORTS = {"supervisor", "other_supervisor", "admin"}
 TRANSLATORS = {"translator", "admin"}
 C = "/caseworker/cases/{case_id}"
 U = "/caseworker/office/users/{user_id}"
+PR = "/caseworker/office/programs"
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,13 @@ ENDPOINTS = [
     # the account (cw2, who has no cases and supervises no one) ends active again
     Endpoint("accounts.deactivate_user", "POST", U + "/deactivate", ADMIN),
     Endpoint("accounts.reactivate_user", "POST", U + "/reactivate", ADMIN),
+    # the office's programs: a refused new one and edit (422), then one retired and offered again
+    Endpoint("programs.index", "GET", PR + "/", ADMIN),
+    Endpoint("programs.create", "POST", PR + "/", ADMIN, form={"id": ""}),
+    Endpoint("programs.program", "GET", PR + "/qualifications", ADMIN),
+    Endpoint("programs.update", "POST", PR + "/qualifications", ADMIN, form={"name": ""}),
+    Endpoint("programs.retire", "POST", PR + "/qualifications/retire", ADMIN),
+    Endpoint("programs.reinstate", "POST", PR + "/qualifications/reinstate", ADMIN),
     Endpoint("caseworker.logout", "POST", "/caseworker/logout", EVERYONE, redirects_to="/caseworker/login"),
     # --- translators
     Endpoint("translator.index", "GET", "/translate/", TRANSLATORS),
@@ -145,6 +153,8 @@ ENDPOINTS = [
     Endpoint("translator.kiosk_step", "GET", "/translate/vi/kiosk/self_reliance/goal_kind", TRANSLATORS),
     Endpoint("translator.open_screen", "GET", "/translate/screen?screen=self_reliance:welcome&locale=vi", TRANSLATORS),
     Endpoint("translator.readability_page", "GET", "/translate/ja@easy/readability", TRANSLATORS),
+    Endpoint("translator.program_texts", "GET", "/translate/programs/en", TRANSLATORS),
+    Endpoint("translator.save_program_texts", "POST", "/translate/programs/en", TRANSLATORS),
     # --- last: these end the kiosk session and retire the intake's token
     Endpoint("kiosk.reset", "POST", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("kiosk.reset", "GET", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),

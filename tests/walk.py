@@ -96,6 +96,26 @@ def walk_forms(
     raise AssertionError(f"did not finish in {max_screens} screens: {shown}")
 
 
+def start_and_reach(client, step_id: str, answers: dict | None = None, locale: str = "en") -> str:
+    """Start a walk-in intake and walk forward by form with `answers` (typical ones by default) until
+    `step_id` is the current step; its page. Steps without an answer are left empty."""
+    answers = (answers or typical_answers()) | {"language": locale}
+    client.post("/kiosk/start", data={"locale": locale})
+    for _ in range(40):
+        html = client.get("/kiosk/step").get_data(as_text=True)
+        current = current_step_id(html)
+        if current == step_id:
+            return html
+        with client.application.app_context():
+            kind = intake_engine().step(current).kind
+        value = answers.get(current, locale if kind == "language" else None)
+        fields = form_fields(kind, value) if value is not None else {}
+        data = MultiDict(list(fields.items()) if isinstance(fields, dict) else fields)
+        data.add("step", current)
+        assert client.post("/kiosk/step", data=data).status_code == 302, current
+    raise AssertionError(step_id)
+
+
 def api_body(step: dict, answers: dict) -> dict:
     """The JSON body that answers this step (as the API shows it) with `answers`, skipping what is missing."""
     step_id, kind = step["id"], step["kind"]

@@ -8,6 +8,7 @@ cursor and triggers the one forward event, so any worker can serve any request.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -104,6 +105,7 @@ class Engine:
     ):
         self.dialogue = dialogue
         self.programs = tuple(programs)
+        self.retired_programs: tuple[Program, ...] = ()  # no longer offered, still named on older plans
         self.languages = dict(languages or {})
         transitions = [
             {
@@ -125,6 +127,16 @@ class Engine:
         )
         self._event = self._machine.events[PROCEED]
         self.check_step = next((s.id for s in dialogue.steps.values() if s.kind == "check"), None)
+
+    def with_programs(self, programs: Sequence[Program], retired: Sequence[Program] = ()) -> Engine:
+        """The same dialogue (and its shared Machine) with another program catalogue, e.g. one office's own."""
+        engine = copy.copy(self)
+        engine.programs, engine.retired_programs = tuple(programs), tuple(retired)
+        return engine
+
+    def program(self, program_id: str) -> Program | None:
+        """A program of the catalogue by id, offered or retired (an older plan may name a retired one)."""
+        return next((p for p in self.programs + self.retired_programs if p.id == program_id), None)
 
     # --- reading -----------------------------------------------------------------------------
 

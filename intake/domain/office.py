@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .dialogue import load_dialogue
+from .dialogue import Dialogue, load_dialogue
 from .engine import Engine
-from .programs import AGE, check_program_answers, check_program_barriers, load_programs
+from .programs import AGE, BARRIERS, Program, ProgramProblem, answer_problems, barrier_problems, load_programs
 from .yamlfile import DataFileError, Problem
 
 PROGRAMS_FILE = "programs.yaml"
@@ -40,18 +40,23 @@ def load_engines(directory: Path, languages: Mapping[str, str]) -> dict[str, Eng
                     f"dialogue id '{dialogue.id}' is already used by {engines[dialogue.id].dialogue.source}",
                 )
             )
-        barriers_id = dialogue.produces.step("barriers.chosen")
-        barriers = dialogue.steps.get(barriers_id) if barriers_id else None
-        if barriers is not None and programs:
-            problems += check_program_barriers(programs, {o.id for o in barriers.options}, str(programs_path))
-            options_of = {s.id: {o.id for o in s.options} for s in dialogue.steps.values() if s.options}
-            age_id = dialogue.produces.step(AGE)  # programs' `ages` are options of the declared age step
-            if age_id:
-                options_of[AGE] = options_of.get(age_id, set())
-            problems += check_program_answers(programs, options_of, str(programs_path))
+        problems += [Problem(str(programs_path), 0, p.reason) for p in program_fit_problems(dialogue, programs)]
         engines[dialogue.id] = Engine(dialogue, programs, languages)
     if not engines and not problems:
         problems.append(Problem(str(directory), 0, "no dialogue files found"))
     if problems:
         raise DataFileError(problems)
     return engines
+
+
+def program_fit_problems(dialogue: Dialogue, programs: Sequence[Program]) -> list[ProgramProblem]:
+    """Programs must name the barriers, steps, options and age bands this dialogue has (where it asks for barriers)."""
+    barriers_id = dialogue.produces.step(BARRIERS)
+    barriers = dialogue.steps.get(barriers_id) if barriers_id else None
+    if barriers is None or not programs:
+        return []
+    options_of = {s.id: {o.id for o in s.options} for s in dialogue.steps.values() if s.options}
+    age_id = dialogue.produces.step(AGE)  # programs' `ages` are options of the declared age step
+    if age_id:
+        options_of[AGE] = options_of.get(age_id, set())
+    return barrier_problems(programs, {o.id for o in barriers.options}) + answer_problems(programs, options_of)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlfile
+from .answers import N_
 from .yamlfile import DataFileError, LineDict, Problem
 
 GROUPS = ("economic", "daily_life", "social_life")
@@ -14,6 +16,8 @@ GROUPS = ("economic", "daily_life", "social_life")
 SUBGROUPS = {"employment": "economic", "children": "social_life"}
 _KEYS = {"id", "name", "group", "description", "barriers", "goal_kinds", "action"}
 _OPTIONAL_KEYS = {"report_lines", "always_for", "answers", "ages", "employment"}
+_ID = re.compile(r"[a-z0-9_]{1,64}")
+TEXTS = ("name", "description", "action")  # what recipients read of a program, each with its own message context
 MAX_SUGGESTIONS = 6
 # Steps of the self-reliance dialogue the ranking reads.
 # The answers the ranking reads, by the fields the dialogue declares (`produces:`), never by step id;
@@ -48,6 +52,24 @@ class Program:
 
 
 
+@dataclass(frozen=True)
+class ProgramProblem:
+    """One thing wrong with a program, wherever it comes from (programs.yaml or the admin's page).
+
+    `message` is English with %(name)s placeholders, marked for the staff catalogue, so the admin's
+    page shows it in Japanese; `key` is the field at fault (None: the program as a whole).
+    """
+
+    program: str
+    key: str | None
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+
 def load_programs(path: Path) -> tuple[Program, ...]:
     """Read and check programs.yaml; DataFileError lists every problem with its line."""
     data = yamlfile.load(path)
@@ -60,71 +82,90 @@ def load_programs(path: Path) -> tuple[Program, ...]:
         if not isinstance(entry, LineDict):
             problems.append(Problem(str(path), entries.line, "each program is a mapping"))
             continue
-        for key in entry:
-            if key not in _KEYS | _OPTIONAL_KEYS:
-                problems.append(Problem(str(path), entry.line_of(key), f"unknown key '{key}' in a program"))
-        missing = _KEYS - set(entry)
-        if missing:
-            problems.append(
-                Problem(str(path), entry.line, f"program '{entry.get('id')}' needs {', '.join(sorted(missing))}")
-            )
-            continue
-        if entry["group"] not in GROUPS:
-            problems.append(Problem(str(path), entry.line_of("group"), f"group must be one of {', '.join(GROUPS)}"))
-        report_lines = entry.get("report_lines") or []
-        if not isinstance(report_lines, list):
-            problems.append(
-                Problem(str(path), entry.line_of("report_lines"), "report_lines is a list, e.g. [employment]")
-            )
-            report_lines = []
-        for line in report_lines:
-            if SUBGROUPS.get(line) != entry["group"]:
-                allowed = ", ".join(f"{sub} (in {group})" for sub, group in SUBGROUPS.items())
-                problems.append(
-                    Problem(str(path), entry.line_of("report_lines"), f"report_lines may name {allowed}, not '{line}'")
-                )
-        always_for = _list_of(entry, "always_for", str(path), problems)
-        for barrier in always_for:
-            if barrier not in (entry["barriers"] or ()):
-                problems.append(
-                    Problem(str(path), entry.line_of("always_for"), f"always_for names '{barrier}', not in barriers")
-                )
-        answers = entry.get("answers") or {}
-        if not isinstance(answers, dict) or not all(isinstance(v, list) for v in answers.values()):
-            problems.append(
-                Problem(str(path), entry.line_of("answers"), "answers maps a step id to a list of option ids")
-            )
-            answers = {}
-        if not isinstance(entry.get("employment", False), bool):
-            problems.append(Problem(str(path), entry.line_of("employment"), "employment is true or false"))
-        programs.append(
-            Program(
-                id=entry["id"],
-                name=entry["name"],
-                group=entry["group"],
-                description=entry["description"],
-                barriers=tuple(entry["barriers"] or ()),
-                goal_kinds=tuple(entry["goal_kinds"] or ()),
-                action=entry["action"],
-                report_lines=tuple(report_lines),
-                always_for=tuple(always_for),
-                answers=tuple((step, str(option)) for step, options in answers.items() for option in options),
-                ages=tuple(_list_of(entry, "ages", str(path), problems)),
-                employment=entry.get("employment") is True,
-            )
-        )
-    ids = [p.id for p in programs]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(Problem(str(path), entries.line, f"program id '{dup}' is used twice"))
+        program, found = check_entry(entry)
+        problems += [Problem(str(path), entry.line_of(p.key) if p.key else entry.line, p.reason) for p in found]
+        if program is not None:
+            programs.append(program)
+    problems += [Problem(str(path), entries.line, p.reason) for p in check_catalogue(programs)]
     if problems:
         raise DataFileError(problems)
     return tuple(programs)
 
 
-def _list_of(entry: LineDict, key: str, source: str, problems: list[Problem]) -> list[str]:
+def check_entry(entry: Mapping[str, object]) -> tuple[Program | None, list[ProgramProblem]]:
+    """One program's keys and values, checked: the program (None when a required key is missing) and what is wrong.
+
+    The same rules for a program in programs.yaml and one the office admin edits on the web.
+    """
+    problems: list[ProgramProblem] = []
+    pid = str(entry.get("id"))
+
+    def problem(at: str | None, message: str, **params: object) -> None:
+        problems.append(ProgramProblem(pid, at, message, params))
+
+    for key in entry:
+        if key not in _KEYS | _OPTIONAL_KEYS:
+            problem(key, N_("unknown key '%(key)s' in a program"), key=key)
+    missing = [key for key in sorted(_KEYS) if key not in entry]
+    if missing:
+        problem(None, N_("program '%(id)s' needs %(keys)s"), id=pid, keys=", ".join(missing))
+        return None, problems
+    if not _ID.fullmatch(str(entry["id"])):
+        problem("id", N_("a program id is lower-case letters, digits and underscores, e.g. debt_advice"))
+    for key in TEXTS:
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            problem(key, N_("%(key)s needs a text"), key=key)
+    if entry["group"] not in GROUPS:
+        problem("group", N_("group must be one of %(groups)s"), groups=", ".join(GROUPS))
+    report_lines = entry.get("report_lines") or []
+    if not isinstance(report_lines, list):
+        problem("report_lines", N_("report_lines is a list, e.g. [employment]"))
+        report_lines = []
+    for line in report_lines:
+        if SUBGROUPS.get(line) != entry["group"]:
+            allowed = ", ".join(f"{sub} (in {group})" for sub, group in SUBGROUPS.items())
+            problem("report_lines", N_("report_lines may name %(allowed)s, not '%(line)s'"), allowed=allowed, line=line)
+    barriers = _list_of(entry, "barriers", problem)
+    always_for = _list_of(entry, "always_for", problem)
+    for barrier in always_for:
+        if barrier not in barriers:
+            problem("always_for", N_("always_for names '%(barrier)s', not in barriers"), barrier=barrier)
+    answers = entry.get("answers") or {}
+    if not isinstance(answers, dict) or not all(isinstance(v, list) for v in answers.values()):
+        problem("answers", N_("answers maps a step id to a list of option ids"))
+        answers = {}
+    if not isinstance(entry.get("employment", False), bool):
+        problem("employment", N_("employment is true or false"))
+    program = Program(
+        id=entry["id"],
+        name=entry["name"],
+        group=entry["group"],
+        description=entry["description"],
+        barriers=tuple(barriers),
+        goal_kinds=tuple(_list_of(entry, "goal_kinds", problem)),
+        action=entry["action"],
+        report_lines=tuple(report_lines),
+        always_for=tuple(always_for),
+        answers=tuple((step, str(option)) for step, options in answers.items() for option in options),
+        ages=tuple(_list_of(entry, "ages", problem)),
+        employment=entry.get("employment") is True,
+    )
+    return program, problems
+
+
+def check_catalogue(programs: Sequence[Program]) -> list[ProgramProblem]:
+    """Rules across the programs of one catalogue: every id used once."""
+    ids = [p.id for p in programs]
+    return [
+        ProgramProblem(dup, "id", N_("program id '%(id)s' is used twice"), {"id": dup})
+        for dup in sorted({i for i in ids if ids.count(i) > 1})
+    ]
+
+
+def _list_of(entry: Mapping[str, object], key: str, problem) -> list[str]:
     value = entry.get(key) or []
-    if not isinstance(value, list):
-        problems.append(Problem(source, entry.line_of(key), f"{key} is a list"))
+    if not isinstance(value, list | tuple):
+        problem(key, N_("%(key)s is a list"), key=key)
         return []
     return [str(v) for v in value]
 
@@ -202,29 +243,38 @@ def rank_programs(programs: Sequence[Program], answers: Mapping[str, object]) ->
     return [s.program for s in suggest_programs(programs, answers)]
 
 
-def check_program_barriers(programs: Sequence[Program], barrier_ids: set[str], source: str) -> list[Problem]:
+def barrier_problems(programs: Sequence[Program], barrier_ids: set[str]) -> list[ProgramProblem]:
     """Programs must name barriers the dialogue actually offers."""
     return [
-        Problem(source, 0, f"program '{p.id}' names unknown barrier '{b}'")
+        ProgramProblem(p.id, "barriers", N_("program '%(id)s' names unknown barrier '%(barrier)s'"), {"id": p.id, "barrier": b})
         for p in programs
         for b in p.barriers
         if b not in barrier_ids
     ]
 
 
-def check_program_answers(programs: Sequence[Program], options_of: Mapping[str, set[str]], source: str) -> list[Problem]:
+def answer_problems(programs: Sequence[Program], options_of: Mapping[str, set[str]]) -> list[ProgramProblem]:
     """Programs' `answers` must name steps and options the dialogue has, and `ages` options of its age field
     (`options_of` maps step ids, and the field name AGE, to their option ids)."""
     problems = []
     for p in programs:
         for step, option in p.answers:
             if step not in options_of:
-                problems.append(Problem(source, 0, f"program '{p.id}' reads step '{step}', not in the dialogue"))
+                message, params = N_("program '%(id)s' reads step '%(step)s', not in the dialogue"), {"step": step}
+                problems.append(ProgramProblem(p.id, "answers", message, {"id": p.id, **params}))
             elif option not in options_of[step]:
-                problems.append(Problem(source, 0, f"program '{p.id}' names unknown option '{option}' of '{step}'"))
+                message = N_("program '%(id)s' names unknown option '%(option)s' of '%(step)s'")
+                problems.append(ProgramProblem(p.id, "answers", message, {"id": p.id, "option": option, "step": step}))
         if p.ages and AGE not in options_of:
-            problems.append(Problem(source, 0, f"program '{p.id}' has ages, but the dialogue declares no 'age' field"))
+            message = N_("program '%(id)s' has ages, but the dialogue declares no 'age' field")
+            problems.append(ProgramProblem(p.id, "ages", message, {"id": p.id}))
         for age in p.ages if AGE in options_of else ():
             if age not in options_of[AGE]:
-                problems.append(Problem(source, 0, f"program '{p.id}' names unknown age band '{age}'"))
+                message = N_("program '%(id)s' names unknown age band '%(age)s'")
+                problems.append(ProgramProblem(p.id, "ages", message, {"id": p.id, "age": age}))
     return problems
+
+
+def check_program_answers(programs: Sequence[Program], options_of: Mapping[str, set[str]], source: str) -> list[Problem]:
+    """answer_problems, located in the programs file."""
+    return [Problem(source, 0, p.reason) for p in answer_problems(programs, options_of)]

@@ -41,6 +41,7 @@ FURIGANA_CHOICE = (
     "furigana_choice"  # on `g`: a choice for this page only (the translator's preview), before the session's
 )
 _RUBY_PARTS = re.compile(r"<rp>.*?</rp>|<rt>.*?</rt>")
+_LANG_SPAN = re.compile(r'<span lang="[^"]*" class="untranslated">')
 
 
 class FallbackDomain(Domain):
@@ -245,12 +246,42 @@ def plain(text: str) -> str:
     """Text for places that cannot hold markup (a <title>, an attribute, a <textarea>): readings removed."""
     if isinstance(text, Markup) and "<ruby>" in text:
         # What remains is the escaped text alone, so it stays Markup (no double escaping).
-        return Markup(_RUBY_PARTS.sub("", str(text)).replace("<ruby>", "").replace("</ruby>", ""))
+        text = Markup(_RUBY_PARTS.sub("", str(text)).replace("<ruby>", "").replace("</ruby>", ""))
+    if isinstance(text, Markup) and '<span lang="' in text:  # an untranslated office text (_office_text)
+        return Markup(_LANG_SPAN.sub("", str(text)).replace("</span>", ""))
     return text
 
 
+def use_program_texts(texts: Mapping[str, Mapping[str, str]] | None) -> None:
+    """This request's office keeps its own program texts (context → locale → text): `translate` reads them
+    instead of the gettext catalogues, which hold only programs.yaml's texts."""
+    g.yorisoi_program_texts = texts
+
+
 def translate(context: str, text: str) -> str:
-    return with_ruby(pgettext(context, text)) if text else ""
+    if not text:
+        return ""
+    own = g.get("yorisoi_program_texts") if has_request_context() else None
+    if own is not None and context in own:
+        return _office_text(own[context], text)
+    return with_ruby(pgettext(context, text))
+
+
+def _office_text(texts: Mapping[str, str], text: str) -> str:
+    """An office's own program text in the viewer's language; until it is translated, the English or the office's
+    Japanese, marked with its language on the recipient's pages (never a blank)."""
+    locale = str(get_locale())
+    chain = [locale]
+    fallbacks = current_app.config.get("LANGUAGE_FALLBACKS", {})
+    while chain[-1] in fallbacks and fallbacks[chain[-1]] not in chain:
+        chain.append(fallbacks[chain[-1]])
+    shown = next((code for code in [*chain, "en", "ja"] if texts.get(code)), None)
+    if shown is None:
+        return with_ruby(text)
+    found = with_ruby(texts[shown])
+    if bcp47(shown) == bcp47(locale) or request.blueprint not in FURIGANA_BLUEPRINTS:
+        return found
+    return Markup('<span lang="%s" class="untranslated">%s</span>') % (bcp47(shown), found)
 
 
 def step_text(engine: Engine, step: Step, part: str = "prompt") -> str:

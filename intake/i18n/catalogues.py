@@ -54,6 +54,8 @@ STAFF_SOURCES = (
     "intake/web/history.py",
     "intake/services/accounts.py",
     "intake/domain/worksheet.py",
+    "intake/domain/programs.py",
+    "intake/services/programs.py",
 )
 # And strings in a recipient file that only staff read (`# i18n: staff …` above the call).
 STAFF_TAG, RECIPIENT_TAG = "i18n: staff", "i18n: recipient"

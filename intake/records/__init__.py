@@ -33,6 +33,7 @@ from .intakes import (
 )
 from .limits import RateLimitCounter
 from .offices import DEFAULT_OFFICE_CODE, Office
+from .programs import OfficeProgram, ProgramCatalogue, ProgramText
 from .staff import ROLES, User
 
 __all__ = [
@@ -50,9 +51,12 @@ __all__ = [
     "Intake",
     "IntakeStatus",
     "Office",
+    "OfficeProgram",
     "PlanDocument",
     "PlanEdit",
     "PlanVersion",
+    "ProgramCatalogue",
+    "ProgramText",
     "RateLimitCounter",
     "ResumeAttempt",
     "Review",

@@ -6,13 +6,21 @@ from datetime import date, datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g
 
 from ..domain.engine import Engine
+from ..i18n import use_program_texts
+from ..services import programs
+from .offices import current_office
 
 
 def engines() -> dict[str, Engine]:
-    return current_app.extensions["yorisoi.engines"]
+    """The dialogues' engines with the current office's program catalogue (looked up once a request)."""
+    catalogue = g.get("yorisoi_catalogue")
+    if catalogue is None:
+        catalogue = g.yorisoi_catalogue = programs.catalogue(current_office())
+        use_program_texts(catalogue.texts)
+    return catalogue.engines
 
 
 def intake_engine(intake=None) -> Engine:

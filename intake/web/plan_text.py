@@ -160,11 +160,8 @@ def draft_answers(engine: Engine, draft: Draft, answers: Mapping[str, object]) -
 
 
 def program_name(program_id: str, engine: Engine | None = None) -> str:
-    engine = engine or intake_engine()
-    for program in engine.programs:
-        if program.id == program_id:
-            return translate(program.context("name"), program.name)
-    return program_id
+    program = (engine or intake_engine()).program(program_id)
+    return translate(program.context("name"), program.name) if program else program_id
 
 
 def evaluation_label(evaluation: str | None) -> str:

@@ -19,9 +19,10 @@ from flask_login import current_user, login_required
 from ..domain.sample import conversation_at
 from ..domain.step_kinds import kind_of
 from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, readability, readings
-from ..services import conversations
+from ..services import conversations, programs
 from .common import engines, intake_engine, no_store, office_today
 from .kiosk import TEXT_SIZES, transcript
+from .offices import current_office
 from .step_view import step_view
 
 bp = Blueprint("translator", __name__, url_prefix="/translate")
@@ -67,6 +68,7 @@ def index():
     template = catalogues.read(translations / "messages.pot")
     furigana = current_app.config["FURIGANA"]
     rows = [catalogues.status(template, translations, code, furigana=code in furigana) for code in _locales()]
+    missing = programs.untranslated(current_office(), list(current_app.config["LANGUAGES"]))
     return render_template(
         "translator/index.html",
         rows=rows,
@@ -74,6 +76,7 @@ def index():
         draft=set(current_app.config["LANGUAGES_DRAFT"]),
         screens=_screens(),
         readable=_readability_summaries(),
+        program_texts={code: sum(1 for m in missing if m.locale == code) for code in current_app.config["LANGUAGES"]},
     )
 
 
@@ -113,6 +116,34 @@ def readability_page(locale: str):
         hard_below=readability.HARD_BELOW,
         min_words=readability.MIN_WORDS,
     )
+
+
+@bp.get("/programs/<locale>")
+def program_texts(locale: str):
+    """The office's own program texts this language lacks (or has for an older text), each with a field to translate it."""
+    locale = _program_locale(locale)
+    return render_template(
+        "translator/programs.html",
+        locale=locale,
+        name=current_app.config["LANGUAGES"][locale],
+        missing=programs.untranslated(current_office(), [locale]),
+    )
+
+
+@bp.post("/programs/<locale>")
+def save_program_texts(locale: str):
+    """Save the translations entered (empty fields are left untranslated)."""
+    locale = _program_locale(locale)
+    for item in programs.untranslated(current_office(), [locale]):
+        text = request.form.get(f"{item.program.key}:{item.field}", "")
+        programs.save_translation(current_user, current_office(), item.program.key, locale, item.field, text)
+    return redirect(url_for("translator.program_texts", locale=locale), code=303)
+
+
+def _program_locale(locale: str) -> str:
+    if locale not in current_app.config["LANGUAGES"] or locale == programs.OFFICE_LOCALE:
+        abort(404)
+    return locale
 
 
 @dataclass

@@ -4,12 +4,11 @@ import re
 
 import pytest
 from conftest import current_step_id, day_ahead
-from walk import form_fields, typical_answers, walk_forms
+from walk import start_and_reach, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
 from intake.extensions import db
 from intake.records import DraftPlan, Intake, IntakeStatus, User
-from intake.web.common import intake_engine
 
 
 def only_intake(app) -> Intake:
@@ -57,25 +56,6 @@ def test_the_done_page_shows_the_receipt_code(app, client):
     html = client.get("/kiosk/step").get_data(as_text=True)
     code = only_intake(app).receipt_code
     assert f"{code[:4]}-{code[4:]}" in html
-
-
-def start_and_reach(client, step_id: str, answers=None):
-    """Walk forward with typical answers until `step_id` is the current step."""
-    answers = (answers or typical_answers()) | {"language": "en"}
-    client.post("/kiosk/start", data={"locale": "en"})
-    for _ in range(40):
-        html = client.get("/kiosk/step").get_data(as_text=True)
-        current = current_step_id(html)
-        if current == step_id:
-            return html
-        with client.application.app_context():
-            kind = intake_engine().step(current).kind
-        value = answers.get(current, "en" if kind == "language" else None)
-        fields = form_fields(kind, value) if value is not None else {}
-        data = MultiDict(list(fields.items()) if isinstance(fields, dict) else fields)
-        data.add("step", current)
-        assert client.post("/kiosk/step", data=data).status_code == 302, current
-    raise AssertionError(step_id)
 
 
 def assert_unchanged(app, before):

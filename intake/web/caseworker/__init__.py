@@ -2,9 +2,9 @@
 
 cases: sign in, the queue, a case, tickets, walk-in drafts · plan: the worksheet, approval, versions ·
 review: the periodic review (見直し) · printing: the plan sheet and its export · office: the report and
-the audit log · accounts: the admin's staff accounts.
+the audit log · accounts: the admin's staff accounts · programs: the admin's program catalogue.
 """
 
-from . import accounts, cases, office, plan, printing, review
+from . import accounts, cases, office, plan, printing, programs, review
 
-BLUEPRINTS = (cases.bp, plan.bp, review.bp, printing.bp, office.bp, accounts.bp)
+BLUEPRINTS = (cases.bp, plan.bp, review.bp, printing.bp, office.bp, accounts.bp, programs.bp)

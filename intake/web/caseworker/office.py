@@ -71,7 +71,8 @@ def build_report(start: date, end: date):
         draft = intake.plan.draft if intake.plan is not None else None
         if draft is not None and sent and start <= sent <= end:
             barrier_lists.append(list(draft.barriers.chosen))
-    return office_report(engine.programs, spans, marks, barrier_lists, start, end)
+    # Retired programs too: plans of the period may name them.
+    return office_report(engine.programs + engine.retired_programs, spans, marks, barrier_lists, start, end)
 
 
 # Barriers as the 2021 survey names them (domain.md §6): short enough for a chart and a CSV column.
@@ -121,7 +122,7 @@ def report():
         "caseworker/report.html",
         report=report,
         errors=errors,
-        programs={p.id: p for p in intake_engine().programs},
+        programs={p.id: p for p in intake_engine().programs + intake_engine().retired_programs},
         group_bars=bar_widths([(line.key, line.participants) for line in report.groups], 360),
         barrier_bars=bar_widths(list(report.barriers), 360),
         count_bars=bar_widths(list(report.barrier_counts), 360),
@@ -136,7 +137,7 @@ def report_csv():
     """The report as CSV, in the national survey's columns."""
     start, end, _ = _period()
     report = build_report(start, end)
-    groups = {p.id: p.group for p in intake_engine().programs}
+    groups = {p.id: p.group for p in intake_engine().programs + intake_engine().retired_programs}
     out = io.StringIO()
     writer = csv.writer(out)
     # The survey's wording for the columns; the key columns keep the ids a spreadsheet can match on.

@@ -68,7 +68,8 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
     suggestions = suggest_programs(engine.programs, ranking)[:MAX_SUGGESTIONS]
     ranked = [s.program for s in suggestions]
     chosen = {p.id: p for p in plan.programs}
-    others = [p for p in engine.programs if p not in ranked]
+    # A retired program stays listed (and chosen) while the worksheet names it, so saving never drops it unseen.
+    others = [p for p in engine.programs if p not in ranked] + [p for p in engine.retired_programs if p.id in chosen]
     today = office_today()
     return (
         render_template(
@@ -171,10 +172,18 @@ def actions(case_id: int):
 def programs(case_id: int):
     """Choose programs, each with its support and plan (支援内容及び計画)."""
     form = request.form
-    known = [p.id for p in intake_engine().programs]
+    engine = intake_engine()
+    known = [p.id for p in engine.programs + engine.retired_programs]
     chosen = form.getlist("program")
     supports = {pid: form.get(f"support-{pid}", "") for pid in known}
-    return _edit(case_id, lambda plan: choose_programs(plan, chosen, supports, known))
+    offered = {p.id for p in engine.programs}
+    # A retired program may be kept where the worksheet already names it, never newly chosen.
+    return _edit(
+        case_id,
+        lambda plan: choose_programs(
+            plan, chosen, supports, [pid for pid in known if pid in offered or pid in plan.program_ids]
+        ),
+    )
 
 
 @bp.post("/plan/consent")

@@ -1,0 +1,227 @@
+"""The admin's program catalogue (個別支援プログラム): add, edit, retire and offer again the office's programs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ...domain.programs import AGE, BARRIERS, GOAL_KIND, GROUPS, SUBGROUPS, TEXTS, Program, ProgramProblem
+from ...i18n import translate
+from ...records import OfficeProgram
+from ...services import programs
+from ...services.programs import ProgramError
+from ...unit_of_work import StaleWrite, stale_page
+from ..common import intake_engine
+from ..offices import current_office
+from .access import roles, staff_blueprint
+
+bp = staff_blueprint(Blueprint("programs", __name__, url_prefix="/caseworker/office/programs"))
+LISTS = ("barriers", "always_for", "goal_kinds", "report_lines", "ages")
+
+
+@bp.get("/")
+@roles("admin")
+def index():
+    """The office's programs, offered and retired, and a form for a new one."""
+    return _list_page()
+
+
+@bp.post("/")
+@roles("admin")
+def create():
+    """Add a program to the office's catalogue."""
+    try:
+        row = programs.save_program(current_user, current_office(), _entry(with_id=True))
+    except ProgramError as err:
+        return _list_page(request.form, _labelled(err.problems), 422)
+    flash(gettext("Program %(name)s added.", name=row.name))
+    return redirect(url_for("programs.program", key=row.key), code=303)
+
+
+@bp.get("/<key>")
+@roles("admin")
+def program(key: str):
+    """One program's fields, to edit, and retiring it."""
+    return _program_page(key)
+
+
+@bp.post("/<key>")
+@roles("admin")
+def update(key: str):
+    """Save the changes to one program (a form loaded before someone else's change is refused)."""
+    return _change(
+        key,
+        lambda office: programs.save_program(
+            current_user, office, _entry(), key=key, expected_version=request.form.get("version") or None
+        ),
+        gettext("Changes to the program saved."),
+    )
+
+
+@bp.post("/<key>/retire")
+@roles("admin")
+def retire(key: str):
+    """Stop offering the program; plans that name it keep it."""
+    return _set_retired(key, True, gettext("The program is retired: it is no longer offered, and plans that name it keep it."))
+
+
+@bp.post("/<key>/reinstate")
+@roles("admin")
+def reinstate(key: str):
+    """Offer a retired program again."""
+    return _set_retired(key, False, gettext("The program is offered again."))
+
+
+def _set_retired(key: str, retired: bool, done: str):
+    version = request.form.get("version") or None
+    return _change(key, lambda office: programs.set_retired(current_user, office, key, retired, version), done)
+
+
+def _change(key: str, change: Callable, done: str):
+    _values(key)  # 404 for a program the office does not have
+    if not request.form.get("version") and programs.programs_of(current_office()):
+        raise StaleWrite()  # a form from programs.yaml, and someone has made the catalogue the office's own since
+    try:
+        change(current_office())
+    except ProgramError as err:
+        return _program_page(key, request.form, _labelled(err.problems), 422)
+    flash(done)
+    return redirect(url_for("programs.program", key=key), code=303)
+
+
+@stale_page(bp)
+def _changed_meanwhile():
+    """Someone changed the catalogue after the form was loaded: the program as it is now, nothing saved (409)."""
+    message = gettext("Someone changed this program after you opened it. Here it is as it is now; nothing was saved.")
+    return _program_page(request.view_args["key"], None, (), 409, message)
+
+
+def _labelled(problems: list[ProgramProblem]) -> list[ProgramProblem]:
+    """Problems that name a field by its key (`name`, `ages`) name it as the form's label does."""
+    labels = {
+        "name": gettext("Program name"),
+        "description": gettext("Support (what the program offers, as recipients read it)"),
+        "action": gettext("Suggested first action (in the recipient's own voice)"),
+        "barriers": gettext("Barriers it answers"),
+        "goal_kinds": gettext("Goal kinds"),
+        "ages": gettext("Age bands (none: any age)"),
+    }
+    return [
+        replace(p, params={**p.params, "key": labels[p.params["key"]]}) if p.params.get("key") in labels else p
+        for p in problems
+    ]
+
+
+def _entry(with_id: bool = False) -> dict[str, object]:
+    """The form as a programs.yaml entry, for the same checks as the file."""
+    form = request.form
+    entry: dict[str, object] = {part: form.get(part, "").strip() for part in TEXTS}
+    entry["group"] = form.get("group", "")
+    entry.update({name: form.getlist(name) for name in LISTS})
+    entry["employment"] = form.get("employment") == "yes"
+    entry["answers"] = programs.parse_answers(form.get("answers", ""))
+    if with_id:
+        entry["id"] = form.get("id", "").strip()
+    return entry
+
+
+def _values(key: str) -> dict[str, object]:
+    """A program's fields for the form: the office's row, or (before its first change) programs.yaml's, in Japanese."""
+    office = current_office()
+    row = programs.find_program(office, key)
+    if row is not None:
+        return {**{c.name: getattr(row, c.name) for c in OfficeProgram.__table__.columns}, "retired": row.retired_at}
+    if programs.programs_of(office):
+        abort(404)
+    found = next((p for p in programs.file_programs() if p.id == key), None)
+    if found is None:
+        abort(404)
+    return _file_values(found)
+
+
+def _file_values(program: Program) -> dict[str, object]:
+    answers: dict[str, list[str]] = {}
+    for step, option in program.answers:
+        answers.setdefault(step, []).append(option)
+    return {
+        "key": program.id,
+        **{part: str(translate(program.context(part), getattr(program, part))) for part in TEXTS},
+        "group": program.group,
+        **{name: list(getattr(program, name)) for name in LISTS},
+        "employment": program.employment,
+        "answers": answers,
+        "version": "",
+        "retired": None,
+    }
+
+
+def _answers_text(answers) -> str:
+    if isinstance(answers, str):
+        return answers
+    return "\n".join(f"{step}: [{', '.join(options)}]" for step, options in (answers or {}).items())
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """The options each list field may name, with their Japanese labels: the intake dialogue's own."""
+    engine = intake_engine()
+
+    def options(field: str) -> list[tuple[str, str]]:
+        step_id = engine.dialogue.produces.step(field)
+        step = engine.dialogue.steps.get(step_id) if step_id else None
+        return [(o.id, translate(o.context, o.label) if o.context else o.label) for o in (step.options if step else ())]
+
+    return {
+        "barriers": options(BARRIERS),
+        "always_for": options(BARRIERS),
+        "goal_kinds": options(GOAL_KIND),
+        "ages": options(AGE),
+        "report_lines": [(sub, sub) for sub in SUBGROUPS],
+    }
+
+
+def _form_values(values: dict, form) -> dict:
+    if not form:
+        return {**values, "answers": _answers_text(values.get("answers"))}
+    merged = dict(values)
+    merged.update({part: form.get(part, "") for part in (*TEXTS, "group", "answers", "id")})
+    merged.update({name: form.getlist(name) for name in LISTS})
+    merged["employment"] = form.get("employment") == "yes"
+    return merged
+
+
+def _list_page(form=None, problems=(), status: int = 200):
+    office = current_office()
+    rows = programs.programs_of(office)
+    if rows:
+        listed = [{"key": r.key, "name": r.name, "group": r.group, "retired": r.retired_at} for r in rows]
+    else:
+        listed = [_file_values(p) for p in programs.file_programs()]
+    blank = {"group": GROUPS[0], "employment": False, "answers": "", **{name: [] for name in LISTS}}
+    return render_template(
+        "caseworker/programs.html",
+        programs=listed,
+        own=bool(rows),
+        values=_form_values(blank, form),
+        choices=_choices(),
+        groups=GROUPS,
+        problems=problems,
+    ), status
+
+
+def _program_page(key: str, form=None, problems=(), status: int = 200, message: str | None = None):
+    values = _values(key)
+    return render_template(
+        "caseworker/program.html",
+        key=key,
+        values=_form_values(values, form),
+        version=values["version"],
+        retired=values["retired"],
+        choices=_choices(),
+        groups=GROUPS,
+        problems=problems,
+        message=message,
+    ), status
