@@ -51,6 +51,7 @@ def recipient_side(plan, review, locale: str) -> dict:
             "programs": {p.id: program_name(p.id) for p in content.programs},
             "evaluations": {key: evaluation_label(line.evaluation) for key, line in (result.programs if result else {}).items()},
             "action_evaluations": [evaluation_label(a.evaluation) for a in (result.actions if result else ())],
+            # i18n: recipient: at the top of their copy of the plan, which stacks the Japanese and their language.
             "copy_note": gettext(
                 "Your copy. Each part is written first in Japanese, as in the plan the office keeps, then in your "
                 "language. Your own words are kept as you wrote them."
