@@ -10,9 +10,18 @@ from datetime import date
 import pypdf
 import pytest
 from axe_playwright_python import sync_playwright as axe_module
-from browser.harness import CHROMIUM, CHROMIUM_ARGS, serve
+from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot, serve
 from playwright import sync_api
-from staff import PASSWORD, answers_for, approve_typical_plan, make_office, new_case, sign_in, walk_with_code
+from staff import (
+    PASSWORD,
+    TYPICAL_JAPANESE,
+    answers_for,
+    approve_typical_plan,
+    make_office,
+    new_case,
+    sign_in,
+    walk_with_code,
+)
 from walk import walk_forms
 
 from intake.extensions import db
@@ -57,17 +66,33 @@ def test_plan_prints_on_one_a4_page(live_app):
         browser.close()
 
     for document in (pdf, pdf_bilingual):
-        reader = pypdf.PdfReader(io.BytesIO(document))
-        assert len(reader.pages) == 1
-        box = reader.pages[0].mediabox
-        assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+        for page in pypdf.PdfReader(io.BytesIO(document)).pages:
+            box = page.mediabox
+            assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1  # the office's sheet: one page
+    copy_pages = pypdf.PdfReader(io.BytesIO(pdf_bilingual)).pages
+    assert len(copy_pages) <= 2  # the recipient's copy, stacked in two languages
+    for page in copy_pages[:-1]:  # a page before the last is filled, never left half empty
+        assert lowest_text(page) < 842 / 2, lowest_text(page)
     text = re.sub(r"\s+", "", pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
-    assert "Workpart-timeinajobwhereIcansit" in text
+    assert TYPICAL_JAPANESE["goal_japanese"] in text and "Workpart-timeinajobwhereIcansit" not in text
+    copy_text = re.sub(r"\s+", "", "".join(page.extract_text() for page in copy_pages))
+    assert TYPICAL_JAPANESE["goal_japanese"] in copy_text and "Workpart-timeinajobwhereIcansit" in copy_text
+    assert "Signature" in copy_text and "Caseworker" in copy_text  # every label in their language too
     os.makedirs("test-artifacts", exist_ok=True)
     with open("test-artifacts/plan.pdf", "wb") as out:
         out.write(pdf)
     with open("test-artifacts/plan-bilingual.pdf", "wb") as out:
         out.write(pdf_bilingual)
+
+
+def lowest_text(page) -> float:
+    """How far down a PDF page its text reaches (points from the bottom edge: smaller is lower)."""
+    heights = []
+    page.extract_text(
+        visitor_text=lambda text, cm, tm, font, size: heights.append(tm[5] * cm[3] + cm[5]) if text.strip() else None
+    )
+    return min(heights)
 
 
 def sign_in_browser(page, base: str, username: str) -> None:
@@ -110,25 +135,52 @@ def test_a_plan_through_the_real_forms(live_app):
         staff.goto(f"{base}/caseworker/cases")
         staff.click("text=W-0001")
         staff.click("a[href$='/plan']")
-        staff.fill("#goal_text", "座ってできる仕事でパートタイムで働く")
-        staff.click("#goal button[type=submit]")
         staff.wait_for_load_state("load")  # the stylesheet hides the support field: wait until it applies
-        assert "座ってできる仕事でパートタイムで働く" in staff.input_value("#goal_text")
+        # One form: change the target date, then tick a program and press Save: the date is kept.
+        assert staff.locator("[data-unsaved-note]").is_hidden()
+        staff.fill("#goal_date", "2020-06")
+        assert staff.locator("[data-unsaved-note]").is_visible()  # said before anything is lost
         support = staff.locator("#support-employment_support")
         assert not support.is_visible()  # opens with its program
         staff.check("#program-employment_support")
         support.fill("ハローワークへ同行する")
-        staff.click("#programs button[type=submit]")
+        staff.click("[data-testid=save]")
+        assert staff.input_value("#goal_date") == "2020-06"
+        assert staff.is_checked("#program-employment_support")
+        flash = staff.inner_text("main .notice[role=status]")
+        assert "目標の達成期限" in flash and "保存しました" in flash, flash
+        assert staff.locator("[data-unsaved-note]").is_hidden()
+
+        # Leaving with an unsaved change asks first; staying keeps what was typed.
+        staff.fill("#action-0-support", "同行する")
+        asked = []
+
+        def stay(dialog):
+            asked.append(dialog.type)
+            dialog.dismiss()
+
+        staff.once("dialog", stay)
+        staff.locator("main > p > a", has_text="ケースに戻る").first.click()
+        assert asked == ["beforeunload"] and staff.url.endswith("/plan")
+        assert staff.input_value("#action-0-support") == "同行する"
+
+        # The recipient wrote in English: their words beside the Japanese for the official sheet.
+        assert staff.locator("[data-testid=goal-japanese]").is_visible()
+        staff.fill("#goal_japanese", "座ってできる仕事でパートタイムで働く")
+        staff.fill("#action-0-japanese", "12月の火曜日に担当者とハローワークへ行く")
+        staff.fill("#action-1-japanese", "来月、膝のことで整形外科を受診する")
+        staff.fill("#interpreter", "英語通訳 佐藤")
         staff.check("#consent-yes")
         staff.fill("#consent_date", "2019-05-01")
-        staff.click("#consent button[type=submit]")
         staff.fill("#plan_date", "2019-05-01")
         staff.fill("#review_date", "2019-08-01")
-        staff.click("#approve button[type=submit]")
-        assert staff.url.endswith("/versions/1")
+        screenshot(staff, "worksheet-before-approval")
+        staff.click("[data-testid=approve]")  # saves the form, then approves
+        assert staff.url.endswith("/versions/1"), staff.url
         assert "座ってできる仕事でパートタイムで働く" in staff.inner_text("[data-testid=goal]")
         staff.click("a[href$='/versions/1/print']")
         assert staff.inner_text("[data-testid=plan-date]").startswith("令和元年5月1日")
+        assert "同行する" in staff.inner_text("[data-testid=sheet]")  # the support typed before leaving was saved
         browser.close()
 
 
