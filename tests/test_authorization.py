@@ -113,6 +113,10 @@ ENDPOINTS = [
     Endpoint("printing.sheet", "GET", C + "/versions/1/print", CASE),
     Endpoint("printing.export", "GET", C + "/versions/1.json", CASE),
     Endpoint("printing.pdf", "GET", C + "/versions/1.pdf", CASE),
+    # bulk printing: a ticked case of someone else's refuses the whole print; with none ticked, one's own due plans
+    Endpoint("bulk.slips", "GET", "/caseworker/print/slips?case={case_id}", CASE),
+    Endpoint("bulk.plans", "GET", "/caseworker/print/plans?case={case_id}", CASE),
+    Endpoint("bulk.plans", "GET", "/caseworker/print/plans", CASE_STAFF),
     Endpoint("plan.sign_off", "POST", C + "/versions/1/sign-off", {"supervisor"}),
     Endpoint("review.periodic_review", "GET", C + "/review", CASE),
     Endpoint("review.periodic_review", "POST", C + "/review", CASE, form={"version": "0"}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -200,20 +200,27 @@ def ticket(case_id: int, ticket_id: int):
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or ticket.case_id != case.id:
         abort(404)
-    link = url_for("kiosk.landing", code=ticket.display_code, _external=True)
-    qr = segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code)
     casework.audit(current_user, case, "print", f"ticket {ticket.display_code}")
+    return render_template("caseworker/ticket.html", **slip(case, ticket))
+
+
+def slip(case, ticket: Ticket) -> dict:
+    """What one slip shows: the code, a QR code of the kiosk address with it, and its words in the recipient's language."""
+    link = url_for("kiosk.landing", code=ticket.display_code, _external=True)
     language = case.preferred_language
-    other = slip_text(ticket, language) if language and not is_japanese(language) else None
-    return render_template(
-        "caseworker/ticket.html", case=case, ticket=ticket, qr=qr, link=link, other=other, locale=language
-    )
+    return {
+        "case": case,
+        "ticket": ticket,
+        "link": link,
+        "qr": segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code),
+        "other": slip_text(ticket, language) if language and not is_japanese(language) else None,
+        "locale": language,
+    }
 
 
 def slip_text(ticket: Ticket, locale: str) -> dict:
     """The slip's words in the recipient's language, printed beside the Japanese."""
-    moment = ticket.expires_at if ticket.expires_at.tzinfo else ticket.expires_at.replace(tzinfo=UTC)  # SQLite: naive UTC
-    expires = moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    expires = casework.as_utc(ticket.expires_at).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     with force_locale(locale):
         return {
             # i18n: recipient: the heading of the slip with the code a caseworker hands the recipient.
