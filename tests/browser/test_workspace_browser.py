@@ -21,6 +21,7 @@ from staff import (
     new_case,
     sign_in,
     walk_with_code,
+    worksheet_form,
 )
 from walk import walk_forms
 
@@ -231,3 +232,52 @@ def test_staff_pages_have_no_axe_violations(live_app):
                 found[path] = [(v["id"], v["impact"]) for v in violations]
         browser.close()
     assert found == {}
+
+
+def test_a_full_recipients_copy_fills_its_pages(live_app):
+    """Five actions, three programs, every support written, in two languages: at most two A4 pages, the first full."""
+    app, base = live_app
+    make_office(app)
+    app.config["OFFICE_TODAY"] = date(2019, 5, 1)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    sign_in(client, "cw")
+    case_id, code = new_case(client, language="en")
+    walk_with_code(app.test_client(), code, date(2019, 5, 1), locale="en")
+    form = worksheet_form(client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True))
+    long_support = (
+        "毎週火曜日に担当者が同行し、求人票を一緒に読み、応募書類の書き方を練習する。体調に合わせて回数を調整する。"
+    )
+    for index in range(2, 5):
+        form[f"action-{index}-text"] = (
+            f"取組{index + 1}：近所の公民館で開かれる日本語教室に、毎週水曜日の午前中に通い続ける"
+        )
+        form[f"action-{index}-date"] = f"2019-0{index + 5}-15"
+        form[f"action-{index}-support"] = long_support
+    programs = ["employment_support", "health_management", "japanese_support"]
+    form.setlist("program", [p for p in programs if f"support-{p}" in form])
+    for program in form.getlist("program"):
+        form[f"support-{program}"] = long_support
+    for name, text in TYPICAL_JAPANESE.items():
+        form[name] = text
+    form.update(
+        {"consent": "yes", "consent_date": "2019-05-01", "plan_date": "2019-05-01", "review_date": "2019-08-01"}
+    )
+    response = client.post(f"/caseworker/cases/{case_id}/plan/approve", data=form)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        sign_in_browser(page, base, "cw")
+        page.goto(f"{base}/caseworker/cases/{case_id}/versions/1/print?copy=recipient")
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        browser.close()
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert 1 <= len(pages) <= 2
+    for page in pages[:-1]:
+        assert lowest_text(page) < 842 / 4, lowest_text(page)  # filled to its last quarter, not half empty
+    os.makedirs("test-artifacts", exist_ok=True)
+    with open("test-artifacts/plan-bilingual-full.pdf", "wb") as out:
+        out.write(pdf)
