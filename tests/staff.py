@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 from argon2 import PasswordHasher
 from walk import typical_answers, walk_forms
+from werkzeug.datastructures import MultiDict
 
 from intake.domain.dates import add_months
 from intake.extensions import db
@@ -89,28 +91,76 @@ def version_of(html: str) -> str:
     return re.search(r'name="version" value="(\d+)"', html).group(1)
 
 
+class _FormReader(HTMLParser):
+    """The fields of one form as a browser would send them (ticked boxes only, selected options, textarea text)."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.fields = form_id, False, MultiDict()
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and (attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs):
+            self.fields.add(name, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields.add(name, "")
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields.add(self._select, attrs.get("value", ""))
+
+    def handle_data(self, data):
+        if self._textarea:
+            values = self.fields.poplist(self._textarea)
+            self.fields.setlist(self._textarea, [*values[:-1], values[-1] + data])
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def worksheet_form(page: str) -> MultiDict:
+    """What the worksheet's one form sends when Save is pressed unchanged."""
+    reader = _FormReader("worksheet-form")
+    reader.feed(page)
+    return reader.fields
+
+
+# The Japanese a caseworker writes, with an interpreter, for the typical recipient's words in another language.
+TYPICAL_JAPANESE = {
+    "goal_japanese": "座ってできる仕事で、パートタイムで働く",
+    "action-0-japanese": "12月の火曜日に、担当者とハローワークへ行く",
+    "action-1-japanese": "来月、膝のことで整形外科を受診する",
+    "interpreter": "英語通訳 佐藤",
+}
+
+
 def approve_typical_plan(client, case_id: int, day: date, review_day: date) -> None:
-    """With the recipient: choose a program, record consent on `day` and approve (the draft's goal and actions)."""
+    """With the recipient, in one form: choose a program, the Japanese of their words, consent on `day`, approve."""
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
-    response = client.post(
-        f"/caseworker/cases/{case_id}/plan/programs",
-        data={
-            "version": version_of(page),
-            "program": ["employment_support"],
-            "support-employment_support": "ハローワークへ同行し、求人を一緒に探す",
-        },
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
-    client.post(
-        f"/caseworker/cases/{case_id}/plan/consent",
-        data={"version": version_of(page), "consent": "yes", "consent_date": day.isoformat()},
-    )
-    page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
-    response = client.post(
-        f"/caseworker/cases/{case_id}/plan/approve",
-        data={"version": version_of(page), "plan_date": day.isoformat(), "review_date": review_day.isoformat()},
-    )
+    form = worksheet_form(page)
+    form.setlist("program", ["employment_support"])
+    form["support-employment_support"] = "ハローワークへ同行し、求人を一緒に探す"
+    form["consent"] = "yes"
+    form["consent_date"] = day.isoformat()
+    for name, text in TYPICAL_JAPANESE.items():
+        if name in form and not form[name]:
+            form[name] = text
+    form["plan_date"] = day.isoformat()
+    form["review_date"] = review_day.isoformat()
+    response = client.post(f"/caseworker/cases/{case_id}/plan/approve", data=form)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
 
 

@@ -217,18 +217,30 @@ def goal_text(engine: Engine, goal: Goal) -> tuple[str, str] | None:
 
 # --- the caseworker's plan (the worksheet, and each approved version) ---------------------------------
 
-PLAN_FORMAT = 2
+# 3: the Japanese of words written in another language (`japanese` on the goal and each action) and
+# who interpreted (`interpreter`); formats 1 and 2 read with none.
+PLAN_FORMAT = 3
+
+
+def is_japanese(language: str | None) -> bool:
+    """Japanese or Easy Japanese (ja@easy); words of unknown language (first-format rows) count as Japanese."""
+    return language is None or language.split("@")[0].split("_")[0] == "ja"
 
 
 @dataclass(frozen=True)
 class PlanGoal:
-    """The plan's goal: a suggestion (translated when shown) or words someone wrote, with their language."""
+    """The plan's goal: a suggestion (translated when shown) or words someone wrote, with their language.
+
+    `japanese` is the caseworker's Japanese, written with an interpreter, of words the recipient wrote in
+    another language: the official sheet prints it; the recipient's words stay as they are for their copy.
+    """
 
     kind: str | None = None
     suggestion: str | None = None
     text: str | None = None
     language: str | None = None
     date: str | None = None  # YYYY-MM
+    japanese: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -237,12 +249,25 @@ class PlanGoal:
             "text": self.text,
             "language": self.language,
             "date": self.date,
+            "japanese": self.japanese,
         }
 
     @classmethod
     def from_json(cls, data: object) -> PlanGoal:
         data = data if isinstance(data, Mapping) else {}
-        return cls(data.get("kind"), data.get("suggestion"), data.get("text"), data.get("language"), data.get("date"))
+        return cls(
+            data.get("kind"),
+            data.get("suggestion"),
+            data.get("text"),
+            data.get("language"),
+            data.get("date"),
+            data.get("japanese"),
+        )
+
+    @property
+    def needs_japanese(self) -> bool:
+        """Own words in another language: the official (Japanese) sheet needs them in Japanese."""
+        return bool(self.text) and not self.suggestion and not is_japanese(self.language)
 
 
 @dataclass(frozen=True)
@@ -254,6 +279,7 @@ class PlanAction:
     confidence: int | None = None
     language: str | None = None
     support: str = ""
+    japanese: str | None = None  # as PlanGoal.japanese
 
     def to_json(self) -> dict:
         return {
@@ -262,13 +288,32 @@ class PlanAction:
             "confidence": self.confidence,
             "language": self.language,
             "support": self.support,
+            "japanese": self.japanese,
         }
 
     @classmethod
     def from_json(cls, data: Mapping) -> PlanAction:
         return cls(
-            data.get("text", ""), data.get("date"), data.get("confidence"), data.get("language"), data.get("support", "")
+            data.get("text", ""),
+            data.get("date"),
+            data.get("confidence"),
+            data.get("language"),
+            data.get("support", ""),
+            data.get("japanese"),
         )
+
+    @property
+    def needs_japanese(self) -> bool:
+        """Written in another language: the official sheet needs it in Japanese."""
+        return bool(self.text) and not is_japanese(self.language)
+
+    @property
+    def sheet_text(self) -> str:
+        """The words the official (Japanese) sheet prints: their Japanese where written in another language.
+
+        A plan approved before Japanese was asked for (format 2) has none: its words are printed as written.
+        """
+        return (self.japanese or self.text) if self.needs_japanese else self.text
 
 
 @dataclass(frozen=True)
@@ -303,6 +348,7 @@ class Plan:
     consent: Consent = field(default_factory=Consent)
     barriers: tuple[str, ...] = ()
     recipient_language: str | None = None
+    interpreter: str = ""  # who interpreted when the recipient's words were put into Japanese
 
     def to_json(self) -> dict:
         return {
@@ -313,11 +359,12 @@ class Plan:
             "consent": self.consent.to_json(),
             "barriers": list(self.barriers),
             "recipient_language": self.recipient_language,
+            "interpreter": self.interpreter,
         }
 
     @classmethod
     def from_json(cls, data: Mapping | None) -> Plan:
-        """A stored plan (the first format had the same parts, without a format number)."""
+        """A stored plan (the first format had the same parts, without a format number; before 3, no Japanese)."""
         data = data or {}
         consent = data.get("consent") or {}
         return cls(
@@ -327,7 +374,13 @@ class Plan:
             consent=Consent(bool(consent.get("given")), consent.get("date")),
             barriers=tuple(data.get("barriers") or ()),
             recipient_language=data.get("recipient_language"),
+            interpreter=data.get("interpreter") or "",
         )
+
+    @property
+    def needs_japanese(self) -> bool:
+        """Some of the recipient's words are in another language: the sheet needs their Japanese."""
+        return self.goal.needs_japanese or any(a.needs_japanese for a in self.actions)
 
     @property
     def program_ids(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ marked as Japanese, so the plan always says whose words are whose.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -20,6 +20,7 @@ GOAL_KINDS = ("economic", "daily_life", "social_life")
 EVALUATIONS = ("achieved", "partly", "not_yet")
 MAX_ACTIONS = 5
 MAX_TEXT = 400
+MAX_NAME = 100
 STAFF_LANGUAGE = "ja"
 
 
@@ -75,8 +76,22 @@ def revision_of(plan: Plan) -> Plan:
     return replace(plan, consent=Consent())
 
 
-def edit_goal(plan: Plan, *, text: str | None, kind: object, month: object, today: date) -> tuple[Plan, list]:
-    """Change the goal; `text` None keeps the goal's words (a suggestion stays a suggestion)."""
+def edit_goal(
+    plan: Plan,
+    *,
+    text: str | None,
+    kind: object,
+    month: object,
+    today: date,
+    japanese: str | None = None,
+    check_actions: bool = True,
+) -> tuple[Plan, list]:
+    """Change the goal; `text` None keeps the goal's words (a suggestion stays a suggestion).
+
+    `japanese` is the Japanese of the recipient's words in another language (None leaves it as it is);
+    new words written here are the caseworker's, in Japanese. `check_actions` False leaves the check of
+    the actions' dates against the new target date to `edit_actions`, when both change in one save.
+    """
     problems: list[AnswerProblem] = []
     goal = plan.goal
     if text is not None:
@@ -84,7 +99,11 @@ def edit_goal(plan: Plan, *, text: str | None, kind: object, month: object, toda
         problems += found
         if not cleaned:
             problems.append(_problem("required", N_("Please write the goal."), "goal_text"))
-        goal = replace(goal, suggestion=None, text=cleaned, language=STAFF_LANGUAGE)
+        goal = replace(goal, suggestion=None, text=cleaned, language=STAFF_LANGUAGE, japanese=None)
+    elif japanese is not None and goal.needs_japanese:
+        cleaned, found = clean_text(japanese, MAX_TEXT, "goal_japanese")
+        problems += found
+        goal = replace(goal, japanese=cleaned or None)
     if kind not in GOAL_KINDS:
         problems.append(_problem("invalid_kind", N_("Please choose the kind of self-reliance."), "goal_kind"))
     else:
@@ -96,7 +115,7 @@ def edit_goal(plan: Plan, *, text: str | None, kind: object, month: object, toda
         problems.append(_problem("date_past", N_("The target date of the goal is in the past."), "goal_date"))
     else:
         goal = replace(goal, date=parsed)
-        if any(a.date and a.date > _month_end(parsed).isoformat() for a in plan.actions):
+        if check_actions and any(a.date and a.date > _month_end(parsed).isoformat() for a in plan.actions):
             problems.append(
                 _problem(
                     "dates_out_of_order",
@@ -137,15 +156,19 @@ def edit_actions(plan: Plan, items: Sequence[Mapping]) -> tuple[Plan, list[Answe
         support, found = clean_text(item.get("support", ""), MAX_TEXT, where)
         problems += found
         old = next((a for a in plan.actions if a.text == text), None)
-        actions.append(
-            PlanAction(
-                text=text,
-                date=day.isoformat() if day else None,
-                confidence=old.confidence if old else None,
-                language=(old.language or STAFF_LANGUAGE) if old else STAFF_LANGUAGE,
-                support=support,
-            )
+        action = PlanAction(
+            text=text,
+            date=day.isoformat() if day else None,
+            confidence=old.confidence if old else None,
+            language=(old.language or STAFF_LANGUAGE) if old else STAFF_LANGUAGE,
+            support=support,
         )
+        if action.needs_japanese:  # the recipient's words, kept verbatim, and their Japanese
+            raw = item.get("japanese")
+            japanese, found = clean_text(raw, MAX_TEXT, where) if raw is not None else (old.japanese, [])
+            problems += found
+            action = replace(action, japanese=japanese or None)
+        actions.append(action)
     if not actions:
         problems.append(_problem("no_actions", N_("A plan needs at least one action."), "actions"))
     if len(actions) > MAX_ACTIONS:
@@ -187,6 +210,24 @@ def record_consent(plan: Plan, *, given: bool, day: object, today: date) -> tupl
     return replace(plan, consent=Consent(True, parsed.isoformat())), []
 
 
+def record_interpreter(plan: Plan, interpreter: object) -> tuple[Plan, list[AnswerProblem]]:
+    """Who interpreted when the recipient's words were put into Japanese (a name, or an interpreting service)."""
+    cleaned, problems = clean_text(interpreter if isinstance(interpreter, str) else "", MAX_NAME, "interpreter")
+    if problems:
+        return plan, problems
+    return replace(plan, interpreter=cleaned), []
+
+
+def edit_worksheet(plan: Plan, edits: Sequence[Callable[[Plan], tuple[Plan, list]]]) -> tuple[Plan, list]:
+    """Several edits as one save, in order: every problem of every part is reported, and any problem changes nothing."""
+    problems: list[AnswerProblem] = []
+    result = plan
+    for edit in edits:
+        result, found = edit(result)
+        problems += found
+    return (plan, problems) if problems else (result, [])
+
+
 def approval_problems(plan: Plan, *, plan_date: date, review_date: date | None) -> list[AnswerProblem]:
     """What stops this plan from being approved; empty when it can be approved."""
     problems = []
@@ -195,8 +236,22 @@ def approval_problems(plan: Plan, *, plan_date: date, review_date: date | None) 
         problems.append(_problem("no_goal", N_("The plan has no goal."), "goal"))
     if goal.kind not in GOAL_KINDS or not goal.date:
         problems.append(_problem("goal_incomplete", N_("Give the goal its kind and target date."), "goal"))
+    if goal.needs_japanese and not goal.japanese:
+        problems.append(
+            _problem("no_japanese", N_("Write the goal in Japanese (with an interpreter) for the official sheet."), "goal")
+        )
     if not plan.actions:
         problems.append(_problem("no_actions", N_("A plan needs at least one action."), "actions"))
+    for index, action in enumerate(plan.actions):
+        if action.needs_japanese and not action.japanese:
+            problems.append(
+                _problem(
+                    "no_japanese",
+                    N_("Write action %(number)s in Japanese (with an interpreter) for the official sheet."),
+                    f"action-{index}",
+                    number=index + 1,
+                )
+            )
     if not plan.programs:
         problems.append(_problem("no_programs", N_("Choose at least one program."), "programs"))
     if not plan.consent.given:
@@ -276,7 +331,7 @@ class Change:
 def diff_plans(old: Plan, new: Plan) -> list[Change]:
     """What changed from one plan version to the next: goal, kind, date, each action, each program."""
     changes = []
-    if (old.goal.suggestion, old.goal.text) != (new.goal.suggestion, new.goal.text):
+    if (old.goal.suggestion, old.goal.text, old.goal.japanese) != (new.goal.suggestion, new.goal.text, new.goal.japanese):
         changes.append(Change("goal", old.goal, new.goal))
     for key in ("kind", "date"):
         if getattr(old.goal, key) != getattr(new.goal, key):
@@ -295,8 +350,18 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
     return changes
 
 
+def saved_parts(old: Plan, new: Plan) -> list[Change]:
+    """What one save changed, for the message that says so: the version diff's parts, consent and the interpreter."""
+    changes = diff_plans(old, new)
+    if old.consent != new.consent:
+        changes.append(Change("consent", old.consent, new.consent))
+    if old.interpreter != new.interpreter:
+        changes.append(Change("interpreter", old.interpreter, new.interpreter))
+    return changes
+
+
 def _action_key(action: PlanAction | None) -> tuple | None:
-    return None if action is None else (action.text, action.date, action.support)
+    return None if action is None else (action.text, action.japanese, action.date, action.support)
 
 
 # --- the recipient's side of a review (the kiosk's review dialogue) -------------------------------

@@ -30,6 +30,8 @@ PART_LABELS = {
     "support": N_("Support and plan"),
     "given": N_("Consent given"),
     "recipient_language": N_("Recipient's language"),
+    "japanese": N_("In Japanese (interpreted)"),
+    "interpreter": N_("Interpreter"),
 }
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")

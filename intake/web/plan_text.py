@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import current_app, g
 from flask_babel import gettext
 
@@ -19,8 +20,10 @@ from ..domain import yamlfile
 from ..domain.answers import N_
 from ..domain.engine import Engine
 from ..domain.eras import EraCalendar, load_eras
-from ..domain.plan import Draft, PlanGoal, Written
+from ..domain.plan import Draft, Plan, PlanGoal, Written
 from ..i18n import answer_text, option_label, translate
+from ..records import DEFAULT_OFFICE_CODE
+from ..services.offices import find_office
 from .common import intake_engine
 
 EVALUATION_LABELS = {
@@ -75,6 +78,31 @@ def load_office_data(app) -> None:
     app.extensions["yorisoi.plan_sheet"] = dict(yamlfile.load(Path(app.config["PLAN_SHEET_FILE"])))
 
 
+def sheet_office() -> tuple[str, str]:
+    """The office the sheet is addressed to: (its name, the addressee line 〇〇福祉事務所長 殿).
+
+    The one place the sheet learns its office: the installation's office record where there is one
+    (offices.head_title, else its name + 長), else the OFFICE_NAME setting.
+    """
+    office = g.get("yorisoi_sheet_office")
+    if office is None:
+        record = find_office(DEFAULT_OFFICE_CODE)
+        name = record.name if record is not None else current_app.config["OFFICE_NAME"]
+        addressee = record.addressee if record is not None else f"{name}長 殿"
+        office = g.yorisoi_sheet_office = (name, addressee)
+    return office
+
+
+def interpreted_note(content: Plan) -> str:
+    """The sheet's note that the recipient's words in another language are printed as their Japanese, and by whom."""
+    written = [content.goal.language] if content.goal.needs_japanese else []
+    written += [a.language for a in content.actions if a.needs_japanese]
+    labels = plan_sheet()["labels"]
+    note = labels["interpreted"] if content.interpreter else labels["interpreted_unnamed"]
+    languages = "・".join(Locale.parse(code).get_display_name("ja") for code in dict.fromkeys(written))
+    return note.replace("{language}", languages).replace("{interpreter}", content.interpreter)
+
+
 def eras() -> EraCalendar:
     return current_app.extensions["yorisoi.eras"]
 
@@ -119,6 +147,11 @@ def goal_sentence(goal: PlanGoal, engine: Engine | None = None) -> str:
         if s.id == goal.suggestion:
             return translate(engine.dialogue.context("goal", s.id), s.text)
     return goal.text or ""
+
+
+def sheet_goal(goal: PlanGoal, engine: Engine | None = None) -> str:
+    """The goal as the official (Japanese) sheet prints it: the Japanese of words written in another language."""
+    return (goal.japanese or goal.text or "") if goal.needs_japanese else goal_sentence(goal, engine)
 
 
 def goal_kind_label(kind: str | None, engine: Engine | None = None) -> str:
@@ -190,6 +223,7 @@ def template_helpers() -> dict:
         "era_datetime": era_datetime,
         "era_month": era_month,
         "goal_sentence": goal_sentence,
+        "sheet_goal": sheet_goal,
         "goal_kind_label": goal_kind_label,
         "program_name": program_name,
         "draft_answers": draft_answers,
@@ -198,4 +232,6 @@ def template_helpers() -> dict:
         "status_text": status_text,
         "language_name": language_name,
         "plan_sheet": plan_sheet,
+        "sheet_office": sheet_office,
+        "interpreted_note": interpreted_note,
     }

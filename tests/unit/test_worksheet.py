@@ -12,9 +12,12 @@ from intake.domain.worksheet import (
     diff_plans,
     edit_actions,
     edit_goal,
+    edit_worksheet,
     parse_review,
     record_consent,
+    record_interpreter,
     revision_of,
+    saved_parts,
     start_worksheet,
 )
 
@@ -27,6 +30,13 @@ DRAFT = Draft.from_json(
         "barriers": {"chosen": ["illness", "job_search"], "own": None},
     },
     locale="es",
+)
+
+# The same draft written in Japanese: nothing to interpret.
+DRAFT_JA = replace(
+    DRAFT,
+    goal=replace(DRAFT.goal, own=replace(DRAFT.goal.own, text="パートタイムで働く", language="ja")),
+    actions=(replace(DRAFT.actions[0], text="ハローワークに行く", language="ja"),),
 )
 
 
@@ -83,7 +93,7 @@ def test_actions_one_to_five_with_dates_inside_the_goal():
 
 
 def test_programs_consent_and_approval():
-    sheet = start_worksheet(DRAFT, "es")
+    sheet = start_worksheet(DRAFT_JA, "ja")
     problems = approval_problems(sheet, plan_date=TODAY, review_date=date(2027, 2, 26))
     assert set(codes(problems)) == {"no_programs", "no_consent"}
     _, problems = record_consent(sheet, given=True, day="2026-11-26", today=TODAY)
@@ -143,3 +153,124 @@ def test_diff_between_versions():
         ("program", "health_management"),
     ]
     assert diff_plans(old, old) == []
+
+
+# --- words in another language: the official sheet needs their Japanese (issue 12, item 6) ---------------
+
+
+def _ready(sheet: Plan) -> Plan:
+    """A plan that lacks nothing for approval but, perhaps, Japanese."""
+    sheet, _ = choose_programs(sheet, ["employment_support"], {}, ["employment_support"])
+    sheet, _ = record_consent(sheet, given=True, day=TODAY.isoformat(), today=TODAY)
+    return sheet
+
+
+def test_approval_waits_for_the_japanese_of_every_goal_and_action_written_in_another_language():
+    sheet = _ready(start_worksheet(DRAFT, "es"))
+    assert sheet.needs_japanese and sheet.goal.needs_japanese and sheet.actions[0].needs_japanese
+    problems = approval_problems(sheet, plan_date=TODAY, review_date=date(2027, 2, 26))
+    assert [(p.code, p.where) for p in problems] == [("no_japanese", "goal"), ("no_japanese", "action-0")]
+
+    sheet, problems = edit_goal(
+        sheet, text=None, kind="economic", month="2027-10", today=TODAY, japanese="  パートタイムで働く "
+    )
+    assert not problems and sheet.goal.japanese == "パートタイムで働く"
+    assert sheet.goal.text == "Trabajar medio tiempo" and sheet.goal.language == "es"  # their words stay
+    assert codes(approval_problems(sheet, plan_date=TODAY, review_date=date(2027, 2, 26))) == ["no_japanese"]
+
+    sheet, problems = edit_actions(
+        sheet, [{"text": "Ir a Hello Work", "date": "2027-01-10", "japanese": "ハローワークに行く"}]
+    )
+    assert not problems
+    action = sheet.actions[0]
+    assert (action.text, action.language, action.japanese, action.confidence) == (
+        "Ir a Hello Work",
+        "es",
+        "ハローワークに行く",
+        7,
+    )
+    assert action.sheet_text == "ハローワークに行く"
+    assert approval_problems(sheet, plan_date=TODAY, review_date=date(2027, 2, 26)) == []
+
+
+def test_japanese_and_easy_japanese_words_need_no_interpreting():
+    for language in ("ja", "ja@easy"):
+        goal = PlanGoal(kind="economic", text="はたらく", language=language, date="2027-10")
+        assert not goal.needs_japanese
+        assert not PlanAction("はたらく", "2027-01-01", language=language).needs_japanese
+    # A suggestion is translated from the dialogue, whatever language the kiosk spoke.
+    assert not PlanGoal(kind="economic", suggestion="part_time_work", language="fil").needs_japanese
+
+
+def test_an_action_the_caseworker_rewrites_becomes_their_japanese_words():
+    sheet = start_worksheet(DRAFT, "es")
+    sheet, problems = edit_actions(sheet, [{"text": "ハローワークに週1回行く", "date": "2027-01-10", "japanese": "x"}])
+    assert not problems
+    assert sheet.actions[0].language == "ja" and sheet.actions[0].japanese is None
+
+
+def test_a_stored_plan_of_every_format_reads_and_format_3_keeps_the_japanese():
+    second = {
+        "format": 2,
+        "goal": {"kind": "economic", "suggestion": None, "text": "Magtrabaho", "language": "fil", "date": "2027-10"},
+        "actions": [{"text": "Pumunta sa Hello Work", "date": "2027-01-10", "confidence": 6, "language": "fil"}],
+        "programs": [{"id": "employment_support", "support": ""}],
+        "consent": {"given": True, "date": "2026-11-20"},
+        "barriers": ["illness"],
+        "recipient_language": "fil",
+    }
+    old = Plan.from_json(second)
+    assert old.goal.japanese is None and old.interpreter == ""
+    assert old.actions[0].sheet_text == "Pumunta sa Hello Work"  # approved before Japanese was asked: as written
+    first = {k: v for k, v in second.items() if k != "format"}
+    assert Plan.from_json(first) == old
+    stored = replace(
+        old,
+        goal=replace(old.goal, japanese="働く"),
+        actions=(replace(old.actions[0], japanese="ハローワークに行く"),),
+        interpreter="通訳 佐藤",
+    ).to_json()
+    assert stored["format"] == 3
+    again = Plan.from_json(stored)
+    assert (again.goal.japanese, again.actions[0].japanese, again.interpreter) == (
+        "働く",
+        "ハローワークに行く",
+        "通訳 佐藤",
+    )
+
+
+# --- one save for the whole worksheet (issue 12, item 1) ----------------------------------------------
+
+
+def test_one_save_moves_the_goal_date_and_the_actions_together():
+    sheet = start_worksheet(DRAFT, "es")
+    # Earlier goal and earlier action in one save: checked once, against the new target date.
+    edits = [
+        lambda plan: edit_goal(plan, text=None, kind="economic", month="2026-12", today=TODAY, check_actions=False),
+        lambda plan: edit_actions(plan, [{"text": "Ir a Hello Work", "date": "2026-12-10"}]),
+    ]
+    new, problems = edit_worksheet(sheet, edits)
+    assert not problems and new.goal.date == "2026-12" and new.actions[0].date == "2026-12-10"
+
+
+def test_one_save_reports_every_part_and_changes_nothing_when_any_part_is_wrong():
+    sheet = start_worksheet(DRAFT, "es")
+    edits = [
+        lambda plan: edit_goal(plan, text=None, kind="economic", month="2020-01", today=TODAY, check_actions=False),
+        lambda plan: edit_actions(plan, [{"text": "", "date": "2027-01-10"}]),
+        lambda plan: record_interpreter(plan, "通訳 佐藤"),
+    ]
+    new, problems = edit_worksheet(sheet, edits)
+    assert codes(problems) == ["date_past", "required"] and new == sheet
+
+
+def test_saved_parts_name_what_a_save_changed():
+    sheet = start_worksheet(DRAFT, "es")
+    new, _ = edit_goal(sheet, text=None, kind="economic", month="2027-11", today=TODAY, japanese="働く")
+    new, _ = record_interpreter(new, "通訳 佐藤")
+    assert [(c.part, c.index) for c in saved_parts(sheet, new)] == [
+        ("goal", None),
+        ("goal_date", None),
+        ("interpreter", None),
+    ]
+    assert saved_parts(sheet, sheet) == []

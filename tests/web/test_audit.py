@@ -27,8 +27,9 @@ def test_views_edits_prints_and_exports_are_logged(app, client):
     walk_with_code(app.test_client(), code, today)
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     client.post(
-        f"/caseworker/cases/{case_id}/plan/goal",
+        f"/caseworker/cases/{case_id}/plan",
         data={
+            "part": "goal",
             "version": version_of(page),
             "goal_text": "新しい目標",
             "goal_shown": "",

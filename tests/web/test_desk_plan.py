@@ -8,8 +8,11 @@ from staff import make_office, new_case, sign_in, translated, version_of
 
 
 def post(client, case_id, part, data):
+    """One part of the worksheet's form (the page sends them all); `approve` is the approval."""
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
-    return client.post(f"/caseworker/cases/{case_id}/plan/{part}", data={"version": version_of(page), **data})
+    if part == "approve":
+        return client.post(f"/caseworker/cases/{case_id}/plan/approve", data={"version": version_of(page), **data})
+    return client.post(f"/caseworker/cases/{case_id}/plan", data={"version": version_of(page), "part": part, **data})
 
 
 def test_a_plan_without_the_kiosk(app, client):

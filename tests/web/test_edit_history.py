@@ -22,14 +22,21 @@ def test_edits_read_as_sentences_with_era_dates_and_program_names(make_app):
     case_id, _ = new_case(client, ticket=False)
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     response = client.post(
-        f"/caseworker/cases/{case_id}/plan/goal",
-        data={"version": version_of(page), "goal_text": "週3日働く", "goal_kind": "economic", "goal_date": "2027-11"},
+        f"/caseworker/cases/{case_id}/plan",
+        data={
+            "part": "goal",
+            "version": version_of(page),
+            "goal_text": "週3日働く",
+            "goal_kind": "economic",
+            "goal_date": "2027-11",
+        },
     )
     assert response.status_code == 303, response.get_data(as_text=True)[:1500]
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     client.post(
-        f"/caseworker/cases/{case_id}/plan/goal",
+        f"/caseworker/cases/{case_id}/plan",
         data={
+            "part": "goal",
             "version": version_of(page),
             "goal_text": "週3日働く",
             "goal_shown": "週3日働く",
@@ -39,8 +46,13 @@ def test_edits_read_as_sentences_with_era_dates_and_program_names(make_app):
     )
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     client.post(
-        f"/caseworker/cases/{case_id}/plan/programs",
-        data={"version": version_of(page), "program": ["employment_support"], "support-employment_support": "同行する"},
+        f"/caseworker/cases/{case_id}/plan",
+        data={
+            "part": "programs",
+            "version": version_of(page),
+            "program": ["employment_support"],
+            "support-employment_support": "同行する",
+        },
     )
     sentences = _history(client, case_id)
     assert "目標の達成期限を「令和9年11月」から「令和9年12月」に変更しました。" in sentences, sentences

@@ -206,14 +206,14 @@ def test_retiring_keeps_old_plans_readable(app, admin):
     worksheet = cw.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     assert 'value="employment_support" checked' in worksheet and NEW_NAME in worksheet  # still named, kept on saving
     kept = {"version": version_of(worksheet), "program": ["employment_support", "debt_settlement"]}
-    assert cw.post(f"/caseworker/cases/{case_id}/plan/programs", data=kept).status_code == 303
+    assert cw.post(f"/caseworker/cases/{case_id}/plan", data={**kept, "part": "programs"}).status_code == 303
     worksheet = cw.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     assert 'value="employment_support" checked' in worksheet and 'value="debt_settlement" checked' in worksheet
     other, _ = new_case(cw, number="A-0002", ticket=False)
     fresh = cw.get(f"/caseworker/cases/{other}/plan").get_data(as_text=True)
     assert 'value="employment_support"' not in fresh and 'value="debt_settlement"' in fresh  # retired: not offered
     chosen = {"version": version_of(fresh), "program": ["employment_support"]}
-    refused = cw.post(f"/caseworker/cases/{other}/plan/programs", data=chosen)
+    refused = cw.post(f"/caseworker/cases/{other}/plan", data={**chosen, "part": "programs"})
     assert refused.status_code == 422
     assert translated(app, "Please choose programs from the list.") in refused.get_data(as_text=True)
     assert NEW_ACTION not in kiosk_until(app.test_client(), "action_ideas")

@@ -155,13 +155,14 @@ def test_a_worksheet_edit_that_lost_the_race_shows_the_plan_as_it_is_now(app, cl
         monkeypatch, casework, "save_worksheet", "worksheets", lambda user, worksheet, *rest: worksheet.id
     )
     form = {
+        "part": "goal",
         "version": version,
         "goal_text": "raced",
         "goal_shown": "",
         "goal_kind": "economic",
         "goal_date": month_ahead(6),
     }
-    response = client.post(f"/caseworker/cases/{case_id}/plan/goal", data=form)
+    response = client.post(f"/caseworker/cases/{case_id}/plan", data=form)
     assert response.status_code == 409
     page = html.unescape(response.get_data(as_text=True))
     message = "Someone changed this plan after you opened it. Here is the current version; nothing was saved."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 
@@ -34,8 +35,9 @@ def test_the_whole_day(app, client):
     assert translated(app, "Special-care information") in page
     version = version_of(page)
     response = client.post(
-        f"/caseworker/cases/{case_id}/plan/goal",
+        f"/caseworker/cases/{case_id}/plan",
         data={
+            "part": "goal",
             "version": version,
             "goal_text": "座ってできる仕事でパートタイムで働く",
             "goal_shown": "x",
@@ -49,8 +51,9 @@ def test_the_whole_day(app, client):
     assert "Work part-time in a job where I can sit" in page  # the recipient's own words are still shown
     # A stale form (the old version) changes nothing.
     stale = client.post(
-        f"/caseworker/cases/{case_id}/plan/goal",
+        f"/caseworker/cases/{case_id}/plan",
         data={
+            "part": "goal",
             "version": version,
             "goal_text": "stale",
             "goal_shown": "x",
@@ -68,8 +71,9 @@ def test_the_whole_day(app, client):
         else True
     )
     response = client.post(
-        f"/caseworker/cases/{case_id}/plan/programs",
+        f"/caseworker/cases/{case_id}/plan",
         data={
+            "part": "programs",
             "version": version,
             "program": ["employment_support", "health_management"]
             if "program-health_management" in page
@@ -89,10 +93,32 @@ def test_the_whole_day(app, client):
     assert refused.status_code == 422
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(PlanVersion.id))) == 0
+    # The recipient wrote the actions in English: approval asks for their Japanese, written with an interpreter.
+    refused_page = html.unescape(refused.get_data(as_text=True))
+    assert (
+        translated(app, "Write action %(number)s in Japanese (with an interpreter) for the official sheet.", number=1)
+        in refused_page
+    )
+    actions = {
+        "part": ["actions", "interpreter"],
+        "version": version,
+        "interpreter": "英語通訳 佐藤",
+        "action-0-japanese": "12月の火曜日に担当者とハローワークへ行く",
+        "action-1-japanese": "来月、膝のことで整形外科を受診する",
+    }
+    for index in range(2):
+        actions[f"action-{index}-text"] = html.unescape(
+            re.search(rf'name="action-{index}-text"[^>]*>([^<]*)</textarea>', page).group(1)
+        )
+        actions[f"action-{index}-date"] = re.search(rf'name="action-{index}-date" value="([^"]*)"', page).group(1)
+    response = client.post(f"/caseworker/cases/{case_id}/plan", data=actions)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
+    version = version_of(page)
 
     response = client.post(
-        f"/caseworker/cases/{case_id}/plan/consent",
-        data={"version": version, "consent": "yes", "consent_date": "2019-04-30"},
+        f"/caseworker/cases/{case_id}/plan",
+        data={"part": "consent", "version": version, "consent": "yes", "consent_date": "2019-04-30"},
     )
     assert response.status_code == 303
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
@@ -120,9 +146,13 @@ def test_the_whole_day(app, client):
     assert "平成31年4月30日" in sheet
     assert "福祉事務所長 殿" in sheet and "自立計画書" in sheet
     assert "座ってできる仕事でパートタイムで働く" in sheet
+    assert "12月の火曜日に担当者とハローワークへ行く" in sheet and "Go to Hello Work" not in sheet  # the Japanese only
     bilingual = client.get(f"/caseworker/cases/{case_id}/versions/1/print?copy=recipient").get_data(as_text=True)
     assert 'lang="en"' in bilingual and "自立計画書" in bilingual
     assert translated(app, "Self-reliance plan", "en") in bilingual
+    assert (
+        "12月の火曜日に担当者とハローワークへ行く" in bilingual and "Go to Hello Work with my caseworker" in bilingual
+    )
 
     # 見直し three months later, in 令和元年.
     app.config["OFFICE_TODAY"] = date(2019, 7, 31)
@@ -158,8 +188,9 @@ def test_the_whole_day(app, client):
     assert response.status_code == 303
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     response = client.post(
-        f"/caseworker/cases/{case_id}/plan/actions",
+        f"/caseworker/cases/{case_id}/plan",
         data={
+            "part": "actions",
             "version": version_of(page),
             "action-0-text": "週2回ハローワークに行く",
             "action-0-date": "2019-10-31",
@@ -170,8 +201,8 @@ def test_the_whole_day(app, client):
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     client.post(
-        f"/caseworker/cases/{case_id}/plan/consent",
-        data={"version": version_of(page), "consent": "yes", "consent_date": "2019-07-31"},
+        f"/caseworker/cases/{case_id}/plan",
+        data={"part": "consent", "version": version_of(page), "consent": "yes", "consent_date": "2019-07-31"},
     )
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     response = client.post(

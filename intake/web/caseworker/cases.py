@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import segno
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from flask_login import current_user, login_user, logout_user
 
-from ...domain.plan import Draft
+from ...domain.plan import Draft, is_japanese
 from ...extensions import db
+from ...i18n import format_day
 from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus, PlanEdit, Ticket, TicketPurpose, User
 from ...security import address_and_username, rate_limit, rejected
 from ...services import casework
@@ -198,10 +200,43 @@ def ticket(case_id: int, ticket_id: int):
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or ticket.case_id != case.id:
         abort(404)
-    link = url_for("kiosk.landing", code=ticket.display_code, _external=True)
-    qr = segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code)
     casework.audit(current_user, case, "print", f"ticket {ticket.display_code}")
-    return render_template("caseworker/ticket.html", case=case, ticket=ticket, qr=qr, link=link)
+    return render_template("caseworker/ticket.html", **slip(case, ticket))
+
+
+def slip(case, ticket: Ticket) -> dict:
+    """What one slip shows: the code, a QR code of the kiosk address with it, and its words in the recipient's language."""
+    link = url_for("kiosk.landing", code=ticket.display_code, _external=True)
+    language = case.preferred_language
+    return {
+        "case": case,
+        "ticket": ticket,
+        "link": link,
+        "qr": segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code),
+        "other": slip_text(ticket, language) if language and not is_japanese(language) else None,
+        "locale": language,
+    }
+
+
+def slip_text(ticket: Ticket, locale: str) -> dict:
+    """The slip's words in the recipient's language, printed beside the Japanese."""
+    expires = casework.as_utc(ticket.expires_at).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    with force_locale(locale):
+        return {
+            # i18n: recipient: the heading of the slip with the code a caseworker hands the recipient.
+            "heading": gettext("Your code for the kiosk"),
+            "how": gettext(
+                # i18n: recipient: on the slip with a review code.
+                "Type this code at the kiosk, or scan the QR code, to look back at your plan before we meet. It works once."
+            )
+            if ticket.purpose == TicketPurpose.REVIEW
+            else gettext(
+                # i18n: recipient: on the slip with an intake code.
+                "Type this code at the kiosk, or scan the QR code, to prepare your self-reliance plan. It works once."
+            ),
+            # i18n: recipient: on the slip; %(day)s is the last day the code works.
+            "valid": gettext("Valid until %(day)s", day=format_day(expires.date())),
+        }
 
 
 @bp.post("/cases/<int:case_id>/claim")

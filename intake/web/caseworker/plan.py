@@ -1,18 +1,20 @@
 """The plan with the recipient: the worksheet (goal, actions, programs, consent), approval, versions, sign-off.
 
-Routes are parse → handle → redirect. Every edit form carries the worksheet's version: a form loaded
-before someone else's change is refused (409, `_changed_meanwhile`) and nothing is stored.
+Routes are parse → handle → redirect. The worksheet is one form with one save (and approval saves it
+first): nothing typed is lost to another part's button, a refused save shows the form as typed, and
+the flash says what was saved. The form carries the worksheet's version: a form loaded before someone
+else's change is refused (409, `_changed_meanwhile`) and nothing is stored.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ...domain.answers import AnswerInvalid
+from ...domain.answers import N_, AnswerInvalid
 from ...domain.dates import add_months
 from ...domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Suggestion, suggest_programs
 from ...domain.worksheet import (
@@ -23,14 +25,17 @@ from ...domain.worksheet import (
     diff_plans,
     edit_actions,
     edit_goal,
+    edit_worksheet,
     record_consent,
+    record_interpreter,
+    saved_parts,
 )
 from ...i18n import joined, option_label
 from ...services import casework
 from ...services.casework import CaseworkError
 from ...unit_of_work import stale_page
 from ..common import engines, intake_engine, office_today
-from ..plan_text import load_office_data, template_helpers
+from ..plan_text import load_office_data, program_name, template_helpers
 from .access import CASE_ROLES, error_message, load_case, load_plan, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("plan", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
@@ -56,7 +61,8 @@ def _reasons(engine, suggestion: Suggestion) -> str:
     return joined(labels)
 
 
-def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200):
+def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200, submitted=None):
+    """The worksheet page; `submitted` is a refused form, shown as typed so that no edit is lost."""
     worksheet = casework.open_worksheet(current_user, case)
     plan = worksheet.plan
     engine = intake_engine()
@@ -89,6 +95,7 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             max_actions=MAX_ACTIONS,
             problems=list(problems),
             message=message,
+            submitted=submitted,
             today=today,
             default_review=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"]),
             still_needed=approval_problems(
@@ -110,19 +117,6 @@ def worksheet(case_id: int):
     return render_worksheet(case)
 
 
-def _edit(case_id: int, make_result):
-    """Apply one edit form; a problem or a stale form re-renders the page and stores nothing."""
-    case = load_case(case_id)
-    worksheet = casework.open_worksheet(current_user, case)
-    try:
-        casework.save_worksheet(current_user, worksheet, request.form.get("version"), make_result(worksheet.plan))
-    except AnswerInvalid as err:
-        return render_worksheet(case, problems=err.problems, status=422)
-    except CaseworkError as err:
-        return render_worksheet(case, message=error_message(err), status=409)
-    return redirect(url_for("plan.worksheet", case_id=case.id) + request.form.get("anchor", ""), code=303)
-
-
 @stale_page(bp)
 def _changed_meanwhile():
     """A form loaded before someone else's change: the plan as it is now, nothing saved (409)."""
@@ -132,92 +126,128 @@ def _changed_meanwhile():
     return render_worksheet(load_case(request.view_args["case_id"]), message=message, status=409)
 
 
-@bp.post("/plan/goal")
+# The parts of the worksheet form; a form names those it carries (`part`), and a save leaves the others alone.
+PARTS = ("goal", "actions", "programs", "consent", "interpreter")
+
+
+def _worksheet_edits(form) -> list:
+    """The edits of one save, from the parts the form carries, in an order that checks dates once."""
+    parts = set(form.getlist("part")) & set(PARTS)
+    today = office_today()
+    edits = []
+    if "goal" in parts:
+        text = form.get("goal_text")
+        unchanged = text is None or text.strip() == form.get("goal_shown", "").strip()
+        edits.append(
+            lambda plan: edit_goal(
+                plan,
+                text=None if unchanged else text,
+                kind=form.get("goal_kind"),
+                month=form.get("goal_date"),
+                today=today,
+                japanese=form.get("goal_japanese"),
+                check_actions="actions" not in parts,  # the actions check their dates against the new goal
+            )
+        )
+    if "actions" in parts:
+        items = [
+            {
+                "text": form.get(f"action-{i}-text", ""),
+                "date": form.get(f"action-{i}-date", ""),
+                "support": form.get(f"action-{i}-support", ""),
+                "japanese": form.get(f"action-{i}-japanese"),
+            }
+            for i in range(MAX_ACTIONS)
+        ]
+        edits.append(lambda plan: edit_actions(plan, items))
+    if "programs" in parts:
+        engine = intake_engine()
+        known = [p.id for p in engine.programs + engine.retired_programs]
+        supports = {pid: form.get(f"support-{pid}", "") for pid in known}
+        offered = {p.id for p in engine.programs}
+        # A retired program may be kept where the worksheet already names it, never newly chosen.
+        edits.append(
+            lambda plan: choose_programs(
+                plan,
+                form.getlist("program"),
+                supports,
+                [pid for pid in known if pid in offered or pid in plan.program_ids],
+            )
+        )
+    if "consent" in parts:
+        given = form.get("consent") == "yes"
+        edits.append(lambda plan: record_consent(plan, given=given, day=form.get("consent_date"), today=today))
+    if "interpreter" in parts:
+        edits.append(lambda plan: record_interpreter(plan, form.get("interpreter", "")))
+    return edits
+
+
+def _saved_message(before, after) -> str:
+    """The flash after a save: what it changed, in the sheet's words (目標の達成期限、取組2、本人同意)."""
+    labels = []
+    for change in saved_parts(before, after):
+        if change.part == "action":
+            labels.append(gettext("action %(number)s", number=change.index + 1))
+        elif change.part == "program":
+            labels.append(program_name(change.index))
+        else:
+            labels.append(gettext(SAVED_LABELS[change.part]))
+    if not labels:
+        return gettext("Nothing had changed; nothing was saved.")
+    return gettext("Saved: %(parts)s.", parts=joined(list(dict.fromkeys(labels))))
+
+
+SAVED_LABELS = {
+    "goal": N_("the goal's wording"),
+    "goal_kind": N_("the kind of self-reliance"),
+    "goal_date": N_("the goal's target date"),
+    "consent": N_("consent"),
+    "interpreter": N_("the interpreter"),
+}
+
+
+@bp.post("/plan")
 @roles(*CASE_ROLES)
-def goal(case_id: int):
-    """Change the goal, its kind and its target date."""
-    form = request.form
-    text = form.get("goal_text")
-    unchanged = text is None or text.strip() == form.get("goal_shown", "").strip()
-    return _edit(
-        case_id,
-        lambda plan: edit_goal(
-            plan,
-            text=None if unchanged else text,
-            kind=form.get("goal_kind"),
-            month=form.get("goal_date"),
-            today=office_today(),
-        ),
-    )
-
-
-@bp.post("/plan/actions")
-@roles(*CASE_ROLES)
-def actions(case_id: int):
-    """Replace the actions (1–5, each with a date and the support for it)."""
-    form = request.form
-    items = [
-        {
-            "text": form.get(f"action-{i}-text", ""),
-            "date": form.get(f"action-{i}-date", ""),
-            "support": form.get(f"action-{i}-support", ""),
-        }
-        for i in range(MAX_ACTIONS)
-    ]
-    return _edit(case_id, lambda plan: edit_actions(plan, items))
-
-
-@bp.post("/plan/programs")
-@roles(*CASE_ROLES)
-def programs(case_id: int):
-    """Choose programs, each with its support and plan (支援内容及び計画)."""
-    form = request.form
-    engine = intake_engine()
-    known = [p.id for p in engine.programs + engine.retired_programs]
-    chosen = form.getlist("program")
-    supports = {pid: form.get(f"support-{pid}", "") for pid in known}
-    offered = {p.id for p in engine.programs}
-    # A retired program may be kept where the worksheet already names it, never newly chosen.
-    return _edit(
-        case_id,
-        lambda plan: choose_programs(
-            plan, chosen, supports, [pid for pid in known if pid in offered or pid in plan.program_ids]
-        ),
-    )
-
-
-@bp.post("/plan/consent")
-@roles(*CASE_ROLES)
-def consent(case_id: int):
-    """Record the recipient's consent to the chosen programs (本人同意) and its date."""
-    form = request.form
-    return _edit(
-        case_id,
-        lambda plan: record_consent(
-            plan, given=form.get("consent") == "yes", day=form.get("consent_date"), today=office_today()
-        ),
-    )
+def save(case_id: int):
+    """Save the worksheet: every part the form carries in one go; a problem stores nothing and keeps what was typed."""
+    case = load_case(case_id)
+    worksheet = casework.open_worksheet(current_user, case)
+    before = worksheet.plan
+    try:
+        casework.save_worksheet(
+            current_user, worksheet, request.form.get("version"), edit_worksheet(before, _worksheet_edits(request.form))
+        )
+    except AnswerInvalid as err:
+        return render_worksheet(case, problems=err.problems, status=422, submitted=request.form)
+    except CaseworkError as err:
+        return render_worksheet(case, message=error_message(err), status=409)
+    flash(_saved_message(before, worksheet.plan))
+    if request.form.get("then") == "case":
+        return redirect(url_for("caseworker.case", case_id=case.id), code=303)
+    return redirect(url_for("plan.worksheet", case_id=case.id), code=303)
 
 
 @bp.post("/plan/approve")
 @roles(*CASE_ROLES)
 def approve(case_id: int):
-    """Approve the worksheet as the next plan version; it cannot change afterwards."""
+    """Save what the form carries, then approve the worksheet as the next plan version (it cannot change afterwards)."""
     case = load_case(case_id)
     worksheet = casework.open_worksheet(current_user, case)
     plan_date = _day(request.form.get("plan_date")) or office_today()
     if plan_date > office_today():
-        return render_worksheet(case, message=gettext("The plan's date cannot be in the future."), status=422)
+        message = gettext("The plan's date cannot be in the future.")
+        return render_worksheet(case, message=message, status=422, submitted=request.form)
+    version = request.form.get("version")
     try:
+        edits = _worksheet_edits(request.form)
+        if edits:
+            casework.save_worksheet(current_user, worksheet, version, edit_worksheet(worksheet.plan, edits))
+            version = worksheet.version
         plan = casework.approve(
-            current_user,
-            worksheet,
-            request.form.get("version"),
-            plan_date=plan_date,
-            review_date=_day(request.form.get("review_date")),
+            current_user, worksheet, version, plan_date=plan_date, review_date=_day(request.form.get("review_date"))
         )
     except AnswerInvalid as err:
-        return render_worksheet(case, problems=err.problems, status=422)
+        return render_worksheet(case, problems=err.problems, status=422, submitted=request.form)
     except CaseworkError as err:
         return render_worksheet(case, message=error_message(err), status=409)
     return redirect(url_for("plan.plan", case_id=case.id, number=plan.number), code=303)

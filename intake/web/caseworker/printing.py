@@ -11,7 +11,7 @@ from flask_login import current_user
 from ...i18n import format_day
 from ...services import casework
 from ..common import as_download
-from ..plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name
+from ..plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name, sheet_office
 from .access import CASE_ROLES, load_case, load_plan, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("printing", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
@@ -21,11 +21,21 @@ def recipient_side(plan, review, locale: str) -> dict:
     """The sheet's labels and the plan's chosen items in the recipient's language (their words stay as written)."""
     content = plan.plan
     result = review.result if review else None
+    office_name, _addressee = sheet_office()
     with force_locale(locale):
         return {
             "title": gettext("Self-reliance plan"),
-            "addressee": gettext("To the head of the welfare office"),
+            # i18n: recipient: The addressee of the plan sheet; %(office)s is the welfare office's name, in Japanese.
+            "addressee": gettext("To the head of %(office)s", office=office_name),
             "name": gettext("Name"),
+            # i18n: recipient: A label on their copy of the plan: the office's number for the case.
+            "case_number": gettext("Case number"),
+            # i18n: recipient: A label on their copy of the plan: which version of the plan this is (1, 2, …).
+            "version": gettext("Version"),
+            # i18n: recipient: A label on their copy of the plan: where the recipient signs.
+            "signature": gettext("Signature"),
+            # i18n: recipient: A label on their copy of the plan: the caseworker in charge of the case.
+            "caseworker": gettext("Caseworker"),
             "goal": gettext("Goal"),
             "goal_kind": gettext("Kind of self-reliance"),
             "target_date": gettext("Target date"),
@@ -41,7 +51,11 @@ def recipient_side(plan, review, locale: str) -> dict:
             "programs": {p.id: program_name(p.id) for p in content.programs},
             "evaluations": {key: evaluation_label(line.evaluation) for key, line in (result.programs if result else {}).items()},
             "action_evaluations": [evaluation_label(a.evaluation) for a in (result.actions if result else ())],
-            "copy_note": gettext("Your copy. The Japanese text on the left is the plan the office keeps."),
+            # i18n: recipient: at the top of their copy of the plan, which stacks the Japanese and their language.
+            "copy_note": gettext(
+                "Your copy. Each part is written first in Japanese, as in the plan the office keeps, then in your "
+                "language. Your own words are kept as you wrote them."
+            ),
             "plan_date": format_day(plan.plan_date),
             "review_day": format_day(plan.review_date),
             "consent_day": format_day(content.consent.date),
