@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from conftest import day_ahead
 from i18n_helpers import write_catalogue
 from markupsafe import Markup
+from walk import typical_answers, walk_forms
+from werkzeug.datastructures import MultiDict
 
 from intake import create_app
 from intake.extensions import db
@@ -159,3 +164,63 @@ def test_tricky_words_have_the_right_readings(locale):
                 seen.add(word)
                 assert expected in entry.string, (word, entry.string)
     assert {"何を", "目標", "日本語"} <= seen  # the check looked at real text
+
+
+# -- Messages and pre-filled texts on the real Easy Japanese kiosk --------------------------------------
+
+
+def _ruby_in(html: str, css_class: str) -> str:
+    """The first element of `css_class` in a page (the markup inside it)."""
+    match = re.search(rf'<(\w+)[^>]*class="{css_class}"[^>]*>(.*?)</\1>', html, re.S)
+    assert match, css_class
+    return match.group(2)
+
+
+def test_error_messages_and_notices_carry_furigana_in_easy_japanese(app, client):
+    walk_forms(client, typical_answers() | {"language": "ja@easy"}, locale="ja@easy", until="future_areas")
+    refused = client.post("/kiosk/step", data=MultiDict([("step", "future_areas"), ("value", "space_travel")]))
+    assert refused.status_code == 422
+    summary = _ruby_in(refused.get_data(as_text=True), "error-summary")
+    # ここに ある 答《こた》えから えらんでください。
+    assert "<ruby>答<rp>(</rp><rt>こた</rt><rp>)</rp></ruby>えから" in summary
+    # A stale page's answer: the notice on the next page (a flashed message) has its readings too.
+    assert client.post("/kiosk/step", data={"step": "notice", "value": "no"}).status_code == 302
+    notice = _ruby_in(client.get("/kiosk/step").get_data(as_text=True), "notice")
+    assert "<ruby>答<rp>(</rp><rt>こた</rt><rp>)</rp></ruby>えは、もう うけとって います" in notice
+
+
+def test_error_with_a_value_keeps_its_readings_and_escapes_the_value(app, client):
+    walk_forms(client, typical_answers() | {"language": "ja@easy"}, locale="ja@easy", until="future_picture")
+    refused = client.post("/kiosk/step", data={"step": "future_picture", "value": "<b>" * 200})
+    assert refused.status_code == 422
+    summary = _ruby_in(refused.get_data(as_text=True), "error-summary")
+    # %(max)s文字《もじ》までに してください（今《いま》は %(count)s文字《もじ》です）。
+    assert "500<ruby>文字<rp>(</rp><rt>もじ</rt>" in summary and "600<ruby>文字" in summary
+    assert "<b>" not in summary
+
+
+def test_the_receipt_code_error_has_furigana(app, client):
+    client.get("/kiosk/?lang=ja@easy")
+    page = client.post("/kiosk/resume", data={"code": "ZZZZ-9999", "locale": "ja@easy"})
+    assert page.status_code == 422
+    summary = _ruby_in(page.get_data(as_text=True), "error-summary")
+    assert "<ruby>番号<rp>(</rp><rt>ばんごう</rt>" in summary and "<ruby>見<rp>(</rp><rt>み</rt>" in summary
+
+
+def test_prefilled_actions_show_their_readings_beside_a_plain_field(app, client):
+    answers = typical_answers() | {"language": "ja@easy"}
+    answers.pop("action_ideas")
+    walk_forms(client, answers, locale="ja@easy", until="action_ideas")
+    ideas = client.get("/kiosk/step").get_data(as_text=True)
+    first = re.search(r'type="checkbox" name="value" id="[^"]+" value="([^"]+)"', ideas).group(1)
+    client.post("/kiosk/step", data={"step": "action_ideas", "value": first, "action": "continue"})
+    page = client.get("/kiosk/step").get_data(as_text=True)
+    field = re.search(r'<textarea id="item-0-text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    reading = _ruby_in(page, "prefill-reading")
+    assert field and "ruby" not in field and "<rt>" in reading  # the field takes plain text; readings beside it
+    assert re.sub(r"<rp>.*?</rp>|<rt>.*?</rt>|</?ruby>", "", reading) == field
+    # Sent as it was, the text has its readings again on the check page.
+    data = {"step": "actions", "action": "continue", "item-0-text": field, "item-0-date": day_ahead(2)}
+    assert client.post("/kiosk/step", data=data | {"item-0-confidence": "7"}).status_code == 302
+    check = client.get("/kiosk/step").get_data(as_text=True)
+    assert reading in _ruby_in(check, "actions-list")
