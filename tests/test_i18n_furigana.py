@@ -232,12 +232,17 @@ def test_error_with_a_value_keeps_its_readings_and_escapes_the_value(app, client
     assert "<b>" not in summary
 
 
-def test_the_receipt_code_error_has_furigana(app, client):
+def test_the_code_errors_have_furigana(app, client):
     client.get("/kiosk/?lang=ja@easy")
     page = client.post("/kiosk/resume", data={"code": "ZZZZ-9999", "locale": "ja@easy"})
     assert page.status_code == 422
     summary = _ruby_in(page.get_data(as_text=True), "error-summary")
     assert "<ruby>番号<rp>(</rp><rt>ばんごう</rt>" in summary and "<ruby>見<rp>(</rp><rt>み</rt>" in summary
+    # A caseworker's ticket code that does not exist: この 番号《ばんごう》は 見《み》つかりません。
+    landing = client.post("/kiosk/code", data={"code": "ABCDE-23456", "locale": "ja@easy"})
+    assert landing.status_code == 422
+    notice = _ruby_in(landing.get_data(as_text=True), "notice")
+    assert "この <ruby>番号<rp>(</rp><rt>ばんごう</rt><rp>)</rp></ruby>は <ruby>見" in notice
 
 
 def test_prefilled_actions_show_their_readings_beside_a_plain_field(app, client):
