@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, g, jsonify, render_template, request
-from flask_babel import gettext
 from sqlalchemy import event
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -17,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from .config import ROOT
 from .domain.answers import N_
 from .extensions import db, login_manager, migrate
+from .i18n import message as text_for_screen  # with furigana on the kiosk's pages
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 POSTGRES_CONNECT_TIMEOUT_S = 5
@@ -84,7 +84,7 @@ def _database_unavailable(error):
         pass
     # Rendering the page must not ask the database for the signed-in user again (Flask-Login keeps it in g).
     g._login_user = login_manager.anonymous_user()
-    message = gettext(UNAVAILABLE)
+    message = text_for_screen(UNAVAILABLE)
     if request.path.startswith("/api/"):
         response = jsonify({"error": {"code": "database_unavailable", "message": message}})
     else:
@@ -100,7 +100,7 @@ def _data_refused(error):
     log.warning("database refused a value: %s", error.orig)
     db.session.rollback()
     g._login_user = login_manager.anonymous_user()
-    message = gettext(REFUSED)
+    message = text_for_screen(REFUSED)
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": "bad_request", "message": message}}), 400
     return render_template("error.html", message=message), 400

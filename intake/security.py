@@ -8,7 +8,6 @@ hardening headers. Rate limits are named by a config key so an office can tune t
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import ratelimits  # noqa: F401  (registers the database:// storage before the limiter starts)
 from .domain.answers import N_
 from .extensions import limiter
+from .i18n import message as text_for_screen  # with furigana on the kiosk's pages
 from .web.embed import content_security_policy
 
 # i18n: Shown when a screen sends too many requests in a short time.
@@ -81,7 +81,7 @@ def address_and_username() -> str:
 
 def _too_many_requests(error):
     """A 429 as JSON for the API and a plain page elsewhere."""
-    message = gettext(TOO_MANY_ATTEMPTS)
+    message = text_for_screen(TOO_MANY_ATTEMPTS)
     if request.path.startswith("/api/"):
         response = jsonify({"error": {"code": "too_many_requests", "message": message}})
     else:
@@ -94,5 +94,5 @@ def _too_many_requests(error):
 
 def _csrf_failed(error):
     """A form sent without its token, or from a page kept open across a new session."""
-    message = gettext(FORM_EXPIRED)
+    message = text_for_screen(FORM_EXPIRED)
     return render_template("error.html", message=message), 400

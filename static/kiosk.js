@@ -381,6 +381,12 @@
 
   // Pressing Shift three times quickly is the keyboard shortcut for "Exit this page".
   var shifts = [];
+  // A pre-filled action text shows its furigana under the field; once the person edits it, they no longer match.
+  document.addEventListener("input", function (event) {
+    var reading = event.target.id && $('.prefill-reading[data-for="' + event.target.id + '"]');
+    if (reading) reading.hidden = true;
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Shift" || event.repeat) return;
     var now = Date.now();

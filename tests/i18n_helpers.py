@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from babel.messages.pofile import read_po, write_po
 from intake.config import ROOT, Defaults
 
 TRANSLATIONS = ROOT / "translations"
+
+
+def without_readings(html: str) -> str:
+    """Page markup as text with the furigana left out (the base text of each <ruby> stays), tags removed."""
+    return re.sub(r"<rp>.*?</rp>|<rt>.*?</rt>|<[^>]+>", "", html)
 
 
 def shipped_locales() -> list[str]:

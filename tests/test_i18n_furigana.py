@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from i18n_helpers import write_catalogue
+from conftest import day_ahead
+from i18n_helpers import without_readings, write_catalogue
 from markupsafe import Markup
+from walk import typical_answers, walk_forms
+from werkzeug.datastructures import MultiDict
 
 from intake import create_app
 from intake.extensions import db
@@ -144,6 +149,28 @@ TRICKY = {
     "今日": "今日《きょう》",
     "日本語": "日本語《にほんご》",
     "目標": "目標《もくひょう》",
+    # Found when every reading was read by hand (December 2026):
+    "若い方": "方《かた》",  # a person (かた), not a direction or side (ほう)
+    "入院中の方": "方《かた》",
+    "むずかしい方": "方《かた》",
+    "なかった方": "方《かた》",
+    "作成日": "作成《さくせい》日《び》",  # 〜日 after a noun of an act is び, not ひ or にち
+    "同意日": "同意《どうい》日《び》",
+    "予定日": "予定《よてい》日《び》",
+    "実施日": "実施《じっし》日《び》",
+    "開始日": "開始《かいし》日《び》",
+    "終了日": "終了《しゅうりょう》日《び》",
+    "終結日": "終結《しゅうけつ》日《び》",
+    "承認日": "承認《しょうにん》日《び》",
+    "1人あたり": "｜1人《ひとり》あたり",  # not 1 + 人《にん》
+    "受付票": "受付票《うけつけひょう》",  # one word, not 受 + 付票《ふひょう》
+    "空に": "空《から》に",  # emptied, not the sky
+    "後から変更": "後《あと》から",
+    "を得る": "得《え》る",
+    "保育園に入れ": "入《はい》れ",  # cannot get a place (はいれない), not put in (いれない)
+    "ほいくえんに 入れ": "入《はい》れ",
+    "開けるのは": "開《ひら》ける",  # open a case (ひらく), not a lid
+    "年月で": "年月《ねんげつ》",
 }
 
 
@@ -159,3 +186,79 @@ def test_tricky_words_have_the_right_readings(locale):
                 seen.add(word)
                 assert expected in entry.string, (word, entry.string)
     assert {"何を", "目標", "日本語"} <= seen  # the check looked at real text
+
+
+def test_every_tricky_word_occurs_in_the_japanese_texts():
+    """A word no text holds any more checks nothing: take it out or replace it with one that occurs."""
+    texts = [
+        entry.id
+        for locale in ("ja", "ja@easy")
+        for entry in readings.load(readings.readings_path(catalogues.TRANSLATIONS, locale))
+        if entry.id
+    ]
+    assert [word for word in TRICKY if not any(word in text for text in texts)] == []
+
+
+# -- Messages and pre-filled texts on the real Easy Japanese kiosk --------------------------------------
+
+
+def _ruby_in(html: str, css_class: str) -> str:
+    """The first element of `css_class` in a page (the markup inside it)."""
+    match = re.search(rf'<(\w+)[^>]*class="{css_class}"[^>]*>(.*?)</\1>', html, re.S)
+    assert match, css_class
+    return match.group(2)
+
+
+def test_error_messages_and_notices_carry_furigana_in_easy_japanese(app, client):
+    walk_forms(client, typical_answers() | {"language": "ja@easy"}, locale="ja@easy", until="future_areas")
+    refused = client.post("/kiosk/step", data=MultiDict([("step", "future_areas"), ("value", "space_travel")]))
+    assert refused.status_code == 422
+    summary = _ruby_in(refused.get_data(as_text=True), "error-summary")
+    # ここに ある 答《こた》えから えらんでください。
+    assert "<ruby>答<rp>(</rp><rt>こた</rt><rp>)</rp></ruby>えから" in summary
+    # A stale page's answer: the notice on the next page (a flashed message) has its readings too.
+    assert client.post("/kiosk/step", data={"step": "notice", "value": "no"}).status_code == 302
+    notice = _ruby_in(client.get("/kiosk/step").get_data(as_text=True), "notice")
+    assert "<ruby>答<rp>(</rp><rt>こた</rt><rp>)</rp></ruby>えは、もう うけとって います" in notice
+
+
+def test_error_with_a_value_keeps_its_readings_and_escapes_the_value(app, client):
+    walk_forms(client, typical_answers() | {"language": "ja@easy"}, locale="ja@easy", until="future_picture")
+    refused = client.post("/kiosk/step", data={"step": "future_picture", "value": "<b>" * 200})
+    assert refused.status_code == 422
+    summary = _ruby_in(refused.get_data(as_text=True), "error-summary")
+    # %(max)s文字《もじ》までに してください（今《いま》は %(count)s文字《もじ》です）。
+    assert "500<ruby>文字<rp>(</rp><rt>もじ</rt>" in summary and "600<ruby>文字" in summary
+    assert "<b>" not in summary
+
+
+def test_the_code_errors_have_furigana(app, client):
+    client.get("/kiosk/?lang=ja@easy")
+    page = client.post("/kiosk/resume", data={"code": "ZZZZ-9999", "locale": "ja@easy"})
+    assert page.status_code == 422
+    summary = _ruby_in(page.get_data(as_text=True), "error-summary")
+    assert "<ruby>番号<rp>(</rp><rt>ばんごう</rt>" in summary and "<ruby>見<rp>(</rp><rt>み</rt>" in summary
+    # A caseworker's ticket code that does not exist: この 番号《ばんごう》は 見《み》つかりません。
+    landing = client.post("/kiosk/code", data={"code": "ABCDE-23456", "locale": "ja@easy"})
+    assert landing.status_code == 422
+    notice = _ruby_in(landing.get_data(as_text=True), "notice")
+    assert "この <ruby>番号<rp>(</rp><rt>ばんごう</rt><rp>)</rp></ruby>は <ruby>見" in notice
+
+
+def test_prefilled_actions_show_their_readings_beside_a_plain_field(app, client):
+    answers = typical_answers() | {"language": "ja@easy"}
+    answers.pop("action_ideas")
+    walk_forms(client, answers, locale="ja@easy", until="action_ideas")
+    ideas = client.get("/kiosk/step").get_data(as_text=True)
+    first = re.search(r'type="checkbox" name="value" id="[^"]+" value="([^"]+)"', ideas).group(1)
+    client.post("/kiosk/step", data={"step": "action_ideas", "value": first, "action": "continue"})
+    page = client.get("/kiosk/step").get_data(as_text=True)
+    field = re.search(r'<textarea id="item-0-text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    reading = _ruby_in(page, "prefill-reading")
+    assert field and "ruby" not in field and "<rt>" in reading  # the field takes plain text; readings beside it
+    assert without_readings(reading) == field
+    # Sent as it was, the text has its readings again on the check page.
+    data = {"step": "actions", "action": "continue", "item-0-text": field, "item-0-date": day_ahead(2)}
+    assert client.post("/kiosk/step", data=data | {"item-0-confidence": "7"}).status_code == 302
+    check = client.get("/kiosk/step").get_data(as_text=True)
+    assert reading in _ruby_in(check, "actions-list")

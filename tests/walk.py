@@ -57,9 +57,15 @@ def form_fields(step_kind: str, value: object) -> dict | list:
 
 
 def walk_forms(
-    client, answers: dict, locale: str = "ja", max_screens: int = 60, started: bool = False, dialogue: str | None = None
+    client,
+    answers: dict,
+    locale: str = "ja",
+    max_screens: int = 60,
+    started: bool = False,
+    dialogue: str | None = None,
+    until: str | None = None,
 ) -> list[str]:
-    """Walk the kiosk pages from the start to the done screen; returns the step ids shown.
+    """Walk the kiosk pages from the start to the done screen (or to step `until`, unanswered); returns the step ids shown.
 
     `started`: the intake was already begun (e.g. from a ticket code), so do not start a walk-in one;
     `dialogue`: the id of the dialogue being walked, when it is not the intake dialogue.
@@ -73,7 +79,7 @@ def walk_forms(
         html = page.get_data(as_text=True)
         step_id = current_step_id(html)
         shown.append(step_id or "done")
-        if step_id == "done":
+        if step_id in ("done", until):
             return shown
         with client.application.app_context():
             kind = (engines()[dialogue] if dialogue else intake_engine()).step(step_id).kind

@@ -110,6 +110,7 @@ def init_app(app: Flask) -> None:
         answer_text=answer_text,
         format_day=format_day,
         problem_text=problem_text,
+        ruby=with_ruby,
         plan_goal=plan_goal,
         paragraphs=paragraphs,
         language_names=offered_languages,
@@ -242,6 +243,19 @@ def with_ruby(text: str) -> str:
     return text
 
 
+def message(text: str, **params) -> str:
+    """A message for the person at the screen (an error, a notice): translated, with its furigana on the
+    kiosk, then filled in; the values are escaped when the text carries <ruby>. Elsewhere plain text."""
+    translated = with_ruby(get_translations().ugettext(text))
+    return formatted(translated, text, params) if params else translated
+
+
+def plural_message(singular: str, plural: str, number: int, **params) -> str:
+    """`message` for a text with plural forms; %(num)s is the number."""
+    translated = with_ruby(get_translations().ungettext(singular, plural, number))
+    return formatted(translated, singular if number == 1 else plural, {"num": number, **params})
+
+
 def plain(text: str) -> str:
     """Text for places that cannot hold markup (a <title>, an attribute, a <textarea>): readings removed."""
     if isinstance(text, Markup) and "<ruby>" in text:
@@ -335,7 +349,8 @@ def _plain_label(option: Option) -> str:
 
 
 def problem_text(problem) -> str:
-    """An answer problem's message in the viewer's language: dates formatted for the locale, options by their label."""
+    """An answer problem's message in the viewer's language (with furigana on the kiosk): dates formatted for the
+    locale, options by their label."""
     params = {
         k: format_day(v.first, "month")
         if isinstance(v, Month)
@@ -349,9 +364,9 @@ def problem_text(problem) -> str:
     if getattr(problem, "plural", ""):
         count = problem.params.get(problem.count, 1)
         number = count if isinstance(count, int) else 1
-        translated = get_translations().ungettext(problem.message, problem.plural, number)
+        translated = with_ruby(get_translations().ungettext(problem.message, problem.plural, number))
         return formatted(translated, problem.message if number == 1 else problem.plural, params)
-    return formatted(gettext(problem.message), problem.message, params)
+    return formatted(with_ruby(get_translations().ugettext(problem.message)), problem.message, params)
 
 
 def joined(items: list[str]) -> str:

@@ -17,13 +17,21 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext, ngettext, refresh
+from flask_babel import refresh
 
-from ..domain.answers import AnswerInvalid
+from ..domain.answers import N_, AnswerInvalid, Nn_
 from ..domain.engine import NotAllowed, StaleStep
 from ..domain.step_kinds import kind_of, raw_from_form
 from ..extensions import csrf
-from ..i18n import FURIGANA_SESSION_KEY, answer_text, furigana_shown, known_locale, reflected_prompt
+from ..i18n import (
+    FURIGANA_SESSION_KEY,
+    answer_text,
+    furigana_shown,
+    known_locale,
+    message,
+    plural_message,
+    reflected_prompt,
+)
 from ..records import Intake, IntakeStatus, utcnow
 from ..security import rate_limit, rejected
 from ..services import conversations
@@ -108,7 +116,7 @@ def _refuse_if_final(intake: Intake):
     if not conversations.is_final(intake):
         return None
     # i18n: On the last screen, when a button of an earlier page was pressed after the answers were sent.
-    flash(gettext("Your answers were already sent to your caseworker. They cannot be changed here."))
+    flash(message(N_("Your answers were already sent to your caseworker. They cannot be changed here.")))
     return render_step(intake, status=409)
 
 
@@ -187,7 +195,7 @@ def transcript(engine, conversation) -> list[dict]:
 def _already_saved():
     """Another tab or a double tap moved the intake first: show where it is now (post/redirect/get)."""
     # i18n: Shown when an old page sends an answer for a question that was answered since.
-    flash(gettext("That answer was already saved. Here is where you are now."))
+    flash(message(N_("That answer was already saved. Here is where you are now.")))
     return redirect(_current_question())
 
 
@@ -261,7 +269,7 @@ def _unknown_language(locale: str | None, *, preview: bool = False):
     """A language the kiosk does not offer is refused (422, nothing changed); none at all means the default."""
     if not locale or known_locale(locale, preview=preview) == locale:
         return None
-    return render_template("error.html", message=gettext("Please choose a language from the list.")), 422
+    return render_template("error.html", message=message(N_("Please choose a language from the list."))), 422
 
 
 @bp.post("/language")
@@ -355,18 +363,20 @@ def resume():
     except conversations.TooManyAttempts as err:
         minutes = max(1, -(-err.retry_after // 60))
         # i18n: On the 'continue with a receipt code' page after too many wrong codes; %(num)s is a number of minutes.
-        message = ngettext(
-            "Too many codes were tried on this screen. Please wait %(num)s minute, or ask the staff for help.",
-            "Too many codes were tried on this screen. Please wait %(num)s minutes, or ask the staff for help.",
+        error = plural_message(
+            *Nn_(
+                "Too many codes were tried on this screen. Please wait %(num)s minute, or ask the staff for help.",
+                "Too many codes were tried on this screen. Please wait %(num)s minutes, or ask the staff for help.",
+            ),
             minutes,
         )
-        response = current_app.make_response((render_template("kiosk/resume.html", error=message), 429))
+        response = current_app.make_response((render_template("kiosk/resume.html", error=error), 429))
         response.headers["Retry-After"] = str(err.retry_after)
         return response
     if intake is None:
         # i18n: On the 'continue with a receipt code' page when the code is wrong or too old.
-        message = gettext("We could not find an unfinished plan with this code. Please check the code.")
-        return render_template("kiosk/resume.html", error=message, code=request.form.get("code", "")[:20]), 422
+        error = message(N_("We could not find an unfinished plan with this code. Please check the code."))
+        return render_template("kiosk/resume.html", error=error, code=request.form.get("code", "")[:20]), 422
     _begin_kiosk_session(intake)
     session[CODE_KNOWN_KEY] = True
     return redirect(_current_question(), 303)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext, refresh
+from flask_babel import refresh
 
 from ..domain.plan import PlanGoal
-from ..i18n import known_locale
+from ..i18n import known_locale, message
 from ..records import TicketPurpose
 from ..security import rate_limit, rejected
 from ..services import casework
@@ -34,7 +34,7 @@ def redeem():
     try:
         intake = casework.redeem_ticket(request.form.get("code", ""), locale, _engine_for, _goal_text)
     except CaseworkError as err:
-        flash(gettext(err.message, **err.params))
+        flash(message(err.message, **err.params))
         return render_template("kiosk/landing.html", code=request.form.get("code", "")), 422
     _begin_kiosk_session(intake)
     return redirect(url_for("kiosk.show_step"))

@@ -11,24 +11,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import get_translations
-
 from ..domain.answers import AnswerProblem, Nudge
 from ..domain.dialogue import Step
 from ..domain.engine import Conversation, Engine
 from ..domain.step_kinds import StepKind, kind_of, max_items
 from ..i18n import (
     answer_text,
-    formatted,
+    message,
     option_help,
     option_label,
-    plain,
     problem_text,
     reflected_prompt,
     section_title,
     step_help,
     step_text,
-    with_ruby,
 )
 
 
@@ -88,7 +84,7 @@ class StepView:
     range: tuple[date, date] | None = None
     scale: tuple[str, str] | None = None  # the labels of 0 and 10
     answers: tuple[CheckRow, ...] = ()  # the check page
-    prefill: tuple[str, ...] = ()  # actions: the ideas picked earlier, to start the form with
+    prefill: tuple[str, ...] = ()  # actions: the ideas picked earlier, to start the form with (with furigana)
 
     @property
     def rows(self) -> int:
@@ -168,10 +164,10 @@ def step_view(
         )
         if "answers" in kind.parts
         else (),
-        prefill=tuple(plain(option_label(o)) for o in engine.prefill(step, answers)),
+        prefill=tuple(option_label(o) for o in engine.prefill(step, answers)),
     )
 
 
 def _message(text: str, params) -> str:
     """A page message (a nudge) in the viewer's language, with furigana on the kiosk."""
-    return formatted(with_ruby(get_translations().ugettext(text)), text, dict(params))
+    return message(text, **dict(params))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from i18n_helpers import without_readings
 from staff import make_office, new_case, sign_in, translated, walk_with_code
 from walk import typical_answers, walk_forms
 
@@ -40,7 +41,7 @@ def test_a_code_works_once(app, client):
     assert app.test_client().post("/kiosk/code", data={"code": code}).status_code == 302
     second = app.test_client().post("/kiosk/code", data={"code": code})
     assert second.status_code == 422
-    assert translated(app, USED) in second.get_data(as_text=True)
+    assert translated(app, USED) in without_readings(second.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Intake.id))) == 1
 
@@ -55,8 +56,8 @@ def test_an_expired_code_starts_nothing(app, client):
         db.session.commit()
     response = app.test_client().post("/kiosk/code", data={"code": code})
     assert response.status_code == 422
-    assert translated(app, "This code has expired. Please ask at the counter for a new one.") in response.get_data(
-        as_text=True
+    assert translated(app, "This code has expired. Please ask at the counter for a new one.") in without_readings(
+        response.get_data(as_text=True)
     )
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Intake.id))) == 0
@@ -76,8 +77,8 @@ def test_expiry_is_configurable(app, client):
 def test_unknown_code(app):
     response = app.test_client().post("/kiosk/code", data={"code": "NOPE-NOPE"})
     assert response.status_code == 422
-    assert translated(app, "This code is not known. Please check it, or ask at the counter.") in response.get_data(
-        as_text=True
+    assert translated(app, "This code is not known. Please check it, or ask at the counter.") in without_readings(
+        response.get_data(as_text=True)
     )
 
 

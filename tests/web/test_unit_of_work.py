@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from conftest import month_ahead
+from i18n_helpers import without_readings
 from staff import make_office, new_case, sign_in, translated, version_of
 
 from intake import demo
@@ -49,7 +50,7 @@ def test_a_receipt_code_collision_leaves_the_ticket_used(app, client, monkeypatc
         assert db.session.scalar(db.select(db.func.count(Intake.id))) == 2
     again = app.test_client().post("/kiosk/code", data={"code": code})
     assert again.status_code == 422
-    assert translated(app, USED) in again.get_data(as_text=True)
+    assert translated(app, USED) in without_readings(again.get_data(as_text=True))
 
 
 def test_a_ticket_code_collision_keeps_the_old_codes_expired(app, client, monkeypatch):
@@ -68,7 +69,7 @@ def test_a_ticket_code_collision_keeps_the_old_codes_expired(app, client, monkey
         assert as_utc(tickets[1].expires_at) > utcnow()
     refused = app.test_client().post("/kiosk/code", data={"code": old_code})
     assert refused.status_code == 422
-    assert translated(app, EXPIRED) in refused.get_data(as_text=True)
+    assert translated(app, EXPIRED) in without_readings(refused.get_data(as_text=True))
 
 
 def _audit_count(app) -> int:
