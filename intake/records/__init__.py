@@ -32,7 +32,7 @@ from .intakes import (
     new_token,
 )
 from .limits import RateLimitCounter
-from .offices import DEFAULT_OFFICE_CODE, Office
+from .offices import DEFAULT_OFFICE_CODE, Office, OfficeOwned
 from .staff import ROLES, User
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "Intake",
     "IntakeStatus",
     "Office",
+    "OfficeOwned",
     "PlanDocument",
     "PlanEdit",
     "PlanVersion",
