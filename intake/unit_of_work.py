@@ -78,7 +78,7 @@ def commit() -> None:
 def use_office(office_id: int) -> None:
     """From here on this unit of work is the office's: its new records and, on PostgreSQL, the rows it can see."""
     db.session.info[_OFFICE] = office_id
-    _set_office_in_transaction(db.session)
+    _set_office_in_transaction(db.session())
 
 
 def office_in_use() -> int | None:
@@ -92,7 +92,7 @@ def across_offices() -> Iterator[None]:
     """A lookup that must see every office's rows (a username at sign-in, the purge); then back to the office."""
     before = db.session.info.get(_OFFICE)
     db.session.info[_OFFICE] = ALL_OFFICES
-    _set_office_in_transaction(db.session)
+    _set_office_in_transaction(db.session())
     try:
         yield
     finally:
@@ -100,7 +100,7 @@ def across_offices() -> Iterator[None]:
             db.session.info.pop(_OFFICE, None)
         else:
             db.session.info[_OFFICE] = before
-        _set_office_in_transaction(db.session)
+        _set_office_in_transaction(db.session())
 
 
 def _office_setting(session: Session) -> str:

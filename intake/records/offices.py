@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
@@ -60,3 +60,21 @@ class OfficeOwned:
     @declared_attr
     def office_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("offices.id"), index=True)
+
+
+@event.listens_for(Office.__table__, "after_create")
+def _the_installation_office(table, connection, **_kw) -> None:
+    """A schema made from the models (tests, `init-db`) starts with the installation's office, as migration 0006 does."""
+    from flask import current_app, has_app_context
+
+    config = current_app.config if has_app_context() else {}
+    connection.execute(
+        table.insert().values(
+            code=DEFAULT_OFFICE_CODE,
+            name=config.get("OFFICE_NAME") or "福祉事務所",
+            head_title="",
+            time_zone=config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Tokyo",
+            kiosk_key=new_kiosk_key(),
+            created_at=utcnow(),
+        )
+    )

@@ -38,6 +38,7 @@ def create_user():
             role=form.get("role", ""),
             supervisor=form.get("supervisor", ""),
             password=form.get("password", ""),
+            office_id=current_user.office_id,
         )
     except CaseworkError as err:
         return _users_page(form, error_message(err), 422)
@@ -121,7 +122,7 @@ def move_cases(user_id: int):
 
 def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or user.office_id != current_user.office_id:  # an admin manages their own office's staff only
         abort(404)
     return user
 
