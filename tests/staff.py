@@ -10,7 +10,8 @@ from walk import typical_answers, walk_forms
 
 from intake.domain.dates import add_months
 from intake.extensions import db
-from intake.records import Office, User
+from intake.records import DEFAULT_OFFICE_CODE, Office, User
+from intake.unit_of_work import use_office
 from intake.records import staff as staff_records
 
 PASSWORD = "correct horse battery"
@@ -24,8 +25,8 @@ def make_user(
     """A staff account (of the installation's office, or of the office with code `office`)."""
     with app.app_context():
         user = User(username=username, display_name=f"{role} {username}", role=role, active=active)
-        if office:
-            user.office_id = db.session.scalar(db.select(Office.id).filter_by(code=office))
+        user.office_id = db.session.scalar(db.select(Office.id).filter_by(code=office or DEFAULT_OFFICE_CODE))
+        use_office(user.office_id)  # on PostgreSQL under row-level security, the office's rows only
         if supervisor:
             user.supervisor_id = db.session.scalar(db.select(User.id).filter_by(username=supervisor))
         user.set_password(PASSWORD)
