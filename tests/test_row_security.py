@@ -11,11 +11,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask_migrate import upgrade
-from staff import enrol_kiosk, make_user, new_case, sign_in, walk_with_code
 from conftest import office_today
+from staff import enrol_kiosk, make_user, new_case, sign_in, walk_with_code
 
-from intake.database import MIGRATIONS
 from intake.extensions import db
 from intake.services.offices import create_office, find_office
 from intake.unit_of_work import across_offices, use_office
@@ -24,37 +22,7 @@ pytestmark = pytest.mark.skipif(
     not (os.environ.get("DATABASE_URL") or "").startswith("postgresql"),
     reason="row-level security is PostgreSQL's; CI runs this file on PostgreSQL",
 )
-APP_ROLE = "yorisoi_rls_app"
 OFFICE_OWNED = ("users", "intakes", "draft_plans", "cases", "case_intakes", "tickets", "audit_log")
-
-
-@pytest.fixture
-def walled_app(make_app):
-    """An app on a migrated database whose connections are held to the policies."""
-    owner = make_app()
-    with owner.app_context():
-        db.drop_all()
-        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
-        upgrade(directory=str(MIGRATIONS))
-        superuser = db.session.scalar(db.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
-        if superuser:
-            db.session.execute(
-                db.text(
-                    f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
-                    f"THEN CREATE ROLE {APP_ROLE} NOLOGIN; END IF; END $$"
-                )
-            )
-            db.session.execute(db.text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {APP_ROLE}"))
-            db.session.execute(db.text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}"))
-        db.session.commit()
-    if not superuser:
-        yield owner
-    else:
-        yield make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-c role={APP_ROLE}"}})
-    with owner.app_context():
-        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
 
 
 def test_the_app_role_is_held_to_the_policies(walled_app):
