@@ -11,8 +11,8 @@ from walk import typical_answers, walk_forms
 from intake.domain.dates import add_months
 from intake.extensions import db
 from intake.records import DEFAULT_OFFICE_CODE, Office, User
-from intake.unit_of_work import use_office
 from intake.records import staff as staff_records
+from intake.unit_of_work import use_office
 
 PASSWORD = "correct horse battery"
 # Real argon2 parameters cost ~0.1 s a hash; tests that create seven users per case use cheap ones.

@@ -8,7 +8,7 @@ Errors are JSON with a code and a message in the intake's language; a rejected r
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from flask_babel import gettext, refresh
 from flask_wtf.csrf import generate_csrf
 

@@ -18,8 +18,8 @@ from ...services import casework
 from ...services.casework import CaseworkError
 from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
-from ..common import as_download, engines, office_today
 from ...unit_of_work import across_offices
+from ..common import as_download, engines, office_today
 from ..history import edit_sentences
 from ..offices import current_office
 from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, mark_signed_in, roles, staff_blueprint
