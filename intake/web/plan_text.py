@@ -80,7 +80,18 @@ def eras() -> EraCalendar:
 
 
 def plan_sheet() -> Mapping:
-    return current_app.extensions["yorisoi.plan_sheet"]
+    """The plan sheet's Japanese text: data/plan_sheet.yaml, with the office's own addressee and labels over it."""
+    from .offices import current_office
+
+    sheet = current_app.extensions["yorisoi.plan_sheet"]
+    office = current_office()
+    if not office.head_title and not office.sheet_labels:
+        return sheet
+    return {
+        **sheet,
+        "addressee": office.addressee if office.head_title else sheet["addressee"],
+        "labels": {**sheet["labels"], **(office.sheet_labels or {})},
+    }
 
 
 def era_date(day: date | str | None) -> str:

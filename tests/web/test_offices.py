@@ -89,3 +89,24 @@ def _walk_in_answers() -> dict:
     from staff import answers_for
 
     return answers_for(office_today())
+
+
+def test_the_plan_sheet_is_addressed_to_the_offices_head(app):
+    from conftest import office_today
+    from staff import approve_typical_plan
+
+    from intake.domain.dates import add_months
+
+    make_second_office(app)  # its head: 北市福祉事務所長
+    with app.app_context():
+        find_office("north").sheet_labels = {"goal": "わたしの目標"}
+        db.session.commit()
+    staff = app.test_client()
+    sign_in(staff, "n-cw")
+    case_id, code = new_case(staff)
+    kiosk = app.test_client()
+    enrol_kiosk(app, kiosk, "north")
+    walk_with_code(kiosk, code, office_today())
+    approve_typical_plan(staff, case_id, office_today(), add_months(office_today(), 3))
+    sheet = staff.get(f"/caseworker/cases/{case_id}/versions/1/print").get_data(as_text=True)
+    assert "北市福祉事務所長 殿" in sheet and "わたしの目標" in sheet
