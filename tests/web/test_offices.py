@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from conftest import office_today
-from staff import enrol_kiosk, make_second_office, make_user, new_case, sign_in, walk_with_code
+from staff import (
+    answers_for,
+    approve_typical_plan,
+    enrol_kiosk,
+    make_second_office,
+    make_user,
+    new_case,
+    sign_in,
+    walk_with_code,
+)
 from walk import walk_forms
 
+from intake.domain.dates import add_months
 from intake.extensions import db
 from intake.records import Intake, IntakeStatus
 from intake.services.offices import find_office
@@ -86,17 +96,10 @@ def test_office_settings_come_from_its_record(app):
 
 
 def _walk_in_answers() -> dict:
-    from staff import answers_for
-
     return answers_for(office_today())
 
 
 def test_the_plan_sheet_is_addressed_to_the_offices_head(app):
-    from conftest import office_today
-    from staff import approve_typical_plan
-
-    from intake.domain.dates import add_months
-
     make_second_office(app)  # its head: 北市福祉事務所長
     with app.app_context():
         find_office("north").sheet_labels = {"goal": "わたしの目標"}
