@@ -29,7 +29,7 @@ from ..security import rate_limit, rejected
 from ..services import conversations
 from ..unit_of_work import stale_page
 from .common import intake_engine, no_store, office_today
-from .offices import kiosk_may_serve, setting, walk_in_allowed
+from .offices import kiosk_may_serve, setting, settled, walk_in_allowed
 from .step_view import step_view
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -73,7 +73,7 @@ def _kiosk_page():
         "exit_url": exit_url(),
         "code_known": bool(session.get(CODE_KNOWN_KEY)),
         "walk_in_allowed": walk_in_allowed(),
-        "kiosk_may_serve": kiosk_may_serve(),
+        "kiosk_may_serve": settled() and kiosk_may_serve(),
     }
 
 

@@ -100,8 +100,14 @@ def enrol(token: str):
 # --- the office's settings, each falling back to the installation's default ------------------------------
 
 
+def settled() -> bool:
+    """Whether this request's office is known: not when the database was away as the request began."""
+    return g.get("yorisoi_office") is not None
+
+
 def setting(name: str, config_key: str):
-    value = getattr(current_office(), name)
+    """The office's setting, else the installation's (also on an error page drawn before the office was known)."""
+    value = getattr(g.yorisoi_office, name) if settled() else None
     return current_app.config[config_key] if value is None else value
 
 
@@ -110,8 +116,8 @@ def walk_in_allowed() -> bool:
 
 
 def office_languages() -> list[str] | None:
-    """The locale ids this office offers (None: every configured language)."""
-    return current_office().languages or None
+    """The locale ids this office offers (None: every configured language, also before the office is known)."""
+    return (g.yorisoi_office.languages or None) if settled() else None
 
 
 def _settle_office():
