@@ -79,6 +79,11 @@ def enrolment_url(office: Office) -> str:
     return url_for("kiosk_enrolment.enrol", token=token, _external=True)
 
 
+def kiosk_cookie(office: Office) -> str:
+    """The value of an enrolled kiosk's cookie (signed: the office's code and current kiosk key)."""
+    return _serializer(_COOKIE_SALT).dumps({"office": office.code, "key": office.kiosk_key})
+
+
 @bp.get("/enrol/<token>")
 def enrol(token: str):
     """Enrol this browser as a kiosk of the office the token names; then its welcome screen."""
@@ -88,7 +93,7 @@ def enrol(token: str):
     response = redirect(url_for("kiosk.landing"))
     response.set_cookie(
         KIOSK_COOKIE,
-        _serializer(_COOKIE_SALT).dumps({"office": office.code, "key": office.kiosk_key}),
+        kiosk_cookie(office),
         max_age=KIOSK_COOKIE_YEARS * 365 * 24 * 3600,
         httponly=True,
         secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
