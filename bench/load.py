@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py                          # SQLite, 32 kiosks, no think time, 30 s
     .venv/bin/python bench/load.py --kiosks 500 --think 2 10 --seconds 60
     .venv/bin/python bench/load.py --database-url postgresql+psycopg://user:pw@127.0.0.1/bench
+    .venv/bin/python bench/load.py --database-url … --nodes 2 --offices 10 --migrate --kiosks 500 --think 2 10
 
 It starts gunicorn on 127.0.0.1 (ports 5300–5399), runs N kiosk threads that each start an
 intake and answer every step with typical answers (tests/walk.py) until the time is up, then
@@ -10,11 +11,18 @@ compares the database with every answer the server acknowledged. In the same run
 floor app (bench/floor.py: one compare-and-set write and one read per request) with the same
 kiosks and prints our throughput as a share of the floor's. The database is emptied first: use
 a database of its own.
+
+With --nodes N the app runs as N gunicorn servers on N ports (one service, several nodes) and the kiosks
+are spread across them; with --offices M there are M offices and each kiosk is enrolled to one of them
+(its intakes must land in that office: checked after the run). --migrate builds the schema with the
+migrations, so on PostgreSQL the row-level security policies are in force (run as a role that is not a
+superuser: the owner is held by FORCE ROW LEVEL SECURITY, a superuser never).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -26,7 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
+# bench/ goes last (Python put it first, as the script's folder): bench/queue.py must not hide the standard
+# library's queue, which psycopg imports.
+sys.path[:] = [str(ROOT), str(ROOT / "tests")] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.append(str(ROOT / "bench"))
 
 from floor import create_tables  # noqa: E402
 from liveserver import Gunicorn, HttpKiosk, request  # noqa: E402
@@ -64,19 +75,29 @@ def think(bounds: tuple[float, float], until: float) -> None:
         time.sleep(max(0.0, min(random.uniform(low, high), until - time.monotonic())))
 
 
-def run_kiosk(base: str, until: float, think_time, tally: Tally, acknowledged: dict) -> None:
+@dataclass(frozen=True)
+class Screen:
+    """Where one kiosk stands: the node it talks to, and the office it is enrolled to."""
+
+    base: str
+    office: str = ""
+    enrolment: str = ""
+
+
+def run_kiosk(screen: Screen, until: float, think_time, tally: Tally, acknowledged: dict, offices: dict) -> None:
     """One kiosk: walk the dialogue again and again until `until`; record every acknowledged answer."""
     answers = typical_answers()
     # Stagger the starts over one think time, as kiosks are not all started at once.
     think((0, think_time[1]), until)
     while time.monotonic() < until:
-        kiosk = HttpKiosk(base, retries=1)
+        kiosk = HttpKiosk(screen.base, retries=1, enrolment=screen.enrolment)
         try:
             kiosk.start()
         except RuntimeError as err:
             tally.error(f"start: {err}")
             continue
         acknowledged[kiosk.token] = kiosk.acknowledged
+        offices[kiosk.token] = screen.office
         while kiosk.step["kind"] != "done" and time.monotonic() < until:
             think(think_time, until)
             if time.monotonic() >= until:
@@ -121,10 +142,13 @@ def run_floor_kiosk(base: str, until: float, think_time, tally: Tally, steps_per
             tally.walks += 1
 
 
-def drive(target, base: str, kiosks: int, seconds: float, think_time, tally: Tally, *extra) -> float:
-    """Run `kiosks` threads of `target` for `seconds`, adding to `tally`; returns the time taken."""
+def drive(target, screens: list, kiosks: int, seconds: float, think_time, tally: Tally, *extra) -> float:
+    """Run `kiosks` threads of `target` for `seconds` (kiosk i at screens[i % len]), adding to `tally`."""
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=target, args=(base, until, think_time, tally, *extra)) for _ in range(kiosks)]
+    threads = [
+        threading.Thread(target=target, args=(screens[i % len(screens)], until, think_time, tally, *extra))
+        for i in range(kiosks)
+    ]
     began = time.monotonic()
     for thread in threads:
         thread.start()
@@ -133,23 +157,36 @@ def drive(target, base: str, kiosks: int, seconds: float, think_time, tally: Tal
     return time.monotonic() - began
 
 
-def lost_answers(database_url: str, acknowledged: dict) -> tuple[int, int]:
-    """(answers the server acknowledged, of those not in the database as sent)."""
+def lost_answers(database_url: str, acknowledged: dict, offices: dict) -> tuple[int, int, int, dict]:
+    """(answers the server acknowledged, of those not in the database as sent, intakes in another office than
+    their kiosk's, intakes per office)."""
     from intake import create_app
     from intake.extensions import db
-    from intake.records import Intake
+    from intake.records import Intake, Office
+    from intake.unit_of_work import across_offices
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
-    checked = lost = 0
-    with app.app_context():
-        stored = dict(db.session.execute(db.select(Intake.token, Intake.answers)).all())
+    checked = lost = misplaced = 0
+    with app.app_context(), across_offices():
+        stored = {
+            token: (answers, code)
+            for token, answers, code in db.session.execute(
+                db.select(Intake.token, Intake.answers, Office.code).join(Office, Office.id == Intake.office_id)
+            )
+        }
         for token, sent in acknowledged.items():
+            answers, code = stored.get(token, ({}, None))
+            if offices.get(token) and code != offices[token]:
+                misplaced += 1
             for step_id, value in sent.items():
                 checked += 1
-                if stored.get(token, {}).get(step_id, "missing") != (value or None):
+                if answers.get(step_id, "missing") != (value or None):
                     lost += 1
+        per_office: dict[str, int] = {}
+        for _answers, code in stored.values():
+            per_office[code] = per_office.get(code, 0) + 1
         db.engine.dispose()
-    return checked, lost
+    return checked, lost, misplaced, per_office
 
 
 def walk_length() -> int:
@@ -163,16 +200,35 @@ def walk_length() -> int:
     return len(typical_walk(engine)[0])
 
 
-def prepare(database_url: str) -> None:
-    from intake import create_app
-    from intake.extensions import db
+def prepare(database_url: str, offices: int, migrate: bool) -> list[tuple[str, str]]:
+    """An empty schema (from the models, or the migrations), `offices` offices; each office's (code, kiosk cookie)."""
+    from flask_migrate import upgrade
+    from liveserver import SECRET
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    from intake import create_app
+    from intake.database import MIGRATIONS
+    from intake.extensions import db
+    from intake.services.offices import all_offices, create_office
+    from intake.unit_of_work import across_offices
+    from intake.web.offices import KIOSK_COOKIE, kiosk_cookie
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET})
     with app.app_context():
         db.drop_all()
-        db.create_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        if migrate:
+            upgrade(directory=str(MIGRATIONS))
+        else:
+            db.create_all()
+        with across_offices():
+            for number in range(2, offices + 1):
+                create_office(f"office-{number:02d}", name=f"第{number}福祉事務所")
+            db.session.commit()
+            enrolments = [(office.code, f"{KIOSK_COOKIE}={kiosk_cookie(office)}") for office in all_offices()]
         db.engine.dispose()
     create_tables(database_url)
+    return enrolments
 
 
 def report(name: str, tally: Tally, elapsed: float) -> float:
@@ -197,43 +253,63 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3, help="alternate ours and the floor this many times")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
+    parser.add_argument("--nodes", type=int, default=1, help="gunicorn servers on as many ports (kiosks spread)")
+    parser.add_argument("--offices", type=int, default=1, help="offices, each with its share of enrolled kiosks")
+    parser.add_argument("--migrate", action="store_true", help="the schema from the migrations (row-level security)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-        prepare(url)
+        enrolments = prepare(url, args.offices, args.migrate)
         think_time = tuple(args.think)
         database = url.split(":", 1)[0].split("+")[0]
         print(
             f"{database}: {args.kiosks} kiosks, think {think_time[0]:g}-{think_time[1]:g} s, "
-            f"{args.seconds:g} s, gunicorn {args.workers} sync workers"
+            f"{args.seconds:g} s, {args.nodes} node(s) × gunicorn {args.workers} sync workers, "
+            f"{args.offices} office(s){', schema from the migrations' if args.migrate else ''}"
         )
         acknowledged: dict = {}
+        kiosk_offices: dict = {}
         steps_per_walk = walk_length()
         ours, floor_tally = Tally(), Tally()
         ours_elapsed = floor_elapsed = 0.0
         load_before = os.getloadavg()[0]
-        with (
-            Gunicorn(url, workers=args.workers, env={"YORISOI_WTF_CSRF_ENABLED": "true"}) as server,
-            Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
-                     env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}) as floor,
-        ):  # fmt: skip
+        with contextlib.ExitStack() as stack:
+            nodes = [
+                stack.enter_context(Gunicorn(url, workers=args.workers, env={"YORISOI_WTF_CSRF_ENABLED": "true"}))
+                for _ in range(args.nodes)
+            ]
+            # bench.floor, not floor with bench/ on the path: bench/queue.py would hide the standard library's queue.
+            floor = None if args.no_floor else stack.enter_context(
+                Gunicorn(url, workers=args.workers, app="bench.floor:create_floor_app()", ready_path="/floor/ready",
+                         env={"PYTHONPATH": f"{ROOT}"})
+            )  # fmt: skip
+            # Kiosk i talks to node i mod N and is enrolled to office i mod M (one office: no enrolment needed).
+            screens = [
+                Screen(nodes[i % len(nodes)].base, *(enrolments[i % args.offices] if args.offices > 1 else ("", "")))
+                for i in range(len(nodes) * args.offices)
+            ]
             # Rounds alternate between the two apps, so a busy moment of the machine hits both alike.
             share = args.seconds / args.rounds
             for _ in range(args.rounds):
-                ours_elapsed += drive(run_kiosk, server.base, args.kiosks, share, think_time, ours, acknowledged)
+                ours_elapsed += drive(
+                    run_kiosk, screens, args.kiosks, share, think_time, ours, acknowledged, kiosk_offices
+                )
                 if not args.no_floor:
                     floor_elapsed += drive(
-                        run_floor_kiosk, floor.base, args.kiosks, share, think_time, floor_tally, steps_per_walk
+                        run_floor_kiosk, [floor.base], args.kiosks, share, think_time, floor_tally, steps_per_walk
                     )
         rate = report("yorisoi", ours, ours_elapsed)
-        checked, lost = lost_answers(url, acknowledged)
-        print(f"  answers acknowledged {checked}, lost {lost}")
+        checked, lost, misplaced, per_office = lost_answers(url, acknowledged, kiosk_offices)
+        print(f"  answers acknowledged {checked}, lost {lost}; intakes in another office than their kiosk's {misplaced}")
+        if args.offices > 1:
+            counts = sorted(per_office.values())
+            print(f"  intakes per office: {len(per_office)} offices, {counts[0]}–{counts[-1]}")
         if not args.no_floor:
             floor_rate = report("floor", floor_tally, floor_elapsed)
             print(f"  ratio yorisoi/floor {rate / floor_rate:.2f}")
         print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
-        if ours.errors or lost:
+        if ours.errors or lost or misplaced:
             raise SystemExit(1)
 
 

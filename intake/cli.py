@@ -25,7 +25,9 @@ dialogue_cli = CommandGroup("dialogue", help="Dialogue files.")
 i18n_cli = CommandGroup("i18n", help="Translation catalogues (gettext).")
 users_cli = CommandGroup("users", help="Staff accounts (caseworker, supervisor, translator, admin).")
 case_cli = CommandGroup("case", help="A whole case: disclosure and deletion requests.")
+office_cli = CommandGroup("office", help="The welfare offices this service hosts.")
 intake_cli.add_command(dialogue_cli)
+intake_cli.add_command(office_cli)
 intake_cli.add_command(case_cli)
 intake_cli.add_command(i18n_cli)
 intake_cli.add_command(users_cli)
@@ -114,11 +116,12 @@ def erase(receipt_code: str) -> None:
     click.echo(f"{receipt_code} deleted")
 
 
-def _case_by_number(number: str):
+def _case_by_number(number: str, user):
+    """The case of this number in the office of the staff member answering the request."""
     from .extensions import db
     from .records import Case
 
-    case = db.session.scalar(db.select(Case).filter_by(case_number=number, erased_at=None))
+    case = db.session.scalar(db.select(Case).filter_by(case_number=number, erased_at=None, office_id=user.office_id))
     if case is None:
         raise click.ClickException(f"no case {number}")
     return case
@@ -132,9 +135,10 @@ def case_export(case_number: str, username: str) -> None:
     from .services.casework import audit
     from .services.retention import export_case
 
-    case = _case_by_number(case_number)
+    user = _find_user(username)
+    case = _case_by_number(case_number, user)
     document = export_case(case)
-    audit(_find_user(username), case, "export", "case records json (cli)")
+    audit(user, case, "export", "case records json (cli)")
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
@@ -150,8 +154,8 @@ def case_erase(case_number: str, username: str, reference: str, yes: bool) -> No
     """
     from .services.retention import NotAllowed, erase_case
 
-    case = _case_by_number(case_number)
     user = _find_user(username)
+    case = _case_by_number(case_number, user)
     if not yes:
         click.confirm(
             f"Delete every record of case {case_number} ({len(case.plans)} approved plan version(s)) for good?",
@@ -187,16 +191,32 @@ def _refused(err) -> click.ClickException:
     return click.ClickException(str(err))
 
 
+def _office(code: str | None):
+    """The office an operator names (by code); without one, the installation's own office."""
+    from .services.offices import default_office, find_office
+    from .unit_of_work import use_office
+
+    office = find_office(code.strip().lower()) if code else default_office()
+    if office is None:
+        raise click.ClickException(f"no office '{code}' (see `flask intake office list`)")
+    use_office(office.id)
+    return office
+
+
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", "display_name", help="The name shown on pages (defaults to the username).")
-@click.option("--supervisor", help="Username of the caseworker's supervisor.")
+@click.option("--supervisor", help="Username of the caseworker's supervisor (of the same office).")
+@click.option("--office", "office_code", help="The office's code (default: the installation's own office).")
 @click.password_option(help="Prompted for when not given.")
-def users_create(username: str, role: str, display_name: str | None, supervisor: str | None, password: str) -> None:
-    """Create a staff account."""
+def users_create(
+    username: str, role: str, display_name: str | None, supervisor: str | None, office_code: str | None, password: str
+) -> None:
+    """Create a staff account of an office."""
     from .services.accounts import AccountError, create_account
 
+    office = _office(office_code)
     try:
         create_account(
             None,
@@ -205,10 +225,11 @@ def users_create(username: str, role: str, display_name: str | None, supervisor:
             role=role,
             supervisor=supervisor or "",
             password=password,
+            office_id=office.id,
         )
     except AccountError as err:
         raise _refused(err) from None
-    click.echo(f"created {role} {username}")
+    click.echo(f"created {role} {username} at {office.code}")
 
 
 @users_cli.command("set-password")
@@ -249,13 +270,46 @@ def users_reactivate(username: str) -> None:
 
 
 @users_cli.command("list")
-def users_list() -> None:
-    """List staff accounts."""
+@click.option("--office", "office_code", help="Only this office's accounts (default: every office's).")
+def users_list(office_code: str | None) -> None:
+    """List staff accounts: username, role, active, name, office."""
     from .extensions import db
-    from .records import User
+    from .records import Office, User
 
-    for user in db.session.scalars(db.select(User).order_by(User.username)):
-        click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}\t{user.display_name}")
+    query = db.select(User, Office.code).join(Office, Office.id == User.office_id).order_by(Office.code, User.username)
+    if office_code:
+        query = query.where(User.office_id == _office(office_code).id)
+    for user, code in db.session.execute(query):
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.username}\t{user.role}\t{state}\t{user.display_name}\t{code}")
+
+
+@office_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="The office's name as pages and the plan sheet show it (〇〇市福祉事務所).")
+@click.option("--head-title", default="", help="The head's title for the plan sheet's addressee (〇〇市福祉事務所長).")
+@click.option("--time-zone", help="The office's time zone (default: the installation's).")
+def office_create(code: str, name: str, head_title: str, time_zone: str | None) -> None:
+    """Add an office to the service; then `users create … --office CODE` for its staff."""
+    from .services.offices import OfficeError, create_office
+
+    try:
+        office = create_office(code, name=name, head_title=head_title, time_zone=time_zone)
+    except OfficeError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"created office {office.code}: {office.name}")
+
+
+@office_cli.command("list")
+def office_list() -> None:
+    """List the offices: code, name, staff accounts, cases."""
+    from .extensions import db
+    from .records import Case, Office, User
+
+    staff = dict(db.session.execute(db.select(User.office_id, db.func.count(User.id)).group_by(User.office_id)).all())
+    cases = dict(db.session.execute(db.select(Case.office_id, db.func.count(Case.id)).group_by(Case.office_id)).all())
+    for office in db.session.scalars(db.select(Office).order_by(Office.code)):
+        click.echo(f"{office.code}\t{office.name}\t{staff.get(office.id, 0)} staff\t{cases.get(office.id, 0)} cases")
 
 
 @i18n_cli.command("extract")

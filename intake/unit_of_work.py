@@ -23,11 +23,20 @@ Services add, change and flush records; they never commit or roll back. The edge
   the kiosk, post/redirect/get as ever, goes to where the intake is now with a message.
 
 Rate-limit counts are not part of it: they are kept on their own connection (ratelimits.py).
+
+Each unit of work belongs to one office (`use_office`): the staff member's, or the kiosk's. New records
+without an office get it, and on PostgreSQL every transaction starts with `app.office_id` set to it
+(`set_config(..., true)`, local to the transaction), which the row-level security policies of migration
+0007 compare with each row's office: a query that forgets its office filter still sees nothing of
+another office. The few lookups that must cross offices (a username at sign-in, the nightly purge, an
+operator's command) say so with `across_offices()`. SQLite has no such policies: there the filters in
+the services are the only wall, as they are the first one everywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TypeVar
 
@@ -35,7 +44,9 @@ import click
 from flask import Blueprint, Flask, render_template, request
 from flask.cli import AppGroup
 from flask_babel import gettext
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
@@ -43,6 +54,9 @@ from .security import FORM_EXPIRED
 
 T = TypeVar("T")
 _KEEP_WHEN_REFUSED = "yorisoi.keep_when_refused"
+_OFFICE = "yorisoi.office_id"
+# The value of app.office_id that lets a transaction see every office's rows (the policies name it too).
+ALL_OFFICES = "all"
 
 
 class StaleWrite(Exception):
@@ -56,6 +70,75 @@ def commit() -> None:
     except StaleDataError:
         db.session.rollback()
         raise StaleWrite() from None
+
+
+# --- the office --------------------------------------------------------------------------------------
+
+
+def use_office(office_id: int) -> None:
+    """From here on this unit of work is the office's: its new records and, on PostgreSQL, the rows it can see."""
+    db.session.info[_OFFICE] = office_id
+    _set_office_in_transaction(db.session())
+
+
+def office_in_use() -> int | None:
+    """The office this unit of work belongs to (None: not known yet, or every office)."""
+    office_id = db.session.info.get(_OFFICE)
+    return office_id if isinstance(office_id, int) else None
+
+
+@contextmanager
+def across_offices() -> Iterator[None]:
+    """A lookup that must see every office's rows (a username at sign-in, the purge); then back to the office."""
+    before = db.session.info.get(_OFFICE)
+    db.session.info[_OFFICE] = ALL_OFFICES
+    _set_office_in_transaction(db.session())
+    try:
+        yield
+    finally:
+        if before is None:
+            db.session.info.pop(_OFFICE, None)
+        else:
+            db.session.info[_OFFICE] = before
+        _set_office_in_transaction(db.session())
+
+
+def _office_setting(session: Session) -> str:
+    office_id = session.info.get(_OFFICE)
+    return "" if office_id is None else str(office_id)
+
+
+def _set_office_in_transaction(session: Session) -> None:
+    """Tell PostgreSQL at once when a transaction is already open; otherwise `_office_on_begin` will."""
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.execute(_SET_OFFICE, {"office": _office_setting(session)})
+
+
+_SET_OFFICE = db.text("SELECT set_config('app.office_id', :office, true)")
+
+
+@event.listens_for(Session, "after_begin")
+def _office_on_begin(session: Session, _transaction, connection) -> None:
+    """Every transaction on PostgreSQL starts knowing its office: the row-level security policies read it."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SET_OFFICE, {"office": _office_setting(session)})
+
+
+@event.listens_for(Session, "before_flush")
+def _new_records_get_the_office(session: Session, _context, _instances) -> None:
+    """A new office-owned record without an office gets this unit of work's (else the installation's own)."""
+    from .records import OfficeOwned
+
+    pending = [record for record in session.new if isinstance(record, OfficeOwned) and record.office_id is None]
+    if not pending:
+        return
+    office_id = session.info.get(_OFFICE)
+    if not isinstance(office_id, int):
+        from .services.offices import default_office_id
+
+        office_id = default_office_id(session)
+    for record in pending:
+        record.office_id = office_id
 
 
 def keep_when_refused() -> None:
@@ -101,6 +184,8 @@ def one_command(command: Callable) -> Callable:
     @wraps(command)
     def run(*args, **kwargs):
         try:
+            # An operator's command may reach every office; one that works for an office says which (use_office).
+            db.session.info[_OFFICE] = ALL_OFFICES
             result = command(*args, **kwargs)
         except BaseException:
             db.session.rollback()

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 from werkzeug.datastructures import Headers
 
 from intake import create_app
 from intake.config import Defaults
+from intake.database import MIGRATIONS
 from intake.domain.dates import add_months
 from intake.extensions import db as _db
 
@@ -78,6 +80,46 @@ def make_app(tmp_path):
 @pytest.fixture
 def app(make_app):
     return make_app()
+
+
+RLS_APP_ROLE = "yorisoi_rls_app"
+
+
+@pytest.fixture
+def walled_app(make_app):
+    """An app on a migrated database whose connections are held to the row-level security policies (PostgreSQL).
+
+    On SQLite, an app as every test has. On PostgreSQL CI's role owns the tables and FORCE ROW LEVEL
+    SECURITY holds it too; a superuser (never held) makes a plain role for the app to connect as.
+    """
+    owner = make_app()
+    if not owner.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        yield owner
+        return
+    with owner.app_context():
+        _db.drop_all()
+        _db.session.execute(_db.text("DROP TABLE IF EXISTS alembic_version"))
+        _db.session.commit()
+        upgrade(directory=str(MIGRATIONS))
+        superuser = _db.session.scalar(_db.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+        if superuser:
+            _db.session.execute(
+                _db.text(
+                    f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{RLS_APP_ROLE}') "
+                    f"THEN CREATE ROLE {RLS_APP_ROLE} NOLOGIN; END IF; END $$"
+                )
+            )
+            _db.session.execute(_db.text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {RLS_APP_ROLE}"))
+            _db.session.execute(_db.text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {RLS_APP_ROLE}"))
+        _db.session.commit()
+    if not superuser:
+        yield owner
+    else:
+        yield make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-c role={RLS_APP_ROLE}"}})
+    with owner.app_context():
+        _db.session.execute(_db.text("DROP TABLE IF EXISTS alembic_version"))
+        _db.session.commit()
+
 
 
 class CsrfClient(FlaskClient):

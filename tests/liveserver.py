@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTS = range(5300, 5400)
+SECRET = "live-test-secret"  # the servers' secret: a benchmark signs kiosk enrolments with it
 
 
 def free_port() -> int:
@@ -61,7 +62,7 @@ class Gunicorn:
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            "YORISOI_SECRET_KEY": "live-test-secret",
+            "YORISOI_SECRET_KEY": SECRET,
             "YORISOI_RATELIMIT_ENABLED": "false",
             "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
             **(env or {}),
@@ -122,8 +123,9 @@ def request(base: str, method: str, path: str, body=None, headers=None, timeout:
 class HttpKiosk:
     """One kiosk screen running the widget's protocol against a live server."""
 
-    def __init__(self, base: str, retries: int = 20):
+    def __init__(self, base: str, retries: int = 20, enrolment: str = ""):
         self.base = base
+        self.enrolment = enrolment  # "yorisoi_kiosk=…": the office this kiosk is enrolled to (web/offices.py)
         self.cookie = ""
         self.csrf = ""
         self.token = ""
@@ -135,7 +137,8 @@ class HttpKiosk:
     def call(self, method: str, path: str, body=None):
         """A request with the session cookie and CSRF token; a broken connection is retried (idempotent)."""
         for attempt in range(self.retries):
-            headers = {"Cookie": self.cookie} if self.cookie else {}
+            cookies = "; ".join(c for c in (self.enrolment, self.cookie) if c)
+            headers = {"Cookie": cookies} if cookies else {}
             if self.csrf:
                 headers["X-CSRFToken"] = self.csrf
             try:

@@ -12,17 +12,23 @@ from werkzeug.datastructures import MultiDict
 
 from intake.domain.dates import add_months
 from intake.extensions import db
-from intake.records import User
+from intake.records import DEFAULT_OFFICE_CODE, Office, User
 from intake.records import staff as staff_records
+from intake.unit_of_work import use_office
 
 PASSWORD = "correct horse battery"
 # Real argon2 parameters cost ~0.1 s a hash; tests that create seven users per case use cheap ones.
 staff_records._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
-def make_user(app, username: str, role: str, supervisor: str | None = None, active: bool = True) -> int:
+def make_user(
+    app, username: str, role: str, supervisor: str | None = None, active: bool = True, office: str | None = None
+) -> int:
+    """A staff account (of the installation's office, or of the office with code `office`)."""
     with app.app_context():
         user = User(username=username, display_name=f"{role} {username}", role=role, active=active)
+        user.office_id = db.session.scalar(db.select(Office.id).filter_by(code=office or DEFAULT_OFFICE_CODE))
+        use_office(user.office_id)  # on PostgreSQL under row-level security, the office's rows only
         if supervisor:
             user.supervisor_id = db.session.scalar(db.select(User.id).filter_by(username=supervisor))
         user.set_password(PASSWORD)
@@ -40,6 +46,30 @@ def make_office(app) -> None:
     make_user(app, "cw3", "caseworker", supervisor="sv2")
     make_user(app, "tr", "translator")
     make_user(app, "admin", "admin")
+
+
+def make_second_office(app, code: str = "north", prefix: str = "n-") -> None:
+    """Another office on the same service, with the same staff as make_office's (usernames with a prefix)."""
+    from intake.services.offices import create_office
+
+    with app.app_context():
+        create_office(code, name="北福祉事務所", head_title="北市福祉事務所長")
+        db.session.commit()
+    make_user(app, f"{prefix}sv", "supervisor", office=code)
+    make_user(app, f"{prefix}cw", "caseworker", supervisor=f"{prefix}sv", office=code)
+    make_user(app, f"{prefix}tr", "translator", office=code)
+    make_user(app, f"{prefix}admin", "admin", office=code)
+
+
+def enrol_kiosk(app, client, code: str) -> None:
+    """Enrol a browser as a kiosk of the office, through the address its administrator is shown."""
+    from intake.services.offices import find_office
+    from intake.web.offices import enrolment_url
+
+    with app.test_request_context():
+        url = enrolment_url(find_office(code))
+    response = client.get(url)
+    assert response.status_code == 302, response.status_code
 
 
 def sign_in(client, username: str, password: str = PASSWORD):

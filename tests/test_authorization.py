@@ -1,4 +1,8 @@
-"""Who may use what: every role × every endpoint, allowed or denied.
+"""Who may use what: every role × every endpoint, allowed or denied, in two offices of one service.
+
+The records (a case with its plan, an account) are office "main"'s. The roles named north_… are the
+same roles at a second office, "north": they may use whatever their role may use, but another office's
+case, draft, plan, print, PDF, export, audit and account do not exist for them (404, always).
 
 To add an endpoint, add one row to ENDPOINTS naming the roles allowed; the last test fails for any
 route of the app that has no row, so nothing new goes unchecked.
@@ -10,11 +14,20 @@ from dataclasses import dataclass, field
 
 import pytest
 from conftest import office_today
-from staff import approve_typical_plan, make_office, new_case, sign_in, walk_with_code
+from staff import (
+    approve_typical_plan,
+    enrol_kiosk,
+    make_office,
+    make_second_office,
+    new_case,
+    sign_in,
+    walk_with_code,
+)
 
 from intake.domain.dates import add_months
 from intake.extensions import db
 from intake.records import Intake, IntakeStatus, Ticket, User
+from intake.web.offices import KIOSK_COOKIE
 
 # The staff are those of tests/staff.py's office: cw and cw2 in sv's team, sv2 with cw3, tr, admin.
 # "caseworker" is cw, to whom the case is assigned; "supervisor" is sv, cw's supervisor.
@@ -27,7 +40,15 @@ ROLES = (
     "other_supervisor",
     "translator",
     "admin",
+    "north_kiosk",
+    "north_caseworker",
+    "north_supervisor",
+    "north_translator",
+    "north_admin",
 )
+NORTH = "north_"
+# Paths naming one of office main's records: never there for another office.
+RECORD_FIELDS = ("{case_id}", "{user_id}", "{intake_id}", "{ticket_id}")
 USERNAMES = {
     "caseworker": "cw",
     "other_caseworker": "cw2",
@@ -35,8 +56,14 @@ USERNAMES = {
     "other_supervisor": "sv2",
     "translator": "tr",
     "admin": "admin",
+    "north_caseworker": "n-cw",
+    "north_supervisor": "n-sv",
+    "north_translator": "n-tr",
+    "north_admin": "n-admin",
 }
 EVERYONE = set(ROLES)
+# With two offices, only a browser enrolled to one may start an intake (an unenrolled one is sent back).
+ENROLLED = {"kiosk"}
 CASE = {"caseworker", "supervisor"}  # the assigned caseworker and their supervisor, no one else
 CASE_SUPERVISOR = {"supervisor"}  # the assigned caseworker's supervisor only: not the caseworker, not another team's
 ADMIN = {"admin"}
@@ -67,7 +94,7 @@ ENDPOINTS = [
     Endpoint("embed.demo", "GET", "/embed/demo", EVERYONE),
     # --- the kiosk: without an intake in the browser's session, its pages send you to the landing page
     Endpoint("kiosk.landing", "GET", "/kiosk/", EVERYONE),
-    Endpoint("kiosk.start", "POST", "/kiosk/start", EVERYONE, form={"locale": "ja"}),
+    Endpoint("kiosk.start", "POST", "/kiosk/start", ENROLLED, form={"locale": "ja"}),
     Endpoint("kiosk.show_step", "GET", "/kiosk/step", {"kiosk"}),
     Endpoint("kiosk.answer_step", "POST", "/kiosk/step", {"kiosk"}, form={"step": "welcome"}),
     Endpoint("kiosk.back", "POST", "/kiosk/back", {"kiosk"}),
@@ -80,10 +107,10 @@ ENDPOINTS = [
     ),
     Endpoint("kiosk.resume", "GET", "/kiosk/resume", EVERYONE),
     Endpoint("kiosk.resume", "POST", "/kiosk/resume", EVERYONE, form={"code": "WRONG-CODE"}),
-    Endpoint("kiosk_code.redeem", "POST", "/kiosk/code", EVERYONE, form={"code": "WRONG-CODE"}),
+    Endpoint("kiosk_code.redeem", "POST", "/kiosk/code", ENROLLED, form={"code": "WRONG-CODE"}),
     # --- the JSON API: the intake's token is the capability; only the screen that started the intake has it
     Endpoint("api.openapi", "GET", "/api/v1/openapi.json", EVERYONE),
-    Endpoint("api.start_intake", "POST", "/api/v1/intakes", EVERYONE, json={"locale": "ja"}),
+    Endpoint("api.start_intake", "POST", "/api/v1/intakes", ENROLLED, json={"locale": "ja"}),
     Endpoint("api.current_step", "GET", "/api/v1/intakes/{token}", {"kiosk"}),
     Endpoint("api.answer", "POST", "/api/v1/intakes/{token}/answer", {"kiosk"}, json={"step": "welcome"}),
     Endpoint("api.back", "POST", "/api/v1/intakes/{token}/back", {"kiosk"}),
@@ -146,6 +173,9 @@ ENDPOINTS = [
     Endpoint("programs.update", "POST", PR + "/qualifications", ADMIN, form={"name": ""}),
     Endpoint("programs.retire", "POST", PR + "/qualifications/retire", ADMIN),
     Endpoint("programs.reinstate", "POST", PR + "/qualifications/reinstate", ADMIN),
+    Endpoint("accounts.kiosks", "GET", "/caseworker/office/kiosks", ADMIN),
+    Endpoint("accounts.new_kiosk_key", "POST", "/caseworker/office/kiosks/key", ADMIN),
+    Endpoint("kiosk_enrolment.enrol", "GET", "/kiosk/enrol/not-a-real-enrolment", set()),
     Endpoint("caseworker.logout", "POST", "/caseworker/logout", EVERYONE, redirects_to="/caseworker/login"),
     # --- translators
     Endpoint("translator.index", "GET", "/translate/", TRANSLATORS),
@@ -174,14 +204,32 @@ def denied(row: Endpoint, response) -> bool:
     return location.startswith("/caseworker/login") or location == "/kiosk/"
 
 
+def allowed(row: Endpoint, role: str) -> bool:
+    if role.startswith(NORTH) and any(name in row.path for name in RECORD_FIELDS):
+        return False
+    return role.removeprefix(NORTH) in row.allowed
+
+
+def walled(row: Endpoint, role: str) -> bool:
+    """A record of the other office that this role could open in its own office: it must simply not exist (404)."""
+    return (
+        role.startswith(NORTH)
+        and any(name in row.path for name in RECORD_FIELDS)
+        and role.removeprefix(NORTH) in row.allowed
+    )
+
+
 @pytest.fixture
 def world(app):
     """tests/staff.py's office; a case of cw's with a ticket, its intake walked at the kiosk, a plan approved; cw2's account."""
     make_office(app)
+    make_second_office(app)
     staff = app.test_client()
     sign_in(staff, "cw")
     case_id, code = new_case(staff)
-    walk_with_code(app.test_client(), code, office_today())
+    kiosk = app.test_client()
+    enrol_kiosk(app, kiosk, "main")
+    walk_with_code(kiosk, code, office_today())
     approve_typical_plan(staff, case_id, office_today(), add_months(office_today(), 3))
     with app.app_context():
         ticket_id = db.session.scalar(db.select(Ticket.id).filter_by(case_id=case_id))
@@ -194,7 +242,8 @@ def signed_in(app, role: str) -> tuple[str | None, str]:
     """The session cookie and intake token a browser in this role holds."""
     client = app.test_client()
     token = "not-a-token-anyone-was-given"
-    if role == "kiosk":
+    if role.endswith("kiosk"):
+        enrol_kiosk(app, client, "north" if role.startswith(NORTH) else "main")
         client.post("/kiosk/start", data={"locale": "ja"})
         with app.app_context():
             token = db.session.scalar(
@@ -204,24 +253,27 @@ def signed_in(app, role: str) -> tuple[str | None, str]:
         response = sign_in(client, USERNAMES[role])
         assert response.status_code == 302, role
     cookie = client.get_cookie("session")
-    return (cookie.value if cookie else None), token
+    kiosk = client.get_cookie(KIOSK_COOKIE)
+    return (cookie.value if cookie else None), (kiosk.value if kiosk else None), token
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_endpoint_allows_or_denies_this_role(app, world, role):
-    cookie, token = signed_in(app, role)
+    cookie, kiosk, token = signed_in(app, role)
     wrong = []
     for row in ENDPOINTS:
         client = app.test_client()  # each row starts from the same signed-in browser
         if cookie:
             client.set_cookie("session", cookie)
+        if kiosk:
+            client.set_cookie(KIOSK_COOKIE, kiosk)
         path = row.path.format(token=token, **world)
         if row.method == "GET":
             response = client.get(path)
         else:
             response = client.post(path, data=row.form or None, json=row.json)
         response.close()  # a static file is streamed from an open file
-        if denied(row, response) != (role not in row.allowed):
+        if denied(row, response) != (not allowed(row, role)) or (walled(row, role) and response.status_code != 404):
             wrong.append(f"{row.method} {path}: {response.status_code} {response.headers.get('Location', '')}")
     assert not wrong, f"{role}: " + "; ".join(wrong)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -9,6 +12,21 @@ from sqlalchemy import inspect
 
 from intake.database import MIGRATIONS
 from intake.extensions import db
+
+OFFICE_OWNED = (
+    "users",
+    "intakes",
+    "draft_plans",
+    "cases",
+    "case_intakes",
+    "tickets",
+    "worksheets",
+    "plan_edits",
+    "plan_versions",
+    "plan_documents",
+    "reviews",
+    "audit_log",
+)
 
 
 def test_upgrade_builds_what_the_models_describe_and_downgrade_removes_it(app):
@@ -42,3 +60,56 @@ def test_make_run_upgrades_with_the_cli(app, runner):
         assert {"intakes", "users", "draft_plans"} <= set(inspect(db.engine).get_table_names())
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
+
+
+def _a_value(column):
+    """A value of the column's type (foreign keys point at row 1 of the table they name)."""
+    kind = column.type.python_type if not isinstance(column.type, sa.JSON) else dict
+    if column.foreign_keys or kind is int:
+        return 1
+    return {
+        str: "x",
+        bool: True,
+        float: 1.0,
+        dict: {"kept": "yes"},
+        bytes: b"%PDF",
+        datetime: datetime(2026, 4, 1, 9, 0, tzinfo=UTC),
+        date: date(2026, 4, 1),
+    }[kind]
+
+
+def test_a_single_office_database_moves_into_the_main_office_with_nothing_lost(app):
+    """Made with the schema before offices owned records (0006), one row in every table; then upgraded to the newest."""
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS), revision="0006")
+        old = sa.MetaData()
+        old.reflect(bind=db.engine)
+        before = {}
+        with db.engine.begin() as connection:
+            for table in old.sorted_tables:
+                if table.name in ("alembic_version", "offices"):
+                    continue
+                row = {column.name: _a_value(column) for column in table.columns if not column.nullable or column.foreign_keys}
+                if "id" in table.c:
+                    row["id"] = 1
+                connection.execute(table.insert().values(**row))
+                before[table.name] = _rows(connection, table.name)
+        upgrade(directory=str(MIGRATIONS))
+        with db.engine.connect() as connection:
+            main = connection.execute(sa.text("SELECT id FROM offices WHERE code = 'main'")).scalar_one()
+            for name, rows in before.items():
+                after = _rows(connection, name)
+                if name in OFFICE_OWNED:
+                    assert [row.pop("office_id") for row in after] == [main] * len(rows), name
+                assert after == rows, name
+        assert set(OFFICE_OWNED) <= set(before)
+        downgrade(directory=str(MIGRATIONS), revision="base")
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+
+
+def _rows(connection, table: str) -> list[dict]:
+    return [dict(row._mapping) for row in connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1"))]

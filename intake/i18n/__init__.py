@@ -148,8 +148,15 @@ def _template_pgettext(__context, __msgctxt: str, __string: str, **variables) ->
 
 def offered_languages() -> dict[str, str]:
     """The kiosk's languages by their own names, without those whose catalogue is still a draft."""
+    from ..web.offices import office_languages  # the office may offer fewer (its record's `languages`)
+
     draft = set(current_app.config.get("LANGUAGES_DRAFT", ()))
-    return {code: name for code, name in current_app.config["LANGUAGES"].items() if code not in draft}
+    offered = office_languages() if has_request_context() else None
+    return {
+        code: name
+        for code, name in current_app.config["LANGUAGES"].items()
+        if code not in draft and (offered is None or code in offered)
+    }
 
 
 def select_locale() -> str:

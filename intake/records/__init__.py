@@ -32,7 +32,7 @@ from .intakes import (
     new_token,
 )
 from .limits import RateLimitCounter
-from .offices import DEFAULT_OFFICE_CODE, Office
+from .offices import DEFAULT_OFFICE_CODE, Office, OfficeOwned
 from .programs import OfficeProgram, ProgramCatalogue, ProgramText
 from .staff import ROLES, User
 
@@ -51,6 +51,7 @@ __all__ = [
     "Intake",
     "IntakeStatus",
     "Office",
+    "OfficeOwned",
     "OfficeProgram",
     "PlanDocument",
     "PlanEdit",

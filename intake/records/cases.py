@@ -32,6 +32,7 @@ from ..domain.search import case_search_key
 from ..extensions import db
 from .clock import utcnow
 from .intakes import RECEIPT_ALPHABET, Intake
+from .offices import OfficeOwned
 from .staff import User
 
 TICKET_CODE_LENGTH = 10
@@ -89,13 +90,15 @@ class CaseStatus:
     )
 
 
-class Case(db.Model):
+class Case(OfficeOwned, db.Model):
     """One recipient's case as the office knows it (case number, name), assigned to a caseworker."""
 
     __tablename__ = "cases"
+    # Case numbers are the office's own: two offices may both have a case R8-0001.
+    __table_args__ = (UniqueConstraint("office_id", "case_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    case_number: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(128))
     name_reading: Mapped[str] = mapped_column(String(128), default="")
     preferred_language: Mapped[str] = mapped_column(String(16))
@@ -129,7 +132,7 @@ def _fold_search_key(_mapper, _connection, target: Case) -> None:
     target.search_key = case_search_key(target.case_number, target.name, target.name_reading)[:400]
 
 
-class CaseIntake(db.Model):
+class CaseIntake(OfficeOwned, db.Model):
     """Ties a kiosk intake to a case: through a ticket, or by a caseworker claiming a walk-in receipt code."""
 
     __tablename__ = "case_intakes"
@@ -145,7 +148,7 @@ class CaseIntake(db.Model):
     intake: Mapped[Intake] = relationship()
 
 
-class Ticket(db.Model):
+class Ticket(OfficeOwned, db.Model):
     """A short, single-use code that starts a kiosk intake (or review) for one case."""
 
     __tablename__ = "tickets"
@@ -168,7 +171,7 @@ class Ticket(db.Model):
         return f"{self.code[:5]}-{self.code[5:]}"
 
 
-class Worksheet(db.Model):
+class Worksheet(OfficeOwned, db.Model):
     """The caseworker's working copy of the plan for a case; `content` is replaced, never edited in place."""
 
     __tablename__ = "worksheets"
@@ -195,7 +198,7 @@ class Worksheet(db.Model):
         self.content = plan.to_json()
 
 
-class PlanEdit(db.Model):
+class PlanEdit(OfficeOwned, db.Model):
     """Provenance: one field of a worksheet changed by a caseworker, with the value before and after."""
 
     __tablename__ = "plan_edits"
@@ -211,7 +214,7 @@ class PlanEdit(db.Model):
     user: Mapped[User] = relationship()
 
 
-class PlanVersion(db.Model):
+class PlanVersion(OfficeOwned, db.Model):
     """An approved self-reliance plan. Its content never changes; a revision is a new version."""
 
     __tablename__ = "plan_versions"
@@ -239,7 +242,7 @@ class PlanVersion(db.Model):
         return Plan.from_json(self.content)
 
 
-class PlanDocument(db.Model):
+class PlanDocument(OfficeOwned, db.Model):
     """The PDF filed for an approved plan version, made once and kept as it was made; its SHA-256 is in the audit log."""
 
     __tablename__ = "plan_documents"
@@ -254,7 +257,7 @@ class PlanDocument(db.Model):
     plan: Mapped[PlanVersion] = relationship()
 
 
-class Review(db.Model):
+class Review(OfficeOwned, db.Model):
     """A periodic review (見直し) of one plan version: progress and evaluation per action and program."""
 
     __tablename__ = "reviews"
@@ -276,7 +279,7 @@ class Review(db.Model):
         return ReviewResult.from_json(self.content)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(OfficeOwned, db.Model):
     """Who viewed, edited, printed or exported which case, and when. Rows are only ever added."""
 
     __tablename__ = "audit_log"

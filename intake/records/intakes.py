@@ -16,6 +16,7 @@ from ..domain.engine import Conversation
 from ..domain.plan import Draft, is_draft_plan
 from ..extensions import db
 from .clock import utcnow
+from .offices import OfficeOwned
 
 # No 0/O, 1/I/L: a receipt code is read aloud and typed on a kiosk.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -38,7 +39,7 @@ def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
-class Intake(db.Model):
+class Intake(OfficeOwned, db.Model):
     """One recipient's conversation at the kiosk. Every write is a compare-and-set on `version`."""
 
     __tablename__ = "intakes"
@@ -84,7 +85,7 @@ class Intake(db.Model):
         self.updated_at = utcnow()
 
 
-class DraftPlan(db.Model):
+class DraftPlan(OfficeOwned, db.Model):
     """The draft self-reliance plan built when the recipient sends their answers."""
 
     __tablename__ = "draft_plans"

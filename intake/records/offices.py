@@ -6,16 +6,21 @@ a column left empty (NULL) means "the installation's default", so a single-offic
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
 from .clock import utcnow
 
 # The office an existing single-office database moves into, and the one `make run` and the tests start with.
 DEFAULT_OFFICE_CODE = "main"
+
+
+def new_kiosk_key() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Office(db.Model):
@@ -36,7 +41,40 @@ class Office(db.Model):
     # Overrides of data/plan_sheet.yaml's labels (key → Japanese label), for an office whose sheet differs.
     sheet_labels: Mapped[dict[str, str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every kiosk enrolment the office's admin hands out (web/offices.py): a new key ends the old ones.
+    kiosk_key: Mapped[str] = mapped_column(String(64), default=new_kiosk_key)
 
     @property
     def addressee(self) -> str:
         return f"{self.head_title or self.name + '長'} 殿"
+
+
+class OfficeOwned:
+    """A record that belongs to exactly one office: staff, cases and everything of a case, intakes, the audit log.
+
+    Queries filter on `office_id`; on PostgreSQL a row-level security policy on the same column (migration
+    0007, keyed by the transaction's `app.office_id`, unit_of_work.py) hides another office's rows even
+    from a query that forgets to. A new record without an office gets the unit of work's office.
+    """
+
+    @declared_attr
+    def office_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("offices.id"), index=True)
+
+
+@event.listens_for(Office.__table__, "after_create")
+def _the_installation_office(table, connection, **_kw) -> None:
+    """A schema made from the models (tests, `init-db`) starts with the installation's office, as migration 0006 does."""
+    from flask import current_app, has_app_context
+
+    config = current_app.config if has_app_context() else {}
+    connection.execute(
+        table.insert().values(
+            code=DEFAULT_OFFICE_CODE,
+            name=config.get("OFFICE_NAME") or "福祉事務所",
+            head_title="",
+            time_zone=config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Tokyo",
+            kiosk_key=new_kiosk_key(),
+            created_at=utcnow(),
+        )
+    )

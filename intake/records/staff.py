@@ -12,13 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .clock import utcnow
+from .offices import OfficeOwned
 
 _hasher = PasswordHasher()
 
 ROLES = ("caseworker", "supervisor", "translator", "admin")
 
 
-class User(UserMixin, db.Model):
+class User(OfficeOwned, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

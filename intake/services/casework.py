@@ -49,6 +49,7 @@ from ..records import (
 )
 from ..unit_of_work import StaleWrite, retry_on_collision
 from . import conversations
+from .offices import this_office
 
 STAFF_ROLES = ("caseworker", "supervisor")
 _ATTEMPTS = 5
@@ -86,11 +87,19 @@ def can_open(user: User, case: Case) -> bool:
     return False
 
 
-def audit(user: User | None, case: Case | None, action: str, detail: str = "") -> None:
-    """Add a line to the append-only audit log (committed with the request's other changes)."""
+def audit(user: User | None, case: Case | None, action: str, detail: str = "", office_id: int | None = None) -> None:
+    """Add a line to the append-only audit log (committed with the request's other changes).
+
+    The entry is the case's office's; else the one named; else the staff member's; else the unit of work's.
+    """
+    office = case or (None if office_id is not None else user)
     db.session.add(
         AuditEntry(
-            user_id=user.id if user else None, case_id=case.id if case else None, action=action, detail=detail[:255]
+            user_id=user.id if user else None,
+            case_id=case.id if case else None,
+            action=action,
+            detail=detail[:255],
+            office_id=office.office_id if office is not None else office_id,
         )
     )
 
@@ -180,7 +189,7 @@ def create_case(user: User, *, case_number: str, name: str, reading: str, langua
         raise CaseworkError(N_("Give the case number and the name."))
     if language not in languages:
         raise CaseworkError(N_("Choose a language the kiosk offers."))
-    if db.session.scalar(db.select(Case.id).filter_by(case_number=case_number)) is not None:
+    if db.session.scalar(db.select(Case.id).filter_by(case_number=case_number, office_id=user.office_id)) is not None:
         raise CaseworkError(N_("Case %(number)s already exists."), number=case_number)
     case = Case(
         case_number=case_number[:32],
@@ -189,6 +198,7 @@ def create_case(user: User, *, case_number: str, name: str, reading: str, langua
         preferred_language=language,
         note=note.strip()[:2000],
         caseworker_id=user.id,
+        office_id=user.office_id,
     )
     db.session.add(case)
     db.session.flush()
@@ -267,7 +277,9 @@ def reassign_case(user: User, case: Case, username: str) -> User:
     """The supervisor hands a case of their team to a caseworker of the same team (someone leaves or is away)."""
     if not _may_reassign(user, case):
         raise CaseworkError(N_("Only the caseworker's supervisor can reassign this case."))
-    caseworker = db.session.scalar(db.select(User).filter_by(username=(username or "").strip()))
+    caseworker = db.session.scalar(
+        db.select(User).filter_by(username=(username or "").strip(), office_id=user.office_id)
+    )
     in_team = caseworker is not None and (
         caseworker.id == user.id or (caseworker.supervisor_id == user.id and caseworker.role == "caseworker")
     )
@@ -301,6 +313,7 @@ def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = Tick
             case=case,
             purpose=purpose,
             issued_by=user.id,
+            office_id=case.office_id,
             expires_at=now + timedelta(days=valid_days),
         )
         db.session.add(ticket)
@@ -320,7 +333,8 @@ def redeem_ticket(
     in the recipient's language, for the review dialogue to repeat back.
     """
     code = clean_code(raw_code)
-    ticket = db.session.scalar(db.select(Ticket).filter_by(code=code)) if code else None
+    # Only this kiosk's office's codes: another office's code is as unknown here as a mistyped one.
+    ticket = db.session.scalar(db.select(Ticket).filter_by(code=code).where(this_office(Ticket))) if code else None
     if ticket is None:
         # i18n: recipient: the kiosk's answer to a ticket code nobody issued.
         raise CaseworkError(N_("This code is not known. Please check it, or ask at the counter."))

@@ -19,6 +19,7 @@ from ..domain.worksheet import build_review_draft
 from ..extensions import db
 from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_receipt_code, new_token, utcnow
 from ..unit_of_work import keep_when_refused, retry_on_collision
+from .offices import this_office
 
 _CODE_ATTEMPTS = 5
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -55,12 +56,12 @@ def find(token: str | None) -> Intake | None:
     # Only what new_token() makes can match; anything else (NUL bytes, 5,000 characters) never reaches SQL.
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
-    return db.session.scalar(db.select(Intake).filter_by(token=token))
+    return db.session.scalar(db.select(Intake).filter_by(token=token).where(this_office(Intake)))
 
 
 def find_by_receipt(code: str) -> Intake | None:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return db.session.scalar(db.select(Intake).filter_by(receipt_code=cleaned))
+    return db.session.scalar(db.select(Intake).filter_by(receipt_code=cleaned).where(this_office(Intake)))
 
 
 def end_kiosk_session(intake: Intake) -> None:

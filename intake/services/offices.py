@@ -1,26 +1,86 @@
-"""The offices a service hosts: finding the installation's own office (creating it on a fresh database)."""
+"""The offices a service hosts: finding the installation's own office (creating it on a fresh database), listing, creating."""
 
 from __future__ import annotations
 
+import re
+
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..records import DEFAULT_OFFICE_CODE, Office
+from ..records.offices import new_kiosk_key
+from ..unit_of_work import office_in_use
+
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+
+
+class OfficeError(Exception):
+    """An office that cannot be made as asked; the message says why, in the operator's English."""
 
 
 def default_office() -> Office:
     """The installation's own office ("main"): migration 0006 makes it; a schema made from the models gets it here."""
-    office = db.session.execute(db.select(Office).filter_by(code=DEFAULT_OFFICE_CODE)).scalar_one_or_none()
-    if office is None:
-        office = Office(
-            code=DEFAULT_OFFICE_CODE,
-            name=current_app.config["OFFICE_NAME"],
-            time_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
-        )
-        db.session.add(office)
-        db.session.flush()
-    return office
+    return db.session.get(Office, default_office_id(db.session))
+
+
+def default_office_id(session: Session) -> int:
+    """The id of the installation's office, made on the spot (with a plain INSERT, so even during a flush) if missing."""
+    with session.no_autoflush:
+        office_id = session.scalar(db.select(Office.id).filter_by(code=DEFAULT_OFFICE_CODE))
+    if office_id is None:
+        office_id = session.connection().execute(
+            db.insert(Office)
+            .values(
+                code=DEFAULT_OFFICE_CODE,
+                name=current_app.config["OFFICE_NAME"],
+                head_title="",
+                time_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                kiosk_key=new_kiosk_key(),
+            )
+            .returning(Office.id)
+        ).scalar_one()
+    return office_id
 
 
 def find_office(code: str) -> Office | None:
     return db.session.execute(db.select(Office).filter_by(code=code)).scalar_one_or_none()
+
+
+def all_offices() -> list[Office]:
+    return list(db.session.scalars(db.select(Office).order_by(Office.code)))
+
+
+def only_office() -> bool:
+    """Whether this service hosts one office alone (the single-office install: kiosks need no enrolment)."""
+    return db.session.scalar(db.select(db.func.count(Office.id))) <= 1
+
+
+def create_office(code: str, *, name: str, head_title: str = "", time_zone: str | None = None) -> Office:
+    code = (code or "").strip().lower()
+    if not CODE_PATTERN.match(code):
+        raise OfficeError("an office code is 1-32 lowercase letters, digits and hyphens, starting with a letter or digit")
+    if not (name or "").strip():
+        raise OfficeError("an office needs a name")
+    if find_office(code) is not None:
+        raise OfficeError(f"there is already an office '{code}'")
+    default_office_id(db.session)  # the installation's own office comes first
+    office = Office(
+        code=code,
+        name=name.strip(),
+        head_title=(head_title or "").strip(),
+        time_zone=time_zone or current_app.config["BABEL_DEFAULT_TIMEZONE"],
+    )
+    db.session.add(office)
+    db.session.flush()
+    return office
+
+
+def this_office(model):
+    """A query's filter to the unit of work's office (unit_of_work.use_office); every office for an operator's command.
+
+    The first wall, on every database; on PostgreSQL row-level security is the second.
+    """
+    office_id = office_in_use()
+    return model.office_id == office_id if office_id is not None else sa.true()

@@ -8,7 +8,7 @@ Errors are JSON with a code and a message in the intake's language; a rejected r
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from flask_babel import gettext, refresh
 from flask_wtf.csrf import generate_csrf
 
@@ -23,6 +23,7 @@ from ..unit_of_work import stale_page
 from . import api_errors
 from .api_errors import api_error
 from .common import intake_engine, no_store, office_today
+from .offices import kiosk_may_serve, walk_in_allowed
 from .openapi import openapi_document
 from .step_view import step_view
 
@@ -104,8 +105,10 @@ def openapi():
 def start_intake():
     """Start a new intake; the response carries its token and the first step."""
     api_errors.speak_recipient_language()  # a refusal below speaks the language asked for
-    if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
+    if not walk_in_allowed():  # this office starts intakes only from a ticket code
         raise ApiError(403, "walk_in_disabled", gettext(api_errors.WALK_IN_DISABLED))
+    if not kiosk_may_serve():  # one service, several offices: which one is this screen's?
+        raise ApiError(403, "not_enrolled", gettext(api_errors.NOT_ENROLLED))
     body = _body({"locale"}) if request.content_length else {}
     locale = body.get("locale")
     if locale is not None and (not isinstance(locale, str) or locale not in offered_languages()):

@@ -41,6 +41,8 @@ UNKNOWN_FIELDS = N_("The request has fields this service does not know: %(fields
 NO_INTAKE = N_("This intake was not found. Please start again.")
 # i18n: An error on the kiosk screen: this office starts an intake only from the code slip a caseworker gives.
 WALK_IN_DISABLED = N_("This office starts an intake from the code your caseworker gives you.")
+# i18n: On a kiosk screen or web page not yet set up for a welfare office (a service hosting several offices).
+NOT_ENROLLED = N_("This screen is not set up for a welfare office yet. Please ask a member of staff.")
 # i18n: An error on the kiosk screen: the screen's request did not say which question it answers.
 WHICH_STEP = N_("The request does not say which question it answers.")
 # i18n: An error on the kiosk screen: the answers were already sent (or the person said no); nothing can change.

@@ -35,7 +35,9 @@ def office_today() -> date:
     pinned = current_app.config.get("OFFICE_TODAY")  # tests pin the office's calendar (a plan's whole life)
     if pinned:
         return pinned
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    office = g.get("yorisoi_office")  # the request's office (web/offices.py), once known
+    zone = office.time_zone if office is not None and office.time_zone else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 def no_store(response):

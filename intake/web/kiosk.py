@@ -37,6 +37,7 @@ from ..security import rate_limit, rejected
 from ..services import conversations
 from ..unit_of_work import stale_page
 from .common import intake_engine, no_store, office_today
+from .offices import kiosk_may_serve, setting, settled, walk_in_allowed
 from .step_view import step_view
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
@@ -71,14 +72,16 @@ def _kiosk_page():
         "display": display_settings(),
         "text_sizes": TEXT_SIZES,
         "kiosk_timing": {
-            "idle": config["KIOSK_IDLE_SECONDS"],
-            "warning": config["KIOSK_IDLE_WARNING_SECONDS"],
+            "idle": setting("idle_seconds", "KIOSK_IDLE_SECONDS"),
+            "warning": setting("idle_warning_seconds", "KIOSK_IDLE_WARNING_SECONDS"),
             "embed_idle": config["EMBED_IDLE_SECONDS"],
             "no_script": config["KIOSK_IDLE_NO_SCRIPT_SECONDS"],
             "reading": config["KIOSK_READING_TIME_FACTOR"],
         },
         "exit_url": exit_url(),
         "code_known": bool(session.get(CODE_KNOWN_KEY)),
+        "walk_in_allowed": walk_in_allowed(),
+        "kiosk_may_serve": settled() and kiosk_may_serve(),
     }
 
 
@@ -147,7 +150,7 @@ def landing():
 @rate_limit("RATELIMIT_KIOSK_START", scope="kiosk-start")
 def start():
     """Begin a new intake in the language chosen on the landing screen."""
-    if not current_app.config["WALK_IN_ALLOWED"]:  # this office starts intakes only from a ticket code
+    if not (walk_in_allowed() and kiosk_may_serve()):  # a ticket code only, or a kiosk of no office yet
         return redirect(url_for("kiosk.landing"))
     refused = _unknown_language(request.form.get("locale"))
     if refused:
@@ -344,7 +347,7 @@ def resume():
     if request.values.get("lang"):  # the language chosen on the welcome screen, furigana with it
         g.locale = known_locale(request.values["lang"])
         refresh()
-    if request.method == "GET":
+    if request.method == "GET" or not kiosk_may_serve():
         return render_template("kiosk/resume.html")
     config = current_app.config
     screen = session.setdefault(SCREEN_KEY, secrets.token_urlsafe(12))  # this kiosk session's own count

@@ -13,6 +13,7 @@ from ..services import casework
 from ..services.casework import CaseworkError
 from .common import engines, intake_engine, no_store
 from .kiosk import _begin_kiosk_session, _kiosk_page
+from .offices import kiosk_may_serve
 from .plan_text import goal_sentence
 
 bp = Blueprint("kiosk_code", __name__, url_prefix="/kiosk")
@@ -31,6 +32,8 @@ def redeem():
     locale = known_locale(request.form.get("locale"))
     g.locale = locale
     refresh()
+    if not kiosk_may_serve():
+        return redirect(url_for("kiosk.landing"))
     try:
         intake = casework.redeem_ticket(request.form.get("code", ""), locale, _engine_for, _goal_text)
     except CaseworkError as err:

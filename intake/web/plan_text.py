@@ -22,8 +22,6 @@ from ..domain.engine import Engine
 from ..domain.eras import EraCalendar, load_eras
 from ..domain.plan import Draft, Plan, PlanGoal, Written
 from ..i18n import answer_text, option_label, translate
-from ..records import DEFAULT_OFFICE_CODE
-from ..services.offices import find_office
 from .common import intake_engine
 
 EVALUATION_LABELS = {
@@ -81,16 +79,13 @@ def load_office_data(app) -> None:
 def sheet_office() -> tuple[str, str]:
     """The office the sheet is addressed to: (its name, the addressee line 〇〇福祉事務所長 殿).
 
-    The one place the sheet learns its office: the installation's office record where there is one
-    (offices.head_title, else its name + 長), else the OFFICE_NAME setting.
+    The one place the sheet learns its office: the request's office record (offices.head_title, else its
+    name + 長); a staff member's office is the case's, as walls keep them to their own office's cases.
     """
-    office = g.get("yorisoi_sheet_office")
-    if office is None:
-        record = find_office(DEFAULT_OFFICE_CODE)
-        name = record.name if record is not None else current_app.config["OFFICE_NAME"]
-        addressee = record.addressee if record is not None else f"{name}長 殿"
-        office = g.yorisoi_sheet_office = (name, addressee)
-    return office
+    from .offices import current_office
+
+    office = current_office()
+    return office.name, office.addressee
 
 
 def interpreted_note(content: Plan) -> str:
@@ -108,7 +103,14 @@ def eras() -> EraCalendar:
 
 
 def plan_sheet() -> Mapping:
-    return current_app.extensions["yorisoi.plan_sheet"]
+    """The plan sheet's Japanese text: data/plan_sheet.yaml, with the office's own addressee and labels over it."""
+    from .offices import current_office
+
+    sheet = current_app.extensions["yorisoi.plan_sheet"]
+    office = current_office()
+    if not office.sheet_labels:
+        return sheet
+    return {**sheet, "labels": {**sheet["labels"], **office.sheet_labels}}
 
 
 def era_date(day: date | str | None) -> str:
@@ -188,7 +190,9 @@ def draft_answers(engine: Engine, draft: Draft, answers: Mapping[str, object]) -
                 continue
             step = engine.step(step_id)
             own = written.get(name)
-            rows.append({"step": step, "answer": answer_text(engine, step, answers), "written_in": own and own.language})
+            rows.append(
+                {"step": step, "answer": answer_text(engine, step, answers), "written_in": own and own.language}
+            )
     return rows
 
 

@@ -6,7 +6,7 @@ step. program_texts holds the recipient languages' texts of each program with th
 translates; program_catalogues the version every cached copy of an office's catalogue is checked against.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03 13:10:00
 
 """
@@ -16,9 +16,13 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
+
+
+PROGRAM_TABLES = ('program_catalogues', 'programs', 'program_texts')
+POLICY = "yorisoi_all_offices() OR office_id = yorisoi_current_office()"
 
 
 def upgrade():
@@ -69,6 +73,12 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_program_texts')),
         sa.UniqueConstraint('program_id', 'locale', 'field', name=op.f('uq_program_texts_program_id')),
     )
+    if op.get_bind().dialect.name == 'postgresql':
+        # The same wall as 0007 (yorisoi_current_office, yorisoi_all_offices): one office never reads another's programs.
+        for table in PROGRAM_TABLES:
+            op.execute(f'ALTER TABLE {table} ENABLE ROW LEVEL SECURITY')
+            op.execute(f'ALTER TABLE {table} FORCE ROW LEVEL SECURITY')
+            op.execute(f'CREATE POLICY office_wall ON {table} USING ({POLICY}) WITH CHECK ({POLICY})')
 
 
 def downgrade():

@@ -39,3 +39,41 @@ def test_dialogue_check_reports_a_broken_office_dialogue_without_starting_the_ap
     assert result.stderr.splitlines() == [
         f"{tmp_path / 'self_reliance.yaml'}:{line}: step 'welcome': 'next' goes to missing step 'langauge'"
     ]
+
+
+def test_an_operator_sets_up_a_second_office_from_the_shell(app, runner):
+    created = runner.invoke(args=["intake", "office", "create", "north", "--name", "北福祉事務所", "--head-title", "北市福祉事務所長"])
+    assert created.exit_code == 0, created.output
+    again = runner.invoke(args=["intake", "office", "create", "north", "--name", "other"])
+    assert again.exit_code != 0 and "already an office 'north'" in again.output
+    bad = runner.invoke(args=["intake", "office", "create", "North Office!", "--name", "x"])
+    assert bad.exit_code != 0 and "office code" in bad.output
+
+    boss = ["intake", "users", "create", "n-sv", "--role", "supervisor", "--office", "north"]
+    assert runner.invoke(args=[*boss, "--password", "a long enough secret"]).exit_code == 0
+    # The password prompted for, as a person at a terminal types it (twice).
+    prompted = runner.invoke(
+        args=["intake", "users", "create", "n-cw", "--role", "caseworker", "--supervisor", "n-sv", "--office", "north"],
+        input="another long secret\nanother long secret\n",
+    )
+    assert prompted.exit_code == 0, prompted.output
+    main_cw = runner.invoke(args=["intake", "users", "create", "cw", "--role", "caseworker", "--password", "x" * 12])
+    assert main_cw.exit_code == 0, main_cw.output
+    # A supervisor of another office cannot lead a team here; an unknown office is named.
+    across = runner.invoke(
+        args=["intake", "users", "create", "cw9", "--role", "caseworker", "--supervisor", "n-sv", "--password", "x" * 12]
+    )
+    assert across.exit_code != 0 and "not an active supervisor" in across.output
+    unknown = runner.invoke(args=["intake", "users", "create", "z", "--role", "admin", "--office", "south", "--password", "x" * 12])
+    assert unknown.exit_code != 0 and "no office 'south'" in unknown.output
+
+    listed = runner.invoke(args=["intake", "office", "list"]).output.splitlines()
+    assert [line.split("\t")[0] for line in listed] == ["main", "north"]
+    assert "北福祉事務所\t2 staff\t0 cases" in listed[1]
+    users = runner.invoke(args=["intake", "users", "list", "--office", "north"]).output.splitlines()
+    assert [line.split("\t")[0] for line in users] == ["n-cw", "n-sv"] and all(u.endswith("\tnorth") for u in users)
+
+    client = app.test_client()
+    signed_in = client.post("/caseworker/login", data={"username": "n-cw", "password": "another long secret"})
+    assert signed_in.status_code == 302
+    assert "北福祉事務所" in client.get("/caseworker/cases").get_data(as_text=True)

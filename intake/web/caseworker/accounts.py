@@ -10,9 +10,11 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...records import ROLES, User
-from ...services import accounts
+from ...records import offices as records
+from ...services import accounts, casework
 from ...services.casework import CaseworkError
 from ...unit_of_work import stale_page
+from ..offices import current_office, enrolment_url
 from .access import error_message, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("accounts", __name__, url_prefix="/caseworker/office"))
@@ -38,6 +40,7 @@ def create_user():
             role=form.get("role", ""),
             supervisor=form.get("supervisor", ""),
             password=form.get("password", ""),
+            office_id=current_user.office_id,
         )
     except CaseworkError as err:
         return _users_page(form, error_message(err), 422)
@@ -121,7 +124,7 @@ def move_cases(user_id: int):
 
 def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or user.office_id != current_user.office_id:  # an admin manages their own office's staff only
         abort(404)
     return user
 
@@ -139,6 +142,24 @@ def _change(user: User, change: Callable[[], object], done: Callable[[object], s
     return redirect(url_for("accounts.account", user_id=user.id), code=303)
 
 
+@bp.get("/kiosks")
+@roles("admin")
+def kiosks():
+    """The address that enrols a kiosk (or the office's web page's browser) to this office."""
+    return render_template("caseworker/kiosks.html", enrolment_url=enrolment_url(current_office()))
+
+
+@bp.post("/kiosks/key")
+@roles("admin")
+def new_kiosk_key():
+    """A new enrolment key: every kiosk enrolled so far must be enrolled again (a lost or stolen address)."""
+    office = current_office()
+    office.kiosk_key = records.new_kiosk_key()
+    casework.audit(current_user, None, "kiosk_key", office.code)
+    flash(gettext("A new enrolment address was made. Enrol every kiosk of the office again with it."))
+    return redirect(url_for("accounts.kiosks"), code=303)
+
+
 @stale_page(bp)
 def _changed_meanwhile():
     """Someone changed the account after the form was loaded: the account as it is now, nothing saved (409)."""
@@ -147,7 +168,9 @@ def _changed_meanwhile():
 
 
 def _users_page(form=None, message: str | None = None, status: int = 200):
-    staff = db.session.scalars(db.select(User).order_by(User.role, User.username)).all()
+    staff = db.session.scalars(
+        db.select(User).where(User.office_id == current_user.office_id).order_by(User.role, User.username)
+    ).all()
     return render_template(
         "caseworker/users.html",
         accounts=staff,

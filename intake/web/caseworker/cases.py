@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
 from flask_login import current_user, login_user, logout_user
 
@@ -20,8 +20,10 @@ from ...services import casework
 from ...services.casework import CaseworkError
 from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
+from ...unit_of_work import across_offices
 from ..common import as_download, engines, office_today
 from ..history import edit_sentences
+from ..offices import current_office
 from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, mark_signed_in, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
@@ -64,9 +66,12 @@ def _safe_next(target: str | None, user: User) -> str:
 def login():
     """Sign in with a username and password."""
     if request.method == "POST":
-        user = db.session.scalar(db.select(User).filter_by(username=request.form.get("username", "")))
+        with across_offices():  # usernames are unique across the service; the office follows from the account
+            user = db.session.scalar(db.select(User).filter_by(username=request.form.get("username", "")))
         if user is not None and user.active and user.check_password(request.form.get("password", "")):
             login_user(user)
+            g.pop("yorisoi_office", None)
+            current_office()  # the request is the user's office's from here on
             mark_signed_in()
             casework.audit(user, None, "sign_in")
             return redirect(_safe_next(request.args.get("next"), user))
@@ -368,7 +373,7 @@ def walk_ins():
     """How many sent walk-in drafts wait to be claimed (codes only: the answers stay hidden until claimed)."""
     waiting = db.session.scalars(
         db.select(Intake)
-        .where(Intake.status == IntakeStatus.SUBMITTED)
+        .where(Intake.status == IntakeStatus.SUBMITTED, Intake.office_id == current_user.office_id)
         .where(~Intake.id.in_(db.select(CaseIntake.intake_id)))
         .order_by(Intake.submitted_at.desc())
     ).all()

@@ -120,9 +120,7 @@ def worksheet(case_id: int):
 @stale_page(bp)
 def _changed_meanwhile():
     """A form loaded before someone else's change: the plan as it is now, nothing saved (409)."""
-    message = gettext(
-        "Someone changed this plan after you opened it. Here is the current version; nothing was saved."
-    )
+    message = gettext("Someone changed this plan after you opened it. Here is the current version; nothing was saved.")
     return render_worksheet(load_case(request.view_args["case_id"]), message=message, status=409)
 
 
@@ -315,5 +313,3 @@ def versions(case_id: int):
         new=new_plan,
         changes=diff_plans(old_plan.plan, new_plan.plan) if older != newer else [],
     )
-
-

@@ -1,0 +1,87 @@
+"""The second wall: on PostgreSQL, row-level security hides another office's rows from a query that forgets its filter.
+
+The schema comes from the migrations (which make the policies). The app then runs as a role that is subject
+to them: CI's role owns the tables, and FORCE ROW LEVEL SECURITY holds the owner too; a superuser (who is
+never held) makes a plain role for the app to run as. SQLite has no row-level security: the filters in the
+services are the wall there, and tests/test_authorization.py checks them on both databases.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import office_today
+from staff import enrol_kiosk, make_user, new_case, sign_in, walk_with_code
+
+from intake.extensions import db
+from intake.services.offices import create_office, find_office
+from intake.unit_of_work import across_offices, use_office
+
+pytestmark = pytest.mark.skipif(
+    not (os.environ.get("DATABASE_URL") or "").startswith("postgresql"),
+    reason="row-level security is PostgreSQL's; CI runs this file on PostgreSQL",
+)
+OFFICE_OWNED = ("users", "intakes", "draft_plans", "cases", "case_intakes", "tickets", "audit_log")
+
+
+def test_the_app_role_is_held_to_the_policies(walled_app):
+    with walled_app.app_context():
+        bypass = db.session.execute(
+            db.text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).scalar_one()
+        owned = set(
+            db.session.scalars(
+                db.text(
+                    "SELECT table_name FROM information_schema.columns"
+                    " WHERE column_name = 'office_id' AND table_schema = current_schema()"
+                )
+            )
+        )
+        unwalled = db.session.scalars(
+            db.text(
+                "SELECT relname FROM pg_class WHERE relname = ANY(:t) AND NOT (relforcerowsecurity AND relrowsecurity)"
+            ),
+            {"t": sorted(owned)},
+        ).all()
+    assert not bypass
+    # Every table that holds an office's rows, a future one included, has the wall forced.
+    assert set(OFFICE_OWNED) | {"programs", "program_texts"} <= owned and unwalled == []
+
+
+def test_an_unfiltered_query_as_one_office_sees_none_of_the_other_offices_rows(walled_app):
+    with walled_app.app_context():
+        with across_offices():
+            create_office("north", name="北福祉事務所")
+        db.session.commit()
+    make_user(walled_app, "cw", "caseworker")
+    make_user(walled_app, "n-cw", "caseworker", office="north")
+    # Each caseworker works through the app: a case and its code, walked at their own office's kiosk.
+    for username, office, number in (("cw", "main", "M-1"), ("n-cw", "north", "N-1")):
+        staff = walled_app.test_client()
+        assert sign_in(staff, username).status_code == 302
+        _case_id, code = new_case(staff, number=number)
+        kiosk = walled_app.test_client()
+        enrol_kiosk(walled_app, kiosk, office)
+        walk_with_code(kiosk, code, office_today())
+    with walled_app.app_context():
+        main, north = find_office("main").id, find_office("north").id
+        use_office(main)
+        seen = {table: _unfiltered(table) for table in OFFICE_OWNED}
+        assert all(seen[table] == {main} for table in OFFICE_OWNED), seen
+        assert db.session.scalars(db.text("SELECT case_number FROM cases")).all() == ["M-1"]
+        db.session.commit()
+        use_office(north)
+        assert db.session.scalars(db.text("SELECT case_number FROM cases")).all() == ["N-1"]
+        # A write into another office's rows is refused by the policy's check, not only hidden.
+        with pytest.raises(Exception, match="row-level security"):
+            db.session.execute(db.text("UPDATE cases SET office_id = :m"), {"m": main})
+        db.session.rollback()
+    with walled_app.app_context():  # no office named at all: nothing
+        assert db.session.scalar(db.text("SELECT count(*) FROM cases")) == 0
+        with across_offices():
+            assert db.session.scalar(db.text("SELECT count(*) FROM cases")) == 2
+
+
+def _unfiltered(table: str) -> set[int]:
+    return set(db.session.scalars(db.text(f"SELECT office_id FROM {table}")).all())
