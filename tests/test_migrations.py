@@ -99,6 +99,8 @@ def test_a_single_office_database_moves_into_the_main_office_with_nothing_lost(a
                 before[table.name] = _rows(connection, table.name)
         upgrade(directory=str(MIGRATIONS))
         with db.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":  # the owner is held to the walls too (FORCE): read them all
+                connection.execute(sa.text("SELECT set_config('app.office_id', 'all', true)"))
             main = connection.execute(sa.text("SELECT id FROM offices WHERE code = 'main'")).scalar_one()
             for name, rows in before.items():
                 after = _rows(connection, name)

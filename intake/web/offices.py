@@ -14,7 +14,7 @@ unenrolled kiosk starts nothing (`kiosk_may_serve`).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -36,7 +36,9 @@ def current_office() -> Office:
     """The office this request is for (see the module's docstring); the unit of work uses it from here on."""
     office = g.get("yorisoi_office")
     if office is None:
-        if current_user.is_authenticated:
+        if not has_request_context():  # a command or a test in an app context: the installation's office
+            office = default_office()
+        elif current_user.is_authenticated:
             office = db.session.get(Office, current_user.office_id)
         else:
             office = enrolled_office() or default_office()
