@@ -132,8 +132,9 @@
   }
 
   function swap(doc) {
-    // A new language changes the whole page, header included: load it whole.
-    if (doc.documentElement.lang !== document.documentElement.lang) return location.replace(conf.stepUrl);
+    // A new language changes the whole page, header included (its language menu, furigana on or off): load it
+    // whole. The locale, not the lang attribute: Easy Japanese is lang="ja" like Japanese.
+    if (doc.documentElement.dataset.locale !== document.documentElement.dataset.locale) return location.replace(conf.stepUrl);
     var fresh = doc.getElementById("main");
     var log = $("[role=log]", main);
     var freshLog = $("[role=log]", fresh);

@@ -23,7 +23,9 @@ def answer_current(page, answers: dict) -> str:
     value = answers.get(step_id)
     question = page.locator(".question")
     if kind == "language":
-        question.locator(f"#option-{answers.get('language', 'en')}").check()
+        question.locator(
+            f'[id="option-{answers.get("language", "en")}"]'
+        ).check()  # ids such as option-ja@easy are not CSS identifiers
         question.locator(CONTINUE).click()
     elif kind == "consent":
         question.locator('button[name="value"][value="yes"]').click()
