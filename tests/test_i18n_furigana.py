@@ -157,6 +157,10 @@ TRICKY = {
     "を得る": "得《え》る",
     "保育園に入れ": "入《はい》れ",  # cannot get a place (はいれない), not put in (いれない)
     "ほいくえんに 入れ": "入《はい》れ",
+    # One word, one reading: split per morpheme (小《しょう》学校《がっこう》) the short kanji is spread apart.
+    "小学校": "小学校《しょうがっこう》",
+    "中学校": "中学校《ちゅうがっこう》",
+    "入院中": "入院中《にゅういんちゅう》",
 }
 
 
