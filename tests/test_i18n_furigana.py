@@ -109,10 +109,10 @@ def test_kiosk_shows_ruby_hidden_in_japanese_and_shown_in_easy_japanese(furigana
     client = furigana_app.test_client()
     page = client.get("/kiosk/?lang=ja").get_data(as_text=True)
     assert "<ruby>開始<rp>(</rp><rt>かいし</rt>" in page
-    assert '<html lang="ja">' in page and 'class="kiosk text-standard no-furigana"' in page
+    assert '<html lang="ja" data-locale="ja">' in page and 'class="kiosk text-standard no-furigana"' in page
     assert 'aria-label="言語"' in page  # attributes get the text without readings
     easy = client.get("/kiosk/?lang=ja@easy").get_data(as_text=True)
-    assert '<html lang="ja">' in easy and 'class="kiosk text-standard"' in easy
+    assert '<html lang="ja" data-locale="ja@easy">' in easy and 'class="kiosk text-standard"' in easy
     assert "<ruby>開始" in easy  # the Japanese fallback keeps its reading
 
 
