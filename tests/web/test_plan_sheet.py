@@ -28,20 +28,22 @@ def _sheet(client, case_id: int, copy: bool = False) -> str:
     return html.unescape(client.get(f"/caseworker/cases/{case_id}/versions/1/print{query}").get_data(as_text=True))
 
 
+def _name_the_office(app, name: str, head_title: str = "") -> None:
+    with app.app_context():
+        office = db.session.execute(db.select(Office).filter_by(code=DEFAULT_OFFICE_CODE)).scalar_one()
+        office.name, office.head_title = name, head_title
+        db.session.commit()
+
+
 def test_the_addressee_is_the_offices_head_by_name(app, client):
-    app.config["OFFICE_NAME"] = "みなと市福祉事務所"
     case_id = _approved(app, client)
+    _name_the_office(app, "みなと市福祉事務所")  # no head's title: the office's name + 長
     addressee = re.search(r'data-testid="addressee">(.*?)</p>', _sheet(client, case_id), re.S).group(1)
     assert "みなと市福祉事務所長 殿" in addressee
-    with app.app_context():  # the office's record, where the installation has one, names its head
-        office = db.session.execute(db.select(Office).filter_by(code=DEFAULT_OFFICE_CODE)).scalar_one_or_none()
-        if office is None:
-            office = Office(code=DEFAULT_OFFICE_CODE, name="みなと市福祉事務所")
-            db.session.add(office)
-        office.head_title = "みなと市福祉事務所長"
-        db.session.commit()
+    _name_the_office(app, "みなと市福祉事務所", head_title="みなと市長")  # the office names its head itself
+    assert "みなと市長 殿" in _sheet(client, case_id)
     copy = _sheet(client, case_id, copy=True)
-    assert "みなと市福祉事務所長 殿" in copy
+    assert "みなと市長 殿" in copy
     assert translated(app, "To the head of %(office)s", "en", office="みなと市福祉事務所") in copy
 
 

@@ -45,7 +45,7 @@ def test_english_reflection_is_short_phrases_in_an_english_list(app):
 def test_easy_japanese_reflection_is_short_phrases_in_a_japanese_list_without_sentence_endings(app):
     text, phrases, labels = _reflection(app, "ja@easy", "reflect_barriers")
     barriers = format_list(phrases["barriers"], locale="ja")
-    assert barriers == "病気や 心の けんこう、少ない 年金、話す 人が 少ない こと"
+    assert barriers == "病気や 心の けんこう、年金が 少ない（または ない）こと、話す 人が 少ない こと"
     assert text == "よく なって ほしい こと：仕事、けんこう。今 こまって いる こと：" + barriers + "。"
     listed = text.split("今 こまって いる こと：")[1].rstrip("。")
     assert "です" not in listed and "。" not in listed
