@@ -84,7 +84,7 @@ bench: install-test catalogues
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/factory.py
-	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/queue_page.py
 
 lint: install-test
 	$(BIN)/ruff check intake tests bench
