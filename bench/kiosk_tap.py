@@ -1,0 +1,142 @@
+"""What a kiosk feels (not a test): tap → next question painted, in Chromium with JavaScript on, CPU slowed 4×.
+
+    .venv/bin/python bench/kiosk_tap.py [--walks 3] [--throttle 4] [--database-url URL]
+
+gunicorn serves the app (4 sync workers, CSRF on) on 127.0.0.1; Debian's Chromium, driven by Playwright,
+walks the whole dialogue as a person would, with the CPU slowed by the DevTools protocol
+(`Emulation.setCPUThrottlingRate`), as on a cheap kiosk tablet. For every tap it measures, in the page:
+
+- tap → painted: from the click event's timestamp to the first frame after the new question is in the
+  page (a MutationObserver sees `.question` change, then requestAnimationFrame and a message posted
+  from it: the frame has been drawn by then);
+- of which network and server: the POST, its redirect and the GET of the next page (Resource Timing);
+- the rest is the browser's work: kiosk.js parsing the page, swapping it in, style, layout, paint.
+
+Filling in the form is not timed: only what happens after the finger lifts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser"), str(ROOT / "bench")]
+
+from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from kiosk_driver import current_step, prepare_answer, start, wait_for_step_after  # noqa: E402
+from liveserver import Gunicorn  # noqa: E402
+from walk import typical_answers  # noqa: E402
+
+# Installed before any page script: marks the tap, then the first painted frame with a new question.
+PROBE = """
+(() => {
+  const probe = (window.__tapProbe = { taps: [], tap: null });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest && event.target.closest(".question button")) {
+      const question = document.querySelector(".question");
+      probe.tap = { at: event.timeStamp, from: question && question.dataset.step };
+      performance.clearResourceTimings();
+    }
+  }, true);
+  const painted = () => {
+    const tap = probe.tap;
+    if (!tap) return;
+    const question = document.querySelector(".question");
+    if (!question || question.dataset.step === tap.from) return;
+    probe.tap = null;
+    const shown = performance.now();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();  // runs after the frame the rAF belongs to is drawn
+      channel.port1.onmessage = () => {
+        const wire = performance.getEntriesByType("resource")
+          .filter((entry) => entry.initiatorType === "fetch")
+          .reduce((sum, entry) => sum + (entry.responseEnd - entry.startTime), 0);
+        probe.taps.push({ step: tap.from, to: question.dataset.step, total: performance.now() - tap.at,
+                          inPage: shown - tap.at, wire: wire });
+      };
+      channel.port2.postMessage(null);
+    });
+  };
+  new MutationObserver(painted).observe(document, { childList: true, subtree: true });
+})();
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def walk(page, base: str, answers: dict) -> list[dict]:
+    """One whole walk to the done screen; the taps the page measured."""
+    start(page, base)
+    for _ in range(60):
+        step_id, kind = current_step(page)
+        if kind == "done":
+            break
+        step_id, button = prepare_answer(page, answers)
+        button.click()
+        wait_for_step_after(page, step_id)
+        page.wait_for_function("() => window.__tapProbe && window.__tapProbe.tap === null")
+    page.wait_for_timeout(100)  # the last frame's message
+    return page.evaluate("window.__tapProbe.taps")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--walks", type=int, default=3)
+    parser.add_argument("--throttle", type=float, default=4, help="CPU slowdown (DevTools protocol)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from intake import create_app
+    from intake.extensions import db
+
+    answers = typical_answers()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/tap.sqlite3"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            db.engine.dispose()
+        load_before = os.getloadavg()[0]
+        env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": "en"}
+        with Gunicorn(url, workers=args.workers, env=env) as server, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            taps: list[dict] = []
+            for number in range(args.walks + 1):  # the first walk warms the server and the browser's cache
+                context = browser.new_context(viewport={"width": 1080, "height": 1400}, locale="en-GB")
+                page = context.new_page()
+                page.add_init_script(PROBE)
+                cdp = context.new_cdp_session(page)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
+                found = walk(page, server.base, answers)
+                if number:
+                    taps += found
+                context.close()
+            browser.close()
+    totals = [t["total"] for t in taps]
+    wire = [t["wire"] for t in taps]
+    browser_side = [t["total"] - t["wire"] for t in taps]
+    print(f"{len(taps)} taps in {args.walks} walks, CPU slowed {args.throttle:g}×, gunicorn {args.workers} workers")
+    for name, values in (("tap → painted", totals), ("  network+server", wire), ("  in the browser", browser_side)):
+        print(
+            f"  {name:<16} p50 {percentile(values, 0.5):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms"
+            f"   max {max(values):6.1f} ms"
+        )
+    slowest = sorted(taps, key=lambda t: -t["total"])[:5]
+    for tap in slowest:
+        print(f"  slowest: {tap['step']} → {tap['to']}: {tap['total']:.0f} ms (network+server {tap['wire']:.0f} ms)")
+    print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
+
+
+if __name__ == "__main__":
+    main()
