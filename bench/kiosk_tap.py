@@ -1,6 +1,6 @@
 """What a kiosk feels (not a test): tap → next question painted, in Chromium with JavaScript on, CPU slowed 4×.
 
-    .venv/bin/python bench/kiosk_tap.py [--walks 3] [--throttle 4] [--database-url URL]
+    .venv/bin/python bench/kiosk_tap.py [--walks 3] [--throttle 4] [--compare OTHER_CHECKOUT]
 
 gunicorn serves the app (4 sync workers, CSRF on) on 127.0.0.1; Debian's Chromium, driven by Playwright,
 walks the whole dialogue as a person would, with the CPU slowed by the DevTools protocol
@@ -18,6 +18,7 @@ Filling in the form is not timed: only what happens after the finger lifts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -86,33 +87,65 @@ def walk(page, base: str, answers: dict) -> list[dict]:
     return page.evaluate("window.__tapProbe.taps")
 
 
+def prepare(url: str) -> None:
+    from intake import create_app
+    from intake.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+def report(name: str, taps: list[dict]) -> dict[str, float]:
+    rows = {
+        "tap → painted": [t["total"] for t in taps],
+        "  network+server": [t["wire"] for t in taps],
+        "  in the browser": [t["total"] - t["wire"] for t in taps],
+    }
+    print(f"  {name}: {len(taps)} taps")
+    for label, values in rows.items():
+        print(
+            f"    {label:<16} p50 {percentile(values, 0.5):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms"
+            f"   max {max(values):6.1f} ms"
+        )
+    for tap in sorted(taps, key=lambda t: -t["total"])[:3]:
+        print(f"    slowest: {tap['step']} → {tap['to']}: {tap['total']:.0f} ms (network+server {tap['wire']:.0f} ms)")
+    totals = rows["tap → painted"]
+    return {"p50": percentile(totals, 0.5), "p95": percentile(totals, 0.95)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--walks", type=int, default=3)
     parser.add_argument("--throttle", type=float, default=4, help="CPU slowdown (DevTools protocol)")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout (e.g. `git archive main | tar -x -C DIR`, catalogues compiled): walks alternate "
+        "between the two, so both meet the same moments of a busy machine",
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
-    from intake import create_app
-    from intake.extensions import db
-
     answers = typical_answers()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/tap.sqlite3"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-        with app.app_context():
-            db.drop_all()
-            db.create_all()
-            db.engine.dispose()
-        load_before = os.getloadavg()[0]
-        env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": "en"}
-        with Gunicorn(url, workers=args.workers, env=env) as server, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            taps: list[dict] = []
-            for number in range(args.walks + 1):  # the first walk warms the server and the browser's cache
+    roots = {"this tree": ROOT} | ({f"{args.compare}": args.compare.resolve()} if args.compare else {})
+    env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": "en"}
+    taps: dict[str, list[dict]] = {name: [] for name in roots}
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        servers = {}
+        for number, (name, root) in enumerate(roots.items()):
+            url = f"sqlite:///{folder}/tap{number}.sqlite3"
+            prepare(url)
+            servers[name] = stack.enter_context(Gunicorn(url, workers=args.workers, env=env, root=root))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for number in range(args.walks + 1):  # the first walk warms the servers and the browser's cache
+            for name, server in servers.items():
                 context = browser.new_context(viewport={"width": 1080, "height": 1400}, locale="en-GB")
                 page = context.new_page()
                 page.add_init_script(PROBE)
@@ -120,21 +153,16 @@ def main() -> None:
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
                 found = walk(page, server.base, answers)
                 if number:
-                    taps += found
+                    taps[name] += found
                 context.close()
-            browser.close()
-    totals = [t["total"] for t in taps]
-    wire = [t["wire"] for t in taps]
-    browser_side = [t["total"] - t["wire"] for t in taps]
-    print(f"{len(taps)} taps in {args.walks} walks, CPU slowed {args.throttle:g}×, gunicorn {args.workers} workers")
-    for name, values in (("tap → painted", totals), ("  network+server", wire), ("  in the browser", browser_side)):
+        browser.close()
+    print(f"{args.walks} walks each, CPU slowed {args.throttle:g}×, gunicorn {args.workers} sync workers, SQLite")
+    figures = {name: report(name, found) for name, found in taps.items()}
+    if args.compare:
+        ours, theirs = figures.values()
         print(
-            f"  {name:<16} p50 {percentile(values, 0.5):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms"
-            f"   max {max(values):6.1f} ms"
+            f"  this tree / {args.compare}: p50 {ours['p50'] / theirs['p50']:.2f}, p95 {ours['p95'] / theirs['p95']:.2f}"
         )
-    slowest = sorted(taps, key=lambda t: -t["total"])[:5]
-    for tap in slowest:
-        print(f"  slowest: {tap['step']} → {tap['to']}: {tap['total']:.0f} ms (network+server {tap['wire']:.0f} ms)")
     print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
 
 
