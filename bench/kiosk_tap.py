@@ -30,6 +30,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser"),
 from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from kiosk_driver import current_step, prepare_answer, start, wait_for_step_after  # noqa: E402
 from liveserver import Gunicorn  # noqa: E402
+from load import percentile  # noqa: E402
 from walk import typical_answers  # noqa: E402
 
 # Installed before any page script: marks the tap, then the first painted frame with a new question.
@@ -65,11 +66,6 @@ PROBE = """
   new MutationObserver(painted).observe(document, { childList: true, subtree: true });
 })();
 """
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def walk(page, base: str, answers: dict) -> list[dict]:
