@@ -15,6 +15,7 @@ a database of its own.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -199,15 +200,19 @@ def run_one(url: str, args) -> tuple[str, float, float | None, int, int]:
     )
     acknowledged: dict = {}
     steps_per_walk = walk_length()
-    ours, floor_tally = Tally(), Tally()
-    ours_elapsed = floor_elapsed = 0.0
+    ours, floor_tally, other = Tally(), Tally(), Tally()
+    ours_elapsed = floor_elapsed = other_elapsed = 0.0
     load_before = os.getloadavg()[0]
-    with (
-        Gunicorn(url, workers=args.workers, env={"YORISOI_WTF_CSRF_ENABLED": "true"}) as server,
-        Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
-                 env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}) as floor,
-    ):  # fmt: skip
-        # Rounds alternate between the two apps, so a busy moment of the machine hits both alike.
+    env = {"YORISOI_WTF_CSRF_ENABLED": "true"}
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Gunicorn(url, workers=args.workers, env=env))
+        floor = stack.enter_context(
+            Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
+                     env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"})
+        )  # fmt: skip
+        if args.compare:
+            compared = stack.enter_context(Gunicorn(url, workers=args.workers, env=env, root=args.compare.resolve()))
+        # Rounds alternate between the apps, so a busy moment of the machine hits each alike.
         share = args.seconds / args.rounds
         for _ in range(args.rounds):
             ours_elapsed += drive(run_kiosk, server.base, args.kiosks, share, think_time, ours, acknowledged)
@@ -215,7 +220,10 @@ def run_one(url: str, args) -> tuple[str, float, float | None, int, int]:
                 floor_elapsed += drive(
                     run_floor_kiosk, floor.base, args.kiosks, share, think_time, floor_tally, steps_per_walk
                 )
+            if args.compare:
+                other_elapsed += drive(run_kiosk, compared.base, args.kiosks, share, think_time, other, acknowledged)
     rate = report("yorisoi", ours, ours_elapsed)
+    other_rate = report("other", other, other_elapsed) if args.compare else None
     checked, lost = lost_answers(url, acknowledged)
     print(f"  answers acknowledged {checked}, lost {lost}")
     ratio = None
@@ -223,8 +231,10 @@ def run_one(url: str, args) -> tuple[str, float, float | None, int, int]:
         floor_rate = report("floor", floor_tally, floor_elapsed)
         ratio = rate / floor_rate
         print(f"  ratio yorisoi/floor {ratio:.2f}")
+        if other_rate is not None:
+            print(f"  ratio {args.compare}/floor {other_rate / floor_rate:.2f}")
     print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
-    return database, rate, ratio, len(ours.errors), lost
+    return database, rate, ratio, len(ours.errors) + len(other.errors), lost
 
 
 def main() -> None:
@@ -241,6 +251,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3, help="alternate ours and the floor this many times")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout of the app (same schema, catalogues compiled), driven in the same rounds as a third app",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
