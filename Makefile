@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run serve test test-fast system-packages install install-test lock catalogues db demo check lint extract readings clean bench
+.PHONY: run serve test test-fast system-packages debian-packages install install-test lock catalogues db demo check lint extract readings clean bench
 
 # Packages come from the lock files, hashes checked: requirements.lock (runtime) and requirements-dev.lock (runtime
 # plus the test, translators and dev extras). `make lock` writes them again from pyproject.toml (README).
@@ -53,12 +53,16 @@ run: catalogues db
 serve: catalogues db
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind 127.0.0.1:$(PORT) 'intake:create_app()'
 
-# What the tests need from Debian: Chromium and the Noto fonts (browser tests), the PostgreSQL server (.ci/run's
-# second pass). Installed here as root; anyone else is told in one line what to install, before any test runs.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-core postgresql
+# What the tests need from Debian: Python's venv module (Debian ships it apart), Pango for WeasyPrint's PDFs
+# (the plan PDF tests, unit and web layers too), Chromium and the Noto fonts (browser tests), the PostgreSQL
+# server (.ci/run's second pass). Installed here as root; anyone else is told in one line what to install,
+# before any test runs. DEBIAN_PACKAGES lists what is needed below the browser tests (make test-fast).
+DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0
+SYSTEM_PACKAGES := $(DEBIAN_PACKAGES) chromium fonts-noto-cjk fonts-noto-core postgresql
 
-system-packages:
-	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+# $(call debian,packages): install those of `packages` that dpkg does not list as installed.
+define debian
+	@missing=$$(for package in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; \
 	  done | xargs); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -70,12 +74,19 @@ system-packages:
 	  echo "make test needs Debian's $$missing: run 'sudo apt-get install --no-install-recommends $$missing' and try again"; \
 	  exit 1; \
 	fi
+endef
+
+system-packages:
+	$(call debian,$(SYSTEM_PACKAGES))
+
+debian-packages:
+	$(call debian,$(DEBIAN_PACKAGES))
 
 test: system-packages install-test catalogues
 	$(BIN)/pytest
 
 # The unit and web layers only: no browser, no live server (markers in pyproject.toml); a minute or two.
-test-fast: install-test catalogues
+test-fast: debian-packages install-test catalogues
 	$(BIN)/pytest -m "not browser and not live_server"
 
 # Benchmarks, not tests: see bench/README.md. BENCH_ARGS="--kiosks 32" to change the load.
@@ -84,7 +95,7 @@ bench: install-test catalogues
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/factory.py
-	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/queue_page.py
 
 lint: install-test
 	$(BIN)/ruff check intake tests bench

@@ -244,9 +244,62 @@ def report(name: str, tally: Tally, elapsed: float) -> float:
     return rate
 
 
+def run_one(url: str, args) -> tuple[str, float, float | None, int, int]:
+    """One database: our kiosks and the floor's, rounds alternating; returns what the summary shows."""
+    prepare(url)
+    think_time = tuple(args.think)
+    database = url.split(":", 1)[0].split("+")[0]
+    print(
+        f"{database}: {args.kiosks} kiosks, think {think_time[0]:g}-{think_time[1]:g} s, "
+        f"{args.seconds:g} s, gunicorn {args.workers} sync workers"
+    )
+    acknowledged: dict = {}
+    steps_per_walk = walk_length()
+    ours, floor_tally, other = Tally(), Tally(), Tally()
+    ours_elapsed = floor_elapsed = other_elapsed = 0.0
+    load_before = os.getloadavg()[0]
+    env = {"YORISOI_WTF_CSRF_ENABLED": "true"}
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(Gunicorn(url, workers=args.workers, env=env))
+        floor = stack.enter_context(
+            Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
+                     env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"})
+        )  # fmt: skip
+        if args.compare:
+            compared = stack.enter_context(Gunicorn(url, workers=args.workers, env=env, root=args.compare.resolve()))
+        # Rounds alternate between the apps, so a busy moment of the machine hits each alike.
+        share = args.seconds / args.rounds
+        for _ in range(args.rounds):
+            ours_elapsed += drive(run_kiosk, server.base, args.kiosks, share, think_time, ours, acknowledged)
+            if not args.no_floor:
+                floor_elapsed += drive(
+                    run_floor_kiosk, floor.base, args.kiosks, share, think_time, floor_tally, steps_per_walk
+                )
+            if args.compare:
+                other_elapsed += drive(run_kiosk, compared.base, args.kiosks, share, think_time, other, acknowledged)
+    rate = report("yorisoi", ours, ours_elapsed)
+    other_rate = report("other", other, other_elapsed) if args.compare else None
+    checked, lost = lost_answers(url, acknowledged)
+    print(f"  answers acknowledged {checked}, lost {lost}")
+    ratio = None
+    if not args.no_floor:
+        floor_rate = report("floor", floor_tally, floor_elapsed)
+        ratio = rate / floor_rate
+        print(f"  ratio yorisoi/floor {ratio:.2f}")
+        if other_rate is not None:
+            print(f"  ratio {args.compare}/floor {other_rate / floor_rate:.2f}")
+    print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
+    return database, rate, ratio, len(ours.errors) + len(other.errors), lost
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    parser.add_argument(
+        "--database-url",
+        action="append",
+        help="default: a new SQLite file in a temporary folder; give it twice (sqlite:///… and postgresql+psycopg://…) "
+        "to measure both databases one after the other in one run",
+    )
     parser.add_argument("--kiosks", type=int, default=32)
     parser.add_argument("--think", type=float, nargs=2, default=(0.0, 0.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seconds", type=float, default=30)

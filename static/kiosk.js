@@ -97,8 +97,10 @@
     // The server answers as it does without JavaScript: a redirect to the next question, or this
     // question again with its messages (422). Either way the page it ends on is swapped in.
     // getAttribute: the buttons named "action" shadow form.action.
+    // The answer form gets the next question in its reply (X-Kiosk-Swap), without a redirect to follow.
     var url = form.getAttribute("action");
-    request(url, { method: "POST", body: new FormData(form, submitter), headers: { Accept: "text/html" } })
+    var headers = { Accept: "text/html", "X-Kiosk-Swap": "next" };
+    request(url, { method: "POST", body: new FormData(form, submitter), headers: headers })
       .then(function (response) {
         var landed = new URL(response.url, location.href).pathname;
         if (landed !== new URL(conf.stepUrl, location.href).pathname) {

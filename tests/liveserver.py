@@ -45,7 +45,9 @@ class Gunicorn:
         app: str = "intake:create_app()",
         env: dict | None = None,
         ready_path: str = "/api/v1/openapi.json",
+        root: Path = ROOT,
     ):
+        """`root`: the checkout whose app to serve (a benchmark compares another version in the same run)."""
         self.ready_path = ready_path
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -56,7 +58,7 @@ class Gunicorn:
             "--graceful-timeout", "2",
             "--timeout", "30",
             "--log-level", "warning",
-            "--chdir", str(ROOT),
+            "--chdir", str(root),
             app,
         ]  # fmt: skip
         self.env = {
@@ -64,7 +66,7 @@ class Gunicorn:
             "DATABASE_URL": database_url,
             "YORISOI_SECRET_KEY": SECRET,
             "YORISOI_RATELIMIT_ENABLED": "false",
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
+            "PYTHONPATH": os.pathsep.join([str(root), str(ROOT / "tests"), os.environ.get("PYTHONPATH", "")]),
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None

@@ -50,6 +50,19 @@ class FallbackDomain(Domain):
     def get_translations(self):
         if not has_app_context():
             return NullTranslations()
+        # A step looks up a dozen strings: the chain found first is kept for the request (Flask-Babel's
+        # refresh() and force_locale() drop it, and use_staff_catalogue() does when the page turns out staff).
+        babel_context = g.get("_flask_babel")
+        found = getattr(babel_context, "babel_translations", None)
+        if found and found[0] is self and found[1] is getattr(babel_context, "babel_locale", None):
+            return found[2]
+        translations = self._chain()
+        babel_context = g.get("_flask_babel")  # get_locale() made it
+        if babel_context is not None:
+            babel_context.babel_translations = (self, babel_context.babel_locale, translations)
+        return translations
+
+    def _chain(self):
         locale = str(get_locale())
         staff = locale in STAFF_LOCALES and has_request_context() and g.get(STAFF_PAGES_FLAG, False)
         key = (locale, self.domain[0], staff)
@@ -79,6 +92,9 @@ class FallbackDomain(Domain):
 def use_staff_catalogue() -> None:
     """This request renders a staff page: look strings up in the staff domain before the recipients' one."""
     g.setdefault(STAFF_PAGES_FLAG, True)
+    babel_context = g.get("_flask_babel")
+    if babel_context is not None:  # strings looked up so far came from the recipients' catalogue alone
+        babel_context.__dict__.pop("babel_translations", None)
 
 
 def init_app(app: Flask) -> None:

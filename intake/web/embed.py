@@ -7,6 +7,7 @@ opens the kiosk pages in an iframe panel. Only the sources in FRAME_ANCESTORS ma
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template
@@ -26,9 +27,14 @@ def frame_ancestors() -> str:
     configured = current_app.config["FRAME_ANCESTORS"]
     if isinstance(configured, str):  # from the environment as one space-separated value
         configured = configured.split()
+    return _frame_ancestors(tuple(str(source) for source in configured))
+
+
+@lru_cache(maxsize=16)
+def _frame_ancestors(configured: tuple[str, ...]) -> str:
     sources = []
     for source in configured:
-        source = str(source).strip()
+        source = source.strip()
         # Only keywords and bare origins: a path, a wildcard or a separator could widen or break the policy.
         if source in _KEYWORDS or _ORIGIN.fullmatch(source):
             sources.append(source)
@@ -37,10 +43,15 @@ def frame_ancestors() -> str:
 
 def content_security_policy() -> str:
     """The policy of every page (security.py sends it); "Exit this page" without JavaScript is a form whose redirect may leave the site."""
-    exit_url = urlsplit(current_app.config["QUICK_EXIT_URL"])
+    return _policy(current_app.config["QUICK_EXIT_URL"], frame_ancestors())
+
+
+@lru_cache(maxsize=16)  # every response sends it: worked out once per configuration, not per request
+def _policy(quick_exit_url: str, ancestors: str) -> str:
+    exit_url = urlsplit(quick_exit_url)
     exit_origin = f"{exit_url.scheme}://{exit_url.netloc}"
     exit_origin = f" {exit_origin}" if _ORIGIN.fullmatch(exit_origin) else ""
-    return _POLICY.format(exit=exit_origin, ancestors=frame_ancestors())
+    return _POLICY.format(exit=exit_origin, ancestors=ancestors)
 
 
 @bp.get("/demo")

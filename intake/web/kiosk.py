@@ -48,6 +48,7 @@ DISPLAY_KEY = "display"
 # The language a submitted intake's done page is shown in: display only, the record keeps its own.
 DONE_LOCALE_KEY = "done_locale"
 TEXT_SIZES = ("standard", "large", "larger")
+SWAP_HEADER = "X-Kiosk-Swap"  # sent by kiosk.js with an answer: reply with the next question itself
 
 
 @bp.after_request
@@ -108,10 +109,15 @@ def _end_kiosk_session() -> None:
 def _current_intake() -> Intake | None:
     intake = conversations.find(session.get(SESSION_KEY))
     if intake is not None:
-        shown = session.get(DONE_LOCALE_KEY) if conversations.is_final(intake) else None
-        g.locale = known_locale(shown or intake.locale, preview=intake.status == IntakeStatus.PREVIEW)
-        refresh()
+        _speak_language_of(intake)
     return intake
+
+
+def _speak_language_of(intake: Intake) -> None:
+    """This page in the intake's language (a sent intake's done page: the one chosen for display)."""
+    shown = session.get(DONE_LOCALE_KEY) if conversations.is_final(intake) else None
+    g.locale = known_locale(shown or intake.locale, preview=intake.status == IntakeStatus.PREVIEW)
+    refresh()
 
 
 def _refuse_if_final(intake: Intake):
@@ -239,6 +245,12 @@ def answer_step():
         return redirect(_current_question())
     if not outcome.advanced:
         return render_step(intake, nudges=list(outcome.nudges), status=200)
+    if request.headers.get(SWAP_HEADER) == "next":
+        # kiosk.js swaps the next question in from this reply: one round trip instead of following the
+        # redirect. The page is drawn inside this request's transaction, so it is sent only once the
+        # answer is committed; a plain form still gets post/redirect/get.
+        _speak_language_of(intake)  # the answer may have been the language to go on in
+        return render_step(intake)
     return redirect(_current_question())
 
 

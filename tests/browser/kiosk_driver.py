@@ -19,29 +19,32 @@ def wait_for_step_after(page, step_id: str) -> None:
 
 def answer_current(page, answers: dict) -> str:
     """Answer the question on screen from `answers` (raw values by step id); returns its step id."""
+    step_id, button = prepare_answer(page, answers)
+    button.click()
+    wait_for_step_after(page, step_id)
+    return step_id
+
+
+def prepare_answer(page, answers: dict):
+    """Fill in the question on screen from `answers`; returns its step id and the button that sends it."""
     step_id, kind = current_step(page)
     value = answers.get(step_id)
     question = page.locator(".question")
     if kind == "language":
-        question.locator(
-            f'[id="option-{answers.get("language", "en")}"]'
-        ).check()  # ids such as option-ja@easy are not CSS identifiers
-        question.locator(CONTINUE).click()
-    elif kind == "consent":
-        question.locator('button[name="value"][value="yes"]').click()
-    elif kind == "yes_no":
-        question.locator(f'button[name="value"][value="{value or "yes"}"]').click()
-    elif kind == "handover":
-        question.locator('button[name="value"][value="confirm"]').click()
-    elif kind in {"info", "check"}:
-        question.locator(CONTINUE).click()
-    elif step_id not in answers and kind in {"text", "multi_choice"}:
-        question.locator('button[name="action"][value="skip"]').click()
-    else:
-        fill(page, kind, value)
-        question.locator(CONTINUE).click()
-    wait_for_step_after(page, step_id)
-    return step_id
+        question.locator(f'[id="option-{answers.get("language", "en")}"]').check()  # option-ja@easy is no CSS id
+        return step_id, question.locator(CONTINUE)
+    if kind == "consent":
+        return step_id, question.locator('button[name="value"][value="yes"]')
+    if kind == "yes_no":
+        return step_id, question.locator(f'button[name="value"][value="{value or "yes"}"]')
+    if kind == "handover":
+        return step_id, question.locator('button[name="value"][value="confirm"]')
+    if kind in {"info", "check"}:
+        return step_id, question.locator(CONTINUE)
+    if step_id not in answers and kind in {"text", "multi_choice"}:
+        return step_id, question.locator('button[name="action"][value="skip"]')
+    fill(page, kind, value)
+    return step_id, question.locator(CONTINUE)
 
 
 def fill(page, kind: str, value) -> None:

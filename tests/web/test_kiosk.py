@@ -4,7 +4,7 @@ import re
 
 import pytest
 from conftest import current_step_id, day_ahead
-from walk import start_and_reach, typical_answers, walk_forms
+from walk import form_fields, start_and_reach, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
 from intake.extensions import db
@@ -97,6 +97,29 @@ def test_a_stale_answer_for_an_earlier_step_changes_nothing(app, client):
     assert response.status_code == 302
     assert_unchanged(app, before)
     assert "That answer was already saved" in client.get("/kiosk/step").get_data(as_text=True)
+
+
+def test_the_script_gets_the_next_question_in_the_reply_to_its_answer(app, client):
+    """kiosk.js sends X-Kiosk-Swap: the stored answer's next question comes back at once, with no redirect."""
+    start_and_reach(client, "age_band")
+    value = typical_answers()["age_band"]
+    data = form_fields("single_choice", value) | {"step": "age_band"}
+    response = client.post("/kiosk/step", data=data, headers={"X-Kiosk-Swap": "next"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    intake = only_intake(app)
+    assert intake.answers["age_band"] == value and intake.state != "age_band"  # committed before it was sent
+    shown = response.get_data(as_text=True)
+    assert current_step_id(shown) == intake.state == current_step_id(client.get("/kiosk/step").get_data(as_text=True))
+    # A stale answer is still refused by a redirect to where the intake is, changing nothing.
+    again = client.post("/kiosk/step", data=data, headers={"X-Kiosk-Swap": "next"})
+    assert again.status_code == 302 and only_intake(app).version == intake.version
+
+
+def test_the_reply_to_the_language_step_is_in_the_language_chosen(app, client):
+    start_and_reach(client, "language")
+    response = client.post("/kiosk/step", data={"step": "language", "value": "ja"}, headers={"X-Kiosk-Swap": "next"})
+    assert response.status_code == 200 and only_intake(app).locale == "ja"
+    assert '<html lang="ja"' in response.get_data(as_text=True)
 
 
 def test_declining_consent_ends_politely_and_stores_no_consent(app, client):

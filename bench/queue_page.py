@@ -1,6 +1,6 @@
 """The supervisor's queue at a team's caseload (not a test): 8 caseworkers × 80 cases, every state the queue shows.
 
-    .venv/bin/python bench/queue.py [--caseworkers 8] [--cases 80] [--requests 20] [--database-url URL]
+    .venv/bin/python bench/queue_page.py [--caseworkers 8] [--cases 80] [--requests 20] [--database-url URL]
 
 Builds the caseload (tests/caseload.py) in a fresh database (a temporary SQLite file unless
 --database-url is given: it is emptied), signs in as the supervisor and times GET /caseworker/cases

@@ -1,0 +1,166 @@
+"""What a kiosk feels (not a test): tap → next question painted, in Chromium with JavaScript on, CPU slowed 4×.
+
+    .venv/bin/python bench/kiosk_tap.py [--walks 3] [--throttle 4] [--compare OTHER_CHECKOUT]
+
+gunicorn serves the app (4 sync workers, CSRF on) on 127.0.0.1; Debian's Chromium, driven by Playwright,
+walks the whole dialogue as a person would, with the CPU slowed by the DevTools protocol
+(`Emulation.setCPUThrottlingRate`), as on a cheap kiosk tablet. For every tap it measures, in the page:
+
+- tap → painted: from the click event's timestamp to the first frame after the new question is in the
+  page (a MutationObserver sees `.question` change, then requestAnimationFrame and a message posted
+  from it: the frame has been drawn by then);
+- of which network and server: the POST, its redirect and the GET of the next page (Resource Timing);
+- the rest is the browser's work: kiosk.js parsing the page, swapping it in, style, layout, paint.
+
+Filling in the form is not timed: only what happens after the finger lifts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "browser"), str(ROOT / "bench")]
+
+from harness import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from kiosk_driver import current_step, prepare_answer, start, wait_for_step_after  # noqa: E402
+from liveserver import Gunicorn  # noqa: E402
+from load import percentile  # noqa: E402
+from walk import typical_answers  # noqa: E402
+
+# Installed before any page script: marks the tap, then the first painted frame with a new question.
+PROBE = """
+(() => {
+  const probe = (window.__tapProbe = { taps: [], tap: null });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest && event.target.closest(".question button")) {
+      const question = document.querySelector(".question");
+      probe.tap = { at: event.timeStamp, from: question && question.dataset.step };
+      performance.clearResourceTimings();
+    }
+  }, true);
+  const painted = () => {
+    const tap = probe.tap;
+    if (!tap) return;
+    const question = document.querySelector(".question");
+    if (!question || question.dataset.step === tap.from) return;
+    probe.tap = null;
+    const shown = performance.now();
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();  // runs after the frame the rAF belongs to is drawn
+      channel.port1.onmessage = () => {
+        const wire = performance.getEntriesByType("resource")
+          .filter((entry) => entry.initiatorType === "fetch")
+          .reduce((sum, entry) => sum + (entry.responseEnd - entry.startTime), 0);
+        probe.taps.push({ step: tap.from, to: question.dataset.step, total: performance.now() - tap.at,
+                          inPage: shown - tap.at, wire: wire });
+      };
+      channel.port2.postMessage(null);
+    });
+  };
+  new MutationObserver(painted).observe(document, { childList: true, subtree: true });
+})();
+"""
+
+
+def walk(page, base: str, answers: dict) -> list[dict]:
+    """One whole walk to the done screen; the taps the page measured."""
+    start(page, base)
+    for _ in range(60):
+        step_id, kind = current_step(page)
+        if kind == "done":
+            break
+        step_id, button = prepare_answer(page, answers)
+        button.click()
+        wait_for_step_after(page, step_id)
+        page.wait_for_function("() => window.__tapProbe && window.__tapProbe.tap === null")
+    page.wait_for_timeout(100)  # the last frame's message
+    return page.evaluate("window.__tapProbe.taps")
+
+
+def prepare(url: str) -> None:
+    from intake import create_app
+    from intake.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+def report(name: str, taps: list[dict]) -> dict[str, float]:
+    rows = {
+        "tap → painted": [t["total"] for t in taps],
+        "  network+server": [t["wire"] for t in taps],
+        "  in the browser": [t["total"] - t["wire"] for t in taps],
+    }
+    print(f"  {name}: {len(taps)} taps")
+    for label, values in rows.items():
+        print(
+            f"    {label:<16} p50 {percentile(values, 0.5):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms"
+            f"   max {max(values):6.1f} ms"
+        )
+    for tap in sorted(taps, key=lambda t: -t["total"])[:3]:
+        print(f"    slowest: {tap['step']} → {tap['to']}: {tap['total']:.0f} ms (network+server {tap['wire']:.0f} ms)")
+    totals = rows["tap → painted"]
+    return {"p50": percentile(totals, 0.5), "p95": percentile(totals, 0.95)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--walks", type=int, default=3)
+    parser.add_argument("--throttle", type=float, default=4, help="CPU slowdown (DevTools protocol)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout (e.g. `git archive main | tar -x -C DIR`, catalogues compiled): walks alternate "
+        "between the two, so both meet the same moments of a busy machine",
+    )
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    answers = typical_answers()
+    roots = {"this tree": ROOT} | ({f"{args.compare}": args.compare.resolve()} if args.compare else {})
+    env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": "en"}
+    taps: dict[str, list[dict]] = {name: [] for name in roots}
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
+        servers = {}
+        for number, (name, root) in enumerate(roots.items()):
+            url = f"sqlite:///{folder}/tap{number}.sqlite3"
+            prepare(url)
+            servers[name] = stack.enter_context(Gunicorn(url, workers=args.workers, env=env, root=root))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for number in range(args.walks + 1):  # the first walk warms the servers and the browser's cache
+            for name, server in servers.items():
+                context = browser.new_context(viewport={"width": 1080, "height": 1400}, locale="en-GB")
+                page = context.new_page()
+                page.add_init_script(PROBE)
+                cdp = context.new_cdp_session(page)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
+                found = walk(page, server.base, answers)
+                if number:
+                    taps[name] += found
+                context.close()
+        browser.close()
+    print(f"{args.walks} walks each, CPU slowed {args.throttle:g}×, gunicorn {args.workers} sync workers, SQLite")
+    figures = {name: report(name, found) for name, found in taps.items()}
+    if args.compare:
+        ours, theirs = figures.values()
+        print(
+            f"  this tree / {args.compare}: p50 {ours['p50'] / theirs['p50']:.2f}, p95 {ours['p95'] / theirs['p95']:.2f}"
+        )
+    print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
+
+
+if __name__ == "__main__":
+    main()
