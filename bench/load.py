@@ -3,6 +3,8 @@
     .venv/bin/python bench/load.py                          # SQLite, 32 kiosks, no think time, 30 s
     .venv/bin/python bench/load.py --kiosks 500 --think 2 10 --seconds 60
     .venv/bin/python bench/load.py --database-url postgresql+psycopg://user:pw@127.0.0.1/bench
+    .venv/bin/python bench/load.py --database-url sqlite:////tmp/b.sqlite3 --database-url postgresql+psycopg://…
+    .venv/bin/python bench/load.py --compare /tmp/before           # another checkout, in the same rounds
     .venv/bin/python bench/load.py --database-url … --nodes 2 --offices 10 --migrate --kiosks 500 --think 2 10
 
 It starts gunicorn on 127.0.0.1 (ports 5300–5399), runs N kiosk threads that each start an
@@ -17,6 +19,11 @@ are spread across them; with --offices M there are M offices and each kiosk is e
 (its intakes must land in that office: checked after the run). --migrate builds the schema with the
 migrations, so on PostgreSQL the row-level security policies are in force (run as a role that is not a
 superuser: the owner is held by FORCE ROW LEVEL SECURITY, a superuser never).
+
+--database-url given more than once measures each database in turn, each against its own floor, and
+prints a summary line per database. --compare DIR serves another checkout of the app (same schema,
+catalogues compiled) on as many nodes, driven in the same rounds as a third app, for before and after
+in one run; its kiosks are enrolled like ours and their answers and offices are checked alike.
 """
 
 from __future__ import annotations
@@ -244,52 +251,91 @@ def report(name: str, tally: Tally, elapsed: float) -> float:
     return rate
 
 
-def run_one(url: str, args) -> tuple[str, float, float | None, int, int]:
-    """One database: our kiosks and the floor's, rounds alternating; returns what the summary shows."""
-    prepare(url)
+def start_nodes(stack: contextlib.ExitStack, url: str, args, root: Path = ROOT) -> list[Gunicorn]:
+    """`args.nodes` gunicorn servers of the app in `root` (this checkout, or the one given to --compare)."""
+    env = {"YORISOI_WTF_CSRF_ENABLED": "true"}
+    return [stack.enter_context(Gunicorn(url, workers=args.workers, env=env, root=root)) for _ in range(args.nodes)]
+
+
+def kiosk_screens(nodes: list[Gunicorn], enrolments: list[tuple[str, str]], offices: int) -> list[Screen]:
+    """Kiosk i talks to node i mod N and is enrolled to office i mod M (one office: no enrolment needed)."""
+    return [
+        Screen(nodes[i % len(nodes)].base, *(enrolments[i % offices] if offices > 1 else ("", "")))
+        for i in range(len(nodes) * offices)
+    ]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One database's line in the summary."""
+
+    database: str
+    rate: float
+    ratio: float | None
+    compared_ratio: float | None
+    errors: int
+    lost: int
+    misplaced: int
+
+
+def run_one(url: str, args) -> Result:
+    """One database: our kiosks, the floor's and --compare's, rounds alternating; returns what the summary shows."""
+    enrolments = prepare(url, args.offices, args.migrate)
     think_time = tuple(args.think)
     database = url.split(":", 1)[0].split("+")[0]
     print(
         f"{database}: {args.kiosks} kiosks, think {think_time[0]:g}-{think_time[1]:g} s, "
-        f"{args.seconds:g} s, gunicorn {args.workers} sync workers"
+        f"{args.seconds:g} s, {args.nodes} node(s) × gunicorn {args.workers} sync workers, "
+        f"{args.offices} office(s){', schema from the migrations' if args.migrate else ''}"
+        f"{f', against {args.compare}' if args.compare else ''}"
     )
     acknowledged: dict = {}
+    kiosk_offices: dict = {}
     steps_per_walk = walk_length()
     ours, floor_tally, other = Tally(), Tally(), Tally()
     ours_elapsed = floor_elapsed = other_elapsed = 0.0
     load_before = os.getloadavg()[0]
-    env = {"YORISOI_WTF_CSRF_ENABLED": "true"}
     with contextlib.ExitStack() as stack:
-        server = stack.enter_context(Gunicorn(url, workers=args.workers, env=env))
-        floor = stack.enter_context(
-            Gunicorn(url, workers=args.workers, app="floor:create_floor_app()", ready_path="/floor/ready",
-                     env={"PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"})
+        screens = kiosk_screens(start_nodes(stack, url, args), enrolments, args.offices)
+        compared = (
+            kiosk_screens(start_nodes(stack, url, args, args.compare.resolve()), enrolments, args.offices)
+            if args.compare
+            else []
+        )
+        # bench.floor, not floor with bench/ on the path: bench/queue.py would hide the standard library's queue.
+        floor = None if args.no_floor else stack.enter_context(
+            Gunicorn(url, workers=args.workers, app="bench.floor:create_floor_app()", ready_path="/floor/ready",
+                     env={"PYTHONPATH": f"{ROOT}"})
         )  # fmt: skip
-        if args.compare:
-            compared = stack.enter_context(Gunicorn(url, workers=args.workers, env=env, root=args.compare.resolve()))
         # Rounds alternate between the apps, so a busy moment of the machine hits each alike.
         share = args.seconds / args.rounds
         for _ in range(args.rounds):
-            ours_elapsed += drive(run_kiosk, server.base, args.kiosks, share, think_time, ours, acknowledged)
-            if not args.no_floor:
+            ours_elapsed += drive(run_kiosk, screens, args.kiosks, share, think_time, ours, acknowledged, kiosk_offices)
+            if floor is not None:
                 floor_elapsed += drive(
-                    run_floor_kiosk, floor.base, args.kiosks, share, think_time, floor_tally, steps_per_walk
+                    run_floor_kiosk, [floor.base], args.kiosks, share, think_time, floor_tally, steps_per_walk
                 )
-            if args.compare:
-                other_elapsed += drive(run_kiosk, compared.base, args.kiosks, share, think_time, other, acknowledged)
+            if compared:
+                other_elapsed += drive(
+                    run_kiosk, compared, args.kiosks, share, think_time, other, acknowledged, kiosk_offices
+                )
     rate = report("yorisoi", ours, ours_elapsed)
-    other_rate = report("other", other, other_elapsed) if args.compare else None
-    checked, lost = lost_answers(url, acknowledged)
-    print(f"  answers acknowledged {checked}, lost {lost}")
-    ratio = None
-    if not args.no_floor:
+    other_rate = report("other", other, other_elapsed) if compared else None
+    checked, lost, misplaced, per_office = lost_answers(url, acknowledged, kiosk_offices)
+    print(f"  answers acknowledged {checked}, lost {lost}; intakes in another office than their kiosk's {misplaced}")
+    if args.offices > 1:
+        counts = sorted(per_office.values())
+        print(f"  intakes per office: {len(per_office)} offices, {counts[0]}–{counts[-1]}")
+    ratio = compared_ratio = None
+    if floor is not None:
         floor_rate = report("floor", floor_tally, floor_elapsed)
         ratio = rate / floor_rate
         print(f"  ratio yorisoi/floor {ratio:.2f}")
         if other_rate is not None:
-            print(f"  ratio {args.compare}/floor {other_rate / floor_rate:.2f}")
+            compared_ratio = other_rate / floor_rate
+            print(f"  ratio {args.compare}/floor {compared_ratio:.2f}")
     print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
-    return database, rate, ratio, len(ours.errors) + len(other.errors), lost
+    return Result(database, rate, ratio, compared_ratio, len(ours.errors) + len(other.errors), lost, misplaced)
 
 
 def main() -> None:
@@ -303,67 +349,33 @@ def main() -> None:
     parser.add_argument("--kiosks", type=int, default=32)
     parser.add_argument("--think", type=float, nargs=2, default=(0.0, 0.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="sync workers per node")
     parser.add_argument("--rounds", type=int, default=3, help="alternate ours and the floor this many times")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
     parser.add_argument("--nodes", type=int, default=1, help="gunicorn servers on as many ports (kiosks spread)")
     parser.add_argument("--offices", type=int, default=1, help="offices, each with its share of enrolled kiosks")
     parser.add_argument("--migrate", action="store_true", help="the schema from the migrations (row-level security)")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout of the app (same schema, catalogues compiled), driven in the same rounds as a third "
+        "app on as many nodes",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-        enrolments = prepare(url, args.offices, args.migrate)
-        think_time = tuple(args.think)
-        database = url.split(":", 1)[0].split("+")[0]
-        print(
-            f"{database}: {args.kiosks} kiosks, think {think_time[0]:g}-{think_time[1]:g} s, "
-            f"{args.seconds:g} s, {args.nodes} node(s) × gunicorn {args.workers} sync workers, "
-            f"{args.offices} office(s){', schema from the migrations' if args.migrate else ''}"
-        )
-        acknowledged: dict = {}
-        kiosk_offices: dict = {}
-        steps_per_walk = walk_length()
-        ours, floor_tally = Tally(), Tally()
-        ours_elapsed = floor_elapsed = 0.0
-        load_before = os.getloadavg()[0]
-        with contextlib.ExitStack() as stack:
-            nodes = [
-                stack.enter_context(Gunicorn(url, workers=args.workers, env={"YORISOI_WTF_CSRF_ENABLED": "true"}))
-                for _ in range(args.nodes)
-            ]
-            # bench.floor, not floor with bench/ on the path: bench/queue.py would hide the standard library's queue.
-            floor = None if args.no_floor else stack.enter_context(
-                Gunicorn(url, workers=args.workers, app="bench.floor:create_floor_app()", ready_path="/floor/ready",
-                         env={"PYTHONPATH": f"{ROOT}"})
-            )  # fmt: skip
-            # Kiosk i talks to node i mod N and is enrolled to office i mod M (one office: no enrolment needed).
-            screens = [
-                Screen(nodes[i % len(nodes)].base, *(enrolments[i % args.offices] if args.offices > 1 else ("", "")))
-                for i in range(len(nodes) * args.offices)
-            ]
-            # Rounds alternate between the two apps, so a busy moment of the machine hits both alike.
-            share = args.seconds / args.rounds
-            for _ in range(args.rounds):
-                ours_elapsed += drive(
-                    run_kiosk, screens, args.kiosks, share, think_time, ours, acknowledged, kiosk_offices
-                )
-                if not args.no_floor:
-                    floor_elapsed += drive(
-                        run_floor_kiosk, [floor.base], args.kiosks, share, think_time, floor_tally, steps_per_walk
-                    )
-        rate = report("yorisoi", ours, ours_elapsed)
-        checked, lost, misplaced, per_office = lost_answers(url, acknowledged, kiosk_offices)
-        print(f"  answers acknowledged {checked}, lost {lost}; intakes in another office than their kiosk's {misplaced}")
-        if args.offices > 1:
-            counts = sorted(per_office.values())
-            print(f"  intakes per office: {len(per_office)} offices, {counts[0]}–{counts[-1]}")
-        if not args.no_floor:
-            floor_rate = report("floor", floor_tally, floor_elapsed)
-            print(f"  ratio yorisoi/floor {rate / floor_rate:.2f}")
-        print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
-        if ours.errors or lost or misplaced:
-            raise SystemExit(1)
+        results = [run_one(url, args) for url in args.database_url or [f"sqlite:///{folder}/bench.sqlite3"]]
+    if len(results) > 1:
+        print("summary:")
+        for result in results:
+            ratios = [f"{r:.2f}" if r is not None else "-" for r in (result.ratio, result.compared_ratio)]
+            print(
+                f"  {result.database:<10} {result.rate:8.1f} steps/s   ratio {ratios[0]}"
+                f"{f'   compared ratio {ratios[1]}' if args.compare else ''}   errors {result.errors}"
+                f"   lost {result.lost}   misplaced {result.misplaced}"
+            )
+    if any(result.errors or result.lost or result.misplaced for result in results):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
