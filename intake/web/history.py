@@ -33,12 +33,18 @@ PART_LABELS = {
     "japanese": N_("In Japanese (interpreted)"),
     "interpreter": N_("Interpreter"),
 }
+# A key whose meaning depends on the part it is in: a consent's date is not the goal's target date.
+LABELS_WITHIN = {
+    ("consent", "date"): N_("Date of consent"),
+    ("actions", "date"): N_("Planned date"),
+}
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
-def _label(key: str) -> str:
-    return gettext(PART_LABELS[key]) if key in PART_LABELS else key
+def _label(key: str, within: str = "") -> str:
+    label = LABELS_WITHIN.get((within, key)) or PART_LABELS.get(key)
+    return gettext(label) if label else key
 
 
 def _value(key: str, value: object) -> str:
@@ -90,7 +96,7 @@ def _walk(part: str, key: str, before: object, after: object) -> list[str]:
     if isinstance(before, Mapping) and isinstance(after, Mapping):
         sentences = []
         for sub in [*before, *(k for k in after if k not in before)]:
-            sentences += _walk(_part(part, _label(sub)), sub, before.get(sub), after.get(sub))
+            sentences += _walk(_part(part, _label(sub, within=key)), sub, before.get(sub), after.get(sub))
         return sentences
     if isinstance(before, list) and isinstance(after, list) and any(isinstance(i, Mapping) for i in before + after):
         return _walk_items(part, key, before, after)

@@ -62,3 +62,24 @@ def test_edits_read_as_sentences_with_era_dates_and_program_names(make_app):
     assert any(s.startswith("支援プログラム「") and s.endswith("」を追加しました。") for s in sentences), sentences
     page = client.get(f"/caseworker/cases/{case_id}/audit").get_data(as_text=True)
     assert '{"' not in page and "null" not in page and "2027-12" not in page
+
+
+def test_a_consent_date_is_named_as_such_not_as_the_goals_target_date(make_app):
+    app = make_app(OFFICE_TODAY=date(2026, 12, 3))
+    make_office(app)
+    client = app.test_client()
+    sign_in(client, "cw")
+    case_id, _ = new_case(client, ticket=False)
+    for day in ("2026-12-01", "2026-12-03"):
+        page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
+        data = {
+            "part": ["programs", "consent"],
+            "version": version_of(page),
+            "program": ["employment_support"],
+            "consent": "yes",
+            "consent_date": day,
+        }
+        assert client.post(f"/caseworker/cases/{case_id}/plan", data=data).status_code == 303
+    sentences = _history(client, case_id)
+    changed = [s for s in sentences if "令和8年12月1日" in s and "令和8年12月3日" in s]
+    assert changed and all("達成期限" not in s for s in changed), sentences
