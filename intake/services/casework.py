@@ -292,6 +292,11 @@ def reassign_case(user: User, case: Case, username: str) -> User:
 # --- tickets ------------------------------------------------------------------------------------
 
 
+def ticket_usable(ticket: Ticket, now: datetime) -> bool:
+    """Whether a code still starts an intake: not used and not expired (or withdrawn by a newer code)."""
+    return ticket.used_at is None and as_utc(ticket.expires_at) > now
+
+
 def clean_code(raw: str | None) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
@@ -304,7 +309,7 @@ def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = Tick
         raise CaseworkError(N_("There is no approved plan to review yet."))
     now = utcnow()
     for ticket in case.tickets:
-        if ticket.used_at is None and as_utc(ticket.expires_at) > now and ticket.purpose == purpose:
+        if ticket_usable(ticket, now) and ticket.purpose == purpose:
             ticket.expires_at = now
 
     def new_ticket() -> Ticket:

@@ -122,11 +122,8 @@ def readability_page(locale: str):
 def program_texts(locale: str):
     """The office's own program texts this language lacks (or has for an older text), each with a field to translate it."""
     locale = _program_locale(locale)
-    return render_template(
-        "translator/programs.html",
-        locale=locale,
-        name=current_app.config["LANGUAGES"][locale],
-        missing=programs.untranslated(current_office(), [locale]),
+    return _about_language(
+        "translator/programs.html", locale, missing=programs.untranslated(current_office(), [locale])
     )
 
 

@@ -98,7 +98,9 @@ def _refused(err):
         403: gettext("You do not have access to this page."),
         404: gettext("This page or record does not exist. It may have been removed, or the address is wrong."),
         410: gettext("This record is no longer kept."),
-        500: gettext("Something went wrong on the server. Nothing more was saved; please try again, or tell the office's administrator."),
+        500: gettext(
+            "Something went wrong on the server. Nothing more was saved; please try again, or tell the office's administrator."
+        ),
     }
     return render_template("caseworker/error.html", message=own or messages.get(code, messages[500]), code=code), code
 
@@ -119,6 +121,12 @@ def load_case(case_id: int) -> Case:
     if case.erased_at is not None:
         abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
     return case
+
+
+def awaits_sign_off(plan: PlanVersion) -> bool:
+    """Whether the office signs plans off (決裁) and this version is not signed yet: it may not be printed."""
+    return bool(current_app.config["SUPERVISOR_SIGN_OFF"]) and plan.signed_off_at is None
+
 
 def load_plan(case, number: int) -> PlanVersion:
     plan = next((p for p in case.plans if p.number == number), None)

@@ -8,10 +8,9 @@ from flask_login import current_user
 from ...records import Case, Ticket
 from ...records.clock import utcnow
 from ...services import casework
-from ...services.casework import as_utc
 from ...services.queue import QueueFilter, queue_rows
 from ..common import office_today
-from .access import load_case, roles, staff_blueprint
+from .access import awaits_sign_off, load_case, roles, staff_blueprint
 from .cases import slip
 
 bp = staff_blueprint(Blueprint("bulk", __name__, url_prefix="/caseworker/print"))
@@ -27,7 +26,7 @@ def _chosen() -> list[Case]:
 
 def _usable_ticket(case: Case) -> Ticket | None:
     now = utcnow()
-    usable = [t for t in case.tickets if t.used_at is None and as_utc(t.expires_at) > now]
+    usable = [t for t in case.tickets if casework.ticket_usable(t, now)]
     return usable[-1] if usable else None
 
 
@@ -58,7 +57,7 @@ def plans():
     sheets, skipped = [], []
     for case in cases:
         plan = case.current_plan
-        if plan is None or (current_app.config["SUPERVISOR_SIGN_OFF"] and plan.signed_off_at is None):
+        if plan is None or awaits_sign_off(plan):
             skipped.append(case)
             continue
         casework.audit(current_user, case, "print", f"version {plan.number}")

@@ -12,7 +12,7 @@ from ...i18n import format_day
 from ...services import casework
 from ..common import as_download
 from ..plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name, sheet_office
-from .access import CASE_ROLES, load_case, load_plan, roles, staff_blueprint
+from .access import CASE_ROLES, awaits_sign_off, load_case, load_plan, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("printing", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 
@@ -49,7 +49,9 @@ def recipient_side(plan, review, locale: str) -> dict:
             "goal_text": goal_sentence(content.goal),
             "goal_kind_text": goal_kind_label(content.goal.kind),
             "programs": {p.id: program_name(p.id) for p in content.programs},
-            "evaluations": {key: evaluation_label(line.evaluation) for key, line in (result.programs if result else {}).items()},
+            "evaluations": {
+                key: evaluation_label(line.evaluation) for key, line in (result.programs if result else {}).items()
+            },
             "action_evaluations": [evaluation_label(a.evaluation) for a in (result.actions if result else ())],
             # i18n: recipient: at the top of their copy of the plan, which stacks the Japanese and their language.
             "copy_note": gettext(
@@ -127,7 +129,7 @@ def pdf(case_id: int, number: int):
     """The version's filed PDF (made the first time it is asked for, then kept unchanged)."""
     case = load_case(case_id)
     plan = load_plan(case, number)
-    if current_app.config["SUPERVISOR_SIGN_OFF"] and plan.signed_off_at is None:
+    if awaits_sign_off(plan):
         abort(409, gettext("This plan waits for the supervisor's sign-off before it can be printed."))
     document = casework.plan_document(plan) or casework.keep_plan_document(current_user, plan, plan_pdf(case, plan))
     casework.audit(current_user, case, "print", f"version {number} pdf")
@@ -142,7 +144,7 @@ def sheet(case_id: int, number: int):
     """The plan as an A4 sheet for the case file; `?copy=recipient` prints it bilingual for the recipient."""
     case = load_case(case_id)
     plan = load_plan(case, number)
-    if current_app.config["SUPERVISOR_SIGN_OFF"] and plan.signed_off_at is None:
+    if awaits_sign_off(plan):
         return render_template(
             "caseworker/error.html",
             # i18n: staff: the caseworker's page, though this file also holds the recipient copy's labels.
