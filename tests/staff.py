@@ -7,6 +7,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 from argon2 import PasswordHasher
+from conftest import office_today
 from walk import typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
@@ -209,3 +210,15 @@ def translated(app, message: str | tuple[str, str], locale: str = "ja", **params
         if isinstance(message, tuple):
             return ngettext(*message, params["count"], **params)
         return gettext(message, **params)
+
+
+def approved_case(app, staff, *, office: str | None = None, number: str = "A-0001", language: str = "ja") -> int:
+    """A case of the signed-in `staff` whose code was walked at a kiosk (enrolled to `office` when given) and
+    whose typical plan was approved today, its review in three months; returns the case id."""
+    case_id, code = new_case(staff, number=number, language=language)
+    kiosk = app.test_client()
+    if office is not None:
+        enrol_kiosk(app, kiosk, office)
+    walk_with_code(kiosk, code, office_today(), locale=language)
+    approve_typical_plan(staff, case_id, office_today(), add_months(office_today(), 3))
+    return case_id

@@ -13,18 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import office_today
 from staff import (
-    approve_typical_plan,
+    approved_case,
     enrol_kiosk,
     make_office,
     make_second_office,
-    new_case,
     sign_in,
-    walk_with_code,
 )
 
-from intake.domain.dates import add_months
 from intake.extensions import db
 from intake.records import Intake, IntakeStatus, Ticket, User
 from intake.web.offices import KIOSK_COOKIE
@@ -226,11 +222,7 @@ def world(app):
     make_second_office(app)
     staff = app.test_client()
     sign_in(staff, "cw")
-    case_id, code = new_case(staff)
-    kiosk = app.test_client()
-    enrol_kiosk(app, kiosk, "main")
-    walk_with_code(kiosk, code, office_today())
-    approve_typical_plan(staff, case_id, office_today(), add_months(office_today(), 3))
+    case_id = approved_case(app, staff, office="main")
     with app.app_context():
         ticket_id = db.session.scalar(db.select(Ticket.id).filter_by(case_id=case_id))
         intake_id = db.session.scalar(db.select(Ticket.intake_id).filter_by(id=ticket_id))

@@ -14,12 +14,18 @@ def _history(client, case_id) -> list[str]:
     return [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", table, re.S)]
 
 
-def test_edits_read_as_sentences_with_era_dates_and_program_names(make_app):
+def _case_without_code(make_app) -> tuple:
+    """Signed in as cw on 3 December 2026 (令和8年), with a new case and no kiosk code: (client, case id)."""
     app = make_app(OFFICE_TODAY=date(2026, 12, 3))
     make_office(app)
     client = app.test_client()
     sign_in(client, "cw")
     case_id, _ = new_case(client, ticket=False)
+    return client, case_id
+
+
+def test_edits_read_as_sentences_with_era_dates_and_program_names(make_app):
+    client, case_id = _case_without_code(make_app)
     page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
     response = client.post(
         f"/caseworker/cases/{case_id}/plan",
@@ -65,11 +71,7 @@ def test_edits_read_as_sentences_with_era_dates_and_program_names(make_app):
 
 
 def test_a_consent_date_is_named_as_such_not_as_the_goals_target_date(make_app):
-    app = make_app(OFFICE_TODAY=date(2026, 12, 3))
-    make_office(app)
-    client = app.test_client()
-    sign_in(client, "cw")
-    case_id, _ = new_case(client, ticket=False)
+    client, case_id = _case_without_code(make_app)
     for day in ("2026-12-01", "2026-12-03"):
         page = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
         data = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import office_today
 from staff import (
     answers_for,
-    approve_typical_plan,
+    approved_case,
     enrol_kiosk,
     make_second_office,
     make_user,
@@ -15,7 +15,6 @@ from staff import (
 )
 from walk import walk_forms
 
-from intake.domain.dates import add_months
 from intake.extensions import db
 from intake.records import Intake, IntakeStatus
 from intake.services.offices import find_office
@@ -106,10 +105,6 @@ def test_the_plan_sheet_is_addressed_to_the_offices_head(app):
         db.session.commit()
     staff = app.test_client()
     sign_in(staff, "n-cw")
-    case_id, code = new_case(staff)
-    kiosk = app.test_client()
-    enrol_kiosk(app, kiosk, "north")
-    walk_with_code(kiosk, code, office_today())
-    approve_typical_plan(staff, case_id, office_today(), add_months(office_today(), 3))
+    case_id = approved_case(app, staff, office="north")
     sheet = staff.get(f"/caseworker/cases/{case_id}/versions/1/print").get_data(as_text=True)
     assert "北市福祉事務所長 殿" in sheet and "わたしの目標" in sheet

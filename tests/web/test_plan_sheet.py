@@ -6,10 +6,8 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import office_today
-from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
+from staff import approved_case, make_office, sign_in, translated
 
-from intake.domain.dates import add_months
 from intake.extensions import db
 from intake.records import DEFAULT_OFFICE_CODE, Office
 
@@ -17,10 +15,7 @@ from intake.records import DEFAULT_OFFICE_CODE, Office
 def _approved(app, client, language: str = "en") -> int:
     make_office(app)
     sign_in(client, "cw")
-    case_id, code = new_case(client, number="R8-0501", language=language)
-    walk_with_code(app.test_client(), code, office_today(), locale=language)
-    approve_typical_plan(client, case_id, office_today(), add_months(office_today(), 3))
-    return case_id
+    return approved_case(app, client, number="R8-0501", language=language)
 
 
 def _sheet(client, case_id: int, copy: bool = False) -> str:
