@@ -33,6 +33,7 @@ import contextlib
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -207,8 +208,13 @@ def walk_length() -> int:
     return len(typical_walk(engine)[0])
 
 
-def prepare(database_url: str, offices: int, migrate: bool) -> list[tuple[str, str]]:
-    """An empty schema (from the models, or the migrations), `offices` offices; each office's (code, kiosk cookie)."""
+def prepare(database_url: str, offices: int, migrate: bool, compare: Path | None) -> list[tuple[str, str]]:
+    """An empty schema (from the models, or the migrations), `offices` offices; each office's (code, kiosk cookie).
+
+    Every table in the database goes first, also one only another checkout's models have; with --compare that
+    checkout's models then add the tables it has and ours lack (create_all leaves existing ones alone).
+    """
+    import sqlalchemy as sa
     from flask_migrate import upgrade
     from liveserver import SECRET
 
@@ -221,9 +227,9 @@ def prepare(database_url: str, offices: int, migrate: bool) -> list[tuple[str, s
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET})
     with app.app_context():
-        db.drop_all()
-        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
-        db.session.commit()
+        everything = sa.MetaData()
+        everything.reflect(db.engine)
+        everything.drop_all(db.engine)
         if migrate:
             upgrade(directory=str(MIGRATIONS))
         else:
@@ -234,8 +240,21 @@ def prepare(database_url: str, offices: int, migrate: bool) -> list[tuple[str, s
             db.session.commit()
             enrolments = [(office.code, f"{KIOSK_COOKIE}={kiosk_cookie(office)}") for office in all_offices()]
         db.engine.dispose()
+    if compare is not None:
+        _add_tables_of(compare, database_url)
     create_tables(database_url)
     return enrolments
+
+
+def _add_tables_of(checkout: Path, database_url: str) -> None:
+    """The other checkout's models create what tables they need and ours lack (its own Python, its own process)."""
+    create = (
+        "from intake import create_app; from intake.extensions import db; "
+        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {database_url!r}, 'SECRET_KEY': 'bench'}}); "
+        "app.app_context().push(); db.create_all()"
+    )
+    env = os.environ | {"PYTHONPATH": str(checkout)}
+    subprocess.run([sys.executable, "-c", create], cwd=checkout, env=env, check=True)
 
 
 def report(name: str, tally: Tally, elapsed: float) -> float:
@@ -280,7 +299,7 @@ class Result:
 
 def run_one(url: str, args) -> Result:
     """One database: our kiosks, the floor's and --compare's, rounds alternating; returns what the summary shows."""
-    enrolments = prepare(url, args.offices, args.migrate)
+    enrolments = prepare(url, args.offices, args.migrate, args.compare.resolve() if args.compare else None)
     think_time = tuple(args.think)
     database = url.split(":", 1)[0].split("+")[0]
     print(

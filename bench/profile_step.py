@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
@@ -65,7 +67,9 @@ def main() -> None:
             }
         )
         with app.app_context():
-            db.drop_all()
+            everything = sa.MetaData()  # every table, also one only another checkout's models have
+            everything.reflect(db.engine)
+            everything.drop_all(db.engine)
             db.create_all()
         answers = typical_answers()
         client = app.test_client()

@@ -119,8 +119,13 @@ _SET_OFFICE = db.text("SELECT set_config('app.office_id', :office, true)")
 
 @event.listens_for(Session, "after_begin")
 def _office_on_begin(session: Session, _transaction, connection) -> None:
-    """Every transaction on PostgreSQL starts knowing its office: the row-level security policies read it."""
-    if connection.dialect.name == "postgresql":
+    """Every transaction on PostgreSQL starts knowing its office: the row-level security policies read it.
+
+    Not yet known (a request's first statement looks the office up): nothing to say, and one round trip
+    saved. The setting is local to a transaction, so a new one starts without it, which the policies read
+    as "no office" and `use_office` replaces as soon as the office is known.
+    """
+    if connection.dialect.name == "postgresql" and _OFFICE in session.info:
         connection.execute(_SET_OFFICE, {"office": _office_setting(session)})
 
 

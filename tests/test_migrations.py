@@ -115,3 +115,41 @@ def test_a_single_office_database_moves_into_the_main_office_with_nothing_lost(a
 
 def _rows(connection, table: str) -> list[dict]:
     return [dict(row._mapping) for row in connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1"))]
+
+
+def test_an_offices_own_catalogue_keeps_its_version_when_it_moves_onto_the_office(app):
+    """0009: program_catalogues' version moves onto the office's row (NULL where an office has no own catalogue);
+    downgrading puts the row back."""
+
+    def catalogue_rows(connection) -> dict[str, int | None]:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT set_config('app.office_id', 'all', true)"))
+        return dict(connection.execute(sa.text("SELECT office_id, version FROM program_catalogues")).all())
+
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS), revision="0008")
+        with db.engine.begin() as connection:
+            main = connection.execute(sa.text("SELECT id FROM offices WHERE code = 'main'")).scalar_one()
+            other = connection.execute(
+                sa.text("INSERT INTO offices (code, name, head_title, time_zone, created_at, kiosk_key) "
+                        "VALUES ('north', '北福祉事務所', '', 'Asia/Tokyo', CURRENT_TIMESTAMP, 'k') RETURNING id")
+            ).scalar_one()
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT set_config('app.office_id', 'all', true)"))
+            connection.execute(
+                sa.text("INSERT INTO program_catalogues (office_id, version, updated_at) VALUES (:o, 7, CURRENT_TIMESTAMP)"),
+                {"o": other},
+            )
+        upgrade(directory=str(MIGRATIONS))
+        with db.engine.connect() as connection:
+            versions = dict(connection.execute(sa.text("SELECT id, program_catalogue_version FROM offices")).all())
+        assert versions == {main: None, other: 7}
+        downgrade(directory=str(MIGRATIONS), revision="0008")
+        with db.engine.begin() as connection:
+            assert catalogue_rows(connection) == {other: 7}
+        downgrade(directory=str(MIGRATIONS), revision="base")
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()

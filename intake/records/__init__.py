@@ -33,7 +33,7 @@ from .intakes import (
 )
 from .limits import RateLimitCounter
 from .offices import DEFAULT_OFFICE_CODE, Office, OfficeOwned
-from .programs import OfficeProgram, ProgramCatalogue, ProgramText
+from .programs import OfficeProgram, ProgramText
 from .staff import ROLES, User
 
 __all__ = [
@@ -56,7 +56,6 @@ __all__ = [
     "PlanDocument",
     "PlanEdit",
     "PlanVersion",
-    "ProgramCatalogue",
     "ProgramText",
     "RateLimitCounter",
     "ResumeAttempt",

@@ -43,6 +43,10 @@ class Office(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Part of every kiosk enrolment the office's admin hands out (web/offices.py): a new key ends the old ones.
     kiosk_key: Mapped[str] = mapped_column(String(64), default=new_kiosk_key)
+    # NULL: the office offers dialogues/programs.yaml as installed. N: its own catalogue (records/programs.py)
+    # at version N, raised by every change, so each worker's cached copy is checked by the read of this row
+    # that every request makes anyway (web/offices.py).
+    program_catalogue_version: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def addressee(self) -> str:

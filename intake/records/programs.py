@@ -18,17 +18,6 @@ from ..extensions import db
 from .clock import utcnow
 
 
-class ProgramCatalogue(db.Model):
-    """One row per office that keeps its own catalogue: its version changes with every edit, so each worker's
-    cached copy of the catalogue is known to be current by one small read."""
-
-    __tablename__ = "program_catalogues"
-
-    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
 class OfficeProgram(db.Model):
     """One program of an office; the fields are those of a program in programs.yaml."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.engine import Engine, NotAllowed, Outcome, StaleStep
@@ -18,7 +19,7 @@ from ..domain.products import DRAFT_PLAN, REVIEW
 from ..domain.worksheet import build_review_draft
 from ..extensions import db
 from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_receipt_code, new_token, utcnow
-from ..unit_of_work import keep_when_refused, retry_on_collision
+from ..unit_of_work import keep_when_refused, office_in_use, retry_on_collision
 from .offices import this_office
 
 _CODE_ATTEMPTS = 5
@@ -56,7 +57,15 @@ def find(token: str | None) -> Intake | None:
     # Only what new_token() makes can match; anything else (NUL bytes, 5,000 characters) never reaches SQL.
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
-    return db.session.scalar(db.select(Intake).filter_by(token=token).where(this_office(Intake)))
+    office_id = office_in_use()
+    if office_id is None:  # an operator's command, across offices
+        return db.session.scalar(_BY_TOKEN, {"token": token})
+    return db.session.scalar(_BY_TOKEN_IN_OFFICE, {"token": token, "office": office_id})
+
+
+# Built once: building the statement cost more than SQLite running it, on every kiosk request.
+_BY_TOKEN = db.select(Intake).where(Intake.token == bindparam("token"))
+_BY_TOKEN_IN_OFFICE = _BY_TOKEN.where(Intake.office_id == bindparam("office"))
 
 
 def find_by_receipt(code: str) -> Intake | None:

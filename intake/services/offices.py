@@ -21,8 +21,15 @@ class OfficeError(Exception):
 
 
 def default_office() -> Office:
-    """The installation's own office ("main"): migration 0006 makes it; a schema made from the models gets it here."""
-    return db.session.get(Office, default_office_id(db.session))
+    """The installation's own office ("main"): migration 0006 makes it; a schema made from the models gets it here.
+
+    One read when it exists, as it does after the first request: every request of an unenrolled kiosk asks.
+    """
+    office = db.session.scalar(_DEFAULT_OFFICE)
+    return office if office is not None else db.session.get(Office, default_office_id(db.session))
+
+
+_DEFAULT_OFFICE = db.select(Office).filter_by(code=DEFAULT_OFFICE_CODE)
 
 
 def default_office_id(session: Session) -> int:

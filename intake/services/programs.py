@@ -16,7 +16,6 @@ from pathlib import Path
 from babel.support import Translations
 from flask import current_app
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from ..domain.answers import N_
 from ..domain.engine import Engine
@@ -24,7 +23,7 @@ from ..domain.office import program_fit_problems
 from ..domain.programs import TEXTS, Program, ProgramProblem, check_catalogue, check_entry
 from ..domain.yamlfile import DataFileError, LineDict, load_text
 from ..extensions import db
-from ..records import OfficeProgram, ProgramCatalogue, ProgramText, User, utcnow
+from ..records import OfficeProgram, ProgramText, User, utcnow
 from ..records.offices import Office
 from ..unit_of_work import StaleWrite
 from . import casework
@@ -56,9 +55,9 @@ class Catalogue:
 
 
 def catalogue(office: Office) -> Catalogue:
-    """The office's catalogue: one small read of its version, then this worker's copy unless it has moved."""
+    """The office's catalogue: this worker's copy, unless the version on the office's row has moved since."""
     base = current_app.extensions["yorisoi.engines"]
-    version = db.session.scalar(db.select(ProgramCatalogue.version).filter_by(office_id=office.id))
+    version = office.program_catalogue_version
     if version is None:
         return Catalogue(0, base, None)
     cache = current_app.extensions.setdefault(CACHE_KEY, {})
@@ -136,14 +135,15 @@ def own_catalogue(actor: User, office: Office) -> None:
     """Make the office's catalogue its own, on its first change: programs.yaml copied into rows, with every
     recipient language's text the gettext catalogues have for it. Two admins' first changes at once: one wins,
     the other gets StaleWrite (their form is stale anyway)."""
-    if db.session.get(ProgramCatalogue, office.id) is not None:
+    if office.program_catalogue_version is not None:
         return
-    try:
-        with db.session.begin_nested():
-            db.session.add(ProgramCatalogue(office_id=office.id, version=1))
-            db.session.flush()
-    except IntegrityError:
-        raise StaleWrite() from None
+    first = db.session.execute(
+        update(Office).where(Office.id == office.id, Office.program_catalogue_version.is_(None)).values(program_catalogue_version=1),
+        execution_options={"synchronize_session": False},
+    )
+    if first.rowcount != 1:  # another admin's first change came first
+        raise StaleWrite()
+    db.session.expire(office, ["program_catalogue_version"])
     catalogues = _gettext_catalogues()
     office_texts = catalogues.pop(OFFICE_LOCALE)
     for position, program in enumerate(file_programs()):
@@ -273,10 +273,12 @@ def _moved(office: Office) -> None:
     """Every worker's cached copy of this catalogue is now old."""
     db.session.flush()
     db.session.execute(
-        update(ProgramCatalogue)
-        .where(ProgramCatalogue.office_id == office.id)
-        .values(version=ProgramCatalogue.version + 1, updated_at=utcnow())
+        update(Office)
+        .where(Office.id == office.id)
+        .values(program_catalogue_version=Office.program_catalogue_version + 1),
+        execution_options={"synchronize_session": False},
     )
+    db.session.expire(office, ["program_catalogue_version"])
 
 
 # --- translation -------------------------------------------------------------------------------
