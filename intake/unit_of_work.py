@@ -38,9 +38,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
+import sqlalchemy as sa
 from flask import Blueprint, Flask, render_template, request
 from flask.cli import AppGroup
 from flask_babel import gettext
@@ -55,6 +56,8 @@ from .security import FORM_EXPIRED
 T = TypeVar("T")
 _KEEP_WHEN_REFUSED = "yorisoi.keep_when_refused"
 _OFFICE = "yorisoi.office_id"
+# What app.office_id says in the open transaction, as far as this session knows (PostgreSQL): no statement to repeat it.
+_TOLD = "yorisoi.office_told"
 # The value of app.office_id that lets a transaction see every office's rows (the policies name it too).
 ALL_OFFICES = "all"
 
@@ -79,6 +82,24 @@ def use_office(office_id: int) -> None:
     """From here on this unit of work is the office's: its new records and, on PostgreSQL, the rows it can see."""
     db.session.info[_OFFICE] = office_id
     _set_office_in_transaction(db.session())
+
+
+def read_as_this_units_office(select_office: sa.Select) -> Any:
+    """The office row a request settles on, read so that on PostgreSQL the same statement also sets the transaction's
+    app.office_id to that office: `use_office(office.id)`, which must still follow, then costs no statement of its own.
+
+    For the request's own office only (web/offices.py): a command reading an office must not narrow its walls.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        return session.scalar(select_office)
+    office = select_office.selected_columns[0].table
+    told = sa.func.set_config("app.office_id", sa.cast(office.c.id, sa.String), True)
+    row = session.execute(select_office.add_columns(told)).first()
+    if row is None:
+        return None
+    session.info[_TOLD] = row[1]
+    return row[0]
 
 
 def office_in_use() -> int | None:
@@ -109,9 +130,12 @@ def _office_setting(session: Session) -> str:
 
 
 def _set_office_in_transaction(session: Session) -> None:
-    """Tell PostgreSQL at once when a transaction is already open; otherwise `_office_on_begin` will."""
+    """Tell PostgreSQL at once when a transaction is already open (and not told so already); else `_office_on_begin` will."""
     if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-        session.execute(_SET_OFFICE, {"office": _office_setting(session)})
+        setting = _office_setting(session)
+        if session.info.get(_TOLD) != setting:
+            session.execute(_SET_OFFICE, {"office": setting})
+            session.info[_TOLD] = setting
 
 
 _SET_OFFICE = db.text("SELECT set_config('app.office_id', :office, true)")
@@ -125,8 +149,17 @@ def _office_on_begin(session: Session, _transaction, connection) -> None:
     saved. The setting is local to a transaction, so a new one starts without it, which the policies read
     as "no office" and `use_office` replaces as soon as the office is known.
     """
+    session.info.pop(_TOLD, None)
     if connection.dialect.name == "postgresql" and _OFFICE in session.info:
         connection.execute(_SET_OFFICE, {"office": _office_setting(session)})
+        session.info[_TOLD] = _office_setting(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_what_was_told(session: Session, _transaction) -> None:
+    """A transaction's end (a savepoint's too, whose rollback undoes a set_config) leaves app.office_id unknown:
+    the next `use_office` says it again rather than trust it."""
+    session.info.pop(_TOLD, None)
 
 
 @event.listens_for(Session, "before_flush")

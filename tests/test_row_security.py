@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 
 import pytest
+import sqlalchemy as sa
 from conftest import office_today
 from staff import enrol_kiosk, make_user, new_case, sign_in, walk_with_code
 
 from intake.extensions import db
+from intake.records import AuditEntry
 from intake.services.offices import create_office, find_office
 from intake.unit_of_work import across_offices, use_office
 
@@ -85,3 +87,49 @@ def test_an_unfiltered_query_as_one_office_sees_none_of_the_other_offices_rows(w
 
 def _unfiltered(table: str) -> set[int]:
     return set(db.session.scalars(db.text(f"SELECT office_id FROM {table}")).all())
+
+
+def test_a_kiosk_tells_postgresql_its_office_in_the_statement_that_reads_the_office(walled_app):
+    """No statement of its own for app.office_id on a kiosk's request (one round trip less a step), and the walls hold:
+    each kiosk's intake lands in its office and is answered through the walls."""
+    with walled_app.app_context():
+        with across_offices():
+            create_office("north", name="北福祉事務所")
+        db.session.commit()
+    statements: list[str] = []
+    with walled_app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for office in ("main", "north"):
+        kiosk = walled_app.test_client()
+        enrol_kiosk(walled_app, kiosk, office)
+        started = kiosk.post("/api/v1/intakes", json={"locale": "ja"}).get_json()
+        statements.clear()
+        answered = kiosk.post(f"/api/v1/intakes/{started['token']}/answer", json={"step": "welcome", "value": "start"})
+        assert answered.status_code == 200, answered.get_data(as_text=True)
+        assert answered.get_json()["step"]["id"] == "language"
+        assert [s for s in statements if "set_config" in s and "FROM offices" not in s] == []
+        assert len([s for s in statements if "set_config" in s]) == 1
+        with walled_app.app_context(), across_offices():
+            intake_office = db.session.scalar(
+                db.text("SELECT offices.code FROM intakes JOIN offices ON offices.id = intakes.office_id WHERE token = :t"),
+                {"t": started["token"]},
+            )
+        assert intake_office == office
+
+
+def test_after_a_savepoint_is_undone_the_office_is_told_again(walled_app):
+    """A savepoint's rollback undoes a set_config made inside it: the next use_office must not trust what it said."""
+    with walled_app.app_context():
+        with across_offices():
+            north = create_office("north", name="北福祉事務所")
+            main = find_office("main")
+            db.session.add(AuditEntry(office_id=north.id, action="test", detail="north's row"))
+        db.session.commit()
+        use_office(main.id)
+        db.session.scalar(db.text("SELECT 1"))
+        nested = db.session.begin_nested()
+        use_office(north.id)
+        nested.rollback()  # app.office_id is main's again in PostgreSQL
+        use_office(north.id)
+        assert db.session.scalars(db.text("SELECT detail FROM audit_log")).all() == ["north's row"]
+        db.session.rollback()

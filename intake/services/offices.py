@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..records import DEFAULT_OFFICE_CODE, Office
 from ..records.offices import new_kiosk_key
-from ..unit_of_work import office_in_use
+from ..unit_of_work import office_in_use, read_as_this_units_office
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 
@@ -20,16 +20,22 @@ class OfficeError(Exception):
     """An office that cannot be made as asked; the message says why, in the operator's English."""
 
 
-def default_office() -> Office:
+def default_office(*, settling: bool = False) -> Office:
     """The installation's own office ("main"): migration 0006 makes it; a schema made from the models gets it here.
 
     One read when it exists, as it does after the first request: every request of an unenrolled kiosk asks.
+    `settling`: the request settles on this office (unit_of_work.read_as_this_units_office).
     """
-    office = db.session.scalar(_DEFAULT_OFFICE)
+    office = _read(_DEFAULT_OFFICE, settling)
     return office if office is not None else db.session.get(Office, default_office_id(db.session))
 
 
 _DEFAULT_OFFICE = db.select(Office).filter_by(code=DEFAULT_OFFICE_CODE)
+_BY_CODE = db.select(Office).where(Office.code == sa.bindparam("code"))
+
+
+def _read(statement, settling: bool) -> Office | None:
+    return read_as_this_units_office(statement) if settling else db.session.scalar(statement)
 
 
 def default_office_id(session: Session) -> int:
@@ -51,8 +57,9 @@ def default_office_id(session: Session) -> int:
     return office_id
 
 
-def find_office(code: str) -> Office | None:
-    return db.session.execute(db.select(Office).filter_by(code=code)).scalar_one_or_none()
+def find_office(code: str, *, settling: bool = False) -> Office | None:
+    """The office with this code; `settling`: as for default_office."""
+    return _read(_BY_CODE.params(code=code), settling)
 
 
 def all_offices() -> list[Office]:

@@ -41,7 +41,7 @@ def current_office() -> Office:
         elif current_user.is_authenticated:
             office = db.session.get(Office, current_user.office_id)
         else:
-            office = enrolled_office() or default_office()
+            office = enrolled_office() or default_office(settling=True)
         g.yorisoi_office = office
         use_office(office.id)
     return office
@@ -51,22 +51,22 @@ def _serializer(salt: str) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def _office_of(token: str | None, salt: str) -> Office | None:
-    """The office a signed token names, if it still carries that office's current kiosk key."""
+def _office_of(token: str | None, salt: str, *, settling: bool = False) -> Office | None:
+    """The office a signed token names, if it still carries that office's current kiosk key (`settling`: see find_office)."""
     if not token:
         return None
     try:
         claim = _serializer(salt).loads(token)
     except BadSignature:
         return None
-    office = find_office(str(claim.get("office", ""))) if isinstance(claim, dict) else None
+    office = find_office(str(claim.get("office", "")), settling=settling) if isinstance(claim, dict) else None
     return office if office is not None and claim.get("key") == office.kiosk_key else None
 
 
 def enrolled_office() -> Office | None:
     """The office this browser (a kiosk) is enrolled to, if any and still valid."""
     if "yorisoi_enrolled" not in g:
-        g.yorisoi_enrolled = _office_of(request.cookies.get(KIOSK_COOKIE), _COOKIE_SALT)
+        g.yorisoi_enrolled = _office_of(request.cookies.get(KIOSK_COOKIE), _COOKIE_SALT, settling=True)
     return g.yorisoi_enrolled
 
 
