@@ -11,10 +11,12 @@ from intake.extensions import db
 from intake.records import DraftPlan, Intake, utcnow
 
 
-def age(app, token: str, days: int) -> None:
+def age(app, token: str, days: int, *, created_days: int | None = None) -> None:
+    """The intake was last touched `days` ago (and created then, unless `created_days` says earlier)."""
     with app.app_context():
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         intake.updated_at = utcnow() - timedelta(days=days)
+        intake.created_at = utcnow() - timedelta(days=max(days, created_days or 0))
         db.session.commit()
 
 
@@ -27,17 +29,19 @@ def test_purge_deletes_only_old_unsubmitted_intakes(app, client, runner):
     old_abandoned = client.post("/api/v1/intakes", json={}).get_json()["token"]
     fresh_abandoned = client.post("/api/v1/intakes", json={}).get_json()["token"]
     old_submitted = walk_api(client)["token"]
+    resumed_lately = client.post("/api/v1/intakes", json={}).get_json()["token"]
     for token in (old_abandoned, old_submitted):
         age(app, token, 31)
     age(app, fresh_abandoned, 29)
+    age(app, resumed_lately, 2, created_days=60)  # begun two months ago, answered two days ago: not abandoned
 
     dry = runner.invoke(args=["intake", "purge", "--dry-run"])
     assert dry.exit_code == 0 and "1 abandoned intake(s) older than 30 days would be deleted" in dry.output
-    assert len(tokens(app)) == 3
+    assert len(tokens(app)) == 4
 
     result = runner.invoke(args=["intake", "purge"])
     assert result.exit_code == 0 and "1 abandoned intake(s)" in result.output
-    assert tokens(app) == {fresh_abandoned, old_submitted}
+    assert tokens(app) == {fresh_abandoned, old_submitted, resumed_lately}
     again = runner.invoke(args=["intake", "purge"])  # cron runs it every night: repeating is harmless
     assert "0 abandoned" in again.output
 

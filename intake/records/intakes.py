@@ -59,15 +59,19 @@ class Intake(OfficeOwned, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=IntakeStatus.IN_PROGRESS)
     consent_notice_version: Mapped[str | None] = mapped_column(String(32))
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Indexed for the nightly purge, which looks for intakes untouched since a cutoff.
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # Indexed for the nightly purge: an intake untouched since a cutoff was also created before it.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # Not indexed: every answer sets it, and an indexed column that changes keeps PostgreSQL from updating the
+    # row in place (HOT), so each answer would write into every index of the table (migration 0010).
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     plan: Mapped[DraftPlan | None] = relationship(back_populates="intake", uselist=False)
 
     __mapper_args__ = {"version_id_col": version}
+    # Room on each page for the row's next version (it grows a little with every answer): updates stay in place.
+    __table_args__ = {"postgresql_with": {"fillfactor": 70}}
 
     @property
     def conversation(self) -> Conversation:

@@ -1,6 +1,7 @@
 """The JSON API: a whole walk, and every kind of bad input answered with a 4xx that changes nothing."""
 
 import pytest
+import sqlalchemy as sa
 from walk import typical_answers, walk_api
 
 from intake.extensions import db
@@ -149,3 +150,27 @@ def test_the_openapi_document_describes_every_route(client):
         "/intakes/{token}/language",
         "/intakes/{token}/submit",
     } <= set(document["paths"])
+
+
+def test_an_answer_writes_no_indexed_column_so_postgresql_updates_the_row_in_place(app, client):
+    """An index on a column every answer changes (updated_at once had one) keeps PostgreSQL from updating an intake
+    in place (HOT): each answer would then write into every index of the table. A whole walk, Back included."""
+    written: set[str] = set()
+
+    def columns_set(_conn, _cursor, statement, _params, _context, _many):
+        if statement.startswith("UPDATE intakes SET "):
+            assignments = statement.removeprefix("UPDATE intakes SET ").split(" WHERE ")[0]
+            written.update(part.split("=")[0].strip() for part in assignments.split(", "))
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", columns_set)
+        table = sa.inspect(db.engine)
+        indexed = {c for index in table.get_indexes("intakes") for c in index["column_names"]}
+        indexed |= {c for unique in table.get_unique_constraints("intakes") for c in unique["column_names"]}
+        indexed |= set(table.get_pk_constraint("intakes")["constrained_columns"])
+    data = walk_en(client, stop_at="future_picture")
+    assert client.post(f"{API}/intakes/{data['token']}/back", json={}).status_code == 200
+    walk_en(client)
+    assert {"answers", "path", "state", "updated_at", "version"} <= written
+    assert written & indexed == set(), f"an answer writes indexed columns: {written & indexed}"
+    assert "updated_at" not in indexed and "created_at" in indexed  # the purge's index (retention.py)
