@@ -83,12 +83,17 @@ system-packages:
 debian-packages:
 	$(call debian,$(DEBIAN_PACKAGES))
 
+# Two test processes (pytest-xdist), each module's tests in one of them (a module starts its browser once);
+# TEST_PROCESSES=0 runs them in this process alone.
+TEST_PROCESSES ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
+
 test: system-packages install-test catalogues
-	$(BIN)/pytest
+	$(PYTEST)
 
 # The unit and web layers only: no browser, no live server (markers in pyproject.toml); a minute or two.
 test-fast: debian-packages install-test catalogues
-	$(BIN)/pytest -m "not browser and not live_server"
+	$(PYTEST) -m "not browser and not live_server"
 
 # Benchmarks, not tests: see bench/README.md. BENCH_ARGS="--kiosks 32" to change the load.
 bench: install-test catalogues

@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from databases import server_database_url
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.datastructures import Headers
@@ -41,7 +42,7 @@ def pytest_collection_modifyitems(items):
 
 def _database_url(tmp_path) -> str:
     """SQLite in a temporary folder, or the PostgreSQL server CI points DATABASE_URL at."""
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    return server_database_url() or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
 def config_for(tmp_path, **overrides) -> dict:

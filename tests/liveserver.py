@@ -18,8 +18,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(5300, 5400)
 SECRET = "live-test-secret"  # the servers' secret: a benchmark signs kiosk enrolments with it
+
+
+def worker_ports(first: int, last: int) -> range:
+    """This process's share of the ports first..last: `make test` runs two test processes (pytest-xdist), and
+    two servers probing the same port at once could both find it free."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    share = (last - first + 1) // workers
+    return range(first + worker * share, first + (worker + 1) * share)
+
+
+PORTS = worker_ports(5300, 5399)
 
 
 def free_port() -> int:
@@ -31,7 +42,7 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 5300-5399")
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 class Gunicorn:

@@ -7,14 +7,15 @@ script falling back to a wrong font, or to none (tofu), fails here rather than o
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 from dataclasses import dataclass
 
 import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
+from databases import server_database_url
 from i18n_helpers import shipped_locales
+from liveserver import worker_ports
 
 from intake import create_app
 from intake.config import ROOT
@@ -34,8 +35,8 @@ EXPECTED_FONT = {
 
 
 def _free_port() -> int:
-    """A port in 5400–5499, the range kept for these live servers."""
-    for port in range(5400 + os.getpid() % 50, 5500):
+    """A port in this test process's share of 5400–5499, the range kept for these live servers."""
+    for port in worker_ports(5400, 5499):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port
@@ -59,7 +60,7 @@ def live_server(tmp_path_factory):
         {
             "TESTING": True,
             "SECRET_KEY": "browser-test",
-            "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": server_database_url() or f"sqlite:///{database}",
         }
     )
     with app.app_context():

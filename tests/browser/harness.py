@@ -6,13 +6,13 @@ Chromium driven by Playwright. Not a conftest.py: tests/walk.py imports the top-
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from databases import server_database_url
 from werkzeug.serving import make_server
 
 from intake import create_app
@@ -76,7 +76,7 @@ def live_factory(tmp_path) -> Iterator[Callable[..., LiveServer]]:
         config = {
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret",
-            "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+            "SQLALCHEMY_DATABASE_URI": server_database_url()
             or f"sqlite:///{tmp_path / f'browser{len(started)}.sqlite3'}",
             # The real thing: kiosk.js must send the CSRF token on every POST.
             "WTF_CSRF_ENABLED": True,

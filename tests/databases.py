@@ -1,0 +1,32 @@
+"""Which database server the tests use, if any: DATABASE_URL's, with a database of each test process's own."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+
+@functools.cache
+def server_database_url() -> str | None:
+    """The database server DATABASE_URL names (None: none, SQLite files it is), a database of this process's own.
+
+    `make test` runs two test processes (pytest-xdist); every test empties the database it uses, so each process
+    gets one beside DATABASE_URL's (yorisoi_test_gw0, yorisoi_test_gw1), made here if missing: the role needs
+    CREATEDB (.ci/run gives it).
+    """
+    url = os.environ.get("DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return url or None
+    given = make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    server = sa.create_engine(given, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with server.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    server.dispose()
+    return own.render_as_string(hide_password=False)
