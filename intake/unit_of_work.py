@@ -28,7 +28,8 @@ Each unit of work belongs to one office (`use_office`): the staff member's, or t
 without an office get it, and on PostgreSQL every transaction starts with `app.office_id` set to it
 (`set_config(..., true)`, local to the transaction), which the row-level security policies of migration
 0007 compare with each row's office: a query that forgets its office filter still sees nothing of
-another office. The few lookups that must cross offices (a username at sign-in, the nightly purge, an
+another office. A kiosk's request says it in the statement that reads its office's row
+(`read_as_this_units_office`), so the setting costs no round trip of its own on the busiest path. The few lookups that must cross offices (a username at sign-in, the nightly purge, an
 operator's command) say so with `across_offices()`. SQLite has no such policies: there the filters in
 the services are the only wall, as they are the first one everywhere.
 """
