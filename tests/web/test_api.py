@@ -2,7 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
-from walk import typical_answers, walk_api
+from walk import api_body, typical_answers, walk_api
 
 from intake.extensions import db
 from intake.records import DraftPlan, Intake
@@ -174,3 +174,23 @@ def test_an_answer_writes_no_indexed_column_so_postgresql_updates_the_row_in_pla
     assert {"answers", "path", "state", "updated_at", "version"} <= written
     assert written & indexed == set(), f"an answer writes indexed columns: {written & indexed}"
     assert "updated_at" not in indexed and "created_at" in indexed  # the purge's index (retention.py)
+
+
+def test_an_answer_takes_three_statements(app, client):
+    """A kiosk step reads its office (with its program catalogue's version, and on PostgreSQL the office for the walls),
+    reads the intake and writes it back: nothing more, on every step but the last (which files the draft plan)."""
+    statements: list[str] = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2].split()[0:4]))
+    data = start(client, "ja")
+    answers = typical_answers()
+    counts = []
+    while data["step"]["kind"] not in {"done", "end"}:
+        statements.clear()
+        data = client.post(f"{API}/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
+        counts.append([" ".join(words) for words in statements])
+    assert len(counts) > 20
+    for step in counts[:-1]:
+        assert len(step) == 3, step
+        assert step[0].startswith("SELECT offices.id") and step[1].startswith("SELECT intakes.id"), step
+        assert step[2].startswith("UPDATE intakes SET"), step
