@@ -171,18 +171,10 @@
     document.title = reply.title;
     if (log && freshLog) {
       // Keep the live region in the page and replace what is around it.
-      var before = true;
-      Array.from(main.childNodes).forEach(function (node) {
-        if (node !== log) main.removeChild(node);
-      });
-      Array.from(fresh.childNodes).forEach(function (node) {
-        if (node === freshLog) before = false;
-        else if (before) main.insertBefore(node, log);
-        else main.appendChild(node);
-      });
+      place(fresh, log, freshLog);
       grow(log, freshLog, reply.keep);
     } else {
-      main.replaceChildren.apply(main, Array.from(fresh.childNodes));
+      place(fresh, null, null);
     }
     var summary = $(".error-summary", main);
     var title = document.getElementById("question-title");
@@ -196,6 +188,43 @@
       ($(".question", main) || title).scrollIntoView({ block: "start" });
     }
     offerSpeech();
+  }
+
+  // #main's children become the reply's, in its order. What is already there as the reply has it (the section's
+  // progress line, "Continue later") stays as it is, so only what changed is removed, styled and laid out again.
+  // The live region stays in the page: what is before it and what is after it are placed on each side.
+  function place(fresh, log, freshLog) {
+    var wanted = Array.from(fresh.childNodes);
+    var shown = Array.from(main.childNodes);
+    if (!log) return keepEqual(wanted, shown, null);
+    var split = wanted.indexOf(freshLog);
+    var at = shown.indexOf(log);
+    keepEqual(wanted.slice(0, split), shown.slice(0, at), log);
+    keepEqual(wanted.slice(split + 1), shown.slice(at + 1), null);
+  }
+
+  // Make the `shown` nodes (children of #main, just before `end`, or at the end for null) the `wanted` ones, keeping
+  // those equal to one in order. What goes is removed before anything is added, so removing the focused button
+  // does not lay out the new question twice. A message (an element with a role: a notice, the error summary) is
+  // always new, so a screen reader hears it again.
+  function keepEqual(wanted, shown, end) {
+    var kept = [];
+    var from = 0;
+    shown.forEach(function (node) {
+      for (var index = from; index < wanted.length; index++) {
+        if (!(node.getAttribute && node.getAttribute("role")) && node.isEqualNode(wanted[index])) {
+          kept[index] = node;
+          from = index + 1;
+          return;
+        }
+      }
+      main.removeChild(node);
+    });
+    var next = kept.filter(Boolean);
+    wanted.forEach(function (node, index) {
+      if (kept[index]) next.shift();
+      else main.insertBefore(node, next[0] || end);
+    });
   }
 
   // Keep what both transcripts share, remove what Back or Change took away, append what is new:

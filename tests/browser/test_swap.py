@@ -55,12 +55,16 @@ def test_replies_hold_only_new_bubbles_after_answers_back_and_change(live, page)
     before = _same_as_whole_page(page)
     assert len(before) > 6
 
-    # An answer: the reply holds the two new bubbles only; every earlier one stays the same element.
+    # An answer: the reply holds the two new bubbles only; every earlier one stays the same element, and so
+    # does what did not change around the question ("Continue later"), while the question is new.
     page.evaluate(MARK_ALL)
+    page.evaluate("() => { window.shown = ['.continue-later', '.question'].map(s => document.querySelector(s)); }")
     assert _reply(page, lambda: answer_current(page, ANSWERS)) == ("fragment", 2)
     after = _same_as_whole_page(page)
     assert after[: len(before)] == before and len(after) == len(before) + 2
     assert page.evaluate(KEPT) == len(before)
+    still = "() => ['.continue-later', '.question'].map((s, i) => document.querySelector(s) === window.shown[i])"
+    assert page.evaluate(still) == [True, False]
 
     # Back: the last exchange leaves, nothing is sent again.
     page.evaluate(MARK_ALL)
