@@ -9,10 +9,14 @@ walks the whole dialogue as a person would, with the CPU slowed by the DevTools 
 - tap → painted: from the click event's timestamp to the first frame after the new question is in the
   page (a MutationObserver sees `.question` change, then requestAnimationFrame and a message posted
   from it: the frame has been drawn by then);
-- of which network and server: the POST, its redirect and the GET of the next page (Resource Timing);
-- the rest is the browser's work: kiosk.js parsing the page, swapping it in, style, layout, paint.
+- of which network and server: the fetches kiosk.js made for it (Resource Timing; that includes any time the
+  page's main thread was too busy to take the reply in);
+- the rest is the browser's work: kiosk.js parsing the reply, swapping it in, style, layout, paint.
 
-Filling in the form is not timed: only what happens after the finger lifts.
+Filling in the form is not timed: only what happens after the finger lifts. The tap itself is raw input
+through the DevTools protocol, and the harness asks the page nothing until the probe says the frame is drawn:
+Playwright's own click and waits run its scripts in the page, which cost the renderer 30-60 ms a tap at 4×
+(bench/tap_trace.py showed it). bench/tap_trace.py splits the browser's part further with Chromium's trace.
 """
 
 from __future__ import annotations
