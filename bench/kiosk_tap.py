@@ -9,10 +9,14 @@ walks the whole dialogue as a person would, with the CPU slowed by the DevTools 
 - tap → painted: from the click event's timestamp to the first frame after the new question is in the
   page (a MutationObserver sees `.question` change, then requestAnimationFrame and a message posted
   from it: the frame has been drawn by then);
-- of which network and server: the POST, its redirect and the GET of the next page (Resource Timing);
-- the rest is the browser's work: kiosk.js parsing the page, swapping it in, style, layout, paint.
+- of which network and server: the fetches kiosk.js made for it (Resource Timing; that includes any time the
+  page's main thread was too busy to take the reply in);
+- the rest is the browser's work: kiosk.js parsing the reply, swapping it in, style, layout, paint.
 
-Filling in the form is not timed: only what happens after the finger lifts.
+Filling in the form is not timed: only what happens after the finger lifts. The tap itself is raw input
+through the DevTools protocol, and the harness asks the page nothing until the probe says the frame is drawn:
+Playwright's own click and waits run its scripts in the page, which cost the renderer 30-60 ms a tap at 4×
+(bench/tap_trace.py showed it). bench/tap_trace.py splits the browser's part further with Chromium's trace.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ PROBE = """
     if (event.target.closest && event.target.closest(".question button")) {
       const question = document.querySelector(".question");
       probe.tap = { at: event.timeStamp, from: question && question.dataset.step };
+      performance.mark("bench-tap");  // for bench/tap_trace.py's trace
       performance.clearResourceTimings();
     }
   }, true);
@@ -59,6 +64,8 @@ PROBE = """
           .reduce((sum, entry) => sum + (entry.responseEnd - entry.startTime), 0);
         probe.taps.push({ step: tap.from, to: question.dataset.step, total: performance.now() - tap.at,
                           inPage: shown - tap.at, wire: wire });
+        performance.mark("bench-painted:" + tap.from);
+        console.debug("bench-painted");  // the harness waits for this without asking the page anything
       };
       channel.port2.postMessage(null);
     });
@@ -68,7 +75,7 @@ PROBE = """
 """
 
 
-def walk(page, base: str, answers: dict) -> list[dict]:
+def walk(page, base: str, answers: dict, cdp) -> list[dict]:
     """One whole walk to the done screen; the taps the page measured."""
     start(page, base)
     for _ in range(60):
@@ -76,11 +83,41 @@ def walk(page, base: str, answers: dict) -> list[dict]:
         if kind == "done":
             break
         step_id, button = prepare_answer(page, answers)
-        button.click()
+        tap(page, cdp, button)
         wait_for_step_after(page, step_id)
-        page.wait_for_function("() => window.__tapProbe && window.__tapProbe.tap === null")
-    page.wait_for_timeout(100)  # the last frame's message
+    page.wait_for_timeout(100)
     return page.evaluate("window.__tapProbe.taps")
+
+
+def tap(page, cdp, button) -> None:
+    """A finger on the button, then nothing from the harness until the new question is painted.
+
+    Playwright's own click and waits run its scripts in the page while the tap is being answered (each a
+    message to the renderer, 5–30 ms of its main thread at 4×): the tap is sent as raw input through the
+    DevTools protocol instead, and the harness waits without asking the page anything until the probe says
+    the frame is drawn (a console message) or the page was replaced (a new language reloads it).
+    """
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    where = {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
+    done = []
+    on_console = lambda message: message.text == "bench-painted" and done.append(True)  # noqa: E731
+    on_load = lambda _: done.append(True)  # noqa: E731
+    page.on("console", on_console)
+    page.on("load", on_load)
+    try:
+        cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", **where})
+        for kind in ("mousePressed", "mouseReleased"):
+            cdp.send("Input.dispatchMouseEvent", {"type": kind, "button": "left", "clickCount": 1, **where})
+        for _ in range(600):
+            if done:
+                break
+            page.wait_for_timeout(20)  # a timer in Playwright's driver: nothing is sent to the page
+        else:
+            raise RuntimeError("the tap was not answered in 12 s")
+    finally:
+        page.remove_listener("console", on_console)
+        page.remove_listener("load", on_load)
 
 
 def prepare(url: str) -> None:
@@ -147,7 +184,7 @@ def main() -> None:
                 page.add_init_script(PROBE)
                 cdp = context.new_cdp_session(page)
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
-                found = walk(page, server.base, answers)
+                found = walk(page, server.base, answers, cdp)
                 if number:
                     taps[name] += found
                 context.close()

@@ -97,9 +97,11 @@
     // The server answers as it does without JavaScript: a redirect to the next question, or this
     // question again with its messages (422). Either way the page it ends on is swapped in.
     // getAttribute: the buttons named "action" shadow form.action.
-    // The answer form gets the next question in its reply (X-Kiosk-Swap), without a redirect to follow.
+    // The answer form gets the next question in its reply (X-Kiosk-Swap), without a redirect to follow, and
+    // every reply holds only what changes in #main: the transcript's bubbles the page already shows (their
+    // keys go with the request) are left out (templates/kiosk/fragment.html).
     var url = form.getAttribute("action");
-    var headers = { Accept: "text/html", "X-Kiosk-Swap": "next" };
+    var headers = { Accept: "text/html", "X-Kiosk-Swap": "next", "X-Kiosk-Transcript": heldKeys() };
     request(url, { method: "POST", body: new FormData(form, submitter), headers: headers })
       .then(function (response) {
         var landed = new URL(response.url, location.href).pathname;
@@ -109,7 +111,7 @@
         }
         if (!response.ok && response.status !== 422) throw new Error(String(response.status));
         return response.text().then(function (html) {
-          swap(new DOMParser().parseFromString(html, "text/html"));
+          swap(response.headers.get("X-Kiosk-Swap") === "fragment" ? fragmentReply(html) : pageReply(html));
         });
       })
       .catch(function () {
@@ -119,6 +121,29 @@
         busy = false;
         form.removeAttribute("aria-busy");
       });
+  }
+
+  // The keys of the transcript's bubbles on screen, in order ("-" for one without a key).
+  function heldKeys() {
+    return Array.from(main.querySelectorAll("[role=log] li"))
+      .map(function (item) {
+        return item.dataset.key || "-";
+      })
+      .join(" ");
+  }
+
+  // A reply is what #main shows, its language and title, and how many of the page's bubbles to keep
+  // (null: compare them with the reply's whole transcript).
+  function fragmentReply(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html; // parsed inert: nothing runs or loads until it is in the page
+    var fresh = template.content.firstElementChild;
+    return { main: fresh, locale: fresh.dataset.locale, title: fresh.dataset.title, keep: Number(fresh.dataset.keep) };
+  }
+
+  function pageReply(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    return { main: doc.getElementById("main"), locale: doc.documentElement.dataset.locale, title: doc.title, keep: null };
   }
 
   // If anything goes wrong, the plain form still works: submit it the no-JavaScript way.
@@ -133,28 +158,23 @@
     HTMLFormElement.prototype.submit.call(form);
   }
 
-  function swap(doc) {
+  function swap(reply) {
     // A new language changes the whole page, header included (its language menu, furigana on or off): load it
     // whole. The locale, not the lang attribute: Easy Japanese is lang="ja" like Japanese.
-    if (doc.documentElement.dataset.locale !== document.documentElement.dataset.locale) return location.replace(conf.stepUrl);
-    var fresh = doc.getElementById("main");
+    if (reply.locale !== document.documentElement.dataset.locale) return location.replace(conf.stepUrl);
+    var fresh = reply.main;
     var log = $("[role=log]", main);
     var freshLog = $("[role=log]", fresh);
-    document.title = doc.title;
+    var held = log ? $("ol", log).children.length : 0;
+    // The page changed since the request said what it shows (it should not): the whole page shows it right.
+    if (reply.keep !== null && (reply.keep > held || (reply.keep > 0 && !freshLog))) return location.replace(conf.stepUrl);
+    document.title = reply.title;
     if (log && freshLog) {
       // Keep the live region in the page and replace what is around it.
-      var before = true;
-      Array.from(main.childNodes).forEach(function (node) {
-        if (node !== log) main.removeChild(node);
-      });
-      Array.from(fresh.childNodes).forEach(function (node) {
-        if (node === freshLog) before = false;
-        else if (before) main.insertBefore(node, log);
-        else main.appendChild(node);
-      });
-      grow(log, freshLog);
+      place(fresh, log, freshLog);
+      grow(log, freshLog, reply.keep);
     } else {
-      main.replaceChildren.apply(main, Array.from(fresh.childNodes));
+      place(fresh, null, null);
     }
     var summary = $(".error-summary", main);
     var title = document.getElementById("question-title");
@@ -170,18 +190,60 @@
     offerSpeech();
   }
 
+  // #main's children become the reply's, in its order. What is already there as the reply has it (the section's
+  // progress line, "Continue later") stays as it is, so only what changed is removed, styled and laid out again.
+  // The live region stays in the page: what is before it and what is after it are placed on each side.
+  function place(fresh, log, freshLog) {
+    var wanted = Array.from(fresh.childNodes);
+    var shown = Array.from(main.childNodes);
+    if (!log) return keepEqual(wanted, shown, null);
+    var split = wanted.indexOf(freshLog);
+    var at = shown.indexOf(log);
+    keepEqual(wanted.slice(0, split), shown.slice(0, at), log);
+    keepEqual(wanted.slice(split + 1), shown.slice(at + 1), null);
+  }
+
+  // Make the `shown` nodes (children of #main, just before `end`, or at the end for null) the `wanted` ones, keeping
+  // those equal to one in order. What goes is removed before anything is added, so removing the focused button
+  // does not lay out the new question twice. A message (an element with a role: a notice, the error summary) is
+  // always new, so a screen reader hears it again.
+  function keepEqual(wanted, shown, end) {
+    var kept = [];
+    var from = 0;
+    shown.forEach(function (node) {
+      for (var index = from; index < wanted.length; index++) {
+        if (!(node.getAttribute && node.getAttribute("role")) && node.isEqualNode(wanted[index])) {
+          kept[index] = node;
+          from = index + 1;
+          return;
+        }
+      }
+      main.removeChild(node);
+    });
+    var next = kept.filter(Boolean);
+    wanted.forEach(function (node, index) {
+      if (kept[index]) next.shift();
+      else main.insertBefore(node, next[0] || end);
+    });
+  }
+
   // Keep what both transcripts share, remove what Back or Change took away, append what is new:
-  // removals are not announced, so a screen reader hears only the new messages.
-  function grow(log, freshLog) {
+  // removals are not announced, so a screen reader hears only the new messages. `keep`: how many of the
+  // page's bubbles the server found unchanged (the reply holds only the ones after them); null: a whole
+  // page, whose bubbles are compared here.
+  function grow(log, freshLog, keep) {
     var list = $("ol", log);
     var have = Array.from(list.children);
     var want = Array.from($("ol", freshLog).children);
-    var same = 0;
-    while (same < have.length && same < want.length && have[same].textContent === want[same].textContent) same++;
+    var same = keep === null ? 0 : keep;
+    if (keep === null) {
+      while (same < have.length && same < want.length && have[same].textContent === want[same].textContent) same++;
+      want = want.slice(same);
+    }
     have.slice(same).forEach(function (item) {
       item.remove();
     });
-    want.slice(same).forEach(function (item) {
+    want.forEach(function (item) {
       list.appendChild(item);
     });
   }

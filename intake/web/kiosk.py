@@ -13,6 +13,7 @@ its receipt code.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -49,6 +50,8 @@ DISPLAY_KEY = "display"
 DONE_LOCALE_KEY = "done_locale"
 TEXT_SIZES = ("standard", "large", "larger")
 SWAP_HEADER = "X-Kiosk-Swap"  # sent by kiosk.js with an answer: reply with the next question itself
+# Sent by kiosk.js with X-Kiosk-Swap: the keys of the transcript's bubbles the page shows (data-key), in order.
+HELD_HEADER = "X-Kiosk-Transcript"
 
 
 @bp.after_request
@@ -168,36 +171,77 @@ def start():
 
 
 def render_step(intake: Intake, *, errors=(), values=None, nudges=None, status=200):
-    """The current question (with what was refused or held, if anything) and the conversation so far."""
+    """The current question (with what was refused or held, if anything) and the conversation so far.
+
+    To kiosk.js (X-Kiosk-Swap) only what it swaps in: #main's contents, without the transcript messages
+    the page already shows (kiosk/fragment.html). Every other request gets the whole page.
+    """
     engine = intake_engine(intake)
     conversation = intake.conversation
     view = step_view(engine, conversation, today=office_today(), problems=errors, raw=values, nudges=nudges)
+    entries = transcript(engine, conversation)
+    fragment = request.headers.get(SWAP_HEADER) == "next"
     page = render_template(
-        view.kind.template, intake=intake, step=view.step, view=view, transcript=transcript(engine, conversation)
+        view.kind.template,
+        intake=intake,
+        step=view.step,
+        view=view,
+        transcript=entries,
+        fragment=fragment,
+        transcript_kept=_messages_held(entries, request.headers.get(HELD_HEADER, "")) if fragment else 0,
     )
+    if fragment:
+        return page, status, {SWAP_HEADER: "fragment", "Vary": f"{SWAP_HEADER}, {HELD_HEADER}"}
     return page, status
 
 
 def transcript(engine, conversation) -> list[dict]:
-    """The conversation so far as chat bubbles: each earlier question with the recipient's answer."""
+    """The conversation so far as chat bubbles: each earlier question with the recipient's answer.
+
+    Each bubble has a key (`message_keys`) that changes whenever what it shows changes; `first_message`
+    is the position of the entry's first bubble in the whole transcript.
+    """
     current = conversation.state
     if not kind_of(engine.step(current)).transcript:
         return []
     live = engine.live_path(conversation.answers)
     shown = live[: live.index(current)] if current in live else live
     entries = []
+    messages = 0
     for step_id in shown:
         step = engine.step(step_id)
         if not kind_of(step).asked:  # supplied by the office, never asked
             continue
+        prompt = reflected_prompt(engine, step, conversation.answers)
+        answer = answer_text(engine, step, conversation.answers) if step.takes_answer else None
+        keys = [_message_key(step_id, "asked", prompt)]
+        if answer is not None:
+            keys.append(_message_key(step_id, "answered", answer))
         entries.append(
-            {
-                "step": step,
-                "prompt": reflected_prompt(engine, step, conversation.answers),
-                "answer": answer_text(engine, step, conversation.answers) if step.takes_answer else None,
-            }
+            {"step": step, "prompt": prompt, "answer": answer, "message_keys": keys, "first_message": messages}
         )
+        messages += len(keys)
     return entries
+
+
+def _message_key(step_id: str, part: str, shown) -> str:
+    """A short fingerprint of what one bubble shows (its text with furigana, or the list of actions)."""
+    return hashlib.blake2s(repr((step_id, part, shown)).encode(), digest_size=6).hexdigest()
+
+
+def _messages_held(entries: list[dict], held: str) -> int:
+    """How many of the transcript's bubbles, from the first, the page already shows as they are now.
+
+    kiosk.js keeps those and replaces the rest with the reply's. After Back or Change the page's later
+    bubbles differ from the transcript's: only the ones before the first difference are kept.
+    """
+    ours = [key for entry in entries for key in entry["message_keys"]]
+    kept = 0
+    for mine, theirs in zip(ours, held.split(), strict=False):  # the page may show more or fewer
+        if mine != theirs:
+            break
+        kept += 1
+    return kept
 
 
 @stale_page(bp)

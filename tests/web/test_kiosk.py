@@ -115,11 +115,35 @@ def test_the_script_gets_the_next_question_in_the_reply_to_its_answer(app, clien
     assert again.status_code == 302 and only_intake(app).version == intake.version
 
 
+def test_the_script_gets_only_the_bubbles_its_page_does_not_show(app, client):
+    """kiosk.js sends the keys of the bubbles it shows: the reply leaves out those still the same, from the first."""
+    start_and_reach(client, "age_band")
+    page = client.get("/kiosk/step").get_data(as_text=True)
+    keys = re.findall(r'<li class="bubble[^"]*" data-from="[^"]+" data-key="([0-9a-f]+)"', page)
+    assert len(keys) > 6 and len(set(keys)) == len(keys)
+    swap = {"X-Kiosk-Swap": "next"}
+
+    def reply(held: list[str]) -> tuple[str, int, str]:
+        response = client.get("/kiosk/step", headers=swap | {"X-Kiosk-Transcript": " ".join(held)})
+        assert response.headers["X-Kiosk-Swap"] == "fragment" and "X-Kiosk-Transcript" in response.headers["Vary"]
+        html = response.get_data(as_text=True)
+        kept = int(re.search(r'data-keep="(\d+)"', html).group(1))
+        return html, kept, " ".join(re.findall(r'data-key="([0-9a-f]+)"', html))
+
+    html, kept, sent = reply(keys)
+    assert kept == len(keys) and sent == "" and "<header" not in html and current_step_id(html) == "age_band"
+    _, kept, sent = reply(keys[:3] + ["changed"] + keys[4:])  # a bubble shown differently: it and all after it
+    assert kept == 3 and sent == " ".join(keys[3:])
+    _, kept, sent = reply([])  # a page without the transcript (the check page) gets all of it
+    assert kept == 0 and sent == " ".join(keys)
+    assert "<html" in client.get("/kiosk/step").get_data(as_text=True)  # without the header: the whole page
+
+
 def test_the_reply_to_the_language_step_is_in_the_language_chosen(app, client):
     start_and_reach(client, "language")
     response = client.post("/kiosk/step", data={"step": "language", "value": "ja"}, headers={"X-Kiosk-Swap": "next"})
     assert response.status_code == 200 and only_intake(app).locale == "ja"
-    assert '<html lang="ja"' in response.get_data(as_text=True)
+    assert 'data-locale="ja"' in response.get_data(as_text=True)  # kiosk.js reloads the page in it
 
 
 def test_declining_consent_ends_politely_and_stores_no_consent(app, client):
