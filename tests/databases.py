@@ -1,12 +1,17 @@
-"""Which database server the tests use, if any: DATABASE_URL's, with a database of each test process's own."""
+"""The tests' databases: which server, if any (DATABASE_URL's, a database of each test process's own), and what
+statements an app runs against its database."""
 
 from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+from intake.extensions import db
 
 
 @functools.cache
@@ -30,3 +35,20 @@ def server_database_url() -> str | None:
             connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
     server.dispose()
     return own.render_as_string(hide_password=False)
+
+
+@contextmanager
+def statements_run(app) -> Iterator[list[str]]:
+    """The SQL statements the app sends to its database while the block runs, in order (the list fills as they run)."""
+    run: list[str] = []
+
+    def record(_connection, _cursor, statement, *_rest) -> None:
+        run.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield run
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 
 import pytest
-import sqlalchemy as sa
 from conftest import office_today
+from databases import statements_run
 from staff import enrol_kiosk, make_user, new_case, sign_in, walk_with_code
 
 from intake.extensions import db
@@ -96,15 +96,12 @@ def test_a_kiosk_tells_postgresql_its_office_in_the_statement_that_reads_the_off
         with across_offices():
             create_office("north", name="北福祉事務所")
         db.session.commit()
-    statements: list[str] = []
-    with walled_app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     for office in ("main", "north"):
         kiosk = walled_app.test_client()
         enrol_kiosk(walled_app, kiosk, office)
         started = kiosk.post("/api/v1/intakes", json={"locale": "ja"}).get_json()
-        statements.clear()
-        answered = kiosk.post(f"/api/v1/intakes/{started['token']}/answer", json={"step": "welcome", "value": "start"})
+        with statements_run(walled_app) as statements:
+            answered = kiosk.post(f"/api/v1/intakes/{started['token']}/answer", json={"step": "welcome", "value": "start"})
         assert answered.status_code == 200, answered.get_data(as_text=True)
         assert answered.get_json()["step"]["id"] == "language"
         assert [s for s in statements if "set_config" in s and "FROM offices" not in s] == []

@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from databases import statements_run
 from walk import api_body, typical_answers, walk_api
 
 from intake.extensions import db
@@ -155,22 +156,21 @@ def test_the_openapi_document_describes_every_route(client):
 def test_an_answer_writes_no_indexed_column_so_postgresql_updates_the_row_in_place(app, client):
     """An index on a column every answer changes (updated_at once had one) keeps PostgreSQL from updating an intake
     in place (HOT): each answer would then write into every index of the table. A whole walk, Back included."""
-    written: set[str] = set()
-
-    def columns_set(_conn, _cursor, statement, _params, _context, _many):
-        if statement.startswith("UPDATE intakes SET "):
-            assignments = statement.removeprefix("UPDATE intakes SET ").split(" WHERE ")[0]
-            written.update(part.split("=")[0].strip() for part in assignments.split(", "))
-
     with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", columns_set)
         table = sa.inspect(db.engine)
         indexed = {c for index in table.get_indexes("intakes") for c in index["column_names"]}
         indexed |= {c for unique in table.get_unique_constraints("intakes") for c in unique["column_names"]}
         indexed |= set(table.get_pk_constraint("intakes")["constrained_columns"])
-    data = walk_en(client, stop_at="future_picture")
-    assert client.post(f"{API}/intakes/{data['token']}/back", json={}).status_code == 200
-    walk_en(client)
+    with statements_run(app) as run:
+        data = walk_en(client, stop_at="future_picture")
+        assert client.post(f"{API}/intakes/{data['token']}/back", json={}).status_code == 200
+        walk_en(client)
+    written = {
+        assignment.split("=")[0].strip()
+        for statement in run
+        if statement.startswith("UPDATE intakes SET ")
+        for assignment in statement.removeprefix("UPDATE intakes SET ").split(" WHERE ")[0].split(", ")
+    }
     assert {"answers", "path", "state", "updated_at", "version"} <= written
     assert written & indexed == set(), f"an answer writes indexed columns: {written & indexed}"
     assert "updated_at" not in indexed and "created_at" in indexed  # the purge's index (retention.py)
@@ -179,16 +179,13 @@ def test_an_answer_writes_no_indexed_column_so_postgresql_updates_the_row_in_pla
 def test_an_answer_takes_three_statements(app, client):
     """A kiosk step reads its office (with its program catalogue's version, and on PostgreSQL the office for the walls),
     reads the intake and writes it back: nothing more, on every step but the last (which files the draft plan)."""
-    statements: list[str] = []
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2].split()[0:4]))
     data = start(client, "ja")
     answers = typical_answers()
     counts = []
     while data["step"]["kind"] not in {"done", "end"}:
-        statements.clear()
-        data = client.post(f"{API}/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
-        counts.append([" ".join(words) for words in statements])
+        with statements_run(app) as run:
+            data = client.post(f"{API}/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
+        counts.append([" ".join(statement.split()[0:4]) for statement in run])
     assert len(counts) > 20
     for step in counts[:-1]:
         assert len(step) == 3, step

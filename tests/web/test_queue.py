@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from caseload import KINDS, add_cases
-from sqlalchemy import event
+from databases import statements_run
 from staff import make_office, new_case, sign_in
 
 from intake.extensions import db
@@ -97,18 +97,8 @@ def _load(app, per_caseworker: int) -> None:
 
 
 def _statements(app, client, path: str) -> tuple[int, str]:
-    executed = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(*_args):
-        executed.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_run(app) as executed:
         response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(executed), response.get_data(as_text=True)
 
