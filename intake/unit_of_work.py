@@ -133,10 +133,16 @@ def _office_setting(session: Session) -> str:
 def _set_office_in_transaction(session: Session) -> None:
     """Tell PostgreSQL at once when a transaction is already open (and not told so already); else `_office_on_begin` will."""
     if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-        setting = _office_setting(session)
-        if session.info.get(_TOLD) != setting:
-            session.execute(_SET_OFFICE, {"office": setting})
-            session.info[_TOLD] = setting
+        if session.info.get(_TOLD) != _office_setting(session):
+            _tell(session, session.execute)
+
+
+def _tell(session: Session, execute) -> None:
+    """Set app.office_id to this unit of work's office (through the session, or the connection beginning its
+    transaction) and remember what it says now."""
+    setting = _office_setting(session)
+    execute(_SET_OFFICE, {"office": setting})
+    session.info[_TOLD] = setting
 
 
 _SET_OFFICE = db.text("SELECT set_config('app.office_id', :office, true)")
@@ -150,10 +156,8 @@ def _office_on_begin(session: Session, _transaction, connection) -> None:
     saved. The setting is local to a transaction, so a new one starts without it, which the policies read
     as "no office" and `use_office` replaces as soon as the office is known.
     """
-    session.info.pop(_TOLD, None)
     if connection.dialect.name == "postgresql" and _OFFICE in session.info:
-        connection.execute(_SET_OFFICE, {"office": _office_setting(session)})
-        session.info[_TOLD] = _office_setting(session)
+        _tell(session, connection.execute)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -11,7 +11,7 @@ from flask import current_app, g
 from ..domain.engine import Engine
 from ..i18n import use_program_texts
 from ..services import programs
-from .offices import current_office
+from .offices import current_office, setting
 
 
 def engines() -> dict[str, Engine]:
@@ -35,9 +35,7 @@ def office_today() -> date:
     pinned = current_app.config.get("OFFICE_TODAY")  # tests pin the office's calendar (a plan's whole life)
     if pinned:
         return pinned
-    office = g.get("yorisoi_office")  # the request's office (web/offices.py), once known
-    zone = office.time_zone if office is not None and office.time_zone else current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    return datetime.now(ZoneInfo(zone)).date()
+    return datetime.now(ZoneInfo(setting("time_zone", "BABEL_DEFAULT_TIMEZONE"))).date()
 
 
 def no_store(response):
