@@ -131,7 +131,7 @@ def prepare(url: str) -> None:
         db.engine.dispose()
 
 
-def report(name: str, taps: list[dict]) -> dict[str, float]:
+def report(name: str, taps: list[dict], by_step: bool = False) -> dict[str, float]:
     rows = {
         "tap → painted": [t["total"] for t in taps],
         "  network+server": [t["wire"] for t in taps],
@@ -145,6 +145,13 @@ def report(name: str, taps: list[dict]) -> dict[str, float]:
         )
     for tap in sorted(taps, key=lambda t: -t["total"])[:3]:
         print(f"    slowest: {tap['step']} → {tap['to']}: {tap['total']:.0f} ms (network+server {tap['wire']:.0f} ms)")
+    if by_step:
+        per_step: dict[str, list[float]] = {}
+        for tap in taps:
+            per_step.setdefault(f"{tap['step']} → {tap['to']}", []).append(tap["total"])
+        print("    each tap's median, slowest first:")
+        for label, values in sorted(per_step.items(), key=lambda item: -percentile(item[1], 0.5)):
+            print(f"      {percentile(values, 0.5):6.1f} ms  {label}")
     totals = rows["tap → painted"]
     return {"p50": percentile(totals, 0.5), "p95": percentile(totals, 0.95)}
 
@@ -154,6 +161,7 @@ def main() -> None:
     parser.add_argument("--walks", type=int, default=3)
     parser.add_argument("--throttle", type=float, default=4, help="CPU slowdown (DevTools protocol)")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--by-step", action="store_true", help="also each tap's median, slowest first")
     parser.add_argument(
         "--compare",
         type=Path,
@@ -190,7 +198,7 @@ def main() -> None:
                 context.close()
         browser.close()
     print(f"{args.walks} walks each, CPU slowed {args.throttle:g}×, gunicorn {args.workers} sync workers, SQLite")
-    figures = {name: report(name, found) for name, found in taps.items()}
+    figures = {name: report(name, found, args.by_step) for name, found in taps.items()}
     if args.compare:
         ours, theirs = figures.values()
         print(

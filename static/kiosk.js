@@ -298,7 +298,7 @@
         .join("");
       if (readings) ruby.replaceWith(readings);
     });
-    Array.from(copy.querySelectorAll("rp, [hidden], template, input, select, textarea, .visually-hidden")).forEach(
+    Array.from(copy.querySelectorAll("[hidden], template, input, select, textarea, .visually-hidden")).forEach(
       function (node) {
         node.remove();
       }

@@ -17,7 +17,7 @@ TRANSLATIONS = ROOT / "translations"
 
 def without_readings(html: str) -> str:
     """Page markup as text with the furigana left out (the base text of each <ruby> stays), tags removed."""
-    return re.sub(r"<rp>.*?</rp>|<rt>.*?</rt>|<[^>]+>", "", html)
+    return re.sub(r"<rt>.*?</rt>|<[^>]+>", "", html)
 
 
 def shipped_locales() -> list[str]:

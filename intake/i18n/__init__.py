@@ -40,7 +40,7 @@ FURIGANA_BLUEPRINTS = {"kiosk", "kiosk_code", "translator"}
 FURIGANA_CHOICE = (
     "furigana_choice"  # on `g`: a choice for this page only (the translator's preview), before the session's
 )
-_RUBY_PARTS = re.compile(r"<rp>.*?</rp>|<rt>.*?</rt>")
+_RUBY_PARTS = re.compile(r"<rt>.*?</rt>")
 _LANG_SPAN = re.compile(r'<span lang="[^"]*" class="untranslated">')
 
 

@@ -92,13 +92,17 @@ def plain(annotated: str) -> str:
 
 
 def to_html(annotated: str) -> Markup:
-    """<ruby>base<rt>reading</rt></ruby> markup, every piece of text escaped."""
+    """<ruby>base<rt>reading</rt></ruby> markup, every piece of text escaped.
+
+    No <rp> fallback parentheses: every browser the kiosk supports lays out ruby, and at about a quarter of a
+    Japanese question's elements they were a measurable part of each tap's parsing and styling
+    (docs/performance.md); spoken and plain text drop the readings anyway."""
     parts = []
     for segment in parse(annotated):
         if segment.reading is None:
             parts.append(escape(segment.text))
         else:
-            parts.append(Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>").format(segment.text, segment.reading))
+            parts.append(Markup("<ruby>{}<rt>{}</rt></ruby>").format(segment.text, segment.reading))
     return Markup("").join(parts)
 
 

@@ -168,7 +168,7 @@ def test_change_an_answer_from_the_check_page(live, page):
     page.evaluate("window.notReloaded = true")
     _walk_to(page, "check")
     row = page.locator(".check-row", has_text="I raised my son on my own.")
-    row.locator(".change-form button").click()
+    row.locator(".change button").click()
     page.locator('.question[data-step="strengths_own"]').wait_for()
     page.locator("#answer-text").fill("I cook for my neighbour every week.")
     page.locator(f".question {CONTINUE}").click()

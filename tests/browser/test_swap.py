@@ -81,7 +81,7 @@ def test_replies_hold_only_new_bubbles_after_answers_back_and_change(live, page)
     _walk_to(page, "check")
 
     def change():
-        page.locator(".check-row", has_text="I raised my son on my own.").locator(".change-form button").click()
+        page.locator(".check-row", has_text="I raised my son on my own.").locator(".change button").click()
         page.locator('.question[data-step="strengths_own"]').wait_for()
 
     assert _reply(page, change) == ("fragment", len(before))
