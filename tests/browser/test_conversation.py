@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from browser.harness import screenshot
 from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
 from conftest import day_ahead
@@ -168,7 +169,10 @@ def test_change_an_answer_from_the_check_page(live, page):
     page.evaluate("window.notReloaded = true")
     _walk_to(page, "check")
     row = page.locator(".check-row", has_text="I raised my son on my own.")
-    row.locator(".change button").click()
+    button = row.get_by_role("button")
+    # A screen reader hears which answer the button changes: its name is "Change" and the row's question.
+    expect(button).to_have_accessible_name(f"Change {row.locator('dt').inner_text()}")
+    button.click()
     page.locator('.question[data-step="strengths_own"]').wait_for()
     page.locator("#answer-text").fill("I cook for my neighbour every week.")
     page.locator(f".question {CONTINUE}").click()
