@@ -24,6 +24,17 @@
 
   if (framed) body.classList.add("embedded");
 
+  // The sticky header grows with the text size, furigana and a narrow screen; the stylesheet's fixed
+  // scroll-padding (the no-JavaScript fallback) left the top of the check page's title under it. A question
+  // scrolled to (the swap's scrollIntoView, a link to a field) lands below the header as it is now.
+  var header = $(".kiosk-header");
+  if (header && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      var sticky = getComputedStyle(header).position === "sticky";
+      document.documentElement.style.scrollPaddingTop = sticky ? header.offsetHeight + 16 + "px" : "";
+    }).observe(header);
+  }
+
   function $(selector, root) {
     return (root || document).querySelector(selector);
   }

@@ -3,7 +3,10 @@ the new question and its primary button are on screen, not covered, without scro
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from browser.harness import screenshot
 from browser.kiosk_driver import start, walk_to_done
 from walk import typical_answers
@@ -46,3 +49,40 @@ def test_every_new_question_and_its_button_are_in_view(browser, live, size):
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+# The top of the title (its furigana included) against the bottom of the sticky header, which grows with the
+# text size and the furigana: with the stylesheet's fixed scroll padding the check page's title began under it.
+TITLE_BELOW_HEADER = """() => {
+  const header = document.querySelector(".kiosk-header").getBoundingClientRect();
+  const title = document.getElementById("question-title");
+  const tops = [title, ...title.querySelectorAll("rt")].map((element) => element.getBoundingClientRect().top);
+  return Math.round(header.bottom - Math.min(...tops));
+}"""
+
+
+def test_the_whole_title_is_below_the_header_with_larger_text_and_furigana(browser, live):
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="ja-JP")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    hidden = []
+
+    def measure(page, step_id, kind):
+        if step_id == "notice":  # the first screen with the display settings and a question to answer
+            page.locator("button[name=furigana]").click()
+            page.locator("button[name=text_size][value=larger]").click()
+            expect(page.locator("body")).to_have_class(re.compile(r"\btext-larger\b"))
+        elif kind != "done" and step_id not in {"welcome", "language"}:
+            page.wait_for_function("document.activeElement && document.activeElement.id === 'question-title'")
+            covered = page.evaluate(TITLE_BELOW_HEADER)
+            if covered > 0:
+                hidden.append(f"{step_id}: {covered} px of the title under the header")
+                screenshot(page, f"title-under-header-{step_id}")
+
+    try:
+        start(page, live.url)
+        walk_to_done(page, dict(typical_answers(), language="ja"), on_step=measure)
+        assert page.locator("body.kiosk:not(.no-furigana) rt").count() > 0  # the readings were on
+    finally:
+        context.close()
+    assert not hidden, "\n".join(hidden)
