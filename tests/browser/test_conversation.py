@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 from browser.harness import screenshot
 from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
 from conftest import day_ahead
+from playwright.sync_api import expect
 from walk import typical_answers
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 from browser.harness import screenshot
 from browser.kiosk_driver import start, walk_to_done
+from playwright.sync_api import expect
 from walk import typical_answers
 
 ANSWERS = dict(typical_answers(), language="en")
