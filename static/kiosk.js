@@ -24,17 +24,6 @@
 
   if (framed) body.classList.add("embedded");
 
-  // The sticky header grows with the text size, furigana and a narrow screen; the stylesheet's fixed
-  // scroll-padding (the no-JavaScript fallback) left the top of the check page's title under it. A question
-  // scrolled to (the swap's scrollIntoView, a link to a field) lands below the header as it is now.
-  var header = $(".kiosk-header");
-  if (header && window.ResizeObserver) {
-    new ResizeObserver(function () {
-      var sticky = getComputedStyle(header).position === "sticky";
-      document.documentElement.style.scrollPaddingTop = sticky ? header.offsetHeight + 16 + "px" : "";
-    }).observe(header);
-  }
-
   function $(selector, root) {
     return (root || document).querySelector(selector);
   }
@@ -261,6 +250,20 @@
 
   // --- Display settings: text size and furigana ---------------------------------------------------
 
+  // The sticky header grows with the text size, furigana and a narrow screen; the stylesheet's fixed
+  // scroll-padding (the fallback without JavaScript) left the top of the check page's title under it, where the
+  // swap scrolls the question to. Measured when the page opens and when the header can change (a display
+  // setting, the window's size), not on every tap: an answer never changes the header.
+  function keepBelowHeader() {
+    var header = $(".kiosk-header");
+    var root = document.documentElement;
+    var padding = header && getComputedStyle(header).position === "sticky" ? header.offsetHeight + 16 + "px" : "";
+    if (root.style.scrollPaddingTop !== padding) root.style.scrollPaddingTop = padding;
+  }
+
+  keepBelowHeader();
+  window.addEventListener("resize", keepBelowHeader);
+
   function display(form, submitter) {
     var data = new FormData(form, submitter);
     if (submitter.name === "text_size") {
@@ -274,6 +277,7 @@
       submitter.setAttribute("aria-pressed", String(on));
       submitter.value = on ? "off" : "on";
     }
+    keepBelowHeader();
     // Remember it for the rest of this kiosk session (on the server, never in browser storage).
     postForm(form.action, data, { redirect: "manual" });
   }
