@@ -138,6 +138,8 @@ def report(name: str, taps: list[dict], by_step: bool = False) -> dict[str, floa
         "  in the browser": [t["total"] - t["wire"] for t in taps],
     }
     print(f"  {name}: {len(taps)} taps")
+    if not taps:  # e.g. a compared checkout whose kiosk.js never swapped a question in
+        return {"p50": float("nan"), "p95": float("nan")}
     for label, values in rows.items():
         print(
             f"    {label:<16} p50 {percentile(values, 0.5):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms"
