@@ -40,6 +40,9 @@ def test_search_as_typed_then_close_with_a_reason(live_app):
             page.goto(f"{base}/caseworker/cases")
             page.fill("#q", typed)
             page.press("#q", "Enter")
+            # Enter starts loading the results; count() does not wait for them (CI once counted the page
+            # being replaced: 0 rows), so wait for the results page before counting its rows.
+            page.wait_for_url(lambda url: "q=" in url)  # and its load event
             rows = page.locator("[data-testid=queue] tbody tr")
             assert rows.count() == 1, typed
             assert "R8-1201" in rows.first.inner_text()
