@@ -54,7 +54,8 @@ def test_a_caseworkers_day(live_app, tmp_path):
         staff.check("input[aria-label*='D-0001']")
         staff.check("input[aria-label*='D-0002']")
         staff.click("#bulk-print button:first-of-type")
-        assert staff.locator(".ticket-slip").count() == 2
+        # A click waits for the navigation to start, not for the page to be read: count once it has loaded.
+        sync_api.expect(staff.locator(".ticket-slip")).to_have_count(2)
         assert "Your code for the kiosk" in staff.inner_text(".ticket-slip[data-case='D-0001']")
         screenshot(staff, "day-slips")
 
@@ -105,7 +106,8 @@ def test_a_caseworkers_day(live_app, tmp_path):
             radio.check()
         staff.fill("#action-0-progress", "1回同行した")
         staff.click("form.staff-form button[type=submit]")
-        assert "/versions/1" in staff.url and staff.locator("[data-testid=review]").count() == 1
+        staff.wait_for_url(re.compile(r"/versions/1([?#]|$)"))  # back from the review form to the version
+        sync_api.expect(staff.locator("[data-testid=review]")).to_have_count(1)
         staff.locator("main > p > a", has_text="ケースに戻る").first.click()
         staff.goto(staff.url + "/plan")
         staff.click("form[action$='/plan/revise'] button")
