@@ -250,10 +250,8 @@
 
   // --- Display settings: text size and furigana ---------------------------------------------------
 
-  // The sticky header grows with the text size, furigana and a narrow screen; the stylesheet's fixed
-  // scroll-padding (the fallback without JavaScript) left the top of the check page's title under it, where the
-  // swap scrolls the question to. Measured when the page opens and when the header can change (a display
-  // setting, the window's size), not on every tap: an answer never changes the header.
+  // The sticky header grows with text size and furigana: scroll padding as tall as it keeps the question the swap
+  // scrolls to below it. Measured on load, display changes and resizes; an answer never changes the header.
   function keepBelowHeader() {
     var header = $(".kiosk-header");
     var root = document.documentElement;
