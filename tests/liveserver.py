@@ -33,16 +33,16 @@ def worker_ports(first: int, last: int) -> range:
 PORTS = worker_ports(5300, 5399)
 
 
-def free_port() -> int:
-    """A free port in our range on 127.0.0.1."""
-    for port in PORTS:
+def free_port(ports: range = PORTS) -> int:
+    """A free port on 127.0.0.1 in `ports` (this process's share of 5300-5399 unless a test keeps its own range)."""
+    for port in ports:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 class Gunicorn:

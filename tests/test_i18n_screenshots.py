@@ -7,7 +7,6 @@ script falling back to a wrong font, or to none (tofu), fails here rather than o
 
 from __future__ import annotations
 
-import socket
 import threading
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from databases import server_database_url
 from i18n_helpers import shipped_locales
-from liveserver import worker_ports
+from liveserver import free_port, worker_ports
 
 from intake import create_app
 from intake.config import ROOT
@@ -32,15 +31,6 @@ EXPECTED_FONT = {
     "ko": "Noto Sans CJK KR",
     "ne": "Noto Sans Devanagari",
 }
-
-
-def _free_port() -> int:
-    """A port in this test process's share of 5400–5499, the range kept for these live servers."""
-    for port in worker_ports(5400, 5499):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in 5400–5499")
 
 
 @dataclass
@@ -66,7 +56,7 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
-    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    server = make_server("127.0.0.1", free_port(worker_ports(5400, 5499)), app, threaded=True)  # a range of its own
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
