@@ -1,4 +1,5 @@
-"""A real server for tests and the benchmark: gunicorn on 127.0.0.1 (ports 5300–5399), and a kiosk that speaks HTTP.
+"""A real server for tests and the benchmark: gunicorn on 127.0.0.1 (ports 5300–5399), werkzeug in a thread for the
+browser tests, and a kiosk that speaks HTTP.
 
 `Gunicorn` starts `intake:create_app()` (or any app) with several workers in its own process group;
 `HttpKiosk` walks the JSON API over a real socket, keeping its session cookie and CSRF token and
@@ -14,7 +15,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +46,39 @@ def free_port(ports: range = PORTS) -> int:
                 continue
             return port
     raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
+
+
+def serve_in_thread(app, port: int = 0) -> tuple[str, Callable[[], None]]:
+    """Serve a WSGI app on 127.0.0.1 (a free port unless given) from werkzeug in a background thread: its address,
+    and the function that stops it."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", port, _bodies_read_whole(app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(5)
+
+    return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def _bodies_read_whole(app):
+    """werkzeug's development server leaves a file reply (a static file) open when the browser drops the connection
+    halfway: it reads the socket once more before closing the reply, that read raises, and the close is skipped.
+    The open file's ResourceWarning then fails whichever test is running (seen in CI on the favicon). Reading each
+    reply whole and closing it before werkzeug writes a byte leaves nothing to skip."""
+
+    def whole(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return whole
 
 
 class Gunicorn:

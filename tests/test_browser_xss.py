@@ -6,16 +6,13 @@ Debian's Chromium, which must run none of it and show all of it as text.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from conftest import office_today
-from liveserver import free_port
+from liveserver import free_port, serve_in_thread
 from playwright.sync_api import sync_playwright
 from staff import PASSWORD, answers_for, make_office, new_case, sign_in
 from walk import walk_forms
-from werkzeug.serving import make_server
 
 from intake.extensions import db
 from intake.records import Ticket
@@ -33,13 +30,9 @@ ACTION = "<iframe srcdoc=\"<script>parent.__xss='iframe'</script>\"></iframe> He
 
 @pytest.fixture
 def live(app):
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(5)
+    url, stop = serve_in_thread(app, free_port())
+    yield url
+    stop()
 
 
 def test_hostile_free_text_is_shown_as_text_and_never_runs(app, live):

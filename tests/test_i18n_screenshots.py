@@ -7,14 +7,13 @@ script falling back to a wrong font, or to none (tofu), fails here rather than o
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from databases import server_database_url
 from i18n_helpers import shipped_locales
-from liveserver import free_port, worker_ports
+from liveserver import free_port, serve_in_thread, worker_ports
 
 from intake import create_app
 from intake.config import ROOT
@@ -43,8 +42,6 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     database = tmp_path_factory.mktemp("browser") / "db.sqlite3"
     app = create_app(
         {
@@ -56,12 +53,9 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
-    server = make_server("127.0.0.1", free_port(worker_ports(5400, 5499)), app, threaded=True)  # a range of its own
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
-    server.shutdown()
-    thread.join(timeout=5)
+    url, stop = serve_in_thread(app, free_port(worker_ports(5400, 5499)))  # a range of its own
+    yield LiveServer(url, app)
+    stop()
     with app.app_context():
         db.session.remove()
         db.drop_all()

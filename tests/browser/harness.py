@@ -6,14 +6,13 @@ Chromium driven by Playwright. Not a conftest.py: tests/walk.py imports the top-
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from databases import server_database_url
-from werkzeug.serving import make_server
+from liveserver import serve_in_thread
 
 from intake import create_app
 from intake.config import ROOT
@@ -38,19 +37,6 @@ class LiveServer:
     url: str
     app: object
     stop: Callable[[], None]
-
-
-def serve(wsgi_app) -> tuple[str, Callable[[], None]]:
-    """Serve a WSGI app on 127.0.0.1 and a free port in a background thread."""
-    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        thread.join(5)
-
-    return f"http://127.0.0.1:{server.server_port}", stop
 
 
 # Module scope, not session: other tests start Playwright themselves, which fails while another sync
@@ -87,7 +73,7 @@ def live_factory(tmp_path) -> Iterator[Callable[..., LiveServer]]:
         with app.app_context():
             db.drop_all()
             db.create_all()
-        url, stop = serve(app)
+        url, stop = serve_in_thread(app)
         live = LiveServer(url, app, stop)
         started.append(live)
         return live

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot, serve
+from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot
 from browser.kiosk_driver import walk_to_done
 from conftest import office_today
+from liveserver import serve_in_thread
 from playwright import sync_api
 from pypdf import PdfReader
 from staff import PASSWORD, TYPICAL_JAPANESE, answers_for, make_office
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_app(app):
     app.config["WTF_CSRF_ENABLED"] = True
-    base, stop = serve(app)
+    base, stop = serve_in_thread(app)
     yield app, base
     stop()
 

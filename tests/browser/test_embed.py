@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from browser.harness import screenshot, serve
+from browser.harness import screenshot
 from browser.kiosk_driver import answer_current
+from liveserver import serve_in_thread
 from walk import typical_answers
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ def _office_site(kiosk: dict):
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [body]
 
-    host["url"], stop = serve(app)
+    host["url"], stop = serve_in_thread(app)
     return host["url"], stop
 
 

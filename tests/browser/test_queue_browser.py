@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from browser.harness import CHROMIUM, CHROMIUM_ARGS, serve
+from browser.harness import CHROMIUM, CHROMIUM_ARGS
+from liveserver import serve_in_thread
 from playwright import sync_api
 from staff import PASSWORD, make_office, sign_in
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def live_app(app):
-    base, stop = serve(app)  # a free port: suites may run side by side
+    base, stop = serve_in_thread(app)  # a free port: suites may run side by side
     yield app, base
     stop()
 

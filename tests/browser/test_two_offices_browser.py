@@ -7,7 +7,7 @@ services' filters alone keep the offices apart.
 from __future__ import annotations
 
 import pytest
-from browser.harness import serve
+from liveserver import serve_in_thread
 from staff import PASSWORD, make_second_office, make_user
 
 pytestmark = pytest.mark.browser
@@ -18,7 +18,7 @@ def two_offices(walled_app):
     make_user(walled_app, "cw", "caseworker")
     make_second_office(walled_app)
     walled_app.config["WTF_CSRF_ENABLED"] = True
-    base, stop = serve(walled_app)
+    base, stop = serve_in_thread(walled_app)
     yield base
     stop()
 

@@ -10,7 +10,8 @@ from datetime import date
 import pypdf
 import pytest
 from axe_playwright_python import sync_playwright as axe_module
-from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot, serve
+from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot
+from liveserver import serve_in_thread
 from playwright import sync_api
 from staff import (
     PASSWORD,
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def live_app(app):
     app.config["WTF_CSRF_ENABLED"] = True
-    base, stop = serve(app)  # a free port: suites may run side by side
+    base, stop = serve_in_thread(app)  # a free port: suites may run side by side
     yield app, base
     stop()
 

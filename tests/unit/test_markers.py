@@ -22,7 +22,7 @@ def collected(marker_expression: str) -> set[str]:
 
 # A module that launches Chromium or a server itself, or a test that asks for the harness's fixtures.
 SLOW_SIGNS = re.compile(
-    r"sync_playwright\(\)|make_server\(|Gunicorn\(|def test_\w+\([^)]*\b(browser|page|plain_page|live|live_factory)\b"
+    r"sync_playwright\(\)|serve_in_thread\(|Gunicorn\(|def test_\w+\([^)]*\b(browser|page|plain_page|live|live_factory)\b"
 )
 
 
