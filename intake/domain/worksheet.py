@@ -129,7 +129,8 @@ def edit_goal(
 
 
 def edit_actions(plan: Plan, items: Sequence[Mapping]) -> tuple[Plan, list[AnswerProblem]]:
-    """Replace the actions (1–5, each with a date no later than the goal's target date)."""
+    """Replace the actions (at most five, each with a date no later than the goal's target date). None at all may be
+    saved (a plan made at the desk gets its goal first): approval is what asks for at least one."""
     problems: list[AnswerProblem] = []
     actions = []
     goal_month = plan.goal.date
@@ -169,8 +170,6 @@ def edit_actions(plan: Plan, items: Sequence[Mapping]) -> tuple[Plan, list[Answe
             problems += found
             action = replace(action, japanese=japanese or None)
         actions.append(action)
-    if not actions:
-        problems.append(_problem("no_actions", N_("A plan needs at least one action."), "actions"))
     if len(actions) > MAX_ACTIONS:
         problems.append(_problem("too_many", N_("A plan has at most five actions."), "actions"))
     if problems:

@@ -8,6 +8,7 @@ else's change is refused (409, `_changed_meanwhile`) and nothing is stored.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,11 +17,13 @@ from flask_login import current_user
 
 from ...domain.answers import N_, AnswerInvalid
 from ...domain.dates import add_months
+from ...domain.plan import Plan
 from ...domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Suggestion, suggest_programs
 from ...domain.worksheet import (
     GOAL_KINDS,
     MAX_ACTIONS,
     approval_problems,
+    changed_fields,
     choose_programs,
     diff_plans,
     edit_actions,
@@ -35,6 +38,7 @@ from ...services import casework
 from ...services.casework import CaseworkError
 from ...unit_of_work import stale_page
 from ..common import engines, intake_engine, office_today
+from ..history import edit_sentences
 from ..plan_text import load_office_data, program_name, template_helpers
 from .access import CASE_ROLES, error_message, load_case, load_plan, roles, staff_blueprint
 
@@ -61,8 +65,9 @@ def _reasons(engine, suggestion: Suggestion) -> str:
     return joined(labels)
 
 
-def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200, submitted=None):
-    """The worksheet page; `submitted` is a refused form, shown as typed so that no edit is lost."""
+def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200, submitted=None, not_saved=()):
+    """The worksheet page; `submitted` is a refused form, shown as typed so that no edit is lost; `not_saved` says
+    what a form refused for someone else's change would have changed in the plan as it is now."""
     worksheet = casework.open_worksheet(current_user, case)
     plan = worksheet.plan
     engine = intake_engine()
@@ -96,6 +101,7 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             problems=list(problems),
             message=message,
             submitted=submitted,
+            not_saved=not_saved,
             today=today,
             default_review=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"]),
             still_needed=approval_problems(
@@ -121,7 +127,44 @@ def worksheet(case_id: int):
 def _changed_meanwhile():
     """A form loaded before someone else's change: the plan as it is now, nothing saved (409)."""
     message = gettext("Someone changed this plan after you opened it. Here is the current version; nothing was saved.")
-    return render_worksheet(load_case(request.view_args["case_id"]), message=message, status=409)
+    return _refused_for_a_change(load_case(request.view_args["case_id"]), message)
+
+
+def _refused_for_a_change(case, message: str):
+    """The plan as it is now (409), with what the refused form would have changed: the form cannot come back as typed
+    (saving it again would undo the other change unseen), and what was typed must not be lost."""
+    return render_worksheet(case, message=message, status=409, not_saved=_not_saved(request.form))
+
+
+# The form's own words: kept on the page when their part no longer fits the plan the form showed.
+FREE_TEXT = (
+    "goal_text",
+    "goal_japanese",
+    *(f"action-{i}-{key}" for i in range(MAX_ACTIONS) for key in ("text", "japanese", "support")),
+)
+
+
+def _not_saved(form) -> list[str]:
+    """A refused form's edits, as the edit history's sentences: applied, in memory, to the plan the form showed
+    (`shown`), so that only what this caseworker changed is listed. A part that does not fit, or a form without
+    `shown` (a page from before it was added), gives its words as typed."""
+    try:
+        shown = Plan.from_json(json.loads(form.get("shown", "")))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        shown = None
+    result, skipped = shown or Plan(), shown is None
+    for edit in _worksheet_edits(form) if shown is not None else ():
+        edited, problems = edit(result)
+        skipped = skipped or bool(problems)
+        result = result if problems else edited
+    sentences = [
+        line for part, old, new in changed_fields(shown or result, result) for line in edit_sentences(part, old, new)
+    ]
+    if skipped:
+        listed = " ".join(sentences)
+        typed = [form.get(name, "").strip() for name in FREE_TEXT]
+        sentences += [gettext("As typed: “%(text)s”", text=text) for text in typed if text and text not in listed]
+    return sentences
 
 
 # The parts of the worksheet form; a form names those it carries (`part`), and a save leaves the others alone.
@@ -218,7 +261,7 @@ def save(case_id: int):
     except AnswerInvalid as err:
         return render_worksheet(case, problems=err.problems, status=422, submitted=request.form)
     except CaseworkError as err:
-        return render_worksheet(case, message=error_message(err), status=409)
+        return _refused_for_a_change(case, error_message(err))
     flash(_saved_message(before, worksheet.plan))
     if request.form.get("then") == "case":
         return redirect(url_for("caseworker.case", case_id=case.id), code=303)
@@ -247,7 +290,7 @@ def approve(case_id: int):
     except AnswerInvalid as err:
         return render_worksheet(case, problems=err.problems, status=422, submitted=request.form)
     except CaseworkError as err:
-        return render_worksheet(case, message=error_message(err), status=409)
+        return _refused_for_a_change(case, error_message(err))
     return redirect(url_for("plan.plan", case_id=case.id, number=plan.number), code=303)
 
 
