@@ -303,7 +303,7 @@ def parse_review(
         problems.extend(found)
         evaluation = form.get(f"{prefix}-evaluation")
         if evaluation not in EVALUATIONS:
-            problems.append(_problem("no_evaluation", N_("Please give every line an evaluation."), prefix))
+            problems.append(_problem("no_evaluation", N_("Please choose an evaluation."), prefix))
         return ReviewLine(progress, evaluation, note)
 
     review = Review(

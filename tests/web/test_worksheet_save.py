@@ -182,3 +182,19 @@ def test_the_history_says_the_japanese_was_added(app, client):
     # Each part named in Japanese, not by its English label or key.
     assert translated(app, "In Japanese (interpreted)") in history and translated(app, "Interpreter") in history
     assert "In Japanese (interpreted)" not in history
+
+
+def test_a_problem_in_a_folded_action_names_it_links_to_it_and_keeps_it_in_view(app, client):
+    case_id = _case_with_draft(app, client)
+    form = worksheet_form(_page(client, case_id))
+    form["action-3-date"] = office_today().isoformat()  # action 4, folded under "More actions", without its words
+    response = client.post(f"/caseworker/cases/{case_id}/plan", data=form)
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    problem = translated(app, "Please write what the action is.")
+    place = translated(app, "Action %(number)s", number=4)
+    assert f'<a href="#action-3">{translated(app, "%(place)s: %(problem)s", place=place, problem=problem)}</a>' in page
+    assert re.search(r'<details class="more-actions"\s+open>', page), "the folded action with the problem is open"
+    fieldset = re.search(r'<fieldset class="action-item has-problem" id="action-3">(.*?)</fieldset>', page, re.S)
+    assert fieldset and problem in fieldset.group(1)
+    assert page.count("has-problem") == 1
