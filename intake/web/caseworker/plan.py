@@ -148,18 +148,20 @@ def _not_saved(form) -> list[str]:
     """A refused form's edits, as the edit history's sentences: applied, in memory, to the plan the form showed
     (`shown`), so that only what this caseworker changed is listed. A part that does not fit, or a form without
     `shown` (a page from before it was added), gives its words as typed."""
-    try:
+    sentences, skipped = [], False
+    try:  # `shown` comes back from the browser: a plan that does not read gives the words as typed
         shown = Plan.from_json(json.loads(form.get("shown", "")))
+        result = shown
+        for edit in _worksheet_edits(form):
+            edited, problems = edit(result)
+            skipped = skipped or bool(problems)
+            result = result if problems else edited
     except (ValueError, TypeError, KeyError, AttributeError):
-        shown = None
-    result, skipped = shown or Plan(), shown is None
-    for edit in _worksheet_edits(form) if shown is not None else ():
-        edited, problems = edit(result)
-        skipped = skipped or bool(problems)
-        result = result if problems else edited
-    sentences = [
-        line for part, old, new in changed_fields(shown or result, result) for line in edit_sentences(part, old, new)
-    ]
+        skipped = True
+    else:
+        sentences = [
+            line for part, old, new in changed_fields(shown, result) for line in edit_sentences(part, old, new)
+        ]
     if skipped:
         listed = " ".join(sentences)
         typed = [form.get(name, "").strip() for name in FREE_TEXT]
