@@ -110,8 +110,11 @@ def office_in_use() -> int | None:
 
 
 @contextmanager
-def across_offices() -> Iterator[None]:
-    """A lookup that must see every office's rows (a username at sign-in, the purge); then back to the office."""
+def across_offices(scope: str = "") -> Iterator[None]:
+    """A lookup that must see every office's rows (a username at sign-in, the purge); then back to the office.
+
+    `scope` names why ("sign_in", "purge", …): every crossing of the office wall says what it is for.
+    """
     before = db.session.info.get(_OFFICE)
     db.session.info[_OFFICE] = ALL_OFFICES
     _set_office_in_transaction(db.session())

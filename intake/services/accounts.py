@@ -169,7 +169,7 @@ def create_account(
     """
     username = _username(username)
     taken = AccountError(N_("The username %(username)s is already taken."), username=username)
-    with across_offices():
+    with across_offices("unique_username"):
         exists = db.session.scalar(db.select(User.id).filter_by(username=username))
     if exists is not None:
         raise taken

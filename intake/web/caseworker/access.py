@@ -85,7 +85,7 @@ NO_DRAFTS_ROLES = {"translator"}
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     """The signed-in user, whose office then becomes the request's (web/offices.py): found before it is known."""
-    with across_offices():
+    with across_offices("staff_session"):
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None
 

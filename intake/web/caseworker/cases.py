@@ -66,7 +66,7 @@ def _safe_next(target: str | None, user: User) -> str:
 def login():
     """Sign in with a username and password."""
     if request.method == "POST":
-        with across_offices():  # usernames are unique across the service; the office follows from the account
+        with across_offices("sign_in"):  # usernames are unique across the service; the office follows from the account
             user = db.session.scalar(db.select(User).filter_by(username=request.form.get("username", "")))
         if user is not None and user.active and user.check_password(request.form.get("password", "")):
             login_user(user)
