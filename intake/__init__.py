@@ -30,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or (
             f"sqlite:///{Path(app.instance_path) / 'yorisoi.sqlite3'}"
         )
+        # The tables' owner, for `flask db upgrade` and `init-db`; the app itself connects as a role that owns nothing.
+        app.config["OWNER_DATABASE_URI"] = os.environ.get("DATABASE_OWNER_URL") or None
     if app.config["PRODUCTION"] and app.config["SECRET_KEY"] in (DEFAULT_SECRET, "", None):
         raise RuntimeError("Set YORISOI_SECRET_KEY: production refuses to start with the default secret key.")
     if app.config["PRODUCTION"] and app.config["KIOSK_IDLE_WARNING_SECONDS"] < 20:

@@ -18,7 +18,7 @@ from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
 from .i18n import catalogues, readability, readings
 from .records import ROLES
-from .unit_of_work import CommandGroup, commit
+from .unit_of_work import CommandGroup, commit, each_office, office_of_account
 
 intake_cli = CommandGroup("intake", help="Yorisoi administration.")
 dialogue_cli = CommandGroup("dialogue", help="Dialogue files.")
@@ -75,7 +75,7 @@ def purge(days: int | None, dry_run: bool) -> None:
     from .services.retention import purge_abandoned
 
     days = days or int(current_app.config["RETENTION_UNSUBMITTED_DAYS"])
-    count = purge_abandoned(days, dry_run=dry_run, end_batch=commit)
+    count = sum(purge_abandoned(days, dry_run=dry_run, end_batch=commit) for _office in each_office("purge"))
     verb = "would be deleted" if dry_run else "deleted"
     click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
     if not dry_run:
@@ -91,22 +91,31 @@ def _intake_by_receipt(code: str):
     return intake
 
 
+OFFICE_OPTION = click.option(
+    "--office", "office_code", help="The office's code (default: the installation's own office)."
+)
+
+
 @intake_cli.command("export")
 @click.argument("receipt_code")
-def export(receipt_code: str) -> None:
-    """Print everything stored about one intake as JSON (a disclosure request)."""
+@OFFICE_OPTION
+def export(receipt_code: str, office_code: str | None) -> None:
+    """Print everything stored about one intake of an office as JSON (a disclosure request)."""
     from .services.retention import export_intake
 
+    _office(office_code)
     click.echo(json.dumps(export_intake(_intake_by_receipt(receipt_code)), ensure_ascii=False, indent=2))
 
 
 @intake_cli.command("erase")
 @click.argument("receipt_code")
+@OFFICE_OPTION
 @click.confirmation_option(prompt="Delete this intake and its draft plan for good?")
-def erase(receipt_code: str) -> None:
-    """Delete one intake and its draft plan (a deletion request)."""
+def erase(receipt_code: str, office_code: str | None) -> None:
+    """Delete one intake of an office and its draft plan (a deletion request)."""
     from .services.retention import InUse, erase_intake
 
+    _office(office_code)
     try:
         erase_intake(_intake_by_receipt(receipt_code))
     except InUse:
@@ -117,11 +126,11 @@ def erase(receipt_code: str) -> None:
 
 
 def _case_by_number(number: str, user):
-    """The case of this number in the office of the staff member answering the request."""
+    """The case of this number in the office of the staff member answering the request (_find_user's)."""
     from .extensions import db
     from .records import Case
 
-    case = db.session.scalar(db.select(Case).filter_by(case_number=number, erased_at=None, office_id=user.office_id))
+    case = db.session.scalar(db.select(Case).filter_by(case_number=number, erased_at=None))
     if case is None:
         raise click.ClickException(f"no case {number}")
     return case
@@ -173,14 +182,20 @@ def demo() -> None:
     """Load the demo office: a demo caseworker (printed with its password)."""
     from .demo import load_demo
 
+    _office(None)
     for line in load_demo():
         click.echo(line)
 
 
 def _find_user(username: str):
+    """The account an operator names; from here on the command works in its office."""
     from .services.accounts import find_user
+    from .unit_of_work import use_office
 
-    user = find_user(username)
+    office_id = office_of_account("operator", username=username.strip())
+    if office_id is not None:
+        use_office(office_id)
+    user = find_user(username) if office_id is not None else None
     if user is None:
         raise click.ClickException(f"no user '{username}'")
     return user
@@ -274,14 +289,13 @@ def users_reactivate(username: str) -> None:
 def users_list(office_code: str | None) -> None:
     """List staff accounts: username, role, active, name, office."""
     from .extensions import db
-    from .records import Office, User
+    from .records import User
 
-    query = db.select(User, Office.code).join(Office, Office.id == User.office_id).order_by(Office.code, User.username)
-    if office_code:
-        query = query.where(User.office_id == _office(office_code).id)
-    for user, code in db.session.execute(query):
-        state = "active" if user.active else "inactive"
-        click.echo(f"{user.username}\t{user.role}\t{state}\t{user.display_name}\t{code}")
+    offices = [_office(office_code)] if office_code else each_office("users_list")
+    for office in offices:
+        for user in db.session.scalars(db.select(User).order_by(User.username)):
+            state = "active" if user.active else "inactive"
+            click.echo(f"{user.username}\t{user.role}\t{state}\t{user.display_name}\t{office.code}")
 
 
 @office_cli.command("create")
@@ -304,12 +318,12 @@ def office_create(code: str, name: str, head_title: str, time_zone: str | None) 
 def office_list() -> None:
     """List the offices: code, name, staff accounts, cases."""
     from .extensions import db
-    from .records import Case, Office, User
+    from .records import Case, User
 
-    staff = dict(db.session.execute(db.select(User.office_id, db.func.count(User.id)).group_by(User.office_id)).all())
-    cases = dict(db.session.execute(db.select(Case.office_id, db.func.count(Case.id)).group_by(Case.office_id)).all())
-    for office in db.session.scalars(db.select(Office).order_by(Office.code)):
-        click.echo(f"{office.code}\t{office.name}\t{staff.get(office.id, 0)} staff\t{cases.get(office.id, 0)} cases")
+    for office in each_office("office_list"):
+        staff = db.session.scalar(db.select(db.func.count(User.id)))
+        cases = db.session.scalar(db.select(db.func.count(Case.id)))
+        click.echo(f"{office.code}\t{office.name}\t{staff} staff\t{cases} cases")
 
 
 @i18n_cli.command("extract")

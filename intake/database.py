@@ -7,12 +7,17 @@ Alembic (`flask db upgrade`, files in migrations/); `create_schema` stays for te
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, render_template, request
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from . import row_security
 from .config import ROOT
 from .domain.answers import N_
 from .extensions import db, login_manager, migrate
@@ -106,6 +111,50 @@ def _data_refused(error):
     return render_template("error.html", message=message), 400
 
 
+def owner_url(app: Flask) -> str:
+    """The database URL schema changes run with: DATABASE_OWNER_URL's role owns the tables; the app's (DATABASE_URL)
+    owns nothing (row_security.py). Without one, the app's own URL (SQLite, or a single role)."""
+    return app.config.get("OWNER_DATABASE_URI") or app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+@contextmanager
+def as_owner(app: Flask) -> Iterator[Connection]:
+    """A connection as the tables' owner, in one transaction committed at the end (the app's engine when they are one)."""
+    url = owner_url(app)
+    if url == app.config["SQLALCHEMY_DATABASE_URI"]:
+        with db.engine.begin() as connection:
+            yield connection
+        return
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def grant_the_app(connection: Connection) -> None:
+    """As the owner, after the tables were made or migrated: on PostgreSQL, what the app's role may do, when the app
+    connects as another role (as it should: row_security.py)."""
+    if connection.dialect.name != "postgresql":
+        return
+    role = row_security.app_role(connection, current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if role is not None:
+        row_security.grant(connection, role)
+
+
 def create_schema() -> None:
-    """Create missing tables directly from the models (tests and throwaway databases; use migrations elsewhere)."""
-    db.create_all()
+    """Create missing tables directly from the models, as the owner, walled on PostgreSQL (tests and throwaway
+    databases; use migrations elsewhere)."""
+    with as_owner(current_app) as connection:
+        db.metadata.create_all(connection)
+        if connection.dialect.name == "postgresql":
+            row_security.wall(connection, db.metadata)
+        grant_the_app(connection)
+
+
+def drop_schema() -> None:
+    """Drop every table of the models, and Alembic's version table (tests), as the owner."""
+    with as_owner(current_app) as connection:
+        db.metadata.drop_all(connection)
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

@@ -46,12 +46,13 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, render_template, request
 from flask.cli import AppGroup
 from flask_babel import gettext
-from sqlalchemy import event
+from sqlalchemy import event, orm
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
+from .records.offices import OfficeOwned
 from .security import FORM_EXPIRED
 
 T = TypeVar("T")
@@ -104,28 +105,130 @@ def read_as_this_units_office(select_office: sa.Select) -> Any:
 
 
 def office_in_use() -> int | None:
-    """The office this unit of work belongs to (None: not known yet, or every office)."""
+    """The office this unit of work belongs to (None: not known yet, or an account lookup across offices)."""
     office_id = db.session.info.get(_OFFICE)
     return office_id if isinstance(office_id, int) else None
 
 
-@contextmanager
-def across_offices(scope: str = "") -> Iterator[None]:
-    """A lookup that must see every office's rows (a username at sign-in, the purge); then back to the office.
+class NoOfficeKnown(Exception):
+    """A query, or a new record, of office-owned rows in a unit of work that belongs to no office yet.
 
-    `scope` names why ("sign_in", "purge", …): every crossing of the office wall says what it is for.
+    Refused rather than answered with every office's rows: settle the office first (`use_office`), or name
+    the crossing (`across_offices`, `each_office`).
     """
+
+
+# The crossings of the office wall there are, each with its reason; a name not listed here is refused.
+# Account lookups: which office an account is in, before a request's or a command's office is known. They read
+# an account's office and nothing else (on PostgreSQL through the owner's functions: the app's role sees one
+# office only, whatever it sets app.office_id to; intake/row_security.py).
+ACCOUNT_LOOKUPS = {
+    "sign_in": "the username typed at sign-in",
+    "staff_session": "the signed-in user of a staff request",
+    "unique_username": "whether a new username is taken in any office",
+    "operator": "the account an operator's command names",
+}
+# An operator's command that works on every office: one office at a time, each office's audit log saying so.
+OPERATOR_SCOPES = {
+    "purge": "flask intake purge: abandoned intakes of every office",
+    "users_list": "flask intake users list: every office's accounts",
+    "office_list": "flask intake office list: every office's staff and cases",
+}
+
+
+@contextmanager
+def across_offices(scope: str) -> Iterator[None]:
+    """The ORM's office wall lifted for one account lookup (`scope`, one of ACCOUNT_LOOKUPS); then back to the office.
+
+    Use `office_of_account`, which reads through it, rather than this: on PostgreSQL the app's role still sees
+    only the transaction's office, as it should.
+    """
+    if scope not in ACCOUNT_LOOKUPS:
+        raise ValueError(f"no such crossing of the office wall: {scope!r} (see unit_of_work.ACCOUNT_LOOKUPS)")
     before = db.session.info.get(_OFFICE)
     db.session.info[_OFFICE] = ALL_OFFICES
-    _set_office_in_transaction(db.session())
     try:
         yield
     finally:
-        if before is None:
-            db.session.info.pop(_OFFICE, None)
-        else:
-            db.session.info[_OFFICE] = before
-        _set_office_in_transaction(db.session())
+        _back_to(before)
+
+
+def _back_to(office: object) -> None:
+    if office is None:
+        db.session.info.pop(_OFFICE, None)
+    else:
+        db.session.info[_OFFICE] = office
+    _set_office_in_transaction(db.session())
+
+
+def office_of_account(scope: str, *, username: str | None = None, user_id: int | None = None) -> int | None:
+    """The office of the staff account with this username (or id), None if there is none: an account lookup (`scope`).
+
+    On PostgreSQL, a function owned by the tables' owner answers (intake/row_security.py): the app's role cannot
+    read another office's `users` rows, and learns nothing of them but the office's id.
+    """
+    from .records import User
+
+    session = db.session()
+    if session.get_bind().dialect.name == "postgresql":
+        if scope not in ACCOUNT_LOOKUPS:
+            raise ValueError(f"no such crossing of the office wall: {scope!r}")
+        if username is not None:
+            return session.scalar(_OFFICE_OF_USERNAME, {"username": username})
+        return session.scalar(_OFFICE_OF_USER, {"user_id": user_id})
+    query = sa.select(User.office_id)
+    query = query.filter_by(username=username) if username is not None else query.filter_by(id=user_id)
+    with across_offices(scope):
+        return session.scalar(query)
+
+
+_OFFICE_OF_USERNAME = db.text("SELECT yorisoi_office_of_username(:username)")
+_OFFICE_OF_USER = db.text("SELECT yorisoi_office_of_user(:user_id)")
+
+
+def each_office(scope: str) -> Iterator[Any]:
+    """An operator's command over every office (`scope`, one of OPERATOR_SCOPES): each office in turn is the unit of
+    work's, so no statement ever sees two offices; each office's audit log records the command."""
+    from .records import Office
+    from .services.casework import audit
+
+    if scope not in OPERATOR_SCOPES:
+        raise ValueError(f"no such operator's scope: {scope!r} (see unit_of_work.OPERATOR_SCOPES)")
+    before = db.session.info.get(_OFFICE)
+    try:
+        for office in db.session.scalars(sa.select(Office).order_by(Office.code)).all():
+            use_office(office.id)
+            audit(None, None, "operator", scope)
+            yield office
+    finally:
+        _back_to(before)
+
+
+# Matches no office: the criteria of a statement with no office known (office-owned rows joined below its top level).
+_NO_OFFICE = -1
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _the_office_wall(state: ORMExecuteState) -> None:
+    """The office wall, once for every ORM statement: SELECT (relationship and column loads and `session.get`
+    included), UPDATE and DELETE of an office-owned model read and change the unit of work's office's rows only.
+
+    No office known: a statement about office-owned rows is refused (NoOfficeKnown), never answered for every
+    office. The criterion is a cached lambda whose office id is a bound parameter: one compiled statement
+    serves every office.
+    """
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    office = state.session.info.get(_OFFICE)
+    if office == ALL_OFFICES:  # an account lookup (across_offices)
+        return
+    if not isinstance(office, int):
+        if any(issubclass(mapper.class_, OfficeOwned) for mapper in state.all_mappers):
+            raise NoOfficeKnown(f"no office is known for this query of office-owned records: {state.all_mappers}")
+        office = _NO_OFFICE
+    state.statement = state.statement.options(
+        orm.with_loader_criteria(OfficeOwned, lambda cls: cls.office_id == office, include_aliases=True)
+    )
 
 
 def _office_setting(session: Session) -> str:
@@ -172,19 +275,16 @@ def _forget_what_was_told(session: Session, _transaction) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _new_records_get_the_office(session: Session, _context, _instances) -> None:
-    """A new office-owned record without an office gets this unit of work's (else the installation's own)."""
-    from .records import OfficeOwned
-
-    pending = [record for record in session.new if isinstance(record, OfficeOwned) and record.office_id is None]
-    if not pending:
-        return
+    """A new office-owned record gets this unit of work's office; one of another office, or with no office known, is
+    refused (NoOfficeKnown): nothing lands in an office by default."""
     office_id = session.info.get(_OFFICE)
-    if not isinstance(office_id, int):
-        from .services.offices import default_office_id
-
-        office_id = default_office_id(session)
-    for record in pending:
-        record.office_id = office_id
+    for record in session.new:
+        if not isinstance(record, OfficeOwned):
+            continue
+        if record.office_id is None and isinstance(office_id, int):
+            record.office_id = office_id
+        elif record.office_id is None or (isinstance(office_id, int) and record.office_id != office_id):
+            raise NoOfficeKnown(f"a new {type(record).__name__} of office {record.office_id} in office {office_id}")
 
 
 def keep_when_refused() -> None:
@@ -230,8 +330,8 @@ def one_command(command: Callable) -> Callable:
     @wraps(command)
     def run(*args, **kwargs):
         try:
-            # An operator's command may reach every office; one that works for an office says which (use_office).
-            db.session.info[_OFFICE] = ALL_OFFICES
+            # A command starts in no office: it names one (use_office), an account (office_of_account) or goes
+            # through every office in turn (each_office).
             result = command(*args, **kwargs)
         except BaseException:
             db.session.rollback()

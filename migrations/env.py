@@ -3,6 +3,7 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+import sqlalchemy as sa
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -17,7 +18,14 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    """The tables' owner's (DATABASE_OWNER_URL); the app's own when there is one role (intake/database.py)."""
+    from intake.database import owner_url
+
+    app_engine = current_app.extensions['migrate'].db.engine
+    url = owner_url(current_app)
+    if url == current_app.config['SQLALCHEMY_DATABASE_URI']:
+        return app_engine
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
 
 
 def get_engine_url():
@@ -107,6 +115,10 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            # The app's role (another than the owner's, on PostgreSQL) may use what the migrations made.
+            from intake.database import grant_the_app
+
+            grant_the_app(connection)
         if sqlite:
             connection.exec_driver_sql('PRAGMA foreign_keys=ON')
             connection.commit()

@@ -5,21 +5,26 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from databases import server_database_url
+from databases import server_database_url, server_owner_url
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.datastructures import Headers
 
 from intake import create_app
 from intake.config import Defaults
-from intake.database import MIGRATIONS
+from intake.database import MIGRATIONS, create_schema, drop_schema
 from intake.domain.dates import add_months
 from intake.extensions import db as _db
+from intake.records import DEFAULT_OFFICE_CODE
+from intake.services.offices import find_office
+from intake.unit_of_work import use_office
 
 HERE = os.path.dirname(__file__)
 # The real-browser fixtures (Debian's Chromium via Playwright) live beside the browser tests.
@@ -51,6 +56,8 @@ def config_for(tmp_path, **overrides) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        # PostgreSQL: the tables' owner makes and drops them; the app connects as a role that owns nothing.
+        "OWNER_DATABASE_URI": server_owner_url(),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         **overrides,
@@ -86,8 +93,8 @@ def make_app(tmp_path, request):
         app = create_app(config)
         if not built and not copied:
             with app.app_context():
-                _db.drop_all()
-                _db.create_all()
+                drop_schema()
+                create_schema()
         built.append(app)
         return app
 
@@ -96,7 +103,7 @@ def make_app(tmp_path, request):
         with app.app_context():
             _db.session.remove()
             if index == 0 and not copied:  # a copied SQLite file goes with tmp_path
-                _db.drop_all()
+                drop_schema()
             _db.engine.dispose()
 
 
@@ -105,44 +112,14 @@ def app(make_app):
     return make_app()
 
 
-RLS_APP_ROLE = "yorisoi_rls_app"
-
-
 @pytest.fixture
-def walled_app(make_app):
-    """An app on a migrated database whose connections are held to the row-level security policies (PostgreSQL).
-
-    On SQLite, an app as every test has. On PostgreSQL CI's role owns the tables and FORCE ROW LEVEL
-    SECURITY holds it too; a superuser (never held) makes a plain role for the app to connect as.
-    """
-    owner = make_app()
-    if not owner.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        yield owner
-        return
-    with owner.app_context():
-        _db.drop_all()
-        _db.session.execute(_db.text("DROP TABLE IF EXISTS alembic_version"))
-        _db.session.commit()
+def walled_app(make_app):  # make_app drops it all, Alembic's version table too
+    """An app on a database the migrations made (they make the walls), connected as the role that owns nothing."""
+    app = make_app()
+    with app.app_context():
+        drop_schema()
         upgrade(directory=str(MIGRATIONS))
-        superuser = _db.session.scalar(_db.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
-        if superuser:
-            _db.session.execute(
-                _db.text(
-                    f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{RLS_APP_ROLE}') "
-                    f"THEN CREATE ROLE {RLS_APP_ROLE} NOLOGIN; END IF; END $$"
-                )
-            )
-            _db.session.execute(_db.text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {RLS_APP_ROLE}"))
-            _db.session.execute(_db.text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {RLS_APP_ROLE}"))
-        _db.session.commit()
-    if not superuser:
-        yield owner
-    else:
-        yield make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-c role={RLS_APP_ROLE}"}})
-    with owner.app_context():
-        _db.session.execute(_db.text("DROP TABLE IF EXISTS alembic_version"))
-        _db.session.commit()
-
+    return app
 
 
 class CsrfClient(FlaskClient):
@@ -197,3 +174,12 @@ def day_ahead(months: int) -> str:
 def current_step_id(html: str) -> str:
     match = re.search(r'data-step="([a-z0-9_]+)"', html)
     return match.group(1) if match else ""
+
+
+@contextmanager
+def in_office(app, code: str = DEFAULT_OFFICE_CODE) -> Iterator[None]:
+    """An app context that works in one office (the installation's unless named), as that office's requests do: the
+    office wall refuses office-owned records to a context that names no office."""
+    with app.app_context():
+        use_office(find_office(code).id)
+        yield

@@ -16,25 +16,40 @@ from intake.extensions import db
 
 @functools.cache
 def server_database_url() -> str | None:
-    """The database server DATABASE_URL names (None: none, SQLite files it is), a database of this process's own.
+    """The database server DATABASE_URL names (None: none, SQLite files it is), a database of this process's own, as
+    the app connects to it: DATABASE_URL's role, which owns nothing (intake/row_security.py).
 
     `make test` runs two test processes (pytest-xdist); every test empties the database it uses, so each process
-    gets one beside DATABASE_URL's (yorisoi_test_gw0, yorisoi_test_gw1), made here if missing: the role needs
-    CREATEDB (.ci/run gives it).
+    gets one beside DATABASE_URL's (yorisoi_test_gw0, yorisoi_test_gw1), made here if missing by the owner's role
+    (DATABASE_OWNER_URL, else DATABASE_URL's), which needs CREATEDB (.ci/run gives it).
     """
     url = os.environ.get("DATABASE_URL")
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker or not url.startswith("postgresql"):
+    if not url or not url.startswith("postgresql"):
         return url or None
-    given = make_url(url)
-    own = given.set(database=f"{given.database}_{worker}")
-    server = sa.create_engine(given, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    own = _own(url)
+    owner = server_owner_url()
+    server = sa.create_engine(make_url(owner).set(database=make_url(url).database), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with server.connect() as connection:
         exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database})
         if not exists:
             connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
     server.dispose()
     return own.render_as_string(hide_password=False)
+
+
+@functools.cache
+def server_owner_url() -> str | None:
+    """This process's database as its tables' owner sees it (DATABASE_OWNER_URL; DATABASE_URL's role without one)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        return None
+    return _own(os.environ.get("DATABASE_OWNER_URL") or url).render_as_string(hide_password=False)
+
+
+def _own(url: str):
+    given = make_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return given.set(database=f"{given.database}_{worker}") if worker else given
 
 
 @contextmanager

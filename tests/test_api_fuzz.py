@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from conftest import in_office
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -97,6 +98,6 @@ def test_the_api_never_fails_and_answers_as_documented(app, label, mode):
 
 
 def _snapshot(app, token: str):
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         return intake.version, intake.state, intake.answers, intake.locale

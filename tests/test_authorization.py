@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from conftest import in_office
 from staff import (
     approved_case,
     enrol_kiosk,
@@ -223,7 +224,7 @@ def world(app):
     staff = app.test_client()
     sign_in(staff, "cw")
     case_id = approved_case(app, staff, office="main")
-    with app.app_context():
+    with in_office(app):
         ticket_id = db.session.scalar(db.select(Ticket.id).filter_by(case_id=case_id))
         intake_id = db.session.scalar(db.select(Ticket.intake_id).filter_by(id=ticket_id))
         user_id = db.session.scalar(db.select(User.id).filter_by(username="cw2"))
@@ -237,7 +238,7 @@ def signed_in(app, role: str) -> tuple[str | None, str]:
     if role.endswith("kiosk"):
         enrol_kiosk(app, client, "north" if role.startswith(NORTH) else "main")
         client.post("/kiosk/start", data={"locale": "ja"})
-        with app.app_context():
+        with in_office(app, "north" if role.startswith(NORTH) else "main"):
             token = db.session.scalar(
                 db.select(Intake.token).filter_by(status=IntakeStatus.IN_PROGRESS).order_by(Intake.id.desc())
             )

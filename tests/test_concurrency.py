@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from conftest import in_office
 from walk import api_body, typical_answers
 
 from intake.extensions import db
@@ -29,7 +30,7 @@ def advance_to(client, data: dict, step_id: str) -> dict:
 
 
 def record(app, token: str) -> Intake:
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         db.session.expunge(intake)
         return intake
@@ -88,7 +89,7 @@ def test_a_double_submitted_kiosk_form_stores_one_answer(app, client):
     first = client.post("/kiosk/step", data={"step": "language", "value": "en", "action": "continue"})
     second = client.post("/kiosk/step", data={"step": "language", "value": "ja", "action": "continue"})
     assert first.status_code == second.status_code == 302
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalars(db.select(Intake)).one()
         assert intake.answers["language"] == "en"
         assert intake.path == ["welcome", "language", "notice"]

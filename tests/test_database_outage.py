@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import in_office
 from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
 from walk import api_body, typical_answers
@@ -79,7 +80,7 @@ class Outage:
 
 
 def snapshot(app, token):
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         return (intake.version, intake.state, dict(intake.answers), list(intake.path), intake.status)
 
@@ -90,7 +91,7 @@ def test_an_answer_that_fails_to_commit_changes_nothing_and_can_be_retried(app, 
     while data["step"]["id"] != "future_picture":
         data = client.post(f"/api/v1/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
     before = snapshot(app, data["token"])
-    with app.app_context():
+    with in_office(app):
         outage = Outage(db.engine, "UPDATE intakes")
     outage.on = True
     body = {"step": "future_picture", "value": "Half-written answer"}
@@ -110,12 +111,12 @@ def test_a_submit_that_fails_writes_neither_the_plan_nor_the_status(app, client)
     while data["step"]["kind"] != "handover":
         data = client.post(f"/api/v1/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
     before = snapshot(app, data["token"])
-    with app.app_context():
+    with in_office(app):
         outage = Outage(db.engine, "INSERT INTO draft_plans")
     outage.on = True
     assert client.post(f"/api/v1/intakes/{data['token']}/submit").status_code == 503
     assert snapshot(app, data["token"]) == before
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count()).select_from(DraftPlan)) == 0
     outage.on = False
     assert client.post(f"/api/v1/intakes/{data['token']}/submit").get_json()["status"] == "submitted"
@@ -124,7 +125,7 @@ def test_a_submit_that_fails_writes_neither_the_plan_nor_the_status(app, client)
 
 def test_a_kiosk_form_answer_that_fails_shows_the_outage_page_and_keeps_the_intake(app, client):
     client.post("/kiosk/start", data={"locale": "ja"})
-    with app.app_context():
+    with in_office(app):
         token = db.session.scalar(db.select(Intake.token))
         outage = Outage(db.engine, "UPDATE intakes")
     before = snapshot(app, token)
@@ -160,7 +161,7 @@ def test_the_outage_log_carries_no_answer(app, client, caplog):
     data = client.post("/api/v1/intakes", json={}).get_json()
     while data["step"]["id"] != "future_picture":
         data = client.post(f"/api/v1/intakes/{data['token']}/answer", json=api_body(data["step"], answers)).get_json()
-    with app.app_context():
+    with in_office(app):
         outage = Outage(db.engine, "UPDATE intakes")
     outage.on = True
     secret = "My husband hits me when he drinks"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import in_office
 from walk import api_body, typical_answers
 
 from intake.extensions import db
@@ -28,7 +29,7 @@ def at_step(app, client):
 
 
 def state(app, token: str) -> tuple:
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         return intake.version, intake.state, json.dumps(intake.answers, sort_keys=True), intake.locale
 
@@ -117,13 +118,13 @@ def test_an_oversized_kiosk_form_is_refused(app, client):
     client.post("/kiosk/start", data={"locale": "ja"})
     response = client.post("/kiosk/step", data={"step": "welcome", "value": "a" * 400_000})
     assert response.status_code == 413
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(Intake.state)) == "welcome"
 
 
 def test_kiosk_form_with_control_characters_is_refused_with_the_question_shown_again(app, client, at_step):
     client.post("/kiosk/start", data={"locale": "ja"})
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake))
         intake.state, intake.path = "future_picture", ["welcome", "future_picture"]
         db.session.commit()
@@ -131,7 +132,7 @@ def test_kiosk_form_with_control_characters_is_refused_with_the_question_shown_a
         "/kiosk/step", data={"step": "future_picture", "value": "hello\u202eevil", "action": "continue"}
     )
     assert response.status_code == 422
-    with app.app_context():
+    with in_office(app):
         assert "future_picture" not in db.session.scalar(db.select(Intake)).answers
 
 

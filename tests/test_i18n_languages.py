@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from conftest import in_office
 from flask import g
 from i18n_helpers import TRANSLATIONS, shipped_locales, without_readings, write_catalogue
 from walk import typical_answers, walk_forms
@@ -60,7 +61,7 @@ def test_whole_dialogue_in_every_shipped_language(app, client, locale):
     client.post("/kiosk/finish")
     shown = walk_forms(client, answers, locale=locale)
     assert shown[-1] == "done"
-    with app.app_context():
+    with in_office(app):
         intake = Intake.query.order_by(Intake.id.desc()).first()
         assert intake.locale == locale
         assert intake.status == "submitted"
@@ -80,14 +81,14 @@ def test_switching_language_mid_dialogue_keeps_every_answer(app, client):
         response = client.post("/kiosk/step", data={"step": step_id, "action": "continue", **data})
         assert response.status_code == 302, (step_id, response.get_data(as_text=True)[:500])
     client.post("/kiosk/step", data=MultiDict([("step", "future_areas"), ("value", "work"), ("value", "health")]))
-    with app.app_context():
+    with in_office(app):
         before = dict(Intake.query.one().answers)
         state = Intake.query.one().state
     assert client.post("/kiosk/language", data={"locale": "ko"}).status_code == 302
     page = client.get("/kiosk/step").get_data(as_text=True)
     assert '<html lang="ko"' in page
     assert answers["future_picture"] in page  # the conversation so far re-renders, answers included
-    with app.app_context():
+    with in_office(app):
         intake = Intake.query.one()
         after = dict(intake.answers)
         assert intake.locale == "ko" and intake.state == state
@@ -98,7 +99,7 @@ def test_switching_language_mid_dialogue_keeps_every_answer(app, client):
     assert "やさしい日本語" in client.get("/kiosk/step").get_data(as_text=True)
     shown = walk_forms_from_here(client, answers)
     assert shown[-1] == "done"
-    with app.app_context():
+    with in_office(app):
         final = Intake.query.one()
         assert final.answers["future_picture"] == answers["future_picture"]
         assert final.answers["future_areas"] == ["work", "health"]
@@ -128,16 +129,16 @@ def test_unknown_locale_in_url_or_form_falls_back_cleanly(app, client, bad):
     assert f'<html lang="{bcp47(Defaults.KIOSK_DEFAULT_LOCALE)}"' in page.get_data(as_text=True)
     if not bad:  # no language chosen: the kiosk's default
         assert client.post("/kiosk/start", data={"locale": bad}).status_code == 302
-        with app.app_context():
+        with in_office(app):
             assert Intake.query.order_by(Intake.id.desc()).first().locale == Defaults.KIOSK_DEFAULT_LOCALE
         return
     # A language the kiosk does not offer is refused, in the page's language, and nothing starts.
-    with app.app_context():
+    with in_office(app):
         count = Intake.query.count()
     refused = client.post("/kiosk/start", data={"locale": bad})
     assert refused.status_code == 422
     assert "一覧から言語を選んでください。" in without_readings(refused.get_data(as_text=True))
-    with app.app_context():
+    with in_office(app):
         assert Intake.query.count() == count
 
 
@@ -145,13 +146,13 @@ def test_unknown_locale_in_url_or_form_falls_back_cleanly(app, client, bad):
 def test_an_unknown_language_posted_mid_intake_is_refused_and_changes_nothing(app, client, bad):
     """A Vietnamese intake stays Vietnamese: the refusal is in Vietnamese, and the answers and locale stay."""
     assert client.post("/kiosk/start", data={"locale": "vi"}).status_code == 302
-    with app.app_context():
+    with in_office(app):
         before = Intake.query.order_by(Intake.id.desc()).first()
         before = (before.locale, before.version, before.answers)
     refused = client.post("/kiosk/language", data={"locale": bad})
     assert refused.status_code == 422
     assert "Vui lòng chọn một ngôn ngữ trong danh sách." in refused.get_data(as_text=True)
-    with app.app_context():
+    with in_office(app):
         after = Intake.query.order_by(Intake.id.desc()).first()
         assert (after.locale, after.version, after.answers) == before
     assert client.get("/kiosk/step").status_code == 200
@@ -248,7 +249,7 @@ def test_a_broken_translation_shows_english_never_an_error_page(tmp_path):
             "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path),
         }
     )
-    with app.app_context():
+    with in_office(app):
         db.create_all()
     client = app.test_client()
     client.post("/kiosk/start", data={"locale": "ko"})

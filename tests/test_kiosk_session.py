@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import _database_url
+from conftest import _database_url, in_office
 from flask_babel import force_locale, gettext
 from i18n_helpers import without_readings
 from walk import typical_answers, walk_forms
@@ -31,7 +31,7 @@ def make_client(tmp_path):
         }
         config.update(settings)
         app = create_app(config)
-        with app.app_context():
+        with in_office(app):
             db.drop_all()
             db.create_all()
         apps.append(app)
@@ -39,7 +39,7 @@ def make_client(tmp_path):
 
     yield make
     for app in apps:
-        with app.app_context():
+        with in_office(app):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
@@ -123,7 +123,7 @@ def test_resume_refuses_a_sent_plan(client):
 def test_resume_refuses_an_old_intake(client, app):
     _, code = _started(client)
     client.post("/kiosk/reset")
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(receipt_code=code.replace("-", "")))
         intake.updated_at = utcnow() - timedelta(hours=app.config["RESUME_HOURS"] + 1)
         db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from conftest import in_office
 from walk import walk_api
 
 from intake.extensions import db
@@ -13,7 +14,7 @@ from intake.records import DraftPlan, Intake, utcnow
 
 def age(app, token: str, days: int, *, created_days: int | None = None) -> None:
     """The intake was last touched `days` ago (and created then, unless `created_days` says earlier)."""
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         intake.updated_at = utcnow() - timedelta(days=days)
         intake.created_at = utcnow() - timedelta(days=max(days, created_days or 0))
@@ -21,7 +22,7 @@ def age(app, token: str, days: int, *, created_days: int | None = None) -> None:
 
 
 def tokens(app) -> set[str]:
-    with app.app_context():
+    with in_office(app):
         return set(db.session.scalars(db.select(Intake.token)))
 
 
@@ -75,7 +76,7 @@ def test_a_walk_in_intake_can_be_exported_and_erased(app, client, runner):
     assert case["plan"]["actions"]
     erased = runner.invoke(args=["intake", "erase", data["receipt_code"], "--yes"])
     assert erased.exit_code == 0
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count()).select_from(Intake)) == 0
         assert db.session.scalar(db.select(db.func.count()).select_from(DraftPlan)) == 0
     assert runner.invoke(args=["intake", "export", data["receipt_code"]]).exit_code != 0
@@ -85,7 +86,7 @@ def test_an_intake_on_file_with_a_case_is_neither_purged_nor_erased(app, client,
     from intake.records import Case, CaseIntake, User
 
     token = client.post("/api/v1/intakes", json={}).get_json()["token"]
-    with app.app_context():
+    with in_office(app):
         user = User(username="cw", display_name="cw", role="caseworker", password_hash="x")
         case = Case(case_number="R-1", name="Test", preferred_language="ja", caseworker=user)
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
@@ -102,7 +103,7 @@ def test_an_intake_on_file_with_a_case_is_neither_purged_nor_erased(app, client,
 def test_a_translators_preview_walk_is_purged_like_an_abandoned_intake(app, runner):
     from intake.records import IntakeStatus
 
-    with app.app_context():
+    with in_office(app):
         preview = Intake(dialogue_id="self_reliance", dialogue_version=1, state="welcome", locale="en")
         preview.status = IntakeStatus.PREVIEW
         db.session.add(preview)

@@ -1,9 +1,9 @@
 """The second wall: on PostgreSQL, row-level security hides another office's rows from a query that forgets its filter.
 
-The schema comes from the migrations (which make the policies). The app then runs as a role that is subject
-to them: CI's role owns the tables, and FORCE ROW LEVEL SECURITY holds the owner too; a superuser (who is
-never held) makes a plain role for the app to run as. SQLite has no row-level security: the filters in the
-services are the wall there, and tests/test_authorization.py checks them on both databases.
+The schema comes from the migrations (which make the policies), run as the tables' owner (DATABASE_OWNER_URL);
+the app connects as a role that owns nothing (DATABASE_URL), as .ci/run and docs/deployment.md set it up. The
+first wall, the ORM's, is tests/test_office_wall.py's on both databases; tests/test_authorization.py walks every
+route with two offices.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import os
 import pytest
 from conftest import office_today
 from databases import statements_run
+from sqlalchemy.exc import DBAPIError
 from staff import enrol_kiosk, make_user, new_case, sign_in, walk_with_code
 
 from intake.extensions import db
 from intake.records import AuditEntry
 from intake.services.offices import create_office, find_office
-from intake.unit_of_work import across_offices, use_office
+from intake.unit_of_work import use_office
 
 pytestmark = pytest.mark.skipif(
     not (os.environ.get("DATABASE_URL") or "").startswith("postgresql"),
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 OFFICE_OWNED = ("users", "intakes", "draft_plans", "cases", "case_intakes", "tickets", "audit_log")
 
 
-def test_the_app_role_is_held_to_the_policies(walled_app):
+def test_the_app_role_owns_nothing_and_is_held_to_the_policies(walled_app):
     with walled_app.app_context():
         bypass = db.session.execute(
             db.text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
@@ -41,20 +42,59 @@ def test_the_app_role_is_held_to_the_policies(walled_app):
             )
         )
         unwalled = db.session.scalars(
-            db.text(
-                "SELECT relname FROM pg_class WHERE relname = ANY(:t) AND NOT (relforcerowsecurity AND relrowsecurity)"
-            ),
-            {"t": sorted(owned)},
+            db.text("SELECT relname FROM pg_class WHERE relname = ANY(:t) AND NOT relrowsecurity"), {"t": sorted(owned)}
         ).all()
-    assert not bypass
-    # Every table that holds an office's rows, a future one included, has the wall forced.
+        mine = db.session.scalars(
+            db.text(
+                "SELECT relname FROM pg_class WHERE pg_has_role(current_user, relowner, 'USAGE')"
+                " AND relnamespace = current_schema()::regnamespace"
+            )
+        ).all()
+    assert not bypass and mine == []
+    # Every table that holds an office's rows, a future one included, has the wall.
     assert set(OFFICE_OWNED) | {"programs", "program_texts"} <= owned and unwalled == []
+
+
+def test_whatever_the_app_role_sets_app_office_id_to_it_sees_one_office_at_most(walled_app):
+    with walled_app.app_context():
+        create_office("north", name="北福祉事務所")
+        db.session.commit()
+    make_user(walled_app, "cw", "caseworker")
+    make_user(walled_app, "n-cw", "caseworker", office="north")
+    with walled_app.app_context():
+        main, north = find_office("main").id, find_office("north").id
+        for value in ("all", "", "*", "0", f"{main},{north}", f"{main} OR true", "99999999999", "-1", "NULL"):
+            db.session.execute(db.text("SELECT set_config('app.office_id', :v, true)"), {"v": value})
+            assert _unfiltered("users") == set(), value
+            db.session.rollback()
+        for office in (main, north):
+            db.session.execute(db.text("SELECT set_config('app.office_id', :v, true)"), {"v": str(office)})
+            assert _unfiltered("users") == {office}
+            db.session.rollback()
+    # Nor can it switch the walls off, take the owner's role, or read the accounts beyond their office.
+    for statement in (
+        "SET row_security = off; SELECT count(*) FROM users",
+        "ALTER TABLE users DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE users NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY office_wall ON users",
+        "ALTER POLICY office_wall ON users USING (true)",
+        "CREATE POLICY everything ON users USING (true)",
+        "ALTER TABLE users OWNER TO CURRENT_USER",
+        f"SET ROLE {walled_app.config['OWNER_DATABASE_URI'].split('//')[1].split(':')[0]}",
+        "CREATE OR REPLACE FUNCTION yorisoi_current_office() RETURNS integer LANGUAGE sql AS $$ SELECT office_id FROM users LIMIT 1 $$",
+    ):
+        with walled_app.app_context():
+            with pytest.raises(DBAPIError, match="permission denied|must be owner|row-level security|row security"):
+                for part in statement.split("; "):
+                    db.session.execute(db.text(part))
+            db.session.rollback()
+    with walled_app.app_context():  # the account functions tell an office's id, and nothing else
+        assert db.session.scalar(db.text("SELECT yorisoi_office_of_username('n-cw')")) == north
 
 
 def test_an_unfiltered_query_as_one_office_sees_none_of_the_other_offices_rows(walled_app):
     with walled_app.app_context():
-        with across_offices():
-            create_office("north", name="北福祉事務所")
+        create_office("north", name="北福祉事務所")
         db.session.commit()
     make_user(walled_app, "cw", "caseworker")
     make_user(walled_app, "n-cw", "caseworker", office="north")
@@ -81,8 +121,6 @@ def test_an_unfiltered_query_as_one_office_sees_none_of_the_other_offices_rows(w
         db.session.rollback()
     with walled_app.app_context():  # no office named at all: nothing
         assert db.session.scalar(db.text("SELECT count(*) FROM cases")) == 0
-        with across_offices():
-            assert db.session.scalar(db.text("SELECT count(*) FROM cases")) == 2
 
 
 def _unfiltered(table: str) -> set[int]:
@@ -93,8 +131,7 @@ def test_a_kiosk_tells_postgresql_its_office_in_the_statement_that_reads_the_off
     """No statement of its own for app.office_id on a kiosk's request (one round trip less a step), and the walls hold:
     each kiosk's intake lands in its office and is answered through the walls."""
     with walled_app.app_context():
-        with across_offices():
-            create_office("north", name="北福祉事務所")
+        create_office("north", name="北福祉事務所")
         db.session.commit()
     for office in ("main", "north"):
         kiosk = walled_app.test_client()
@@ -106,7 +143,8 @@ def test_a_kiosk_tells_postgresql_its_office_in_the_statement_that_reads_the_off
         assert answered.get_json()["step"]["id"] == "language"
         assert [s for s in statements if "set_config" in s and "FROM offices" not in s] == []
         assert len([s for s in statements if "set_config" in s]) == 1
-        with walled_app.app_context(), across_offices():
+        with walled_app.app_context():
+            use_office(find_office(office).id)
             intake_office = db.session.scalar(
                 db.text("SELECT offices.code FROM intakes JOIN offices ON offices.id = intakes.office_id WHERE token = :t"),
                 {"t": started["token"]},
@@ -117,10 +155,10 @@ def test_a_kiosk_tells_postgresql_its_office_in_the_statement_that_reads_the_off
 def test_after_a_savepoint_is_undone_the_office_is_told_again(walled_app):
     """A savepoint's rollback undoes a set_config made inside it: the next use_office must not trust what it said."""
     with walled_app.app_context():
-        with across_offices():
-            north = create_office("north", name="北福祉事務所")
-            main = find_office("main")
-            db.session.add(AuditEntry(office_id=north.id, action="test", detail="north's row"))
+        north = create_office("north", name="北福祉事務所")
+        main = find_office("main")
+        use_office(north.id)
+        db.session.add(AuditEntry(office_id=north.id, action="test", detail="north's row"))
         db.session.commit()
         use_office(main.id)
         db.session.scalar(db.text("SELECT 1"))

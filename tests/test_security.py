@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import in_office
 from flask import Blueprint
 from walk import walk_api
 
@@ -44,7 +45,7 @@ def test_the_draft_and_plan_pages_are_not_cached(app):
     sign_in(staff, "cw")
     case_id, code = new_case(staff)
     walk_with_code(app.test_client(), code, office_today())
-    with app.app_context():
+    with in_office(app):
         intake_id = db.session.scalar(db.select(Intake.id).filter_by(status="submitted"))
     for path in (f"/caseworker/cases/{case_id}/drafts/{intake_id}", f"/caseworker/cases/{case_id}/plan"):
         response = staff.get(path)
@@ -148,7 +149,7 @@ def test_api_writes_need_the_token_and_a_refused_write_changes_nothing(make_app)
         response = client.post(url, json={"step": "welcome"}, headers=headers)
         assert response.status_code == 400
         assert response.get_json()["error"]["code"] == "csrf_failed"
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(Intake.state)) == "welcome"
     # Another browser's token does not fit this session.
     other = app.test_client().post("/api/v1/intakes", json={}).get_json()["csrf_token"]

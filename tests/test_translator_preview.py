@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import in_office
 from walk import typical_answers, walk_forms
 
 from intake.config import ROOT
@@ -12,7 +13,7 @@ from intake.records import DraftPlan, Intake, User
 
 
 def _user(app, role: str) -> None:
-    with app.app_context():
+    with in_office(app):
         user = User(username=f"{role}-1", display_name=f"A {role}", role=role)
         user.set_password("pass-word-123")
         db.session.add(user)
@@ -105,7 +106,7 @@ def test_preview_walk_goes_to_the_end_but_is_never_sent_or_listed(app, translato
     finally:
         translator.post = original
     assert shown[-1] == "done"
-    with app.app_context():
+    with in_office(app):
         intake = Intake.query.one()
         assert intake.status == "preview" and intake.locale == "ko"
         assert DraftPlan.query.count() == 0
@@ -136,7 +137,7 @@ def _screens(app) -> list[tuple[str, str, str]]:
     from intake.domain.step_kinds import kind_of
     from intake.web.common import engines
 
-    with app.app_context():
+    with in_office(app):
         return [
             (dialogue_id, step.id, step.kind)
             for dialogue_id, engine in engines().items()
@@ -147,7 +148,7 @@ def _screens(app) -> list[tuple[str, str, str]]:
 
 def test_every_screen_of_every_dialogue_opens_in_the_kiosk_template_creating_nothing(app, translator):
     """Every asked step of both dialogues, in Vietnamese: the kiosk's page for that step, valid ids, no record."""
-    with app.app_context():
+    with in_office(app):
         before = (Intake.query.count(), DraftPlan.query.count())
     screens = _screens(app)
     assert {d for d, _, _ in screens} >= {"self_reliance", "plan_review"}
@@ -159,7 +160,7 @@ def test_every_screen_of_every_dialogue_opens_in_the_kiosk_template_creating_not
         if kind != "done":
             assert f'data-step="{step_id}"' in page and f'data-kind="{kind}"' in page, (dialogue_id, step_id)
         assert _ids_repeated(page) == [], (dialogue_id, step_id)
-    with app.app_context():
+    with in_office(app):
         assert (Intake.query.count(), DraftPlan.query.count()) == before
     with translator.session_transaction() as kept:
         assert not {"intake", "furigana", "display"} & set(kept)  # no kiosk session, no display choice kept

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .clock import utcnow
+from .offices import OfficeOwned
 
 
-class OfficeProgram(db.Model):
+class OfficeProgram(OfficeOwned, db.Model):
     """One program of an office; the fields are those of a program in programs.yaml."""
 
     __tablename__ = "programs"
@@ -49,7 +50,7 @@ class OfficeProgram(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ProgramText(db.Model):
+class ProgramText(OfficeOwned, db.Model):
     """A program's name, support text or first action in one recipient language, and the office text it translates."""
 
     __tablename__ = "program_texts"

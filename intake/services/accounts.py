@@ -13,10 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from ..domain.answers import N_, Nn_
 from ..extensions import db
 from ..records import ROLES, Case, User
-from ..unit_of_work import StaleWrite, across_offices
+from ..unit_of_work import StaleWrite, office_of_account
 from . import casework
 from .casework import CaseworkError
-from .offices import this_office
 
 MIN_PASSWORD_LENGTH = 12
 MAX_USERNAME_LENGTH = 64
@@ -28,13 +27,12 @@ class AccountError(CaseworkError):
     """An account change the office's rules refuse; nothing was stored."""
 
 
-def find_user(username: str | None, office_id: int | None = None) -> User | None:
-    """The account of this username in the office (given, else the unit of work's; an operator's command: any)."""
+def find_user(username: str | None) -> User | None:
+    """The account of this username in the unit of work's office (the wall: unit_of_work.use_office)."""
     username = (username or "").strip()
     if not username:
         return None
-    office = User.office_id == office_id if office_id is not None else this_office(User)
-    return db.session.scalar(db.select(User).filter_by(username=username).where(office))
+    return db.session.scalar(db.select(User).filter_by(username=username))
 
 
 def open_cases(user: User) -> list[Case]:
@@ -49,7 +47,7 @@ def open_case_counts() -> dict[int, int]:
     """Open cases per assigned user id, for the list of accounts."""
     rows = db.session.execute(
         db.select(Case.caseworker_id, db.func.count(Case.id))
-        .where(Case.closed_at.is_(None), this_office(Case))
+        .where(Case.closed_at.is_(None))
         .group_by(Case.caseworker_id)
     )
     return {user_id: count for user_id, count in rows}
@@ -65,7 +63,7 @@ def supervised(user: User) -> list[User]:
 def active_with_role(role: str) -> list[User]:
     return list(
         db.session.scalars(
-            db.select(User).filter_by(role=role, active=True).where(this_office(User)).order_by(User.username)
+            db.select(User).filter_by(role=role, active=True).order_by(User.username)
         ).all()
     )
 
@@ -105,7 +103,7 @@ def _password(password: str | None) -> str:
     return password
 
 
-def _supervisor(user: User | None, role: str, username: str | None, office_id: int) -> User | None:
+def _supervisor(user: User | None, role: str, username: str | None) -> User | None:
     """The supervisor named for an account (none when the name is blank)."""
     username = (username or "").strip()
     if not username:
@@ -115,7 +113,7 @@ def _supervisor(user: User | None, role: str, username: str | None, office_id: i
     # A supervisor opens the cases of their team; other roles have no cases to be seen.
     if role != "caseworker":
         raise AccountError(N_("Only a caseworker has a supervisor."))
-    supervisor = find_user(username, office_id)  # of the same office: a team never spans two
+    supervisor = find_user(username)  # of the same office: a team never spans two
     if supervisor is None or supervisor.role != "supervisor" or not supervisor.active:
         raise AccountError(N_("%(username)s is not an active supervisor."), username=username)
     return supervisor
@@ -169,12 +167,10 @@ def create_account(
     """
     username = _username(username)
     taken = AccountError(N_("The username %(username)s is already taken."), username=username)
-    with across_offices("unique_username"):
-        exists = db.session.scalar(db.select(User.id).filter_by(username=username))
-    if exists is not None:
+    if office_of_account("unique_username", username=username) is not None:
         raise taken
     role = _role(role)
-    boss = _supervisor(None, role, supervisor, office_id)
+    boss = _supervisor(None, role, supervisor)
     user = User(
         office_id=office_id,
         username=username,
@@ -203,7 +199,7 @@ def change_account(
     if expected_version is not None and str(expected_version) != str(user.version):
         raise StaleWrite()
     role = _role(role)
-    boss = _supervisor(user, role, supervisor, user.office_id)
+    boss = _supervisor(user, role, supervisor)
     name = _display_name(display_name, user.username)
     changes = []
     if role != user.role:
@@ -244,7 +240,7 @@ def set_password(actor: User | None, user: User, password: str) -> None:
 
 def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, User]:
     """Hand every open case of `user` to an active caseworker (someone leaves); each case is audited."""
-    target = find_user(to_username, user.office_id)
+    target = find_user(to_username)
     if target is None or target.role != "caseworker" or not target.active:
         raise AccountError(N_("Choose an active caseworker to take the cases."))
     if target.id == user.id:

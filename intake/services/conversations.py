@@ -19,8 +19,7 @@ from ..domain.products import DRAFT_PLAN, REVIEW
 from ..domain.worksheet import build_review_draft
 from ..extensions import db
 from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_receipt_code, new_token, utcnow
-from ..unit_of_work import keep_when_refused, office_in_use, retry_on_collision
-from .offices import this_office
+from ..unit_of_work import keep_when_refused, retry_on_collision
 
 _CODE_ATTEMPTS = 5
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -57,20 +56,16 @@ def find(token: str | None) -> Intake | None:
     # Only what new_token() makes can match; anything else (NUL bytes, 5,000 characters) never reaches SQL.
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         return None
-    office_id = office_in_use()
-    if office_id is None:  # an operator's command, across offices
-        return db.session.scalar(_BY_TOKEN, {"token": token})
-    return db.session.scalar(_BY_TOKEN_IN_OFFICE, {"token": token, "office": office_id})
+    return db.session.scalar(_BY_TOKEN, {"token": token})
 
 
 # Built once: building the statement cost more than SQLite running it, on every kiosk request.
 _BY_TOKEN = db.select(Intake).where(Intake.token == bindparam("token"))
-_BY_TOKEN_IN_OFFICE = _BY_TOKEN.where(Intake.office_id == bindparam("office"))
 
 
 def find_by_receipt(code: str) -> Intake | None:
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return db.session.scalar(db.select(Intake).filter_by(receipt_code=cleaned).where(this_office(Intake)))
+    return db.session.scalar(db.select(Intake).filter_by(receipt_code=cleaned))
 
 
 def end_kiosk_session(intake: Intake) -> None:

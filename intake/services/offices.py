@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..records import DEFAULT_OFFICE_CODE, Office
 from ..records.offices import new_kiosk_key
-from ..unit_of_work import office_in_use, read_as_this_units_office
+from ..unit_of_work import read_as_this_units_office
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 
@@ -89,12 +89,3 @@ def create_office(code: str, *, name: str, head_title: str = "", time_zone: str 
     db.session.add(office)
     db.session.flush()
     return office
-
-
-def this_office(model):
-    """A query's filter to the unit of work's office (unit_of_work.use_office); every office for an operator's command.
-
-    The first wall, on every database; on PostgreSQL row-level security is the second.
-    """
-    office_id = office_in_use()
-    return model.office_id == office_id if office_id is not None else sa.true()

@@ -76,7 +76,7 @@ def _build(office: Office, version: int, base: Mapping[str, Engine]) -> Catalogu
     for row in rows:
         for part in TEXTS:
             texts[programs[row.id].context(part)] = {OFFICE_LOCALE: getattr(row, part)}
-    for text in db.session.scalars(db.select(ProgramText).filter_by(office_id=office.id)):
+    for text in db.session.scalars(db.select(ProgramText)):
         program = programs.get(text.program_id)
         if program is not None and text.source == getattr(program, text.field, None):
             texts[program.context(text.field)][text.locale] = text.text
@@ -85,7 +85,7 @@ def _build(office: Office, version: int, base: Mapping[str, Engine]) -> Catalogu
 
 
 def _rows(office: Office) -> list[OfficeProgram]:
-    query = db.select(OfficeProgram).filter_by(office_id=office.id).order_by(OfficeProgram.position, OfficeProgram.id)
+    query = db.select(OfficeProgram).order_by(OfficeProgram.position, OfficeProgram.id)
     return list(db.session.scalars(query))
 
 
@@ -128,7 +128,7 @@ def file_programs() -> tuple[Program, ...]:
 
 
 def find_program(office: Office, key: str) -> OfficeProgram | None:
-    return db.session.scalar(db.select(OfficeProgram).filter_by(office_id=office.id, key=key))
+    return db.session.scalar(db.select(OfficeProgram).filter_by(key=key))
 
 
 def own_catalogue(actor: User, office: Office) -> None:
@@ -229,7 +229,7 @@ def save_program(
         raise ProgramError(problems)
     values = _values(program, {part: getattr(program, part) for part in TEXTS})
     if row is None:
-        position = db.session.scalar(db.select(db.func.max(OfficeProgram.position)).filter_by(office_id=office.id))
+        position = db.session.scalar(db.select(db.func.max(OfficeProgram.position)))
         row = OfficeProgram(office_id=office.id, key=program.id, position=(position or 0) + 1, **values)
         db.session.add(row)
         detail = f"{program.id}: added"
@@ -300,7 +300,7 @@ def untranslated(office: Office, locales: list[str]) -> list[Untranslated]:
     uses programs.yaml, whose texts the gettext catalogues hold."""
     rows = [row for row in _rows(office) if row.retired_at is None]
     stored = {
-        (t.program_id, t.locale, t.field): t for t in db.session.scalars(db.select(ProgramText).filter_by(office_id=office.id))
+        (t.program_id, t.locale, t.field): t for t in db.session.scalars(db.select(ProgramText))
     }
     missing = []
     for locale in locales:

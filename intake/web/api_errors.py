@@ -77,10 +77,11 @@ def speak_recipient_language() -> None:
     """Set the page locale to the intake's (or the start request's) language before a message is translated."""
     from ..i18n import known_locale
     from ..services import conversations
+    from .offices import settled
 
     locale = None
     token = (request.view_args or {}).get("token")
-    if isinstance(token, str):
+    if isinstance(token, str) and settled():  # no office known (the database was away): no intake to read
         intake = conversations.find(token)
         locale = intake.locale if intake is not None else None
     if locale is None and request.is_json and (request.content_length or 0) <= 4096:

@@ -138,6 +138,7 @@ def _office_in_pages() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_settle_office)
+    # Before every other hook (CSRF's included, whose refusal may read the intake to speak its language).
+    app.before_request_funcs.setdefault(None, []).insert(0, _settle_office)
     app.context_processor(_office_in_pages)
     app.register_blueprint(bp)

@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+from conftest import in_office
 from staff import PASSWORD, make_office, make_user, new_case, sign_in, translated
 
 from intake import create_app
@@ -100,7 +101,7 @@ def test_users_cli(app, runner):
         runner.invoke(args=["intake", "users", "set-password", "nobody", "--password", "a brand new secret"]).exit_code
         != 0
     )
-    with app.app_context():
+    with in_office(app):
         kate = db.session.scalar(db.select(User).filter_by(username="kate"))
         boss = db.session.scalar(db.select(User).filter_by(username="boss"))
         assert (
@@ -111,11 +112,11 @@ def test_users_cli(app, runner):
 
 
 def test_demo_users_only_from_the_demo_command(app, runner):
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(User.id))) == 0
     result = runner.invoke(args=["intake", "demo"])
     assert result.exit_code == 0 and "demo-sv" in result.output
-    with app.app_context():
+    with in_office(app):
         roles = set(db.session.scalars(db.select(User.role)).all())
     assert roles == {"caseworker", "supervisor", "translator", "admin"}
 
@@ -127,7 +128,7 @@ def test_production_refuses_the_default_secret():
 
 def test_office_fixture_roles(app):
     make_office(app)
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(User.id))) == 7
 
 
@@ -138,7 +139,7 @@ def test_the_demo_office_has_cases_to_look_at(app, client, runner):
     queue = client.get("/caseworker/cases").get_data(as_text=True)
     assert all(f">DEMO-000{n}<" in queue for n in (1, 2, 3))
     assert 'data-status="review_due"' in queue and 'data-status="ticket_issued"' in queue
-    with app.app_context():
+    with in_office(app):
         from intake.records import Case
 
         planned = db.session.scalar(db.select(Case.id).filter_by(case_number="DEMO-0002"))
@@ -169,7 +170,7 @@ def admin(app):
 
 
 def account(app, username: str) -> dict:
-    with app.app_context():
+    with in_office(app):
         user = db.session.scalar(db.select(User).filter_by(username=username))
         if user is None:
             return {}
@@ -187,13 +188,13 @@ def account(app, username: str) -> dict:
 
 def audit_log(app, action: str = "account") -> list[tuple[str | None, int | None, str]]:
     """(who, case id, detail) of the audit entries for `action`, oldest first."""
-    with app.app_context():
+    with in_office(app):
         entries = db.session.scalars(db.select(AuditEntry).filter_by(action=action).order_by(AuditEntry.id)).all()
         return [(e.user.username if e.user else None, e.case_id, e.detail) for e in entries]
 
 
 def all_audit_details(app) -> str:
-    with app.app_context():
+    with in_office(app):
         return " ".join(db.session.scalars(db.select(AuditEntry.detail)).all())
 
 
@@ -286,7 +287,7 @@ def test_a_bad_new_account_is_refused_and_nothing_is_stored(app, changes, messag
     assert translated(app, message, **params) in shown
     assert 'name="display_name" maxlength="128" value="Kate"' in shown  # the form comes back as it was filled in
     assert "p" * 12 not in shown
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(User.id))) == 8
     assert audit_log(app) == []
 
@@ -410,7 +411,7 @@ def test_a_caseworker_with_open_cases_stays_until_the_cases_are_moved(app):
     assert response.status_code == 303
     moved = translated(app, "Open cases moved to %(name)s: %(count)s.", name="caseworker cw3", count=2)
     assert moved in text(client.get(cw))
-    with app.app_context():
+    with in_office(app):
         holders = {c.case_number: c.caseworker.username for c in db.session.scalars(db.select(Case)).all()}
     assert holders == {"M-1": "cw3", "M-2": "cw3", "M-3": "cw"}
     assert audit_log(app, "reassign") == [("admin", first, "cw → cw3"), ("admin", second, "cw → cw3")]

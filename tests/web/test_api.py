@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from conftest import in_office
 from databases import statements_run
 from walk import api_body, typical_answers, walk_api
 
@@ -33,7 +34,7 @@ def walk_en(client, stop_at=None) -> dict:
 
 
 def stored(app, token) -> Intake:
-    with app.app_context():
+    with in_office(app):
         return db.session.scalars(db.select(Intake).filter_by(token=token)).one()
 
 
@@ -43,7 +44,7 @@ def test_a_whole_walk_through_the_api(app, client):
     assert response.status_code == 200
     done = response.get_json()
     assert done["status"] == "submitted" and len(done["receipt_code"]) == 8
-    with app.app_context():
+    with in_office(app):
         plan = db.session.scalars(db.select(DraftPlan)).one().content
     assert plan["goal"]["own"] == {"text": typical_answers()["goal_own"], "language": "en"}
     assert len(plan["actions"]) == 2
@@ -156,7 +157,7 @@ def test_the_openapi_document_describes_every_route(client):
 def test_an_answer_writes_no_indexed_column_so_postgresql_updates_the_row_in_place(app, client):
     """An index on a column every answer changes (updated_at once had one) keeps PostgreSQL from updating an intake
     in place (HOT): each answer would then write into every index of the table. A whole walk, Back included."""
-    with app.app_context():
+    with in_office(app):
         table = sa.inspect(db.engine)
         indexed = {c for index in table.get_indexes("intakes") for c in index["column_names"]}
         indexed |= {c for unique in table.get_unique_constraints("intakes") for c in unique["column_names"]}

@@ -6,6 +6,7 @@ Vietnamese is the intake's language here: every message below must be the Vietna
 from __future__ import annotations
 
 import pytest
+from conftest import in_office
 from walk import typical_answers, walk_api
 
 from intake.extensions import db
@@ -26,7 +27,7 @@ def vietnamese(app, source: str, **params) -> str:
 
 
 def snapshot(app, token):
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         return intake.version, intake.state, intake.answers, intake.locale
 
@@ -99,14 +100,14 @@ def test_the_rate_limit_on_start_speaks_the_language_asked_for(make_app):
     client = app.test_client()
     for _ in range(2):
         assert client.post(f"{API}/intakes", json={"locale": "vi"}).status_code == 201
-    with app.app_context():
+    with in_office(app):
         count = db.session.query(Intake).count()
     refused = client.post(f"{API}/intakes", json={"locale": "vi"}, headers={"Accept-Language": "ja"})
     assert refused.status_code == 429 and refused.headers["Retry-After"]
     error = refused.get_json()["error"]
     assert error["code"] == "too_many_requests"
     assert error["message"] == vietnamese(app, "Too many attempts. Please wait a minute and try again.")
-    with app.app_context():
+    with in_office(app):
         assert db.session.query(Intake).count() == count
 
 

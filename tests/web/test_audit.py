@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import in_office
 from staff import make_office, new_case, sign_in, version_of, walk_with_code
 
 from intake.extensions import db
@@ -11,7 +12,7 @@ from intake.web.common import office_today
 
 
 def _actions(app, case_id=None):
-    with app.app_context():
+    with in_office(app):
         query = db.select(AuditEntry.action, AuditEntry.detail).order_by(AuditEntry.id)
         if case_id:
             query = query.filter_by(case_id=case_id)
@@ -51,7 +52,7 @@ def test_audit_rows_cannot_be_changed_or_deleted(app, client):
     make_office(app)
     sign_in(client, "cw")
     new_case(client)
-    with app.app_context():
+    with in_office(app):
         entry = db.session.scalar(db.select(AuditEntry))
         entry.detail = "rewritten"
         with pytest.raises(Immutable):

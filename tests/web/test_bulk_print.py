@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import office_today
+from conftest import in_office, office_today
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
 
 from intake.domain.dates import add_months
@@ -23,7 +23,7 @@ def test_the_slips_of_the_ticked_cases_print_together_in_each_recipients_languag
     queue = client.get("/caseworker/cases").get_data(as_text=True)
     assert 'id="bulk-print"' in queue and f'name="case" value="{first}" form="bulk-print"' in queue
 
-    with app.app_context():
+    with in_office(app):
         logged_before = db.session.scalar(db.select(db.func.max(AuditEntry.id)))
     page = html.unescape(
         client.get(f"/caseworker/print/slips?case={first}&case={second}&case={used}").get_data(as_text=True)
@@ -37,7 +37,7 @@ def test_the_slips_of_the_ticked_cases_print_together_in_each_recipients_languag
     assert 'data-testid="slip-other"' not in page[page.index('data-case="R8-0002"') :]  # Japanese only
     skipped = page[page.index('data-testid="skipped"') :]
     assert "R8-0003" in skipped[: skipped.index("</div>")]
-    with app.app_context():
+    with in_office(app):
         printed = db.session.scalars(
             db.select(AuditEntry.detail).filter(AuditEntry.id > logged_before).filter_by(action="print")
         ).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import in_office
 from staff import make_office, new_case, sign_in, translated
 
 from intake.extensions import db
@@ -9,13 +10,13 @@ from intake.records import AuditEntry, Case, Ticket
 
 
 def _case(app, case_id):
-    with app.app_context():
+    with in_office(app):
         case = db.session.get(Case, case_id)
         return case.closed_at, case.closed_reason, case.closed_note
 
 
 def _actions(app, case_id):
-    with app.app_context():
+    with in_office(app):
         return [
             (e.action, e.detail)
             for e in db.session.scalars(db.select(AuditEntry).filter_by(case_id=case_id).order_by(AuditEntry.id))
@@ -62,10 +63,10 @@ def test_a_closed_case_shows_its_reason_offers_no_code_and_the_supervisor_reopen
     assert "施設に入所" in page and "その他" in page
     assert f'action="/caseworker/cases/{case_id}/tickets"' not in page
     assert f'action="/caseworker/cases/{case_id}/reopen"' not in page  # the caseworker cannot reopen
-    with app.app_context():
+    with in_office(app):
         tickets = db.session.scalar(db.select(db.func.count(Ticket.id)))
     client.post(f"/caseworker/cases/{case_id}/tickets")
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(Ticket.id))) == tickets
     assert client.post(f"/caseworker/cases/{case_id}/reopen").status_code == 403
 

@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+from conftest import in_office
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
 
 from intake.extensions import db
@@ -17,7 +18,7 @@ REVIEW_DAY = date(2026, 7, 1)
 
 
 def count_rows(app) -> dict[str, int]:
-    with app.app_context():
+    with in_office(app):
         return {
             table.name: db.session.scalar(db.select(db.func.count()).select_from(table))
             for table in db.metadata.sorted_tables
@@ -54,7 +55,7 @@ def test_the_caseworker_downloads_every_record_of_a_case_and_the_download_is_log
     assert records["plans"][0]["content"]["programs"][0]["id"] == "employment_support"
     assert records["worksheet"] and records["edits"] and records["tickets"][0]["used_at"]
     assert {"create", "kiosk_start", "approve"} <= {entry["action"] for entry in records["audit_log"]}
-    with app.app_context():
+    with in_office(app):
         last = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id.desc()))
         assert (last.case_id, last.action, last.detail) == (case_id, "export", "case records json")
 
@@ -81,7 +82,7 @@ def test_an_erased_case_keeps_only_its_audit_log(app, client, runner, two_cases)
     assert after["cases"] == before["cases"]  # the emptied row the audit log points at
     assert after["audit_log"] == before["audit_log"] + 1
 
-    with app.app_context():
+    with in_office(app):
         case = db.session.get(Case, case_id)
         assert (case.name, case.name_reading, case.note) == ("", "", "") and case.erased_at is not None
         assert case.case_number.startswith(f"erased-{case_id}-")
@@ -118,7 +119,7 @@ def test_an_erasure_that_fails_part_way_deletes_nothing(app, two_cases, monkeypa
 
     monkeypatch.setattr(retention, "_erasure_order", order_then_fail)
     before = count_rows(app)
-    with app.app_context():
+    with in_office(app):
         case = db.session.get(Case, two_cases["A-0001"])
         admin = db.session.scalar(db.select(retention.User).filter_by(username="admin"))
         with pytest.raises(RuntimeError):
@@ -131,7 +132,7 @@ def test_the_command_line_export_is_logged_against_its_operator(app, runner, two
     result = runner.invoke(args=["intake", "case", "export", "A-0001", "--by", "sv"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["case"]["case_number"] == "A-0001"
-    with app.app_context():
+    with in_office(app):
         last = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id.desc()))
         assert (last.user.username, last.action) == ("sv", "export")
 

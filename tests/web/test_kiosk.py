@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import current_step_id, day_ahead
+from conftest import current_step_id, day_ahead, in_office
 from walk import form_fields, start_and_reach, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
@@ -12,12 +12,12 @@ from intake.records import DraftPlan, Intake, IntakeStatus, User
 
 
 def only_intake(app) -> Intake:
-    with app.app_context():
+    with in_office(app):
         return db.session.scalars(db.select(Intake)).one()
 
 
 def sign_in_caseworker(app, client):
-    with app.app_context():
+    with in_office(app):
         user = User(username="cw", display_name="担当 一郎", role="caseworker")
         user.set_password("correct horse battery")
         db.session.add(user)
@@ -192,7 +192,7 @@ def test_pages_with_answers_are_not_stored_by_the_browser(client):
 
 def test_the_draft_is_built_only_from_the_path_taken(app, client):
     walk_forms(client, typical_answers() | {"goal_pick": "own"})
-    with app.app_context():
+    with in_office(app):
         plan = db.session.scalars(db.select(DraftPlan)).one().content
     assert plan["goal"]["own"] and plan["goal"]["suggestion"] is None
     assert [a["text"] for a in plan["actions"]] == [a["text"] for a in typical_answers()["actions"]]

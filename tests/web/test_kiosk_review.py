@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from conftest import in_office
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
 from walk import walk_forms
 
@@ -53,7 +54,7 @@ def test_review_at_the_kiosk_prefills_the_review_form(app, client):
     # Only the plan's two actions were asked about; the given steps were never shown.
     assert "action_3_status" not in shown and not any(s.endswith("_text") for s in shown)
     assert "action_1_status" in shown and "action_2_confidence" in shown
-    with app.app_context():
+    with in_office(app):
         review_intake = db.session.scalars(db.select(Intake).order_by(Intake.id.desc())).first()
         assert review_intake.dialogue_id == "plan_review" and review_intake.plan.content["kind"] == "review"
         assert db.session.scalar(db.select(CaseIntake.case_id).filter_by(intake_id=review_intake.id)) == case_id

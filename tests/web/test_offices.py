@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import office_today
+from conftest import in_office, office_today
 from staff import (
     answers_for,
     approved_case,
@@ -38,9 +38,10 @@ def test_with_two_offices_a_kiosk_serves_the_office_it_is_enrolled_to(app):
     enrol_kiosk(app, kiosk, "north")
     assert "北福祉事務所" in kiosk.get("/kiosk/").get_data(as_text=True)
     walk_forms(kiosk, _walk_in_answers(), locale="ja")
-    with app.app_context():
-        sent = db.session.scalars(db.select(Intake).filter_by(status=IntakeStatus.SUBMITTED)).all()
-        assert [intake.office_id for intake in sent] == [find_office("north").id]
+    for office, expected in (("north", [find_office_id(app, "north")]), ("main", [])):
+        with in_office(app, office):
+            sent = db.session.scalars(db.select(Intake).filter_by(status=IntakeStatus.SUBMITTED)).all()
+            assert [intake.office_id for intake in sent] == expected
     # The walk-in waits in north's list, not main's.
     for username, count in (("n-cw", 1), ("cw", 0)):
         staff = app.test_client()
@@ -80,7 +81,7 @@ def test_a_new_enrolment_key_ends_every_enrolment_made_with_the_old_one(app):
 
 def test_office_settings_come_from_its_record(app):
     make_second_office(app)
-    with app.app_context():
+    with in_office(app):
         north = find_office("north")
         north.walk_in_allowed, north.languages, north.idle_seconds = False, ["ja", "en", "vi"], 240
         db.session.commit()
@@ -100,7 +101,7 @@ def _walk_in_answers() -> dict:
 
 def test_the_plan_sheet_is_addressed_to_the_offices_head(app):
     make_second_office(app)  # its head: 北市福祉事務所長
-    with app.app_context():
+    with in_office(app):
         find_office("north").sheet_labels = {"goal": "わたしの目標"}
         db.session.commit()
     staff = app.test_client()
@@ -108,3 +109,8 @@ def test_the_plan_sheet_is_addressed_to_the_offices_head(app):
     case_id = approved_case(app, staff, office="north")
     sheet = staff.get(f"/caseworker/cases/{case_id}/versions/1/print").get_data(as_text=True)
     assert "北市福祉事務所長 殿" in sheet and "わたしの目標" in sheet
+
+
+def find_office_id(app, code: str) -> int:
+    with app.app_context():
+        return find_office(code).id

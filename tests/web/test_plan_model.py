@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import in_office
 from i18n_helpers import without_readings
 from walk import typical_answers, walk_api, walk_forms
 
@@ -48,7 +49,7 @@ def test_words_are_labelled_with_the_language_they_were_written_in(app, client):
     # The recipient switches to English part-way and writes the rest in English.
     client.post("/kiosk/language", data={"locale": "en"})
     walk_forms(client, typical_answers() | {"language": "vi"}, locale="en", started=True)
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalars(db.select(Intake)).one()
         content = db.session.scalars(db.select(DraftPlan)).one().content
         assert intake.locale == "en"
@@ -62,7 +63,7 @@ def test_after_submit_no_write_changes_the_record(csrf_app, api_client):
     app, client = csrf_app, api_client
     done = walk_api(client, SUGGESTED, locale="en")
     assert done["status"] == "submitted"
-    with app.app_context():
+    with in_office(app):
         before = db.session.scalars(db.select(Intake)).one()
         snapshot = (before.locale, dict(before.answers), before.version, before.state)
     for path, body in (
@@ -76,14 +77,14 @@ def test_after_submit_no_write_changes_the_record(csrf_app, api_client):
         assert response.status_code == 409, path
         error = response.get_json()["error"]
         assert error["code"] == "finished" and "already sent" in error["message"]
-    with app.app_context():
+    with in_office(app):
         after = db.session.scalars(db.select(Intake)).one()
         assert (after.locale, dict(after.answers), after.version, after.state) == snapshot
 
 
 def test_the_kiosk_done_page_changes_its_language_but_never_the_record(app, client):
     walk_forms(client, typical_answers() | {"language": "en"}, locale="en")
-    with app.app_context():
+    with in_office(app):
         snapshot = db.session.scalars(db.select(Intake)).one().version
     switched = client.post("/kiosk/language", data={"locale": "ja"}, follow_redirects=True)
     assert switched.status_code == 200 and 'lang="ja"' in switched.get_data(as_text=True)
@@ -91,6 +92,6 @@ def test_the_kiosk_done_page_changes_its_language_but_never_the_record(app, clie
     assert refused.status_code == 409
     shown = without_readings(refused.get_data(as_text=True))
     assert "変更できません" in shown or "cannot be changed" in shown
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalars(db.select(Intake)).one()
         assert intake.locale == "en" and intake.version == snapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 
-from conftest import office_today
+from conftest import in_office, office_today
 from pypdf import PdfReader
 from staff import approve_typical_plan, make_office, new_case, sign_in, walk_with_code
 
@@ -61,7 +61,7 @@ def test_the_pdf_is_made_once_kept_unchanged_and_its_sha256_is_in_the_audit_log(
     second = client.get(f"/caseworker/cases/{case_id}/versions/1.pdf").data
     assert first == second
     digest = hashlib.sha256(first).hexdigest()
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(PlanDocument.id))) == 1
         filed = db.session.scalars(db.select(AuditEntry).filter_by(case_id=case_id, action="file_pdf")).all()
     assert [entry.detail for entry in filed] == [f"version 1 sha256 {digest}"]
@@ -70,5 +70,5 @@ def test_the_pdf_is_made_once_kept_unchanged_and_its_sha256_is_in_the_audit_log(
 def test_a_version_that_does_not_exist_has_no_pdf(app, client):
     case_id = _approved_case(app, client)
     assert client.get(f"/caseworker/cases/{case_id}/versions/2.pdf").status_code == 404
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(PlanDocument.id))) == 0

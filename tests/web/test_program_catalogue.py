@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import in_office
 from staff import (
     answers_for,
     approve_typical_plan,
@@ -63,7 +64,7 @@ def edit(client, key: str, **changes) -> tuple[int, str]:
 
 
 def catalogue_version(app) -> int | None:
-    with app.app_context():
+    with in_office(app):
         return default_office().program_catalogue_version
 
 
@@ -139,7 +140,7 @@ def test_a_new_program_with_a_used_id_or_no_name_is_refused(app, admin):
     assert translated(app, "program id '%(id)s' is used twice", id="debt_settlement") in page
     assert translated(app, "%(key)s needs a text", key=translated(app, "Program name")) in page  # プログラム名 を入力…
     assert catalogue_version(app) is None  # refused: not even the copy of the file is kept
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(OfficeProgram.id))) == 0
 
 
@@ -150,7 +151,7 @@ def test_a_program_added_on_the_web_is_suggested_and_audited(app, admin):
     )
     response = admin.post(f"{P}/", data=data)
     assert response.status_code == 303
-    with app.app_context():
+    with in_office(app):
         details = db.session.scalars(db.select(AuditEntry.detail).filter_by(action="programs").order_by(AuditEntry.id)).all()
         assert details == ["programs.yaml copied into the office's own catalogue", "japanese_class: added"]
         assert programs.find_program(default_office(), "japanese_class").position == 23
@@ -170,7 +171,7 @@ def test_a_stale_edit_by_a_second_admin_is_refused_not_merged(app, admin):
     second["description"] = "別の説明"
     response = admin.post(f"{P}/pension_claims", data=second)
     assert response.status_code == 409
-    with app.app_context():
+    with in_office(app):
         row = programs.find_program(default_office(), "pension_claims")
         assert row.name == "年金の相談A" and row.description != "別の説明"
 
@@ -187,7 +188,7 @@ def test_retiring_keeps_old_plans_readable(app, admin):
     recipients are no longer offered it; the admin can offer it again; each step is audited."""
     cw = app.test_client()
     sign_in(cw, "cw")
-    with app.app_context():
+    with in_office(app):
         today = office_today()
     case_id, code = new_case(cw)
     walk_with_code(app.test_client(), code, today)
@@ -222,7 +223,7 @@ def test_retiring_keeps_old_plans_readable(app, admin):
     version = form_of(admin.get(f"{P}/employment_support").get_data(as_text=True))["version"]
     assert admin.post(f"{P}/employment_support/reinstate", data={"version": version}).status_code == 303
     assert 'value="employment_support"' in kiosk_until(app.test_client(), "action_ideas")
-    with app.app_context():
+    with in_office(app):
         details = db.session.scalars(db.select(AuditEntry.detail).filter_by(action="programs").order_by(AuditEntry.id)).all()
     assert details[1:] == [
         "employment_support: name changed",

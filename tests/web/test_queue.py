@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from caseload import KINDS, add_cases
+from conftest import in_office
 from databases import statements_run
 from staff import make_office, new_case, sign_in
 
@@ -78,7 +79,7 @@ def test_an_expired_code_is_not_shown_as_new(app, client):
     make_office(app)
     sign_in(client, "cw")
     case_id, _code = new_case(client, number="A-1")
-    with app.app_context():
+    with in_office(app):
         ticket = db.session.scalar(db.select(Ticket))
         ticket.expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
@@ -90,7 +91,7 @@ def test_an_expired_code_is_not_shown_as_new(app, client):
 
 
 def _load(app, per_caseworker: int) -> None:
-    with app.app_context():
+    with in_office(app):
         today = _today(app)
         for username in ("cw", "cw2"):
             add_cases(db.session.scalar(db.select(User).filter_by(username=username)), per_caseworker, today)
@@ -110,7 +111,7 @@ def test_the_queue_takes_the_same_number_of_statements_for_10_and_300_cases(make
     counts = []
     for per_caseworker in (5, 150):
         app = make_app()
-        with app.app_context():  # the second app shares the first one's database: start it afresh
+        with in_office(app):  # the second app shares the first one's database: start it afresh
             db.drop_all()
             db.create_all()
         make_office(app)

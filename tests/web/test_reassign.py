@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from conftest import in_office
 from staff import make_office, make_user, new_case, sign_in, translated
 
 from intake.extensions import db
@@ -31,12 +32,12 @@ def office(app):
 
 
 def holder(app, case_id: int) -> str:
-    with app.app_context():
+    with in_office(app):
         return db.session.get(Case, case_id).caseworker.username
 
 
 def reassignments(app) -> list[tuple[str, int, str]]:
-    with app.app_context():
+    with in_office(app):
         entries = db.session.scalars(db.select(AuditEntry).filter_by(action="reassign").order_by(AuditEntry.id)).all()
         return [(e.user.username, e.case_id, e.detail) for e in entries]
 

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from conftest import in_office
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
 
 from intake.extensions import db
@@ -40,7 +41,7 @@ def test_sign_off_gates_printing_when_the_office_wants_it(app, client, approved)
 
 
 def test_an_approved_plan_cannot_change(app, approved):
-    with app.app_context():
+    with in_office(app):
         plan = db.session.scalar(db.select(PlanVersion))
         plan.content = {**plan.content, "goal": {"text": "changed"}}
         with pytest.raises(Immutable):

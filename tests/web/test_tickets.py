@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from conftest import in_office
 from i18n_helpers import without_readings
 from staff import make_office, new_case, sign_in, translated, walk_with_code
 from walk import typical_answers, walk_forms
@@ -28,7 +29,7 @@ def test_code_starts_an_intake_tied_to_the_case(app, client):
     kiosk = app.test_client()
     response = kiosk.post("/kiosk/code", data={"code": code.lower().replace("-", " ")})
     assert response.status_code == 302 and response.headers["Location"].endswith("/kiosk/step")
-    with app.app_context():
+    with in_office(app):
         link = db.session.scalar(db.select(CaseIntake))
         assert link.case_id == case_id and link.how == "ticket"
     assert 'data-status="at_kiosk"' in client.get("/caseworker/cases").get_data(as_text=True)
@@ -42,7 +43,7 @@ def test_a_code_works_once(app, client):
     second = app.test_client().post("/kiosk/code", data={"code": code})
     assert second.status_code == 422
     assert translated(app, USED) in without_readings(second.get_data(as_text=True))
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(Intake.id))) == 1
 
 
@@ -50,7 +51,7 @@ def test_an_expired_code_starts_nothing(app, client):
     make_office(app)
     sign_in(client, "cw")
     _, code = new_case(client)
-    with app.app_context():
+    with in_office(app):
         ticket = db.session.scalar(db.select(Ticket))
         ticket.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
@@ -59,7 +60,7 @@ def test_an_expired_code_starts_nothing(app, client):
     assert translated(app, "This code has expired. Please ask at the counter for a new one.") in without_readings(
         response.get_data(as_text=True)
     )
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(Intake.id))) == 0
 
 
@@ -68,7 +69,7 @@ def test_expiry_is_configurable(app, client):
     make_office(app)
     sign_in(client, "cw")
     new_case(client)
-    with app.app_context():
+    with in_office(app):
         ticket = db.session.scalar(db.select(Ticket))
         lifetime = ticket.expires_at - ticket.created_at
     assert timedelta(days=1, hours=23) < lifetime <= timedelta(days=2, seconds=1)
@@ -111,7 +112,7 @@ def test_walk_in_can_be_switched_off(app):
     kiosk = app.test_client()
     assert 'action="/kiosk/start"' not in kiosk.get("/kiosk/").get_data(as_text=True)
     kiosk.post("/kiosk/start", data={"locale": "ja"})
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(Intake.id))) == 0
 
 
@@ -119,7 +120,7 @@ def test_claiming_a_walk_in_by_receipt_code(app, client):
     make_office(app)
     kiosk = app.test_client()
     assert walk_forms(kiosk, typical_answers())[-1] == "done"
-    with app.app_context():
+    with in_office(app):
         receipt = db.session.scalar(db.select(Intake.receipt_code))
     sign_in(client, "cw")
     waiting = client.get("/caseworker/walk-ins").get_data(as_text=True)
@@ -136,7 +137,7 @@ def test_claiming_a_walk_in_by_receipt_code(app, client):
     sign_in(client, "cw2")
     other_id, _ = new_case(client, number="C-0001", ticket=False)
     client.post(f"/caseworker/cases/{other_id}/claim", data={"receipt_code": receipt})
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(CaseIntake.case_id)) == case_id
 
 

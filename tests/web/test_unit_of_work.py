@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from conftest import month_ahead
+from conftest import in_office, month_ahead
 from i18n_helpers import without_readings
 from staff import make_office, new_case, sign_in, translated, version_of
 
@@ -34,7 +34,7 @@ def test_a_receipt_code_collision_leaves_the_ticket_used(app, client, monkeypatc
     sign_in(client, "cw")
     case_id, code = new_case(client)
     app.test_client().post("/kiosk/start", data={"locale": "ja"})  # a walk-in holds a receipt code
-    with app.app_context():
+    with in_office(app):
         walk_in = db.session.scalar(db.select(Intake.receipt_code))
     receipt_codes = TakenFirst(walk_in, new_receipt_code)
     monkeypatch.setattr(conversations, "new_receipt_code", receipt_codes)
@@ -42,7 +42,7 @@ def test_a_receipt_code_collision_leaves_the_ticket_used(app, client, monkeypatc
     response = kiosk.post("/kiosk/code", data={"code": code})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert receipt_codes.draws == 2, "the first receipt code collided and a second was drawn"
-    with app.app_context():
+    with in_office(app):
         ticket = db.session.scalar(db.select(Ticket).filter_by(case_id=case_id))
         assert ticket.used_at is not None, "the collision rolled back the ticket's claim"
         started = db.session.get(Intake, ticket.intake_id)
@@ -62,7 +62,7 @@ def test_a_ticket_code_collision_keeps_the_old_codes_expired(app, client, monkey
     response = client.post(f"/caseworker/cases/{case_id}/tickets", data={"purpose": "intake"})
     assert response.status_code == 302
     assert ticket_codes.draws == 2, "the first ticket code collided and a second was drawn"
-    with app.app_context():
+    with in_office(app):
         tickets = db.session.scalars(db.select(Ticket).filter_by(case_id=case_id).order_by(Ticket.id)).all()
         assert len(tickets) == 2
         assert as_utc(tickets[0].expires_at) <= utcnow(), "the collision brought the old code back to life"
@@ -73,7 +73,7 @@ def test_a_ticket_code_collision_keeps_the_old_codes_expired(app, client, monkey
 
 
 def _audit_count(app) -> int:
-    with app.app_context():
+    with in_office(app):
         return db.session.scalar(db.select(db.func.count(AuditEntry.id)))
 
 
@@ -99,7 +99,7 @@ def test_the_request_edge_commits_what_it_answers_below_400_and_nothing_else(app
 
 def test_a_savepoint_released_alone_commits_nothing(app):
     """pysqlite starts no transaction before SAVEPOINT; released alone it would commit (database.py begins one)."""
-    with app.app_context():
+    with in_office(app):
         with db.session.begin_nested():
             casework.audit(None, None, "test", "inside a savepoint")
         db.session.rollback()
@@ -128,7 +128,7 @@ def test_a_kiosk_answer_that_lost_the_race_is_stored_nowhere_and_shows_where_the
     assert response.status_code == 302 and "/kiosk/step" in response.headers["Location"]
     page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert translated(app, "That answer was already saved. Here is where you are now.", "en") in page
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake))
         assert intake.state == "language" and "language" not in intake.answers
 
@@ -175,7 +175,7 @@ def test_a_worksheet_edit_that_lost_the_race_shows_the_plan_as_it_is_now(app, cl
 def test_an_account_change_that_lost_the_race_shows_the_account_as_it_is_now(app, client, monkeypatch):
     make_office(app)
     sign_in(client, "admin")
-    with app.app_context():
+    with in_office(app):
         user = db.session.scalar(db.select(User).filter_by(username="cw2"))
         user_id, version = user.id, user.version
     someone_else_first(monkeypatch, accounts, "change_account", "users", lambda actor, user: user.id)
@@ -184,7 +184,7 @@ def test_an_account_change_that_lost_the_race_shows_the_account_as_it_is_now(app
     assert response.status_code == 409
     message = "Someone changed this account after you opened it. Here it is as it is now; nothing was saved."
     assert translated(app, message) in html.unescape(response.get_data(as_text=True))
-    with app.app_context():
+    with in_office(app):
         assert db.session.get(User, user_id).display_name != "raced"
 
 
@@ -195,9 +195,9 @@ def test_a_command_that_fails_part_way_stores_nothing(app, runner, monkeypatch):
     monkeypatch.setattr(demo, "_demo_cases", cases_fail)
     result = runner.invoke(args=["intake", "demo"])
     assert isinstance(result.exception, RuntimeError)
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(User.id))) == 0, "the demo users were committed alone"
     monkeypatch.undo()
     assert runner.invoke(args=["intake", "demo"]).exit_code == 0
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(User.id))) == len(demo.DEMO_USERS)

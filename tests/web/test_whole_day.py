@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date
 
+from conftest import in_office
 from staff import make_office, new_case, sign_in, translated, version_of, walk_with_code
 
 from intake.extensions import db
@@ -91,7 +92,7 @@ def test_the_whole_day(app, client):
         data={"version": version, "plan_date": "2019-04-30", "review_date": "2019-07-31"},
     )
     assert refused.status_code == 422
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(PlanVersion.id))) == 0
     # The recipient wrote the actions in English: approval asks for their Japanese, written with an interpreter.
     refused_page = html.unescape(refused.get_data(as_text=True))

@@ -7,7 +7,7 @@ import html
 import io
 import re
 
-from conftest import office_today
+from conftest import in_office, office_today
 from pypdf import PdfReader
 from staff import (
     TYPICAL_JAPANESE,
@@ -35,7 +35,7 @@ def _case_with_draft(app, client, locale: str = "en") -> int:
 
 
 def _plan(app, case_id: int) -> Plan:
-    with app.app_context():
+    with in_office(app):
         return db.session.execute(db.select(Worksheet).filter_by(case_id=case_id)).scalar_one().plan
 
 
@@ -69,7 +69,7 @@ def test_changing_the_date_then_saving_with_the_programs_keeps_the_date_and_says
 def test_a_refused_save_shows_every_field_as_typed_and_stores_nothing(app, client):
     case_id = _case_with_draft(app, client)
     form = worksheet_form(_page(client, case_id))
-    with app.app_context():
+    with in_office(app):
         edits_before = db.session.scalar(db.select(db.func.count(PlanEdit.id)))
     before = _plan(app, case_id)
     form["goal_date"] = "2001-01"  # in the past: refused
@@ -85,7 +85,7 @@ def test_a_refused_save_shows_every_field_as_typed_and_stores_nothing(app, clien
     assert re.search(r'id="program-employment_support"[^>]*checked', page)
     assert "data-refused" in page  # the page's script treats it as unsaved
     assert _plan(app, case_id) == before
-    with app.app_context():
+    with in_office(app):
         assert db.session.scalar(db.select(db.func.count(PlanEdit.id))) == edits_before
 
 

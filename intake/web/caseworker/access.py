@@ -15,7 +15,7 @@ from ...i18n import CASEWORKER_LOCALE, use_staff_catalogue
 from ...records import Case, PlanVersion, User
 from ...services import casework
 from ...services.casework import CaseworkError
-from ...unit_of_work import across_offices
+from ...unit_of_work import office_of_account, use_office
 from ..common import no_store
 
 SEEN_KEY, SIGNED_IN_KEY = "staff_seen", "staff_signed_in"
@@ -84,9 +84,12 @@ NO_DRAFTS_ROLES = {"translator"}
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """The signed-in user, whose office then becomes the request's (web/offices.py): found before it is known."""
-    with across_offices("staff_session"):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The signed-in user, whose office then becomes the request's (web/offices.py): the account's office first."""
+    office_id = office_of_account("staff_session", user_id=int(user_id)) if user_id.isdigit() else None
+    if office_id is None:
+        return None
+    use_office(office_id)
+    user = db.session.get(User, int(user_id))
     return user if user is not None and user.active else None
 
 
@@ -112,9 +115,9 @@ def error_message(err: CaseworkError) -> str:
 
 
 def load_case(case_id: int) -> Case:
-    """The case, if the signed-in user may open it; another caseworker's case is refused."""
+    """The case, if the signed-in user may open it (another office's case is not found); another caseworker's is refused."""
     case = db.session.get(Case, case_id)
-    if case is None or case.office_id != current_user.office_id:  # another office's case does not exist here
+    if case is None:
         abort(404)
     if not casework.can_open(current_user, case):
         abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
