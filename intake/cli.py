@@ -79,6 +79,7 @@ def purge(days: int | None, dry_run: bool) -> None:
     verb = "would be deleted" if dry_run else "deleted"
     click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
     if not dry_run:
+        commit()  # the offices' audit lines first: the counts are purged on a connection of their own
         purge_expired()
 
 

@@ -50,6 +50,7 @@ from sqlalchemy import event, orm
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql import util as sql_util
 
 from .extensions import db
 from .records.offices import OfficeOwned
@@ -208,6 +209,14 @@ def each_office(scope: str) -> Iterator[Any]:
 _NO_OFFICE = -1
 
 
+def _names_office_owned(state: ORMExecuteState) -> bool:
+    """Whether the statement is about office-owned records at its top level (`select(func.count()).select_from(Case)`
+    names no entity among its columns: its tables tell)."""
+    if state.all_mappers:
+        return any(issubclass(mapper.class_, OfficeOwned) for mapper in state.all_mappers)
+    return any("office_id" in table.c for table in sql_util.find_tables(state.statement, include_joins=True))
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _the_office_wall(state: ORMExecuteState) -> None:
     """The office wall, once for every ORM statement: SELECT (relationship and column loads and `session.get`
@@ -223,8 +232,8 @@ def _the_office_wall(state: ORMExecuteState) -> None:
     if office == ALL_OFFICES:  # an account lookup (across_offices)
         return
     if not isinstance(office, int):
-        if any(issubclass(mapper.class_, OfficeOwned) for mapper in state.all_mappers):
-            raise NoOfficeKnown(f"no office is known for this query of office-owned records: {state.all_mappers}")
+        if _names_office_owned(state):
+            raise NoOfficeKnown(f"no office is known for this statement about office-owned records: {state.statement}")
         office = _NO_OFFICE
     state.statement = state.statement.options(
         orm.with_loader_criteria(OfficeOwned, lambda cls: cls.office_id == office, include_aliases=True)

@@ -249,7 +249,7 @@ def test_a_broken_translation_shows_english_never_an_error_page(tmp_path):
             "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path),
         }
     )
-    with in_office(app):
+    with app.app_context():
         db.create_all()
     client = app.test_client()
     client.post("/kiosk/start", data={"locale": "ko"})

@@ -31,7 +31,7 @@ def make_client(tmp_path):
         }
         config.update(settings)
         app = create_app(config)
-        with in_office(app):
+        with app.app_context():
             db.drop_all()
             db.create_all()
         apps.append(app)
@@ -39,7 +39,7 @@ def make_client(tmp_path):
 
     yield make
     for app in apps:
-        with in_office(app):
+        with app.app_context():
             db.session.remove()
             db.drop_all()
             db.engine.dispose()

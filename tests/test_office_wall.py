@@ -61,6 +61,7 @@ def test_with_no_office_known_every_query_of_office_owned_records_is_refused(two
             for statement in (
                 sa.select(model),
                 sa.select(sa.func.count(_pk(model))),
+                sa.select(sa.func.count()).select_from(model),
                 sa.update(model).where(_pk(model) == -1).values(office_id=main),
                 sa.delete(model).where(_pk(model) == -1),
             ):

@@ -204,7 +204,7 @@ def test_sign_ins_from_one_address_are_limited(limited):
 
 
 def test_successful_sign_ins_do_not_count_as_failures(limited):
-    with limited.app_context():
+    with in_office(limited):
         user = User(username="cw", display_name="cw", role="caseworker")
         user.set_password("right-password")
         db.session.add(user)
@@ -223,7 +223,7 @@ def test_starting_intakes_is_limited_across_the_page_and_the_api(limited):
     assert statuses == [302, 302, 201, 201, 429]
     refused = client.post("/api/v1/intakes", json={})
     assert refused.get_json()["error"]["code"] == "too_many_requests"
-    with limited.app_context():
+    with in_office(limited):
         assert db.session.scalar(db.select(db.func.count()).select_from(Intake)) == 4
 
 

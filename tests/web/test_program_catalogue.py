@@ -31,6 +31,7 @@ from intake.extensions import db
 from intake.records import AuditEntry, OfficeProgram
 from intake.services import programs
 from intake.services.offices import default_office
+from intake.unit_of_work import use_office
 from intake.web.common import office_today
 
 P = "/caseworker/office/programs"
@@ -275,6 +276,7 @@ def test_the_catalogue_read_costs_little_next_to_loading_the_file(app):
     """Per request the catalogue is one small read and a dictionary lookup; the file is never read again."""
     with app.test_request_context():
         office = default_office()
+        use_office(office.id)
         office.program_catalogue_version = 1
         db.session.flush()
         programs.catalogue(office)

@@ -111,7 +111,7 @@ def test_the_queue_takes_the_same_number_of_statements_for_10_and_300_cases(make
     counts = []
     for per_caseworker in (5, 150):
         app = make_app()
-        with in_office(app):  # the second app shares the first one's database: start it afresh
+        with app.app_context():  # the second app shares the first one's database: start it afresh
             db.drop_all()
             db.create_all()
         make_office(app)
