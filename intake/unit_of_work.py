@@ -24,14 +24,15 @@ Services add, change and flush records; they never commit or roll back. The edge
 
 Rate-limit counts are not part of it: they are kept on their own connection (ratelimits.py).
 
-Each unit of work belongs to one office (`use_office`): the staff member's, or the kiosk's. New records
-without an office get it, and on PostgreSQL every transaction starts with `app.office_id` set to it
-(`set_config(..., true)`, local to the transaction), which the row-level security policies of migration
-0007 compare with each row's office: a query that forgets its office filter still sees nothing of
-another office. A kiosk's request says it in the statement that reads its office's row
-(`read_as_this_units_office`), so the setting costs no round trip of its own on the busiest path. The few lookups that must cross offices (a username at sign-in, the nightly purge, an
-operator's command) say so with `across_offices()`. SQLite has no such policies: there the filters in
-the services are the only wall, as they are the first one everywhere.
+Each unit of work belongs to one office (`use_office`): the staff member's, or the kiosk's. This is the one
+office wall: every ORM statement about office-owned records (`_the_office_wall`) reads and changes that office's
+rows only, and with no office known it is refused (`NoOfficeKnown`), as is a new record of no or another office.
+On PostgreSQL every transaction also starts with `app.office_id` set to the office (`set_config(..., true)`,
+local to the transaction), which the row-level security policies compare with each row's office: the second wall,
+held by the database against the app's role, which owns nothing (intake/row_security.py). A kiosk's request says
+it in the statement that reads its office's row (`read_as_this_units_office`), so the setting costs no round trip
+of its own on the busiest path. Crossing offices is named and narrow: an account's office before the office is
+known (`office_of_account`), or an operator's command going through every office in turn (`each_office`).
 """
 
 from __future__ import annotations

@@ -56,9 +56,10 @@ class Office(db.Model):
 class OfficeOwned:
     """A record that belongs to exactly one office: staff, cases and everything of a case, intakes, the audit log.
 
-    Queries filter on `office_id`; on PostgreSQL a row-level security policy on the same column (migration
-    0007, keyed by the transaction's `app.office_id`, unit_of_work.py) hides another office's rows even
-    from a query that forgets to. A new record without an office gets the unit of work's office.
+    No query names its office: every ORM statement about these records is filtered to the unit of work's office in
+    one place (unit_of_work.py), and refused when no office is known; on PostgreSQL a row-level security policy on
+    the same column (intake/row_security.py, keyed by the transaction's `app.office_id`) is the second wall. A new
+    record without an office gets the unit of work's office.
     """
 
     @declared_attr
