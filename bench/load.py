@@ -17,8 +17,8 @@ a database of its own.
 With --nodes N the app runs as N gunicorn servers on N ports (one service, several nodes) and the kiosks
 are spread across them; with --offices M there are M offices and each kiosk is enrolled to one of them
 (its intakes must land in that office: checked after the run). --migrate builds the schema with the
-migrations, so on PostgreSQL the row-level security policies are in force (run as a role that is not a
-superuser: the owner is held by FORCE ROW LEVEL SECURITY, a superuser never).
+migrations, so on PostgreSQL the row-level security policies are made; they hold a role that owns nothing
+(docs/deployment.md), not the owner, so with one role the ORM's wall is the only one measured.
 
 --database-url given more than once measures each database in turn, each against its own floor, and
 prints a summary line per database. --compare DIR serves another checkout of the app (same schema,
@@ -171,17 +171,16 @@ def lost_answers(database_url: str, acknowledged: dict, offices: dict) -> tuple[
     from intake import create_app
     from intake.extensions import db
     from intake.records import Intake, Office
-    from intake.unit_of_work import across_offices
+    from intake.unit_of_work import use_office
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     checked = lost = misplaced = 0
-    with app.app_context(), across_offices():
-        stored = {
-            token: (answers, code)
-            for token, answers, code in db.session.execute(
-                db.select(Intake.token, Intake.answers, Office.code).join(Office, Office.id == Intake.office_id)
-            )
-        }
+    with app.app_context():
+        stored = {}
+        for office in db.session.scalars(db.select(Office)).all():  # each office's intakes, through its wall
+            use_office(office.id)
+            for token, answers in db.session.execute(db.select(Intake.token, Intake.answers)):
+                stored[token] = (answers, office.code)
         for token, sent in acknowledged.items():
             answers, code = stored.get(token, ({}, None))
             if offices.get(token) and code != offices[token]:
@@ -222,7 +221,6 @@ def prepare(database_url: str, offices: int, migrate: bool, compare: Path | None
     from intake.database import MIGRATIONS
     from intake.extensions import db
     from intake.services.offices import all_offices, create_office
-    from intake.unit_of_work import across_offices
     from intake.web.offices import KIOSK_COOKIE, kiosk_cookie
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET})
@@ -234,11 +232,10 @@ def prepare(database_url: str, offices: int, migrate: bool, compare: Path | None
             upgrade(directory=str(MIGRATIONS))
         else:
             db.create_all()
-        with across_offices():
-            for number in range(2, offices + 1):
-                create_office(f"office-{number:02d}", name=f"第{number}福祉事務所")
-            db.session.commit()
-            enrolments = [(office.code, f"{KIOSK_COOKIE}={kiosk_cookie(office)}") for office in all_offices()]
+        for number in range(2, offices + 1):  # offices are no office's records: no crossing of the wall
+            create_office(f"office-{number:02d}", name=f"第{number}福祉事務所")
+        db.session.commit()
+        enrolments = [(office.code, f"{KIOSK_COOKIE}={kiosk_cookie(office)}") for office in all_offices()]
         db.engine.dispose()
     if compare is not None:
         _add_tables_of(compare, database_url)

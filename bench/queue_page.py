@@ -27,6 +27,8 @@ from staff import PASSWORD, make_user  # noqa: E402
 from intake import create_app  # noqa: E402
 from intake.extensions import db  # noqa: E402
 from intake.records import User  # noqa: E402
+from intake.services.offices import default_office  # noqa: E402
+from intake.unit_of_work import use_office  # noqa: E402
 from intake.web.common import office_today  # noqa: E402
 
 
@@ -54,6 +56,7 @@ def main() -> None:
         for number in range(args.caseworkers):
             make_user(app, f"cw{number}", "caseworker", supervisor="sv")
         with app.test_request_context():
+            use_office(default_office().id)
             today = office_today()
             for number in range(args.caseworkers):
                 add_cases(db.session.scalar(db.select(User).filter_by(username=f"cw{number}")), args.cases, today)

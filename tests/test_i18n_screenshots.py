@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
-from databases import server_database_url
+from databases import server_database_url, server_owner_url
 from i18n_helpers import shipped_locales
 from liveserver import free_port, serve_in_thread, worker_ports
 
 from intake import create_app
 from intake.config import ROOT
+from intake.database import create_schema, drop_schema
 from intake.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.live_server]
@@ -48,17 +49,18 @@ def live_server(tmp_path_factory):
             "TESTING": True,
             "SECRET_KEY": "browser-test",
             "SQLALCHEMY_DATABASE_URI": server_database_url() or f"sqlite:///{database}",
+            "OWNER_DATABASE_URI": server_owner_url(),
         }
     )
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        drop_schema()
+        create_schema()
     url, stop = serve_in_thread(app, free_port(worker_ports(5400, 5499)))  # a range of its own
     yield LiveServer(url, app)
     stop()
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        drop_schema()
         db.engine.dispose()
 
 

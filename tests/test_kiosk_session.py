@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import pytest
 from conftest import _database_url, in_office
+from databases import server_owner_url
 from flask_babel import force_locale, gettext
 from i18n_helpers import without_readings
 from walk import typical_answers, walk_forms
 
 from intake import create_app
+from intake.database import create_schema, drop_schema
 from intake.extensions import db
 from intake.records import Intake, ResumeAttempt, utcnow
 
@@ -27,13 +29,14 @@ def make_client(tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+            "OWNER_DATABASE_URI": server_owner_url(),
             "WTF_CSRF_ENABLED": False,
         }
         config.update(settings)
         app = create_app(config)
         with app.app_context():
-            db.drop_all()
-            db.create_all()
+            drop_schema()
+            create_schema()
         apps.append(app)
         return app.test_client()
 
@@ -41,7 +44,7 @@ def make_client(tmp_path):
     for app in apps:
         with app.app_context():
             db.session.remove()
-            db.drop_all()
+            drop_schema()
             db.engine.dispose()
 
 

@@ -13,9 +13,11 @@ import os
 import pytest
 from conftest import office_today
 from databases import statements_run
+from flask_migrate import upgrade
 from sqlalchemy.exc import DBAPIError
 from staff import enrol_kiosk, make_user, new_case, sign_in, walk_with_code
 
+from intake.database import MIGRATIONS, drop_schema
 from intake.extensions import db
 from intake.records import AuditEntry
 from intake.services.offices import create_office, find_office
@@ -168,3 +170,34 @@ def test_after_a_savepoint_is_undone_the_office_is_told_again(walled_app):
         use_office(north.id)
         assert db.session.scalars(db.text("SELECT detail FROM audit_log")).all() == ["north's row"]
         db.session.rollback()
+
+
+def test_the_models_schema_has_the_walls_the_migrations_make(make_app):
+    """Tests build the schema from the models (create_schema): it must be walled as a migrated database is."""
+    app = make_app()
+    with app.app_context():
+        made = _walls()
+        db.session.remove()
+        drop_schema()
+        upgrade(directory=str(MIGRATIONS))
+        assert _walls() == made
+
+
+def _walls() -> tuple:
+    tables = db.session.execute(
+        db.text(
+            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class"
+            " WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND relname <> 'alembic_version'"
+            " ORDER BY relname"
+        )
+    ).all()
+    policies = db.session.execute(
+        db.text("SELECT tablename, policyname, qual, with_check FROM pg_policies ORDER BY tablename, policyname")
+    ).all()
+    functions = db.session.execute(
+        db.text(
+            "SELECT proname, prosecdef, prosrc FROM pg_proc WHERE proname LIKE 'yorisoi%' ORDER BY proname"
+        )
+    ).all()
+    db.session.rollback()
+    return tables, policies, [(name, definer, " ".join(source.split())) for name, definer, source in functions]
