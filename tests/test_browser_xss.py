@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
-from conftest import office_today
+from conftest import in_office, office_today
 from liveserver import free_port, serve_in_thread
 from playwright.sync_api import sync_playwright
 from staff import PASSWORD, answers_for, make_office, new_case, sign_in
@@ -45,7 +45,7 @@ def test_hostile_free_text_is_shown_as_text_and_never_runs(app, live):
     kiosk = app.test_client()
     assert kiosk.post("/kiosk/code", data={"code": code, "locale": "ja"}).status_code == 302
     walk_forms(kiosk, answers, started=True)
-    with app.app_context():
+    with in_office(app):
         intake_id = db.session.scalar(db.select(Ticket.intake_id).filter_by(case_id=case_id))
     pages = [f"/caseworker/cases/{case_id}/drafts/{intake_id}", f"/caseworker/cases/{case_id}/plan"]
 

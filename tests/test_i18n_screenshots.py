@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
+from conftest import in_office
 from databases import server_database_url, server_owner_url
 from i18n_helpers import shipped_locales
 from liveserver import free_port, serve_in_thread, worker_ports
@@ -107,7 +108,7 @@ def test_each_language_renders_in_its_script(live_server, browser, locale):
 def test_translator_preview_shows_source_translation_and_readings(live_server, browser):
     from intake.records import User
 
-    with live_server.app.app_context():
+    with in_office(live_server.app):
         if db.session.scalar(db.select(User).filter_by(username="tr-browser")) is None:
             user = User(username="tr-browser", display_name="Translator", role="translator")
             user.set_password("browser-pass-123")

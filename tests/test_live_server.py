@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import in_office
 from liveserver import Gunicorn, HttpKiosk, request
 from walk import api_body, typical_answers
 
@@ -49,7 +50,7 @@ def walk(kiosk: HttpKiosk, answers: dict, *, twice: bool = False) -> list[tuple[
 
 
 def stored(app, token: str) -> Intake:
-    with app.app_context():
+    with in_office(app):
         intake = db.session.scalar(db.select(Intake).filter_by(token=token))
         db.session.expunge(intake)
         return intake
@@ -63,7 +64,7 @@ def assert_complete(app, kiosk: HttpKiosk, answers: dict) -> None:
         expected = value or None  # an optional step left empty is stored as skipped
         assert intake.answers.get(step_id) == expected, (step_id, intake.answers.get(step_id), value)
     assert len(intake.path) == len(set(intake.path)), intake.path  # no step was taken twice
-    with app.app_context():
+    with in_office(app):
         plans = db.session.scalar(db.select(db.func.count()).select_from(DraftPlan).filter_by(intake_id=intake.id))
         assert plans == 1
 

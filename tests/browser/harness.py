@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from databases import server_database_url
+from databases import server_database_url, server_owner_url
 from liveserver import serve_in_thread
 
 from intake import create_app
 from intake.config import ROOT
+from intake.database import create_schema, drop_schema
 from intake.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,6 +65,7 @@ def live_factory(tmp_path) -> Iterator[Callable[..., LiveServer]]:
             "SECRET_KEY": "browser-test-secret",
             "SQLALCHEMY_DATABASE_URI": server_database_url()
             or f"sqlite:///{tmp_path / f'browser{len(started)}.sqlite3'}",
+            "OWNER_DATABASE_URI": server_owner_url(),
             # The real thing: kiosk.js must send the CSRF token on every POST.
             "WTF_CSRF_ENABLED": True,
             "KIOSK_DEFAULT_LOCALE": "en",
@@ -71,8 +73,8 @@ def live_factory(tmp_path) -> Iterator[Callable[..., LiveServer]]:
         config.update(settings)
         app = create_app(config)
         with app.app_context():
-            db.drop_all()
-            db.create_all()
+            drop_schema()
+            create_schema()
         url, stop = serve_in_thread(app)
         live = LiveServer(url, app, stop)
         started.append(live)
@@ -83,7 +85,7 @@ def live_factory(tmp_path) -> Iterator[Callable[..., LiveServer]]:
         live.stop()
         with live.app.app_context():
             db.session.remove()
-            db.drop_all()
+            drop_schema()
             db.engine.dispose()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from browser.harness import screenshot
+from conftest import in_office
 from staff import PASSWORD, make_user
 
 from intake.records import Intake
@@ -52,5 +53,5 @@ def test_a_translator_opens_the_actions_screen_in_vietnamese_in_one_click(live, 
     page.locator("a[rel=prev]").click()  # the screen before, with the same settings
     assert "/translate/ja@easy/kiosk/self_reliance/action_ideas?furigana=off" in page.url
     screenshot(page, "translator-kiosk-step")
-    with live.app.app_context():
+    with in_office(live.app):
         assert Intake.query.count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from browser.harness import screenshot
 from browser.kiosk_driver import receipt_code, start, walk_to_done
+from conftest import in_office
 from walk import typical_answers
 
 from intake.extensions import db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def _plan(live, code: str) -> dict:
-    with live.app.app_context():
+    with in_office(live.app):
         intake = db.session.scalar(db.select(Intake).filter_by(receipt_code=code))
         return intake.plan.content
 

@@ -11,6 +11,7 @@ import pypdf
 import pytest
 from axe_playwright_python import sync_playwright as axe_module
 from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot
+from conftest import in_office
 from liveserver import serve_in_thread
 from playwright import sync_api
 from staff import (
@@ -204,7 +205,7 @@ def test_staff_pages_have_no_axe_violations(live_app):
     other_id, other_code = new_case(client, number="A-0002", name="佐藤 一郎")
     walk_with_code(app.test_client(), other_code, date(2019, 5, 1))
     approve_typical_plan(client, case_id, date(2019, 5, 1), date(2019, 8, 1))
-    with app.app_context():
+    with in_office(app):
         cw2_id = db.session.scalar(db.select(User.id).filter_by(username="cw2"))
     pages = [
         "/caseworker/cases",

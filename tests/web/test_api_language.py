@@ -159,12 +159,12 @@ def test_a_finished_intake_refuses_in_the_recipients_language(csrf_app):
 @pytest.mark.parametrize("bad", ["xx", "", "ja_XX@evil", 3])
 def test_an_unknown_locale_is_refused_at_the_start_and_nothing_is_made(csrf_app, bad):
     client = csrf_app.test_client()
-    with csrf_app.app_context():
+    with in_office(csrf_app):
         count = db.session.query(Intake).count()
     response = client.post(f"{API}/intakes", json={"locale": bad})
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "unknown_language"
-    with csrf_app.app_context():
+    with in_office(csrf_app):
         assert db.session.query(Intake).count() == count
 
 
