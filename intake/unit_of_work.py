@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, has_app_context, render_template, request
 from flask.cli import AppGroup
 from flask_babel import gettext
 from sqlalchemy import event, orm
@@ -203,7 +203,8 @@ def each_office(scope: str) -> Iterator[Any]:
             audit(None, None, "operator", scope)
             yield office
     finally:
-        _back_to(before)
+        if has_app_context():  # not when a command's output was cut short and the generator is collected later
+            _back_to(before)
 
 
 # Matches no office: the criteria of a statement with no office known (office-owned rows joined below its top level).
