@@ -26,7 +26,9 @@ i18n_cli = CommandGroup("i18n", help="Translation catalogues (gettext).")
 users_cli = CommandGroup("users", help="Staff accounts (caseworker, supervisor, translator, admin).")
 case_cli = CommandGroup("case", help="A whole case: disclosure and deletion requests.")
 office_cli = CommandGroup("office", help="The welfare offices this service hosts.")
+audit_cli = CommandGroup("audit", help="The audit log: each office's entries are a hash chain.")
 intake_cli.add_command(dialogue_cli)
+intake_cli.add_command(audit_cli)
 intake_cli.add_command(office_cli)
 intake_cli.add_command(case_cli)
 intake_cli.add_command(i18n_cli)
@@ -166,6 +168,25 @@ def case_erase(case_number: str, username: str, reference: str, yes: bool) -> No
     except NotAllowed:
         raise click.ClickException(f"'{username}' is not an active administrator") from None
     click.echo(f"case {case_number} erased: " + ", ".join(f"{n} {table}" for table, n in deleted.items()))
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check every office's audit chain; name the first broken link of each (office, entry) and exit 1."""
+    from .extensions import db
+    from .records.audit_chain import verify
+    from .unit_of_work import across_offices
+
+    with across_offices("audit_verify"):
+        result = verify(db.session)
+    for broken in result.breaks:
+        entry = f"entry {broken.entry_id}" if broken.entry_id is not None else "its head"
+        click.echo(f"office {broken.office_code}: {entry} {broken.reason}", err=True)
+    if result.breaks:
+        raise SystemExit(1)
+    click.echo(f"audit log intact: {result.entries} entries in {result.offices} office(s)")
+    for code, (count, head) in result.heads.items():
+        click.echo(f"  {code}: {count} entries, head {head or '-'}")
 
 
 @intake_cli.command("demo")

@@ -38,7 +38,7 @@ from ..records import (
     Worksheet,
     utcnow,
 )
-from .casework import case_intakes
+from .casework import audit, case_intakes
 
 _BATCH = 500
 
@@ -237,5 +237,5 @@ def erase_case(case: Case, *, by: User, reference: str) -> dict[str, int]:
     case.erased_at = utcnow()
     counts = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
     detail = f"case {number}; request {reference}; {counts}"
-    db.session.add(AuditEntry(user_id=by.id, case_id=case.id, action="erase", detail=detail[:255]))
+    audit(by, case, "erase", detail)
     return deleted
