@@ -55,6 +55,31 @@ STATUS_LABELS = {
     # i18n: staff: a case status in the caseworker's queue.
     "closed": N_("Closed"),
 }
+# The audit log's actions (casework.audit) as staff read them: on the audit pages and in their CSV.
+AUDIT_ACTIONS = {
+    "account": N_("Account changed"),
+    "approve": N_("Plan approved"),
+    "claim": N_("Walk-in draft claimed"),
+    "close": N_("Case closed"),
+    "create": N_("Case created"),
+    "edit": N_("Plan edited"),
+    "erase": N_("Records erased"),
+    "export": N_("Records exported"),
+    "file_pdf": N_("PDF filed"),
+    "kiosk_key": N_("Kiosk enrolment address renewed"),
+    "kiosk_start": N_("Started at the kiosk"),
+    "print": N_("Printed"),
+    "programs": N_("Support programs changed"),
+    # i18n: staff: an audit log action: records deleted because the office's retention period ended.
+    "purge": N_("Deleted after the retention period"),
+    "reassign": N_("Reassigned"),
+    "reopen": N_("Case reopened"),
+    "review": N_("Reviewed"),
+    "sign_in": N_("Signed in"),
+    "sign_off": N_("Signed off"),
+    "ticket": N_("Code issued"),
+    "view": N_("Viewed"),
+}
 GROUP_LABELS = {
     # i18n: A kind of goal: self-reliance through work (経済的自立).
     "economic": N_("Economic self-reliance"),
@@ -213,6 +238,10 @@ def status_text(status: str) -> str:
     return labels.get(status, status)
 
 
+def audit_action_label(action: str) -> str:
+    return gettext(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else action
+
+
 def group_label(group: str) -> str:
     return gettext(GROUP_LABELS.get(group, group)) if group in GROUP_LABELS else group
 
@@ -233,6 +262,7 @@ def template_helpers() -> dict:
         "draft_answers": draft_answers,
         "evaluation_label": evaluation_label,
         "group_label": group_label,
+        "audit_action_text": audit_action_label,
         "status_text": status_text,
         "language_name": language_name,
         "plan_sheet": plan_sheet,

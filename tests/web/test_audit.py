@@ -171,3 +171,43 @@ def test_two_transactions_of_one_office_appending_at_once_do_not_fork_the_chain(
     assert places == list(range(1, 25))
     verified = _verify(app)
     assert verified.exit_code == 0 and "24 entries" in verified.output, verified.output
+
+
+def test_the_audit_log_downloads_as_csv_with_japanese_headers_and_the_offices_entries_only(app, client):
+    import csv
+    import io
+
+    from staff import make_second_office
+
+    make_office(app)
+    make_second_office(app)
+    north = app.test_client()
+    sign_in(north, "n-cw")
+    new_case(north, number="N-0001", name="北 太郎")
+    sign_in(client, "cw")
+    new_case(client)
+    client.post("/caseworker/logout")
+    for username in ("admin", "sv"):
+        sign_in(client, username)
+        page = client.get("/caseworker/office/audit").get_data(as_text=True)
+        assert 'data-testid="audit-csv"' in page
+        response = client.get("/caseworker/office/audit.csv")
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        text = response.get_data(as_text=True)
+        assert text.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+        assert rows[0] == ["記録番号", "日時", "操作者", "ユーザー名", "ケース番号", "操作", "詳細", "連番", "ハッシュ値"]
+        cases = {row[4] for row in rows[1:]}
+        assert "A-0001" in cases and "N-0001" not in cases
+        assert "ケース作成" in {row[5] for row in rows[1:]}
+        assert all(len(row[8]) == 64 for row in rows[1:])
+        client.post("/caseworker/logout")
+    with app.app_context():
+        exports = db.session.execute(
+            db.select(AuditEntry.detail, AuditEntry.office_id).filter_by(action="export").order_by(AuditEntry.id)
+        ).all()
+        north_id = db.session.scalar(db.text("SELECT id FROM offices WHERE code = 'north'"))
+    assert [detail for detail, _ in exports] == ["audit.csv", "audit.csv"]
+    assert north_id not in {office for _, office in exports}
+    sign_in(client, "cw")
+    assert client.get("/caseworker/office/audit.csv").status_code == 403
