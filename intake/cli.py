@@ -69,19 +69,48 @@ def init_db() -> None:
 
 
 @intake_cli.command("purge")
-@click.option("--days", type=click.IntRange(min=1), help="Default: RETENTION_UNSUBMITTED_DAYS.")
-@click.option("--dry-run", is_flag=True, help="Count, delete nothing.")
-def purge(days: int | None, dry_run: bool) -> None:
-    """Delete abandoned intakes (not submitted, untouched for DAYS days) and spent rate-limit counts; cron-safe."""
-    from .ratelimits import purge_expired
-    from .services.retention import purge_abandoned
+@click.option("--dry-run", is_flag=True, help="List what is due, delete nothing.")
+@click.option("--office", "code", help="One office (by code); default: every office.")
+def purge(dry_run: bool, code: str | None) -> None:
+    """Delete what is due: unfinished intakes past the resume window, closed cases past their office's retention
+    period (with an audit line), spent rate-limit counts. Requests do it by themselves; this is for a timer or a look."""
+    from .records import utcnow
+    from .services.offices import all_offices
+    from .services.retention import purge_office, purge_spent_counts
+    from .unit_of_work import across_offices, use_office
 
-    days = days or int(current_app.config["RETENTION_UNSUBMITTED_DAYS"])
-    count = purge_abandoned(days, dry_run=dry_run, end_batch=commit)
+    with across_offices("purge"):
+        offices = [office for office in all_offices() if code is None or office.code == code.strip().lower()]
+    if code is not None and not offices:
+        raise click.ClickException(f"no office '{code}'")
+    now = utcnow()
     verb = "would be deleted" if dry_run else "deleted"
-    click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
+    for office in offices:
+        use_office(office.id)  # each office's records under its own wall
+        purged = purge_office(office, now=now, dry_run=dry_run, end_batch=commit)
+        if dry_run:
+            for intake in purged.intakes:
+                owner = f"case {intake.case_number}" if intake.case_number else "walk-in"
+                click.echo(
+                    f"{office.code}: intake {intake.id} {intake.receipt_code} ({owner}, {intake.status}, "
+                    f"last answered {_utc(intake.updated_at)})"
+                )
+            for case in purged.cases:
+                click.echo(
+                    f"{office.code}: case {case.case_number} (closed {_utc(case.closed_at)}, kept {purged.years} years)"
+                )
+        click.echo(
+            f"{office.code}: {len(purged.intakes)} unfinished intake(s) and {len(purged.cases)} closed case(s) {verb}"
+        )
+        commit()
     if not dry_run:
-        purge_expired()
+        click.echo(f"{purge_spent_counts(now)} spent rate-limit count(s) deleted")
+
+
+def _utc(moment) -> str:
+    from .records.audit_chain import utc_text
+
+    return utc_text(moment)[:16] + "Z"
 
 
 def _intake_by_receipt(code: str):
@@ -319,6 +348,24 @@ def office_create(code: str, name: str, head_title: str, time_zone: str | None) 
     except OfficeError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"created office {office.code}: {office.name}")
+
+
+@office_cli.command("retention")
+@click.argument("code")
+@click.argument("years", required=False, type=int)
+def office_retention(code: str, years: int | None) -> None:
+    """Show, or set to YEARS, how long the office keeps a closed case and its plans before they are purged."""
+    from .services.offices import find_office
+    from .services.retention import retention_years
+
+    office = find_office(code.strip().lower())
+    if office is None:
+        raise click.ClickException(f"no office '{code}'")
+    if years is not None:
+        if not 1 <= years <= 100:
+            raise click.ClickException("keep closed cases between 1 and 100 years")
+        office.case_retention_years = years
+    click.echo(f"{office.code}: closed cases are kept {retention_years(office)} years after closing")
 
 
 @office_cli.command("list")

@@ -22,7 +22,7 @@ from ...i18n import option_label
 from ...records import AuditEntry, Case, Intake, IntakeStatus, PlanVersion, Review
 from ...services import casework
 from ..common import intake_engine, office_today
-from ..plan_text import audit_action_label, era_datetime, group_label, program_name
+from ..plan_text import audit_action_label, audit_actor, era_datetime, group_label, program_name
 from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("office", __name__, url_prefix="/caseworker/office"))
@@ -240,7 +240,7 @@ def audit_csv():
             [
                 entry.id,
                 era_datetime(entry.at),
-                entry.user.display_name if entry.user else "",
+                audit_actor(entry),
                 entry.user.username if entry.user else "",
                 entry.case.case_number if entry.case else "",
                 audit_action_label(entry.action),
