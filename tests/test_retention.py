@@ -178,3 +178,20 @@ def test_a_translators_preview_walk_is_purged_like_an_abandoned_intake(app, runn
     age(app, token, 25)
     assert "main: 1 unfinished intake(s)" in runner.invoke(args=["intake", "purge"]).output
     assert token not in tokens(app)
+
+
+def test_a_requests_purge_takes_a_backlog_a_slice_at_a_time(make_app, monkeypatch):
+    from intake.web import purging
+
+    monkeypatch.setattr(purging, "AT_MOST", 2)
+    app = make_app(PURGE_EVERY_MINUTES=5)
+    kiosk = app.test_client()
+    backlog = [kiosk.post("/api/v1/intakes", json={}).get_json()["token"] for _ in range(3)]
+    for token in backlog:
+        age(app, token, 25)
+    _set_last_purge(app, None)
+    kiosk.get("/kiosk/")
+    assert tokens(app) == {backlog[2]}, "the oldest two this time"
+    _set_last_purge(app, 6)
+    kiosk.get("/kiosk/")
+    assert tokens(app) == set()

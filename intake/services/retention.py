@@ -119,17 +119,19 @@ def _unfinished_due(office: Office, cutoff: datetime):
     )
 
 
-def due_intakes(office: Office, now: datetime, resume_hours: int) -> list[DueIntake]:
-    """The office's unfinished intakes nobody can resume any more, oldest first, with the case of a ticket's."""
+def due_intakes(office: Office, now: datetime, resume_hours: int, *, among: list[int] | None = None) -> list[DueIntake]:
+    """The office's unfinished intakes nobody can resume any more (`among` these ids), with the case of a ticket's."""
     cutoff = now - timedelta(hours=resume_hours)
-    rows = db.session.execute(
+    query = (
         db.select(Intake.id, Intake.receipt_code, Intake.status, Intake.updated_at, Case.case_number)
         .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
         .outerjoin(Case, Case.id == CaseIntake.case_id)
         .where(*_unfinished_due(office, cutoff))
         .order_by(Intake.id)
-    ).all()
-    return [DueIntake(*row) for row in rows]
+    )
+    if among is not None:
+        query = query.where(Intake.id.in_(among))
+    return [DueIntake(*row) for row in db.session.execute(query).all()]
 
 
 def due_cases(office: Office, now: datetime) -> list[DueCase]:
@@ -149,11 +151,13 @@ def purge_office(
     now: datetime | None = None,
     dry_run: bool = False,
     end_batch: Callable[[], None] = lambda: None,
+    at_most: int | None = None,
 ) -> Purged:
     """Delete what is due in this office (see the module's docstring); `dry_run` only says what.
 
     `end_batch` runs after each batch: the command commits there, so a long purge never holds the locks
-    the kiosks wait on.
+    the kiosks wait on. `at_most`: of each kind, no more than this many this time (a request's purge: a
+    backlog goes over several intervals, or at once with the command).
     """
     now = now or utcnow()
     hours = int(current_app.config["RESUME_HOURS"])
@@ -164,15 +168,16 @@ def purge_office(
     cutoff = now - timedelta(hours=hours)
     # Locked as read (PostgreSQL), so an answer arriving meanwhile waits and then finds its intake gone, or is
     # the first and keeps it: a row answered since it was due no longer matches when the lock is granted.
-    batch = db.select(Intake.id).where(*_unfinished_due(office, cutoff)).order_by(Intake.id).limit(_BATCH)
+    size = min(_BATCH, at_most or _BATCH)
+    batch = db.select(Intake.id).where(*_unfinished_due(office, cutoff)).order_by(Intake.id).limit(size)
     while ids := list(db.session.scalars(batch.with_for_update())):
-        due = {item.id: item for item in due_intakes(office, now, hours) if item.id in set(ids)}
+        due = {item.id: item for item in due_intakes(office, now, hours, among=ids)}
         _delete_unfinished(ids, due)
         purged.intakes += [due[i] for i in ids if i in due]
         end_batch()
-        if len(ids) < _BATCH:
+        if len(ids) < size or (at_most is not None and len(purged.intakes) >= at_most):
             break
-    for item in due_cases(office, now):
+    for item in due_cases(office, now)[:at_most]:
         case = db.session.get(Case, item.id)
         counts = _erase_records(case)
         closed = as_utc(item.closed_at).date().isoformat()

@@ -27,6 +27,9 @@ from ..services.casework import as_utc
 from ..unit_of_work import commit
 
 log = logging.getLogger(__name__)
+# Of each kind, per request's purge: a backlog (a first release, a long-closed office) never holds one response
+# for long; it goes over the next intervals, or at once with `flask intake purge`.
+AT_MOST = 200
 
 
 def _purge_when_due(response):
@@ -43,7 +46,7 @@ def _purge_when_due(response):
         commit()
         set_committed_value(office, "purged_at", now)  # the copy this request holds, not a change to write
         if claimed:
-            purged = retention.purge_office(office, now=now)
+            purged = retention.purge_office(office, now=now, at_most=AT_MOST)
             commit()
             retention.purge_spent_counts(now)
             commit()
