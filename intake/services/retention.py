@@ -179,7 +179,7 @@ def purge_office(
             break
     for item in due_cases(office, now)[:at_most]:
         case = db.session.get(Case, item.id)
-        counts = _erase_records(case)
+        counts = _counts(_erase_records(case))
         closed = as_utc(item.closed_at).date().isoformat()
         audit(None, case, "purge", f"case {item.case_number}; closed {closed}, kept {purged.years} years; {counts}")
         purged.cases.append(item)
@@ -371,9 +371,12 @@ def erase_case(case: Case, *, by: User, reference: str) -> dict[str, int]:
         raise NotAllowed(by.username)
     number = case.case_number
     deleted = _erase_records(case)
-    counts = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
-    audit(by, case, "erase", f"case {number}; request {reference}; {counts}")
+    audit(by, case, "erase", f"case {number}; request {reference}; {_counts(deleted)}")
     return deleted
+
+
+def _counts(deleted: dict[str, int]) -> str:
+    return ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
 
 
 def _erase_records(case: Case) -> dict[str, int]:
