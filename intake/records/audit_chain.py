@@ -20,8 +20,9 @@ When. An entry is inserted like any record, with `seq` and `hash` empty. When it
 commits (`before_commit`, after the last flush), the entries it added are chained: one UPDATE of the
 office's row moves `audit_seq` on and, on PostgreSQL, locks that row until the commit, so two
 transactions of one office chain one after the other and never fork (SQLite has one writer at a
-time anyway). The lock is taken last and held only while the commit runs, so it cannot deadlock
-with the request's other locks. `(office_id, seq)` is unique as a second guard.
+time anyway). The lock is taken as late as it can be and held only while the commit runs, so
+requests of one office queue on it for a moment only, and it is the last lock a transaction asks for
+(offices in the order of their ids). `(office_id, seq)` is unique as a second guard.
 
 What it proves. Anyone who edits a row with SQL, deletes one or inserts one breaks the chain at that
 entry, and `flask intake audit verify` names it. Someone who can write the database can rebuild the
