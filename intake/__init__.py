@@ -55,9 +55,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
 
-    from .web import api, caseworker, embed, health, kiosk, kiosk_code, offices, root, translator
+    from .web import api, caseworker, embed, health, kiosk, kiosk_code, offices, purging, root, translator
 
     offices.init_app(app)  # first: every request settles its office before anything else reads the database
+    purging.init_app(app)  # after a request's own transaction: its office's due records, now and then
 
     for blueprint in (root.bp, health.bp, kiosk.bp, api.bp, translator.bp, embed.bp, kiosk_code.bp):
         app.register_blueprint(blueprint)

@@ -26,7 +26,9 @@ i18n_cli = CommandGroup("i18n", help="Translation catalogues (gettext).")
 users_cli = CommandGroup("users", help="Staff accounts (caseworker, supervisor, translator, admin).")
 case_cli = CommandGroup("case", help="A whole case: disclosure and deletion requests.")
 office_cli = CommandGroup("office", help="The welfare offices this service hosts.")
+audit_cli = CommandGroup("audit", help="The audit log: each office's entries are a hash chain.")
 intake_cli.add_command(dialogue_cli)
+intake_cli.add_command(audit_cli)
 intake_cli.add_command(office_cli)
 intake_cli.add_command(case_cli)
 intake_cli.add_command(i18n_cli)
@@ -67,20 +69,43 @@ def init_db() -> None:
 
 
 @intake_cli.command("purge")
-@click.option("--days", type=click.IntRange(min=1), help="Default: RETENTION_UNSUBMITTED_DAYS.")
-@click.option("--dry-run", is_flag=True, help="Count, delete nothing.")
-def purge(days: int | None, dry_run: bool) -> None:
-    """Delete abandoned intakes (not submitted, untouched for DAYS days) and spent rate-limit counts; cron-safe."""
-    from .ratelimits import purge_expired
-    from .services.retention import purge_abandoned
+@click.option("--dry-run", is_flag=True, help="List what is due, delete nothing.")
+@click.option("--office", "code", help="One office (by code); default: every office.")
+def purge(dry_run: bool, code: str | None) -> None:
+    """Delete what is due: unfinished intakes past the resume window, closed cases past their office's retention
+    period (with an audit line), spent rate-limit counts. Requests do it by themselves; this is for a timer or a look."""
+    from .records import utcnow
+    from .services.retention import purge_office, purge_spent_counts
 
-    days = days or int(current_app.config["RETENTION_UNSUBMITTED_DAYS"])
-    count = sum(purge_abandoned(days, dry_run=dry_run, end_batch=commit) for _office in each_office("purge"))
+    now = utcnow()
     verb = "would be deleted" if dry_run else "deleted"
-    click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
+    # Each office's records under its own wall, one office at a time.
+    for office in [_office(code)] if code else each_office("purge"):
+        purged = purge_office(office, now=now, dry_run=dry_run, end_batch=commit)
+        if dry_run:
+            for intake in purged.intakes:
+                owner = f"case {intake.case_number}" if intake.case_number else "walk-in"
+                click.echo(
+                    f"{office.code}: intake {intake.id} {intake.receipt_code} ({owner}, {intake.status}, "
+                    f"last answered {_utc(intake.updated_at)})"
+                )
+            for case in purged.cases:
+                click.echo(
+                    f"{office.code}: case {case.case_number} (closed {_utc(case.closed_at)}, kept {purged.years} years)"
+                )
+        click.echo(
+            f"{office.code}: {len(purged.intakes)} unfinished intake(s) and {len(purged.cases)} closed case(s) {verb}"
+        )
+        commit()
     if not dry_run:
         commit()  # the offices' audit lines first: the counts are purged on a connection of their own
-        purge_expired()
+        click.echo(f"{purge_spent_counts(now)} spent rate-limit count(s) deleted")
+
+
+def _utc(moment) -> str:
+    from .records.audit_chain import utc_text
+
+    return utc_text(moment)[:16] + "Z"
 
 
 def _intake_by_receipt(code: str):
@@ -176,6 +201,23 @@ def case_erase(case_number: str, username: str, reference: str, yes: bool) -> No
     except NotAllowed:
         raise click.ClickException(f"'{username}' is not an active administrator") from None
     click.echo(f"case {case_number} erased: " + ", ".join(f"{n} {table}" for table, n in deleted.items()))
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check every office's audit chain; name the first broken link of each (office, entry) and exit 1."""
+    from .extensions import db
+    from .records.audit_chain import verify
+
+    result = verify(db.session, each_office("audit_verify"))
+    for broken in result.breaks:
+        entry = f"entry {broken.entry_id}" if broken.entry_id is not None else "its head"
+        click.echo(f"office {broken.office_code}: {entry} {broken.reason}", err=True)
+    if result.breaks:
+        raise SystemExit(1)
+    click.echo(f"audit log intact: {result.entries} entries in {result.offices} office(s)")
+    for code, (count, head) in result.heads.items():
+        click.echo(f"  {code}: {count} entries, head {head or '-'}")
 
 
 @intake_cli.command("demo")
@@ -313,6 +355,24 @@ def office_create(code: str, name: str, head_title: str, time_zone: str | None) 
     except OfficeError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"created office {office.code}: {office.name}")
+
+
+@office_cli.command("retention")
+@click.argument("code")
+@click.argument("years", required=False, type=int)
+def office_retention(code: str, years: int | None) -> None:
+    """Show, or set to YEARS, how long the office keeps a closed case and its plans before they are purged."""
+    from .services.offices import find_office
+    from .services.retention import retention_years
+
+    office = find_office(code.strip().lower())
+    if office is None:
+        raise click.ClickException(f"no office '{code}'")
+    if years is not None:
+        if not 1 <= years <= 100:
+            raise click.ClickException("keep closed cases between 1 and 100 years")
+        office.case_retention_years = years
+    click.echo(f"{office.code}: closed cases are kept {retention_years(office)} years after closing")
 
 
 @office_cli.command("list")

@@ -115,8 +115,12 @@ class Defaults:
     RATELIMIT_LOGIN_ADDRESS = "60 per minute"
     RATELIMIT_CODE_ENTRY = "20 per minute; 200 per hour"
     RATELIMIT_KIOSK_START = "60 per minute"
-    # `flask intake purge`: unsubmitted intakes untouched this many days are deleted.
-    RETENTION_UNSUBMITTED_DAYS = 30
+    # Retention (services/retention.py, docs/deployment.md): an unfinished intake is deleted once it can no longer be
+    # resumed (RESUME_HOURS after its last answer); a closed case and its plans CASE_RETENTION_YEARS after closing
+    # (an office may keep its own period: offices.case_retention_years). Requests purge what is due by themselves,
+    # each office at most once every PURGE_EVERY_MINUTES (0: only `flask intake purge`, e.g. from a timer).
+    CASE_RETENTION_YEARS = 5
+    PURGE_EVERY_MINUTES = 5
 
 
 def read_settings(config: Config) -> Config:

@@ -132,7 +132,8 @@ ACCOUNT_LOOKUPS = {
 }
 # An operator's command that works on every office: one office at a time, each office's audit log saying so.
 OPERATOR_SCOPES = {
-    "purge": "flask intake purge: abandoned intakes of every office",
+    "purge": "flask intake purge: what is due in every office (unfinished intakes, closed cases past retention)",
+    "audit_verify": "flask intake audit verify: every office's audit chain",
     "users_list": "flask intake users list: every office's accounts",
     "office_list": "flask intake office list: every office's staff and cases",
 }
@@ -200,8 +201,11 @@ def each_office(scope: str) -> Iterator[Any]:
     try:
         for office in db.session.scalars(sa.select(Office).order_by(Office.code)).all():
             use_office(office.id)
-            audit(None, None, "operator", scope)
             yield office
+            # After the office's work, so that a command reading the audit log (audit verify) reads it as it was;
+            # committed while the office is still the unit of work's (its audit chain is written at the commit).
+            audit(None, None, "operator", scope)
+            commit()
     finally:
         if has_app_context():  # not when a command's output was cut short and the generator is collected later
             _back_to(before)

@@ -154,6 +154,7 @@ ENDPOINTS = [
     Endpoint("office.report", "GET", "/caseworker/office/report", REPORTS),
     Endpoint("office.report_csv", "GET", "/caseworker/office/report.csv", REPORTS),
     Endpoint("office.audit_log", "GET", "/caseworker/office/audit", REPORTS),
+    Endpoint("office.audit_csv", "GET", "/caseworker/office/audit.csv", REPORTS),
     Endpoint("accounts.users", "GET", "/caseworker/office/users", ADMIN),
     Endpoint("accounts.create_user", "POST", "/caseworker/office/users", ADMIN, form={"username": ""}),
     Endpoint("accounts.account", "GET", U, ADMIN),

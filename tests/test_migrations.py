@@ -114,6 +114,8 @@ def test_a_single_office_database_moves_into_the_main_office_with_nothing_lost(a
                 after = _rows(connection, name)
                 if name in OFFICE_OWNED:
                     assert [row.pop("office_id") for row in after] == [main] * len(rows), name
+                if name == "audit_log":  # 0013 chains the entries already there
+                    assert [(row.pop("seq"), len(row.pop("hash"))) for row in after] == [(1, 64)] * len(rows)
                 assert after == rows, name
         assert set(OFFICE_OWNED) <= set(before)
         downgrade(directory=str(MIGRATIONS), revision="base")
@@ -158,6 +160,53 @@ def test_an_offices_own_catalogue_keeps_its_version_when_it_moves_onto_the_offic
         downgrade(directory=str(MIGRATIONS), revision="0008")
         with db.engine.begin() as connection:
             assert catalogue_rows(connection) == {other: 7}
+        downgrade(directory=str(MIGRATIONS), revision="base")
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+
+
+def test_the_entries_already_logged_are_chained_in_order_and_verify(app, runner):
+    """0013: each office's existing entries get their places and hashes in the order of their ids; the app's check
+    agrees with the migration's hashes, and the next entry continues the chain."""
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS), revision="0010")
+        with db.engine.begin() as connection:
+            main = connection.execute(sa.text("SELECT id FROM offices WHERE code = 'main'")).scalar_one()
+            north = connection.execute(
+                sa.text("INSERT INTO offices (code, name, head_title, time_zone, created_at, kiosk_key) "
+                        "VALUES ('north', '北福祉事務所', '', 'Asia/Tokyo', CURRENT_TIMESTAMP, 'k') RETURNING id")
+            ).scalar_one()
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT set_config('app.office_id', 'all', true)"))
+            for office, detail in ((main, "一"), (north, "北の一"), (main, "二"), (main, "三"), (north, "北の二")):
+                connection.execute(
+                    sa.text("INSERT INTO audit_log (office_id, at, action, detail) VALUES (:o, :at, 'view', :d)"),
+                    {"o": office, "at": datetime(2026, 4, 1, 9, 0, 0, 123456, tzinfo=UTC), "d": detail},
+                )
+        upgrade(directory=str(MIGRATIONS))
+        with db.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT set_config('app.office_id', 'all', true)"))
+            places = connection.execute(sa.text("SELECT detail, seq FROM audit_log ORDER BY id")).all()
+            heads = dict(connection.execute(sa.text("SELECT code, audit_seq FROM offices")).all())
+        assert [tuple(p) for p in places] == [("一", 1), ("北の一", 1), ("二", 2), ("三", 3), ("北の二", 2)]
+        assert heads == {"main": 3, "north": 2}
+    verified = runner.invoke(args=["intake", "audit", "verify"])
+    assert verified.exit_code == 0 and "audit log intact: 5 entries in 2 office(s)" in verified.output
+    with app.app_context():
+        from intake.services.casework import audit
+        from intake.unit_of_work import use_office
+
+        use_office(north)
+        audit(None, None, "view", "after the migration", office_id=north)
+        db.session.commit()
+    verified = runner.invoke(args=["intake", "audit", "verify"])
+    # Two entries migrated, the first verify's own line (an operator's command over every office), one more.
+    assert verified.exit_code == 0 and "north: 4 entries" in verified.output
+    with app.app_context():
         downgrade(directory=str(MIGRATIONS), revision="base")
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()

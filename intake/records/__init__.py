@@ -4,6 +4,7 @@ Services (intake/services/) read and change these records; web code and the CLI 
 the services or read them for display. `from intake.records import Case, Intake` is the one way in.
 """
 
+from . import audit_chain  # noqa: F401  (chains the audit log's entries as each transaction commits)
 from .cases import (
     TICKET_CODE_LENGTH,
     AuditEntry,

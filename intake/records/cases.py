@@ -280,9 +280,14 @@ class Review(OfficeOwned, db.Model):
 
 
 class AuditEntry(OfficeOwned, db.Model):
-    """Who viewed, edited, printed or exported which case, and when. Rows are only ever added."""
+    """Who viewed, edited, printed or exported which case, and when. Rows are only ever added.
+
+    `seq` and `hash` chain the office's entries (records/audit_chain.py): set when the transaction that
+    added the entry commits, so a tampered, removed or inserted row shows in `flask intake audit verify`.
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("office_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -290,6 +295,9 @@ class AuditEntry(OfficeOwned, db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(String(255), default="")
+    # The entry's place in its office's chain (1, 2, 3…) and its SHA-256 (hex): NULL until its transaction commits.
+    seq: Mapped[int | None] = mapped_column(Integer)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship()
     case: Mapped[Case | None] = relationship()

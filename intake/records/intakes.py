@@ -59,7 +59,7 @@ class Intake(OfficeOwned, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=IntakeStatus.IN_PROGRESS)
     consent_notice_version: Mapped[str | None] = mapped_column(String(32))
     consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Indexed for the nightly purge: an intake untouched since a cutoff was also created before it.
+    # Indexed for the purge: an intake untouched since a cutoff was also created before it.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     # Not indexed: every answer sets it, and an indexed column that changes keeps PostgreSQL from updating the
     # row in place (HOT), so each answer would write into every index of the table (migration 0010).

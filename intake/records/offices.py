@@ -47,6 +47,14 @@ class Office(db.Model):
     # at version N, raised by every change, so each worker's cached copy is checked by the read of this row
     # that every request makes anyway (web/offices.py).
     program_catalogue_version: Mapped[int | None] = mapped_column(Integer)
+    # Years a closed case and its plans are kept after closing (NULL: CASE_RETENTION_YEARS), then purged.
+    case_retention_years: Mapped[int | None] = mapped_column(Integer)
+    # When a request last claimed this office's automatic purge (services/retention.py): one worker at a time.
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The head of the office's audit chain (records/audit_chain.py): how many entries, and the last one's hash.
+    # Moved in the transaction that adds entries, which locks this row: two requests never fork the chain.
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    audit_head: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     @property
     def addressee(self) -> str:

@@ -140,7 +140,7 @@ def case_status(case: Case, today: date, sign_off: bool) -> str:
         plan_review_date=plan.review_date if plan else None,
         plan_signed_off=plan is not None and plan.signed_off_at is not None,
         last_intake_status=intakes[-1].status if intakes else None,
-        tickets=[(t.used_at is not None, as_utc(t.expires_at) > now) for t in case.tickets],
+        tickets=[ticket_facts(t.used_at, t.expires_at, t.intake_id, now) for t in case.tickets],
         today=today,
         sign_off=sign_off,
     )
@@ -175,6 +175,14 @@ def status_from(
     if any(not used for used, _valid in tickets):
         return CaseStatus.CODE_EXPIRED
     return CaseStatus.NEW
+
+
+def ticket_facts(used_at: datetime | None, expires_at: datetime, intake_id: int | None, now: datetime) -> tuple[bool, bool]:
+    """(used, still valid) as status_from reads a ticket. A used code whose unfinished intake was purged
+    (retention.py: its resume window ended) counts as spent unused: the recipient needs a new code."""
+    if used_at is None:
+        return False, as_utc(expires_at) > now
+    return intake_id is not None, False
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from ..domain.search import search_key
 from ..extensions import db
 from ..records import AuditEntry, Case, CaseIntake, CaseStatus, Intake, PlanVersion, Ticket, User, Worksheet, utcnow
-from .casework import as_utc, status_from, team_ids
+from .casework import as_utc, status_from, team_ids, ticket_facts
 
 # Audit actions that change nothing: reading or printing a case is not activity on it.
 _READ_ONLY_ACTIONS = ("view", "print", "export", "sign_in")
@@ -96,13 +96,13 @@ def queue_rows(user: User, search: str, today: date, sign_off: bool) -> list[Que
         .order_by(Intake.id)
     ):
         intakes[case_id] = (status, as_utc(updated_at))  # the newest intake wins, as on the case page
-    tickets: dict[int, list[tuple[bool, datetime]]] = {}
-    for case_id, used_at, expires_at in db.session.execute(
-        db.select(Ticket.case_id, Ticket.used_at, Ticket.expires_at)
+    tickets: dict[int, list[tuple[datetime | None, datetime, int | None]]] = {}
+    for case_id, used_at, expires_at, intake_id in db.session.execute(
+        db.select(Ticket.case_id, Ticket.used_at, Ticket.expires_at, Ticket.intake_id)
         .where(Ticket.case_id.in_(visible))
         .order_by(Ticket.id)
     ):
-        tickets.setdefault(case_id, []).append((used_at is not None, as_utc(expires_at)))
+        tickets.setdefault(case_id, []).append((used_at, as_utc(expires_at), intake_id))
     activity = dict(
         db.session.execute(
             db.select(AuditEntry.case_id, func.max(AuditEntry.at))
@@ -116,7 +116,7 @@ def queue_rows(user: User, search: str, today: date, sign_off: bool) -> list[Que
         review_date, signed_off_at = plans.get(case.id, (None, None))
         intake_status, intake_updated = intakes.get(case.id, (None, None))
         case_tickets = tickets.get(case.id, [])
-        unused = [expires for used, expires in case_tickets if not used]
+        unused = [expires for used_at, expires, _intake in case_tickets if used_at is None]
         moments = [as_utc(case.created_at), *(as_utc(m) for m in (activity.get(case.id), intake_updated) if m)]
         rows.append(
             QueueRow(
@@ -127,7 +127,7 @@ def queue_rows(user: User, search: str, today: date, sign_off: bool) -> list[Que
                     plan_review_date=review_date,
                     plan_signed_off=signed_off_at is not None,
                     last_intake_status=intake_status,
-                    tickets=[(used, expires > now) for used, expires in case_tickets],
+                    tickets=[ticket_facts(*ticket, now) for ticket in case_tickets],
                     today=today,
                     sign_off=sign_off,
                 ),

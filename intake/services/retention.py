@@ -1,8 +1,19 @@
-"""Retention: abandoned kiosk intakes are deleted after a while; an intake or a whole case can be
-exported (a disclosure request) or erased (a deletion request).
+"""Retention: records are kept no longer than they can be used; an intake or a whole case can be exported
+(a disclosure request) or erased (a deletion request).
 
-Only what the office's duties need is kept (APPI Art. 61). An intake nobody submitted and nobody
-touched for `RETENTION_UNSUBMITTED_DAYS` is abandoned: nobody will come back to it.
+Only what the office's duties need is kept (APPI Art. 61). What is due, office by office (`purge_office`):
+
+- An unfinished intake (not sent: in progress, declined, a translator's preview) once nobody can resume it:
+  `RESUME_HOURS` after its last answer, when its receipt code stops working. A walk-in's goes with its answers.
+  One started from a caseworker's code (a ticket, linked to the case) too: the caseworker never reads
+  unfinished answers, so the case keeps only what it needs, the ticket (used, and now without an intake:
+  the queue shows that a new code is needed) and an audit line saying the answers were deleted.
+- A closed case, the office's retention period (`offices.case_retention_years`, else `CASE_RETENTION_YEARS`)
+  after it closed: every record of it goes as on an erasure request, with an audit line; the audit log stays.
+
+Requests purge their own office when it is due (web/purging.py), at most once every `PURGE_EVERY_MINUTES`;
+`flask intake purge` does every office, and `--dry-run` lists what is due. The office is named in each
+query here on purpose: what is due follows the office's own settings.
 
 Erasing a case deletes every record of it that holds the recipient's words or the plan: intakes,
 draft plans, tickets, the worksheet and its edits, approved plan versions and reviews. Whether a
@@ -17,8 +28,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import exists, select
 
 from ..extensions import db
@@ -29,16 +42,18 @@ from ..records import (
     DraftPlan,
     Intake,
     IntakeStatus,
+    Office,
     PlanDocument,
     PlanEdit,
     PlanVersion,
+    ResumeAttempt,
     Review,
     Ticket,
     User,
     Worksheet,
     utcnow,
 )
-from .casework import case_intakes
+from .casework import as_utc, audit, case_intakes
 
 _BATCH = 500
 
@@ -57,37 +72,173 @@ def _linked():
                 yield exists(select(1).select_from(table).where(fk.parent == Intake.id))
 
 
-def purge_abandoned(
-    days: int, *, now: datetime | None = None, dry_run: bool = False, end_batch: Callable[[], None] = lambda: None
-) -> int:
-    """Delete unsubmitted intakes not updated for `days` days; returns how many (safe to run from cron).
+@dataclass(frozen=True)
+class DueIntake:
+    id: int
+    receipt_code: str
+    status: str
+    updated_at: datetime
+    case_number: str | None  # None: a walk-in's
 
-    `end_batch` runs after each batch: the command commits there, so a long purge never holds the
-    locks the kiosks wait on.
-    """
-    if days < 1:
-        raise ValueError("keep abandoned intakes at least one day")
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    # An intake that a case, a ticket or a worksheet points at is no longer abandoned: it is on file.
+
+@dataclass(frozen=True)
+class DueCase:
+    id: int
+    case_number: str
+    closed_at: datetime
+
+
+@dataclass
+class Purged:
+    """What one office's purge deleted (or, dry, would delete)."""
+
+    office_code: str
+    years: int
+    intakes: list[DueIntake] = field(default_factory=list)
+    cases: list[DueCase] = field(default_factory=list)
+
+
+def retention_years(office: Office) -> int:
+    return office.case_retention_years or int(current_app.config["CASE_RETENTION_YEARS"])
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _unfinished_due(office: Office, cutoff: datetime):
     # created_at narrows by its index (an intake untouched since the cutoff was created before it); updated_at decides.
-    is_abandoned = (
+    return (
+        Intake.office_id == office.id,
         Intake.status != IntakeStatus.SUBMITTED,
         Intake.created_at < cutoff,
         Intake.updated_at < cutoff,
-        *(~c for c in _linked()),
     )
+
+
+def due_intakes(office: Office, now: datetime, resume_hours: int, *, among: list[int] | None = None) -> list[DueIntake]:
+    """The office's unfinished intakes nobody can resume any more (`among` these ids), with the case of a ticket's."""
+    cutoff = now - timedelta(hours=resume_hours)
+    query = (
+        db.select(Intake.id, Intake.receipt_code, Intake.status, Intake.updated_at, Case.case_number)
+        .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
+        .outerjoin(Case, Case.id == CaseIntake.case_id)
+        .where(*_unfinished_due(office, cutoff))
+        .order_by(Intake.id)
+    )
+    if among is not None:
+        query = query.where(Intake.id.in_(among))
+    return [DueIntake(*row) for row in db.session.execute(query).all()]
+
+
+def due_cases(office: Office, now: datetime) -> list[DueCase]:
+    """The office's closed cases whose retention period has passed (erased ones are tombstones already)."""
+    cutoff = _years_before(now, retention_years(office))
+    rows = db.session.execute(
+        db.select(Case.id, Case.case_number, Case.closed_at)
+        .where(Case.office_id == office.id, Case.erased_at.is_(None), Case.closed_at < cutoff)
+        .order_by(Case.closed_at, Case.id)
+    ).all()
+    return [DueCase(*row) for row in rows]
+
+
+def purge_office(
+    office: Office,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    end_batch: Callable[[], None] = lambda: None,
+    at_most: int | None = None,
+) -> Purged:
+    """Delete what is due in this office (see the module's docstring); `dry_run` only says what.
+
+    `end_batch` runs after each batch: the command commits there, so a long purge never holds the locks
+    the kiosks wait on. `at_most`: of each kind, no more than this many this time (a request's purge: a
+    backlog goes over several intervals, or at once with the command).
+    """
+    now = now or utcnow()
+    hours = int(current_app.config["RESUME_HOURS"])
+    purged = Purged(office.code, retention_years(office))
     if dry_run:
-        return db.session.scalar(db.select(db.func.count()).select_from(Intake).where(*is_abandoned))
-    batch = db.select(Intake.id).where(*is_abandoned).order_by(Intake.id).limit(_BATCH)
-    deleted = 0
-    while ids := db.session.scalars(batch).all():
-        # The condition is repeated in the DELETE: an intake answered since the SELECT stays.
-        result = db.session.execute(db.delete(Intake).where(Intake.id.in_(ids), *is_abandoned))
+        purged.intakes, purged.cases = due_intakes(office, now, hours), due_cases(office, now)
+        return purged
+    cutoff = now - timedelta(hours=hours)
+    # Locked as read (PostgreSQL), so an answer arriving meanwhile waits and then finds its intake gone, or is
+    # the first and keeps it: a row answered since it was due no longer matches when the lock is granted.
+    size = min(_BATCH, at_most or _BATCH)
+    batch = db.select(Intake.id).where(*_unfinished_due(office, cutoff)).order_by(Intake.id).limit(size)
+    while ids := list(db.session.scalars(batch.with_for_update())):
+        due = {item.id: item for item in due_intakes(office, now, hours, among=ids)}
+        _delete_unfinished(ids, due)
+        purged.intakes += [due[i] for i in ids if i in due]
         end_batch()
-        deleted += result.rowcount
-        if len(ids) < _BATCH:
+        if len(ids) < size or (at_most is not None and len(purged.intakes) >= at_most):
             break
-    return deleted
+    for item in due_cases(office, now)[:at_most]:
+        case = db.session.get(Case, item.id)
+        counts = _counts(_erase_records(case))
+        closed = as_utc(item.closed_at).date().isoformat()
+        audit(None, case, "purge", f"case {item.case_number}; closed {closed}, kept {purged.years} years; {counts}")
+        purged.cases.append(item)
+        end_batch()
+    return purged
+
+
+def _delete_unfinished(ids: list[int], due: dict[int, DueIntake]) -> None:
+    """Delete unfinished intakes; a case they were started for keeps its ticket and a line in its log."""
+    links = db.session.execute(
+        db.select(CaseIntake.intake_id, Case).join(Case, Case.id == CaseIntake.case_id).where(CaseIntake.intake_id.in_(ids))
+    ).all()
+    for intake_id, case in links:
+        receipt = due[intake_id].receipt_code if intake_id in due else ""
+        audit(None, case, "purge", f"unfinished kiosk answers {receipt[:4]}-{receipt[4:]}; the resume window ended")
+    db.session.execute(db.update(Ticket).where(Ticket.intake_id.in_(ids)).values(intake_id=None))
+    db.session.execute(db.update(Worksheet).where(Worksheet.intake_id.in_(ids)).values(intake_id=None))
+    db.session.execute(db.delete(CaseIntake).where(CaseIntake.intake_id.in_(ids)))
+    db.session.execute(db.delete(DraftPlan).where(DraftPlan.intake_id.in_(ids)))
+    db.session.execute(db.delete(Intake).where(Intake.id.in_(ids)))
+
+
+# Every table with a key to intakes, and what a purge of unfinished intakes does with its rows (a test checks
+# that none is missing, so a new table cannot keep a purged intake's id or stop the purge).
+DETACHED_ON_PURGE = {
+    Ticket.__tablename__,
+    Worksheet.__tablename__,
+    CaseIntake.__tablename__,
+    DraftPlan.__tablename__,
+}
+
+
+def purge_spent_counts(now: datetime) -> int:
+    """Spent rate-limit counts, and wrong receipt codes past their window (they hold the client's address).
+
+    The counts are kept on a connection of their own (ratelimits.py): call this with no write of the
+    session's pending (on SQLite, that connection would wait for the session's).
+    """
+    from ..ratelimits import purge_expired
+
+    spent = purge_expired()
+    window = timedelta(seconds=int(current_app.config["RESUME_FAILURE_WINDOW_SECONDS"]))
+    db.session.execute(db.delete(ResumeAttempt).where(ResumeAttempt.at < now - window))
+    return spent
+
+
+def claim_purge(office: Office, now: datetime, every_minutes: int) -> bool:
+    """Whether this request runs the office's purge now: true for one request at a time, once every
+    `every_minutes` (a conditional UPDATE of the office's row, so workers and nodes agree)."""
+    claimed = db.session.execute(
+        db.update(Office)
+        .where(
+            Office.id == office.id,
+            (Office.purged_at.is_(None)) | (Office.purged_at <= now - timedelta(minutes=every_minutes)),
+        )
+        .values(purged_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
 
 
 def export_intake(intake: Intake) -> dict:
@@ -214,12 +365,26 @@ class NotAllowed(Exception):
 def erase_case(case: Case, *, by: User, reference: str) -> dict[str, int]:
     """Delete every record of the case but its audit log; returns how many rows of each table went.
 
-    One transaction: a failure part-way deletes nothing. Plain DELETE statements bypass the ORM's
-    guard that keeps approved plans (cases.py): this is the one place allowed to remove them.
+    One transaction: a failure part-way deletes nothing.
     """
     if by.role != "admin" or not by.active:
         raise NotAllowed(by.username)
     number = case.case_number
+    deleted = _erase_records(case)
+    audit(by, case, "erase", f"case {number}; request {reference}; {_counts(deleted)}")
+    return deleted
+
+
+def _counts(deleted: dict[str, int]) -> str:
+    return ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
+
+
+def _erase_records(case: Case) -> dict[str, int]:
+    """Delete every record of the case but the audit log and leave the case row as an empty tombstone.
+
+    Plain DELETE statements bypass the ORM's guard that keeps approved plans (cases.py): an erasure and the
+    retention purge are the places allowed to remove them.
+    """
     intake_ids = list(db.session.scalars(db.select(CaseIntake.intake_id).filter_by(case_id=case.id)))
     intake_ids += [
         intake_id
@@ -235,7 +400,4 @@ def erase_case(case: Case, *, by: User, reference: str) -> dict[str, int]:
     case.name = case.name_reading = case.note = ""
     case.closed_at = case.closed_at or utcnow()
     case.erased_at = utcnow()
-    counts = ", ".join(f"{table} {count}" for table, count in deleted.items() if count)
-    detail = f"case {number}; request {reference}; {counts}"
-    db.session.add(AuditEntry(user_id=by.id, case_id=case.id, action="erase", detail=detail[:255]))
     return deleted

@@ -22,7 +22,7 @@ from ..services import conversations
 from ..unit_of_work import stale_page
 from . import api_errors
 from .api_errors import api_error
-from .common import intake_engine, no_store, office_today
+from .common import intake_engine, no_store, office_today, remember_sent, sent_receipt
 from .offices import kiosk_may_serve, walk_in_allowed
 from .openapi import openapi_document
 from .step_view import step_view
@@ -87,8 +87,9 @@ def step_json(intake: Intake) -> dict:
         "locale": intake.locale,
         **view.to_json(),
     }
-    if intake.status == IntakeStatus.SUBMITTED:
-        data["receipt_code"] = intake.receipt_code
+    receipt = sent_receipt(intake) if intake.status == IntakeStatus.SUBMITTED else None
+    if receipt:  # to the screen that sent it only (its session cookie), never to a token alone
+        data["receipt_code"] = receipt
     return data
 
 
@@ -132,6 +133,8 @@ def _finished(intake: Intake) -> ApiError:
 def _guarded(intake: Intake, move) -> None:
     try:
         move()
+        if conversations.is_final(intake):  # a final intake refuses every move: this one sent it
+            remember_sent(intake)
     except AnswerInvalid as err:
         problems = [_problem_json(p) for p in err.problems]
         raise ApiError(422, "invalid_answer", problems[0]["message"], problems=problems) from None

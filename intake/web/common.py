@@ -6,7 +6,7 @@ from datetime import date, datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import current_app, g, session
 
 from ..domain.engine import Engine
 from ..i18n import use_program_texts
@@ -36,6 +36,24 @@ def office_today() -> date:
     if pinned:
         return pinned
     return datetime.now(ZoneInfo(setting("time_zone", "BABEL_DEFAULT_TIMEZONE"))).date()
+
+
+# The receipt code of the intake this screen just sent: only the screen (session) that sent it shows it.
+SENT_RECEIPT_KEY = "sent_receipt"
+
+
+def remember_sent(intake) -> None:
+    """This request sent the intake: its screen may show the receipt code until its session ends."""
+    session[SENT_RECEIPT_KEY] = [intake.id, intake.receipt_code]
+
+
+def sent_receipt(intake) -> str | None:
+    """The intake's receipt code if this screen sent it; a token alone (another client, the API without this
+    screen's cookie) never reads it from the record."""
+    held = session.get(SENT_RECEIPT_KEY)
+    if isinstance(held, list) and len(held) == 2 and held[0] == intake.id:
+        return str(held[1])
+    return None
 
 
 def no_store(response):

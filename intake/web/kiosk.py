@@ -37,7 +37,7 @@ from ..records import Intake, IntakeStatus, utcnow
 from ..security import rate_limit, rejected
 from ..services import conversations
 from ..unit_of_work import stale_page
-from .common import intake_engine, no_store, office_today
+from .common import intake_engine, no_store, office_today, remember_sent, sent_receipt
 from .offices import kiosk_may_serve, setting, settled, walk_in_allowed
 from .step_view import step_view
 
@@ -184,6 +184,7 @@ def render_step(intake: Intake, *, errors=(), values=None, nudges=None, status=2
     page = render_template(
         view.kind.template,
         intake=intake,
+        receipt_code=sent_receipt(intake),
         step=view.step,
         view=view,
         transcript=entries,
@@ -287,6 +288,8 @@ def answer_step():
         return _already_saved()
     except NotAllowed:
         return redirect(_current_question())
+    if conversations.is_final(intake):  # sent by this answer: this screen, and no other, shows the receipt code
+        remember_sent(intake)
     if not outcome.advanced:
         return render_step(intake, nudges=list(outcome.nudges), status=200)
     if request.headers.get(SWAP_HEADER) == "next":

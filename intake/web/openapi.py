@@ -27,7 +27,10 @@ _STEP = {
         "csrf_token": {"type": "string", "description": "Send it back as the X-CSRFToken header on the next write."},
         "status": {"type": "string", "enum": ["in_progress", "declined", "submitted"]},
         "locale": {"type": "string", "description": "One of the locales the start request takes"},
-        "receipt_code": {"type": "string"},
+        "receipt_code": {
+            "type": "string",
+            "description": "Once sent: the code the recipient keeps, only in responses to the session that sent it",
+        },
         "can_go_back": {"type": "boolean"},
         "section": {
             "type": "object",

@@ -55,6 +55,53 @@ STATUS_LABELS = {
     # i18n: staff: a case status in the caseworker's queue.
     "closed": N_("Closed"),
 }
+# The audit log's actions (casework.audit) as staff read them: on the audit pages and in their CSV.
+AUDIT_ACTIONS = {
+    # i18n: staff: an action in the audit log.
+    "account": N_("Account changed"),
+    # i18n: staff: an action in the audit log.
+    "approve": N_("Plan approved"),
+    # i18n: staff: an action in the audit log.
+    "claim": N_("Walk-in draft claimed"),
+    # i18n: staff: an action in the audit log.
+    "close": N_("Case closed"),
+    # i18n: staff: an action in the audit log.
+    "create": N_("Case created"),
+    # i18n: staff: an action in the audit log.
+    "edit": N_("Plan edited"),
+    # i18n: staff: an action in the audit log.
+    "erase": N_("Records erased"),
+    # i18n: staff: an action in the audit log.
+    "export": N_("Records exported"),
+    # i18n: staff: an action in the audit log.
+    "file_pdf": N_("PDF filed"),
+    # i18n: staff: an action in the audit log.
+    "kiosk_key": N_("Kiosk enrolment address renewed"),
+    # i18n: staff: an action in the audit log.
+    "kiosk_start": N_("Started at the kiosk"),
+    # i18n: staff: an action in the audit log: an operator's command that worked on every office, one at a time.
+    "operator": N_("Operator's command across offices"),
+    # i18n: staff: an action in the audit log.
+    "print": N_("Printed"),
+    # i18n: staff: an action in the audit log.
+    "programs": N_("Support programs changed"),
+    # i18n: staff: an audit log action: records deleted because the office's retention period ended.
+    "purge": N_("Deleted after the retention period"),
+    # i18n: staff: an action in the audit log.
+    "reassign": N_("Reassigned"),
+    # i18n: staff: an action in the audit log.
+    "reopen": N_("Case reopened"),
+    # i18n: staff: an action in the audit log.
+    "review": N_("Reviewed"),
+    # i18n: staff: an action in the audit log.
+    "sign_in": N_("Signed in"),
+    # i18n: staff: an action in the audit log.
+    "sign_off": N_("Signed off"),
+    # i18n: staff: an action in the audit log.
+    "ticket": N_("Code issued"),
+    # i18n: staff: an action in the audit log.
+    "view": N_("Viewed"),
+}
 GROUP_LABELS = {
     # i18n: A kind of goal: self-reliance through work (経済的自立).
     "economic": N_("Economic self-reliance"),
@@ -213,6 +260,24 @@ def status_text(status: str) -> str:
     return labels.get(status, status)
 
 
+def audit_action_label(action: str) -> str:
+    return gettext(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else action
+
+
+def audit_actor(entry) -> str:
+    """Who made an audit entry, as staff read it: the staff member, else the command line, the purge or a kiosk."""
+    if entry.user is not None:
+        return entry.user.display_name
+    if entry.action in ("account", "operator"):
+        # i18n: staff: who made an audit log entry: an operator's command.
+        return gettext("Command line")
+    if entry.action == "purge":
+        # i18n: staff: who made an audit log entry: the app itself, deleting records whose retention period ended.
+        return gettext("Automatic deletion")
+    # i18n: staff: who made an audit log entry: a recipient at a kiosk.
+    return gettext("Kiosk")
+
+
 def group_label(group: str) -> str:
     return gettext(GROUP_LABELS.get(group, group)) if group in GROUP_LABELS else group
 
@@ -233,6 +298,8 @@ def template_helpers() -> dict:
         "draft_answers": draft_answers,
         "evaluation_label": evaluation_label,
         "group_label": group_label,
+        "audit_action_text": audit_action_label,
+        "audit_actor": audit_actor,
         "status_text": status_text,
         "language_name": language_name,
         "plan_sheet": plan_sheet,

@@ -43,11 +43,28 @@ def test_a_whole_walk_through_the_api(app, client):
     response = client.post(f"{API}/intakes/{at_handover['token']}/submit")
     assert response.status_code == 200
     done = response.get_json()
-    assert done["status"] == "submitted" and len(done["receipt_code"]) == 8
+    assert done["status"] == "submitted" and done["receipt_code"] == stored(app, done["token"]).receipt_code
     with in_office(app):
         plan = db.session.scalars(db.select(DraftPlan)).one().content
     assert plan["goal"]["own"] == {"text": typical_answers()["goal_own"], "language": "en"}
     assert len(plan["actions"]) == 2
+
+
+def test_a_sent_intakes_token_alone_never_gives_out_its_receipt_code(app, client):
+    """The screen that sent it is told the code; anyone else holding the token (without that screen's cookie) is not."""
+    at_handover = walk_en(client, stop_at="handover")
+    token = at_handover["token"]
+    sent = client.post(f"{API}/intakes/{token}/submit").get_json()
+    code = stored(app, token).receipt_code
+    assert sent["receipt_code"] == code
+    stranger = app.test_client()  # the token, without the cookie of the screen that sent it
+    response = stranger.get(f"{API}/intakes/{token}")
+    assert response.status_code == 200 and response.get_json()["status"] == "submitted"
+    assert "receipt_code" not in response.get_json() and code not in response.get_data(as_text=True)
+    refused = stranger.post(f"{API}/intakes/{token}/submit")
+    assert refused.status_code == 409 and code not in refused.get_data(as_text=True)
+    answered = stranger.post(f"{API}/intakes/{token}/answer", json={"step": "done", "value": "x"})
+    assert code not in answered.get_data(as_text=True)
 
 
 def test_the_current_step_carries_section_progress_and_options(client):

@@ -143,3 +143,97 @@ def test_every_table_that_points_at_a_case_or_an_intake_is_erased_or_kept_on_pur
             assert table.name in retention.ERASED_TABLES | retention.KEPT_ON_ERASURE, (
                 f"{table.name} holds case data: erase it in retention._erasure_order, or say why it is kept"
             )
+
+
+def _close(app, case_id: int, years_ago: float) -> None:
+    from datetime import timedelta
+
+    from intake.records import utcnow
+
+    with in_office(app):
+        case = db.session.get(Case, case_id)
+        case.closed_at = utcnow() - timedelta(days=365.25 * years_ago)
+        case.closed_reason = "moved"
+        db.session.commit()
+
+
+def _purge_on_next_request(app) -> None:
+    with in_office(app):
+        db.session.execute(db.text("UPDATE offices SET purged_at = NULL"))
+        db.session.commit()
+
+
+def test_a_closed_case_past_the_offices_retention_is_purged_by_itself_with_an_audit_line(app, client, runner, two_cases):
+    case_id, other_id = two_cases["A-0001"], two_cases["B-0002"]
+    _close(app, case_id, 5.01)  # CASE_RETENTION_YEARS = 5
+    _close(app, other_id, 4.9)
+    dry = runner.invoke(args=["intake", "purge", "--dry-run"])
+    assert "main: case A-0001 (closed " in dry.output and "kept 5 years" in dry.output and "B-0002" not in dry.output
+    before = count_rows(app)
+    assert count_rows(app) == before  # the dry run changed nothing
+
+    _purge_on_next_request(app)
+    client.get("/caseworker/cases")  # any request of the office
+    after = count_rows(app)
+    for table in ("intakes", "draft_plans", "case_intakes", "tickets", "worksheets", "plan_versions"):
+        assert after[table] == before[table] // 2, table
+    with in_office(app):
+        case = db.session.get(Case, case_id)
+        assert case.erased_at is not None and case.name == ""
+        last = db.session.scalar(db.select(AuditEntry).filter_by(case_id=case_id).order_by(AuditEntry.id.desc()))
+        assert last.action == "purge" and last.user_id is None
+        assert last.detail.startswith("case A-0001; closed ") and "kept 5 years; plan_versions 1, " in last.detail
+        assert db.session.get(Case, other_id).erased_at is None
+    assert runner.invoke(args=["intake", "audit", "verify"]).exit_code == 0
+    page = client.get("/caseworker/office/audit")
+    assert page.status_code == 403  # a caseworker's; the supervisor reads it
+    client.post("/caseworker/logout")
+    sign_in(client, "sv")
+    page = client.get("/caseworker/office/audit").get_data(as_text=True)
+    assert translated(app, "Deleted after the retention period") in page
+    assert translated(app, "Automatic deletion") in page
+
+
+def test_an_office_keeps_closed_cases_for_its_own_period(app, runner, two_cases):
+    _close(app, two_cases["A-0001"], 6)
+    refused = runner.invoke(args=["intake", "office", "retention", "main", "0"])
+    assert refused.exit_code != 0
+    assert runner.invoke(args=["intake", "office", "retention", "main", "10"]).exit_code == 0
+    assert "main: 0 unfinished intake(s) and 0 closed case(s) deleted" in runner.invoke(args=["intake", "purge"]).output
+    shown = runner.invoke(args=["intake", "office", "retention", "main"])
+    assert "main: closed cases are kept 10 years" in shown.output
+    assert runner.invoke(args=["intake", "office", "retention", "main", "5"]).exit_code == 0
+    assert "1 closed case(s) deleted" in runner.invoke(args=["intake", "purge"]).output
+
+
+def test_an_unfinished_intake_started_with_a_code_goes_and_the_case_keeps_its_ticket(app, client, runner):
+    from datetime import timedelta
+
+    from intake.records import Intake, Ticket, utcnow
+
+    make_office(app)
+    sign_in(client, "cw")
+    case_id, code = new_case(client)
+    kiosk = app.test_client()
+    assert kiosk.post("/kiosk/code", data={"code": code, "locale": "ja"}).status_code == 302
+    from intake.web.common import office_today
+
+    _sent_case, sent_code = new_case(client, number="A-0002")
+    with app.test_request_context():
+        today = office_today()
+    walk_with_code(app.test_client(), sent_code, today)
+    with in_office(app):
+        for intake in db.session.scalars(db.select(Intake)):
+            intake.updated_at = intake.created_at = utcnow() - timedelta(hours=25)
+        db.session.commit()
+    assert "main: 1 unfinished intake(s)" in runner.invoke(args=["intake", "purge"]).output
+    with in_office(app):
+        statuses = db.session.scalars(db.select(Intake.status)).all()
+        assert statuses == ["submitted"]  # the draft sent for A-0002 stays, however old
+        ticket = db.session.scalar(db.select(Ticket).filter_by(case_id=case_id))
+        assert ticket.used_at is not None and ticket.intake_id is None
+        last = db.session.scalar(db.select(AuditEntry).filter_by(case_id=case_id).order_by(AuditEntry.id.desc()))
+        assert last.action == "purge" and last.detail.startswith("unfinished kiosk answers ")
+    page = client.get(f"/caseworker/cases/{case_id}").get_data(as_text=True)
+    assert translated(app, "Code expired") in page  # a new code is what the recipient needs now
+    assert runner.invoke(args=["intake", "audit", "verify"]).exit_code == 0

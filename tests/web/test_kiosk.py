@@ -51,11 +51,18 @@ def test_a_whole_walk_leaves_a_draft_the_caseworker_reads(app, client, locale):
         assert action["text"] in page
 
 
-def test_the_done_page_shows_the_receipt_code(app, client):
+def test_the_done_page_shows_the_receipt_code_on_the_screen_that_sent_it_only(app, client):
     walk_forms(client, typical_answers())
     html = client.get("/kiosk/step").get_data(as_text=True)
     code = only_intake(app).receipt_code
     assert f"{code[:4]}-{code[4:]}" in html
+    other = app.test_client()  # another screen that somehow holds the token: the done page without the code
+    with other.session_transaction() as session:
+        session["intake"] = only_intake(app).token
+    elsewhere = other.get("/kiosk/step").get_data(as_text=True)
+    assert 'data-testid="receipt-code"' not in elsewhere and f"{code[:4]}-{code[4:]}" not in elsewhere
+    client.post("/kiosk/finish")
+    assert f"{code[:4]}-{code[4:]}" not in client.get("/kiosk/").get_data(as_text=True)
 
 
 def assert_unchanged(app, before):
