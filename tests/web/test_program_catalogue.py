@@ -43,10 +43,10 @@ def form_of(page: str) -> MultiDict:
     data["version"] = re.search(r'name="version" value="(\d*)"', text).group(1)
     for name in ("name",):
         data[name] = re.search(rf'id="{name}" name="{name}"[^>]*value="([^"]*)"', text).group(1)
-    for name in ("description", "action", "answers"):
+    for name in ("description", "action"):
         data[name] = re.search(rf'<textarea id="{name}"[^>]*>(.*?)</textarea>', text, re.S).group(1)
     data["group"] = re.search(r'<option value="(\w+)" selected>', text).group(1)
-    for name, value in re.findall(r'<input type="checkbox" name="(\w+)" value="(\w+)" checked>', text):
+    for name, value in re.findall(r'<input type="checkbox" name="([\w:]+)" value="(\w+)" checked>', text):
         data.add(name, value)
     return data
 
@@ -89,7 +89,7 @@ def test_an_edit_shows_at_the_kiosk_and_on_the_worksheet(app, admin):
     page = kiosk_until(app.test_client(), "action_ideas")
     assert NEW_ACTION in page and NEW_NAME in page
     listing = admin.get(f"{P}/").get_data(as_text=True)
-    assert NEW_NAME in listing and listing.count("data-program=") == 23
+    assert NEW_NAME in listing and listing.count("data-program=") == 24
 
 
 @pytest.mark.parametrize(
@@ -106,9 +106,19 @@ def test_an_edit_shows_at_the_kiosk_and_on_the_worksheet(app, admin):
             {"allowed": "employment (in economic), children (in social_life)", "line": "children"},
         ),
         (
-            {"answers": "work_now: [sometimes]"},
+            {"answers:work_now": ["sometimes"]},
             "program '%(id)s' names unknown option '%(option)s' of '%(step)s'",
             {"id": "employment_support", "option": "sometimes", "step": "work_now"},
+        ),
+        (
+            {"require:children_now": ["twins"]},
+            "program '%(id)s' names unknown option '%(option)s' of '%(step)s'",
+            {"id": "employment_support", "option": "twins", "step": "children_now"},
+        ),
+        (
+            {"exclude:shoe_size": ["large"]},
+            "program '%(id)s' reads step '%(step)s', not in the dialogue",
+            {"id": "employment_support", "step": "shoe_size"},
         ),
     ],
 )
@@ -126,7 +136,11 @@ def test_a_bad_edit_is_refused_with_the_problem_the_file_has(app, admin, tmp_pat
     data = yaml.safe_load((folder / "programs.yaml").read_text(encoding="utf-8"))
     entry = next(p for p in data["programs"] if p["id"] == "employment_support")
     for key, value in changes.items():
-        entry[key] = yaml.safe_load(value) if key == "answers" else value
+        if ":" in key:  # a list chosen per question: the file writes it as {step: [options]} or a rule
+            field, step = key.split(":")
+            entry[field] = {step: value} if field == "answers" else {"any_of": {"step": step, "values": value}}
+        else:
+            entry[key] = value
     (folder / "programs.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataFileError) as err:
         load_engines(folder, {"ja": "日本語"})
@@ -153,7 +167,7 @@ def test_a_program_added_on_the_web_is_suggested_and_audited(app, admin):
     with app.app_context():
         details = db.session.scalars(db.select(AuditEntry.detail).filter_by(action="programs").order_by(AuditEntry.id)).all()
         assert details == ["programs.yaml copied into the office's own catalogue", "japanese_class: added"]
-        assert programs.find_program(default_office(), "japanese_class").position == 23
+        assert programs.find_program(default_office(), "japanese_class").position == 24
     log = admin.get("/caseworker/office/audit").get_data(as_text=True)
     assert translated(app, "Support programs changed") in log and "japanese_class: added" in log
     assert "市の日本語教室に一度行ってみる" not in kiosk_until(app.test_client(), "action_ideas")  # illness, job search
