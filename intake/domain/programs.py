@@ -219,6 +219,25 @@ class Suggestion:
     made_for: bool = False
 
 
+@dataclass(frozen=True)
+class Why:
+    """A suggestion's reasons sorted for saying them: the person's own words first."""
+
+    barriers: tuple[str, ...]  # barriers they named that the program answers (made-for ones first)
+    picked: bool  # they picked its first step at the kiosk
+    answers: tuple[Reason, ...]  # other answers that fit it, by step id
+    goal_kind: str | None  # the goal kind, when it is one of the program's
+
+
+def why(reasons: Sequence[Reason]) -> Why:
+    return Why(
+        barriers=tuple(r.answer for r in reasons if r.step == BARRIERS),
+        picked=any(r.step == IDEAS for r in reasons),
+        answers=tuple(r for r in reasons if r.step not in (BARRIERS, IDEAS, GOAL_KIND)),
+        goal_kind=next((r.answer for r in reasons if r.step == GOAL_KIND), None),
+    )
+
+
 def _chosen(answers: Mapping[str, object], step: str) -> list[str]:
     value = answers.get(step)
     if value is None:
