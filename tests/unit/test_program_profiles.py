@@ -258,3 +258,32 @@ def test_help_follows_the_goal_kind(engine):
         assert "Hello Work" not in text
     assert "Hello Work" in actions.help_for({"goal_kind": "economic"})[1]
     assert "back" not in engine.step("goal_own").help_for({"goal_kind": "social_life"})[1]
+
+
+def test_conditions_are_checked_at_load_with_their_line(tmp_path):
+    """A condition that is not a rule of the vocabulary, or names a step or option the dialogue lacks, stops
+    start-up with the file and the line of that condition."""
+    folder = tmp_path / "dialogues"
+    folder.mkdir()
+    (folder / "self_reliance.yaml").write_text((ROOT / "dialogues" / "self_reliance.yaml").read_text(encoding="utf-8"))
+    head = "programs:\n  - id: q\n    name: Q\n    group: daily_life\n    description: d\n    barriers: [debt]\n"
+    head += "    goal_kinds: [daily_life]\n    action: a\n"
+    cases = [
+        (
+            "    require: {skipped: health_now}\n",
+            {(9, "require is not a rule of the vocabulary: 'skipped' cannot be a condition: a skipped question "
+                 "counts neither for nor against")},
+        ),
+        (
+            "    exclude: {any_of: {step: children_now, values: [twins]}}\n"
+            "    require: {in: {step: shoe_size, values: [large]}}\n",
+            {(9, "program 'q' names unknown option 'twins' of 'children_now'"),
+             (10, "program 'q' reads step 'shoe_size', not in the dialogue")},
+        ),
+    ]
+    for conditions, expected in cases:
+        (folder / "programs.yaml").write_text(head + conditions, encoding="utf-8")
+        with pytest.raises(DataFileError) as err:
+            load_engines(folder, {"ja": "日本語"})
+        assert {(problem.line, problem.reason) for problem in err.value.problems} == expected
+        assert {problem.file for problem in err.value.problems} == {str(folder / "programs.yaml")}

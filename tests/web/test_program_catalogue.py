@@ -303,3 +303,46 @@ def test_the_catalogue_read_costs_little_next_to_loading_the_file(app):
         db.session.rollback()
     print(f"catalogue per request {cached * 1e6:.0f} µs; dialogues and programs.yaml loaded and checked {from_file * 1e6:.0f} µs")
     assert cached * 10 < from_file
+
+
+def test_conditions_are_chosen_from_lists_and_decide_what_is_suggested(app, admin):
+    """No ids to type: the editor lists each question with its options, in Japanese. The admin makes volunteering
+    a program for older people only; a recipient in their 40s is no longer offered it, one who skipped the age
+    question still is (a skipped question counts neither way), and one of 75 is."""
+    page = admin.get(f"{P}/discharge_support").get_data(as_text=True)
+    assert "<textarea id=\"answers\"" not in page
+    assert '<input type="checkbox" name="require:health_now" value="in_hospital" checked>' in page
+    assert translated(app, "Suggested only for") in page
+    assert _label_ja(app, "self_reliance:health_now:option:in_hospital", "I am staying in hospital at the moment") in page
+
+    lonely = {"barriers": ["isolation"], "goal_kind": "social_life", "future_areas": ["people"], "goal_pick": "join_group"}
+    action = _label_ja(app, "program:social_participation:action", "Try one volunteer activity through the social welfare council, such as a park clean-up")
+    assert action in _text(kiosk_until(app.test_client(), "action_ideas", **lonely))
+    status, _ = edit(admin, "social_participation", **{"require:age_band": ["65_to_74", "75_plus"]})
+    assert status == 303
+    with app.app_context():
+        row = programs.find_program(default_office(), "social_participation")
+        assert row.require == {"any_of": {"step": "age_band", "values": ["65_to_74", "75_plus"]}}
+    assert action not in _text(kiosk_until(app.test_client(), "action_ideas", **lonely))  # 40s
+    assert action in _text(kiosk_until(app.test_client(), "action_ideas", **lonely, age_band="75_plus"))
+    skipped = kiosk_until(app.test_client(), "action_ideas", **lonely, age_band=None)
+    assert action in _text(skipped)
+    page = admin.get(f"{P}/social_participation").get_data(as_text=True)
+    assert '<input type="checkbox" name="require:age_band" value="75_plus" checked>' in page
+
+    status, _ = edit(admin, "social_participation", **{"require:age_band": []})  # unticked: the condition goes
+    with app.app_context():
+        assert programs.find_program(default_office(), "social_participation").require is None
+    assert action in _text(kiosk_until(app.test_client(), "action_ideas", **lonely))
+
+
+def _label_ja(app, context: str, text: str) -> str:
+    from flask_babel import force_locale, pgettext
+
+    with app.test_request_context(), force_locale("ja"):
+        return pgettext(context, text)
+
+
+def _text(page: str) -> str:
+    """A kiosk page's text without its furigana (the readings in <rt> and every tag)."""
+    return html.unescape(re.sub(r"<rt>.*?</rt>|<[^>]+>", "", page))
