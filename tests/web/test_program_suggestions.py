@@ -138,10 +138,10 @@ def test_a_married_father_with_nobody_to_look_after_his_child_is_offered_childca
 def test_the_recipient_reads_why_each_first_step_is_suggested_in_their_language(app):
     """At the kiosk, under each suggested first step: the barriers they named, in their language."""
     make_office(app)
+    nobody_es = _short(app, "childcare", "no one to look after my children", "es")
     for locale, expected in (
         ("en", "Suggested because of what you said is hard: no one to look after my children."),
-        ("es", "Se lo sugerimos porque dijo que esto le resulta difícil: %s." % _short(
-            app, "childcare", "no one to look after my children", "es")),
+        ("es", f"Se lo sugerimos porque dijo que esto le resulta difícil: {nobody_es}."),
     ):
         changes = {"health_now": ["no_concerns"], "children_now": "under_school", "childcare_help": "partner",
                    "barriers": ["childcare"], "future_areas": ["children"], "goal_kind": "economic",
