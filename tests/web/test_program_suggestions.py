@@ -22,9 +22,9 @@ def _short(app, barrier: str, english: str, locale: str = "ja") -> str:
     return _label(app, f"self_reliance:barriers:option:{barrier}:short", english, locale)
 
 
-def _worksheet(app, client, **changes) -> tuple[list[str], dict[str, list[str]]]:
+def _worksheet(app, client, **changes) -> tuple[list[str], dict[str, list[str]], int]:
     """A recipient walks the kiosk from a caseworker's code with the typical answers and `changes` (a value of None:
-    the question is skipped or declined); the worksheet's suggested programs, in order, and each one's reasons."""
+    the question is skipped or declined); the worksheet's suggested programs, in order, each one's reasons, the case."""
     case_id, code = new_case(client)
     with app.test_request_context():
         answers = answers_for(office_today())
@@ -42,13 +42,13 @@ def _worksheet(app, client, **changes) -> tuple[list[str], dict[str, list[str]]]
         program: [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", items)]
         for program, items in re.findall(r'data-testid="why-(\w+)">(.*?)</ul>', page, re.S)
     }
-    return suggested, why
+    return suggested, why, case_id
 
 
 def test_the_worksheet_says_why_each_program_is_suggested(app, client):
     make_office(app)
     sign_in(client, "cw")
-    suggested, why = _worksheet(
+    suggested, why, case_id = _worksheet(
         app,
         client,
         age_band="75_plus",
@@ -74,7 +74,7 @@ def test_a_58_year_old_with_diabetes_at_home_gets_health_management_first(app, c
     health check-up picked as a first step. No pension, discharge or disability program; health management first."""
     make_office(app)
     sign_in(client, "cw")
-    suggested, why = _worksheet(
+    suggested, why, case_id = _worksheet(
         app,
         client,
         age_band="50_to_64",
@@ -90,6 +90,13 @@ def test_a_58_year_old_with_diabetes_at_home_gets_health_management_first(app, c
     )
     assert suggested[0] == "health_management"
     assert not {"pension_claims", "discharge_support", "disability_services", "disability_employment"} & set(suggested)
+    # The draft sheet's first lines (支援内容及び計画): health management leads there too.
+    case_page = client.get(f"/caseworker/cases/{case_id}").get_data(as_text=True)
+    draft_url = re.search(r'href="(/caseworker/cases/\d+/drafts/\d+)"', case_page)
+    draft = html.unescape(client.get(draft_url.group(1)).get_data(as_text=True))
+    lines = re.findall(r"<tr><td>[^<:]*: ([^<]*)</td><td></td><td></td></tr>", draft)
+    assert lines[0] == _label(app, "program:health_management:name", "Health management support")
+    assert _label(app, "program:pension_claims:name", "Pension and allowance claims") not in lines
     illness = _short(app, "illness", "illness or mental health")
     assert why["health_management"][:2] == [
         translated(app, "Because they named %(barriers)s among their difficulties", barriers=illness),
@@ -100,7 +107,7 @@ def test_a_58_year_old_with_diabetes_at_home_gets_health_management_first(app, c
 def test_someone_who_names_debt_and_a_job_search_gets_debt_settlement_in_the_first_three(app, client):
     make_office(app)
     sign_in(client, "cw")
-    suggested, _why = _worksheet(
+    suggested, _why, _case = _worksheet(
         app,
         client,
         health_now=["no_concerns"],
@@ -116,7 +123,7 @@ def test_a_married_father_with_nobody_to_look_after_his_child_is_offered_childca
     """Issue 23's third person: asked who else helps with the children, he says his partner; he names childcare."""
     make_office(app)
     sign_in(client, "cw")
-    suggested, why = _worksheet(
+    suggested, why, case_id = _worksheet(
         app,
         client,
         age_band="30s",
