@@ -247,11 +247,11 @@ def save_program(
 
 
 def _same(value: object) -> object:
-    """A value as compared for "changed": the order of a list of ids means nothing."""
-    if isinstance(value, list):
-        return sorted(value)
+    """A value as compared for "changed": the order of a list (of ids, or of a condition's parts) means nothing."""
+    if isinstance(value, list | tuple):
+        return sorted((_same(item) for item in value), key=repr)
     if isinstance(value, dict):
-        return {key: _same(options) for key, options in value.items()}
+        return {key: _same(item) for key, item in value.items()}
     return value
 
 

@@ -330,6 +330,16 @@ def test_conditions_are_chosen_from_lists_and_decide_what_is_suggested(app, admi
     page = admin.get(f"{P}/social_participation").get_data(as_text=True)
     assert '<input type="checkbox" name="require:age_band" value="75_plus" checked>' in page
 
+    with app.app_context():  # the copy of programs.yaml kept every other program's conditions
+        discharge = programs.find_program(default_office(), "discharge_support")
+        assert discharge.require == {"any_of": {"step": "health_now", "values": ["in_hospital"]}}
+        single = programs.find_program(default_office(), "single_parent_support")
+        assert single.exclude["any"][0] == {"any_of": {"step": "childcare_help", "values": ["partner"]}}
+    status, _ = edit(admin, "single_parent_support")  # saved as shown: the lists give back the same condition
+    assert status == 303
+    with app.app_context():
+        details = db.session.scalars(db.select(AuditEntry.detail).filter_by(action="programs")).all()
+        assert not [d for d in details if d.startswith("single_parent_support")]
     status, _ = edit(admin, "social_participation", **{"require:age_band": []})  # unticked: the condition goes
     with app.app_context():
         assert programs.find_program(default_office(), "social_participation").require is None
