@@ -8,7 +8,7 @@ import re
 
 from flask_babel import force_locale, pgettext
 from staff import answers_for, make_office, new_case, sign_in, translated
-from walk import start_and_reach, walk_forms
+from walk import start_and_reach, walk_api, walk_forms
 
 from intake.web.common import office_today
 
@@ -158,6 +158,17 @@ def test_the_recipient_reads_why_each_first_step_is_suggested_in_their_language(
         assert 'id="option-childcare-why"' in page
         assert expected in text
         assert 'value="single_parent_support"' not in page
+
+
+def test_the_api_says_why_too(app):
+    """The JSON API sends the same reason with each suggested first step, in the intake's language."""
+    make_office(app)
+    answers = typical(app, {"language": "en", "health_now": ["no_concerns"], "barriers": ["debt"],
+                            "future_areas": ["money"], "goal_kind": "daily_life", "goal_pick": "debts_sorted"})
+    data = walk_api(app.test_client(), answers, locale="en", stop_at="action_ideas")
+    why = {option["id"]: option.get("why") for option in data["step"]["options"]}
+    assert why["debt_settlement"] == "Suggested because of what you said is hard: debts."
+    assert list(why)[:2] == ["debt_settlement", "household_budget"]
 
 
 def test_the_question_about_help_with_the_children_is_asked_only_of_parents_of_younger_children(app):
