@@ -65,15 +65,15 @@ def _reasons(engine, suggestion: Suggestion) -> list[str]:
 
     sentences = []
     barriers_step = engine.dialogue.produces.step(BARRIERS)
-    named = [option(barriers_step, b) for b in reasons.barriers]
+    named = [o for o in (option(barriers_step, b) for b in reasons.barriers) if o is not None]
     if named:
-        shorts = joined([option_short(o) for o in named if o is not None])
+        shorts = joined([option_short(o) for o in named])
         sentences.append(gettext("Because they named %(barriers)s among their difficulties", barriers=shorts))
     if reasons.picked:
         sentences.append(gettext("Because they chose this program's first step at the kiosk"))
-    answered = [option(r.step, r.answer) for r in reasons.answers]
+    answered = [o for o in (option(r.step, r.answer) for r in reasons.answers) if o is not None]
     if answered:
-        labels = joined([gettext("“%(answer)s”", answer=option_label(o)) for o in answered if o is not None])
+        labels = joined([gettext("“%(answer)s”", answer=option_label(o)) for o in answered])
         sentences.append(gettext("Because they answered %(answers)s", answers=labels))
     if reasons.goal_kind:
         sentences.append(gettext("Because the goal is of the kind %(kind)s", kind=goal_kind_label(reasons.goal_kind, engine)))

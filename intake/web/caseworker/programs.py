@@ -138,13 +138,15 @@ def _labelled(problems: list[ProgramProblem]) -> list[ProgramProblem]:
 
 def _entry(with_id: bool = False, kept: dict | None = None) -> dict[str, object]:
     """The form as a programs.yaml entry, for the same checks as the file. `kept`: the program's values, whose
-    conditions the lists cannot show are kept as they are."""
+    conditions and answers the lists cannot show are kept as they are."""
     form = request.form
     entry: dict[str, object] = {part: form.get(part, "").strip() for part in TEXTS}
     entry["group"] = form.get("group", "")
     entry.update({name: form.getlist(name) for name in LISTS})
     entry["employment"] = form.get("employment") == "yes"
-    entry["answers"] = {step: options for step, options in _picked(form, "answers").items() if options}
+    shown = {step for step, _question, _options in _questions()}
+    unshown = {step: options for step, options in ((kept or {}).get("answers") or {}).items() if step not in shown}
+    entry["answers"] = unshown | {step: options for step, options in _picked(form, "answers").items() if options}
     for key in CONDITIONS:
         if kept is not None and kept.get(f"{key}_lists") is None and kept.get(key):
             entry[key] = kept[key]  # written in programs.yaml in a form the lists cannot show
