@@ -21,14 +21,20 @@ def walk_to(page, answers: dict, step: str) -> None:
     raise AssertionError(f"never reached {step}")
 
 
-def test_an_edited_program_shows_on_the_kiosks_programs_step(live, browser, page):
-    make_office(live.app)
+def programs_page(live, browser):
+    """The office admin, signed in, on the list of support programs (in Japanese)."""
     admin = browser.new_page(locale="ja-JP")
     admin.goto(f"{live.url}/caseworker/login")
     admin.fill("#username", "admin")
     admin.fill("#password", PASSWORD)
     admin.click("button[type=submit]")
     admin.click("text=支援プログラム一覧")
+    return admin
+
+
+def test_an_edited_program_shows_on_the_kiosks_programs_step(live, browser, page):
+    make_office(live.app)
+    admin = programs_page(live, browser)
     admin.click('[data-program="employment_support"] a')
     admin.fill("#name", NEW_NAME)
     admin.fill("#action", NEW_ACTION)
@@ -60,12 +66,7 @@ def test_the_admin_chooses_a_condition_from_lists_and_the_kiosk_says_why(live, b
     saves; a recipient in their forties who names few people to talk to is no longer offered volunteering, and
     under each first step the kiosk offers reads why it is suggested."""
     make_office(live.app)
-    admin = browser.new_page(locale="ja-JP")
-    admin.goto(f"{live.url}/caseworker/login")
-    admin.fill("#username", "admin")
-    admin.fill("#password", PASSWORD)
-    admin.click("button[type=submit]")
-    admin.click("text=支援プログラム一覧")
+    admin = programs_page(live, browser)
     admin.click('[data-program="social_participation"] a')
     assert admin.locator("textarea#answers").count() == 0
     admin.click('[data-testid="require-lists"] summary')
