@@ -23,6 +23,7 @@ def typical_answers() -> dict[str, object]:
         "work_now": "looking",
         "people_now": "weekly",
         "children_now": "school_age",
+        "childcare_help": "no_one",
         "feelings_now": 5,
         "services_now": ["doctor"],
         "barriers": ["illness", "job_search"],

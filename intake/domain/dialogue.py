@@ -51,6 +51,8 @@ class Option:
     # reflection joins phrases with the locale's list rules instead of stitching whole label sentences.
     short: str = ""
     short_context: str = ""
+    # A suggested program's first step: why it is suggested (programs.Reason: the answers that matched).
+    reasons: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .answers import N_, AnswerInvalid, AnswerProblem, Nudge, is_empty
 from .dialogue import TERMINAL_KINDS, Dialogue, Option, Step
 from .products import OWN_GOAL
 from .programs import FIELDS as PROGRAM_FIELDS
-from .programs import MAX_SUGGESTIONS, Program, rank_programs
+from .programs import IDEAS, MAX_SUGGESTIONS, Program, suggest_programs
 from .step_kinds import kind_of, nudges, parse_answer
 
 PROCEED = "proceed"
@@ -167,10 +167,18 @@ class Engine:
         if step.options_from == "goal_suggestions":
             return self._goal_options(step, answers)
         if step.options_from == "program_actions":
-            ranked = rank_programs(self.programs, self.program_answers(answers))
+            # The list the person picks from never reads their picks: a pick cannot reorder what it was picked from.
+            ranking = {**self.program_answers(answers), IDEAS: None}
             return tuple(
-                Option(p.id, p.action, help=p.name, context=p.context("action"), help_context=p.context("name"))
-                for p in ranked[:MAX_SUGGESTIONS]
+                Option(
+                    s.program.id,
+                    s.program.action,
+                    help=s.program.name,
+                    context=s.program.context("action"),
+                    help_context=s.program.context("name"),
+                    reasons=s.reasons,
+                )
+                for s in suggest_programs(self.programs, ranking)[:MAX_SUGGESTIONS]
             )
         return step.options
 

@@ -7,7 +7,16 @@ from pathlib import Path
 
 from .dialogue import Dialogue, load_dialogue
 from .engine import Engine
-from .programs import AGE, BARRIERS, Program, ProgramProblem, answer_problems, barrier_problems, load_programs
+from .programs import (
+    AGE,
+    BARRIERS,
+    Program,
+    ProgramProblem,
+    answer_problems,
+    barrier_problems,
+    load_programs,
+    problem_line,
+)
 from .yamlfile import DataFileError, Problem
 
 PROGRAMS_FILE = "programs.yaml"
@@ -40,7 +49,9 @@ def load_engines(directory: Path, languages: Mapping[str, str]) -> dict[str, Eng
                     f"dialogue id '{dialogue.id}' is already used by {engines[dialogue.id].dialogue.source}",
                 )
             )
-        problems += [Problem(str(programs_path), 0, p.reason) for p in program_fit_problems(dialogue, programs)]
+        problems += [
+            Problem(str(programs_path), problem_line(programs, p), p.reason) for p in program_fit_problems(dialogue, programs)
+        ]
         engines[dialogue.id] = Engine(dialogue, programs, languages)
     if not engines and not problems:
         problems.append(Problem(str(directory), 0, "no dialogue files found"))
@@ -55,7 +66,8 @@ def program_fit_problems(dialogue: Dialogue, programs: Sequence[Program]) -> lis
     barriers = dialogue.steps.get(barriers_id) if barriers_id else None
     if barriers is None or not programs:
         return []
-    options_of = {s.id: {o.id for o in s.options} for s in dialogue.steps.values() if s.options}
+    # Every step that takes an answer; a choice step's options (conditions may also read a scale, with no options).
+    options_of = {s.id: {o.id for o in s.options} for s in dialogue.steps.values() if s.options or s.takes_answer}
     age_id = dialogue.produces.step(AGE)  # programs' `ages` are options of the declared age step
     if age_id:
         options_of[AGE] = options_of.get(age_id, set())

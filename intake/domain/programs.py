@@ -9,26 +9,35 @@ from pathlib import Path
 
 from . import yamlfile
 from .answers import N_
+from .rules import CompiledCondition, RuleError, compile_condition, condition_values
 from .yamlfile import DataFileError, LineDict, Problem
 
 GROUPS = ("economic", "daily_life", "social_life")
 # The national survey's sub-lines ("of which"), each inside one group (domain.md §8).
 SUBGROUPS = {"employment": "economic", "children": "social_life"}
 _KEYS = {"id", "name", "group", "description", "barriers", "goal_kinds", "action"}
-_OPTIONAL_KEYS = {"report_lines", "always_for", "answers", "ages", "employment"}
+_OPTIONAL_KEYS = {"report_lines", "always_for", "answers", "ages", "employment", "require", "exclude"}
+# Conditions on facts from the answers, in the rule vocabulary (rules.py): `require` must not be false,
+# `exclude` must not be true; a part that reads a question the person skipped or declined is unknown and
+# decides nothing.
+CONDITIONS = ("require", "exclude")
 _ID = re.compile(r"[a-z0-9_]{1,64}")
 TEXTS = ("name", "description", "action")  # what recipients read of a program, each with its own message context
 MAX_SUGGESTIONS = 6
-# Steps of the self-reliance dialogue the ranking reads.
+# The draft's first lines: a barrier the person named brings the program made for it among them.
+FIRST_LINES = 3
 # The answers the ranking reads, by the fields the dialogue declares (`produces:`), never by step id;
-# a program's own `answers` name step ids in the data files.
+# a program's own `answers` and conditions name step ids in the data files.
 BARRIERS, GOAL_KIND, AREAS, WORK, AGE = "barriers.chosen", "goal.kind", "future.areas", "work", "age"
-FIELDS = (BARRIERS, GOAL_KIND, AREAS, WORK, AGE)
+IDEAS = "action_ideas"  # the first steps the person picked at the kiosk (read on the worksheet, not at the kiosk)
+FIELDS = (BARRIERS, GOAL_KIND, AREAS, WORK, AGE, IDEAS)
 # Work situations in which no employment program is suggested, unless the person asks for work
 # (work among the areas to improve, or a goal of the economic kind).
 NOT_WORKING_NOW = {"retired", "cannot_now"}
 # Weights: a named barrier outweighs any number of the softer signals a program can have.
 BARRIER_WEIGHT, ANSWER_WEIGHT, GOAL_KIND_WEIGHT = 10, 3, 2
+# A first step the person picked themselves counts like a barrier they named.
+PICKED_WEIGHT = BARRIER_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,10 @@ class Program:
     answers: tuple[tuple[str, str], ...] = ()  # (step, option) answers other than barriers that fit it
     ages: tuple[str, ...] = ()  # age bands it is for (empty: any age)
     employment: bool = False  # a program about getting or keeping work
+    require: CompiledCondition | None = None  # facts it is for: never suggested when this is false
+    exclude: CompiledCondition | None = None  # facts it is not for: never suggested when this is true
+    # The line of each key in programs.yaml, so a problem found later (against the dialogue) names it.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def context(self, part: str) -> str:
         """The gettext message context of this program's name, description or action."""
@@ -136,6 +149,16 @@ def check_entry(entry: Mapping[str, object]) -> tuple[Program | None, list[Progr
         answers = {}
     if not isinstance(entry.get("employment", False), bool):
         problem("employment", N_("employment is true or false"))
+    conditions: dict[str, CompiledCondition | None] = {}
+    for key in CONDITIONS:
+        spec = entry.get(key)
+        conditions[key] = None
+        if spec in (None, {}):
+            continue
+        try:
+            conditions[key] = compile_condition(spec)
+        except RuleError as err:
+            problem(key, N_("%(key)s is not a rule of the vocabulary: %(error)s"), key=key, error=str(err))
     program = Program(
         id=entry["id"],
         name=entry["name"],
@@ -149,6 +172,9 @@ def check_entry(entry: Mapping[str, object]) -> tuple[Program | None, list[Progr
         answers=tuple((step, str(option)) for step, options in answers.items() for option in options),
         ages=tuple(_list_of(entry, "ages", problem)),
         employment=entry.get("employment") is True,
+        require=conditions["require"],
+        exclude=conditions["exclude"],
+        lines={key: entry.line_of(key) for key in entry} if isinstance(entry, LineDict) else {},
     )
     return program, problems
 
@@ -172,7 +198,7 @@ def _list_of(entry: Mapping[str, object], key: str, problem) -> list[str]:
 
 @dataclass(frozen=True)
 class Reason:
-    """One answer that made a program fit: the step and the option chosen there."""
+    """One answer that made a program fit: the step (or declared field) and the option chosen there."""
 
     step: str
     answer: str
@@ -180,11 +206,36 @@ class Reason:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A program that fits the recipient, how well, and why (the answers that matched)."""
+    """A program that fits the recipient, how well, and why (the answers that matched, the strongest first).
+
+    `made_for` is set when the person named a barrier the program is made for (its `always_for`), picked its
+    first step themselves, or gave the answers its `require` asks for: their own words, which bring it into the
+    first lines.
+    """
 
     program: Program
     score: int
     reasons: tuple[Reason, ...]
+    made_for: bool = False
+
+
+@dataclass(frozen=True)
+class Why:
+    """A suggestion's reasons sorted for saying them: the person's own words first."""
+
+    barriers: tuple[str, ...]  # barriers they named that the program answers (made-for ones first)
+    picked: bool  # they picked its first step at the kiosk
+    answers: tuple[Reason, ...]  # other answers that fit it, by step id
+    goal_kind: str | None  # the goal kind, when it is one of the program's
+
+
+def why(reasons: Sequence[Reason]) -> Why:
+    return Why(
+        barriers=tuple(r.answer for r in reasons if r.step == BARRIERS),
+        picked=any(r.step == IDEAS for r in reasons),
+        answers=tuple(r for r in reasons if r.step not in (BARRIERS, IDEAS, GOAL_KIND)),
+        goal_kind=next((r.answer for r in reasons if r.step == GOAL_KIND), None),
+    )
 
 
 def _chosen(answers: Mapping[str, object], step: str) -> list[str]:
@@ -195,8 +246,13 @@ def _chosen(answers: Mapping[str, object], step: str) -> list[str]:
 
 
 def _excluded(program: Program, answers: Mapping[str, object]) -> bool:
-    """Programs the answers rule out: employment for someone not working now who did not ask for
-    work, and age-band programs for other ages (an unanswered age rules nothing out)."""
+    """Programs the answers rule out: a `require` that is false, an `exclude` that is true, employment for
+    someone not working now who did not ask for work, and age-band programs for other ages. A question
+    skipped or declined rules nothing out (a condition reading it is unknown)."""
+    if program.require is not None and program.require(answers) is False:
+        return True
+    if program.exclude is not None and program.exclude(answers) is True:
+        return True
     if program.employment and set(_chosen(answers, WORK)) & NOT_WORKING_NOW:
         if "work" not in _chosen(answers, AREAS) and answers.get(GOAL_KIND) != "economic":
             return True
@@ -205,37 +261,60 @@ def _excluded(program: Program, answers: Mapping[str, object]) -> bool:
 
 
 def _suggestion(program: Program, answers: Mapping[str, object]) -> Suggestion | None:
+    """How the program fits: None when the answers rule it out or nothing matches."""
     if _excluded(program, answers):
         return None
-    barriers = [Reason(BARRIERS, b) for b in _chosen(answers, BARRIERS) if b in program.barriers]
+    named = _chosen(answers, BARRIERS)
+    picked = [Reason(IDEAS, program.id)] if program.id in _chosen(answers, IDEAS) else []
+    made_for = [Reason(BARRIERS, b) for b in named if b in program.always_for]
+    barriers = made_for + [Reason(BARRIERS, b) for b in named if b in program.barriers and b not in program.always_for]
     others = [Reason(step, option) for step, option in program.answers if option in _chosen(answers, step)]
     kind = answers.get(GOAL_KIND)
     by_kind = [Reason(GOAL_KIND, str(kind))] if kind in program.goal_kinds else []
-    score = len(barriers) * BARRIER_WEIGHT + len(others) * ANSWER_WEIGHT + len(by_kind) * GOAL_KIND_WEIGHT
-    if not barriers and not others and not by_kind:
+    score = (
+        len(picked) * PICKED_WEIGHT
+        + len(barriers) * BARRIER_WEIGHT
+        + len(others) * ANSWER_WEIGHT
+        + len(by_kind) * GOAL_KIND_WEIGHT
+    )
+    if not picked and not barriers and not others and not by_kind:
         return None
-    return Suggestion(program, score, tuple(barriers + others + by_kind))
+    # A program whose required facts the answers affirm (not merely leave unknown) is made for this person too.
+    affirmed = program.require is not None and program.require(answers) is True
+    reasons = tuple(made_for + picked + barriers[len(made_for) :] + others + by_kind)
+    return Suggestion(program, score, reasons, bool(made_for or picked or affirmed))
 
 
 def suggest_programs(programs: Sequence[Program], answers: Mapping[str, object]) -> list[Suggestion]:
     """Every program that fits the answers, the ones to offer first at the top.
 
-    The first MAX_SUGGESTIONS are the programs made for a barrier the person named and, for each
-    other named barrier, the best program that covers it, so no barrier goes unanswered when the
-    list is cut; then the best of the rest. They are ordered by score, then come the remaining
-    fits by score. Ties keep the file's order.
+    First the programs the person's own words point to (made for a barrier they named, or whose first step
+    they picked), so each such barrier's program is among the draft's first lines; then, for each other named
+    barrier, the best program that covers it, so no barrier goes unanswered when the list is cut; then the
+    best of the rest. The goal kind orders programs but never makes one a suggestion on its own: a person who
+    declined every question is suggested nothing rather than something picked for no reason of theirs. Within
+    each part, by score; ties keep the catalogue's order.
     """
+    order = {p.id: i for i, p in enumerate(programs)}
     fitting = [s for s in (_suggestion(p, answers) for p in programs) if s is not None]
-    order = {s.program.id: i for i, s in enumerate(fitting)}
     fitting.sort(key=lambda s: (-s.score, order[s.program.id]))
+    real = [s for s in fitting if any(r.step != GOAL_KIND for r in s.reasons)]
     named = _chosen(answers, BARRIERS)
-    first = [s for s in fitting if set(s.program.always_for) & set(named)]
+    # One program made for each named barrier, then the programs picked or whose required facts hold.
+    first: list[Suggestion] = []
+    for barrier in named:  # the program made for this barrier alone before one made for several
+        made = sorted((s for s in real if barrier in s.program.always_for), key=lambda s: len(s.program.always_for))
+        first += [s for s in made if s not in first][:1]
+    first += [s for s in real if s.made_for and s not in first and not set(s.program.always_for) & set(named)]
+    first.sort(key=lambda s: (-s.score, order[s.program.id]))
+    first += [s for s in real if s.made_for and s not in first]  # a second program made for the same barrier
+    covered = {b for s in first for b in s.program.barriers}
     for barrier in named:
-        if not any(barrier in s.program.barriers for s in first):
-            first += [s for s in fitting if barrier in s.program.barriers][:1]
-    picked = (first + [s for s in fitting if s not in first])[:MAX_SUGGESTIONS]
-    picked.sort(key=lambda s: (-s.score, order[s.program.id]))
-    return picked + [s for s in fitting if s not in picked]
+        if barrier not in covered:
+            best = [s for s in real if barrier in s.program.barriers and s not in first][:1]
+            first += best
+            covered |= {b for s in best for b in s.program.barriers}
+    return first + [s for s in real if s not in first]
 
 
 def rank_programs(programs: Sequence[Program], answers: Mapping[str, object]) -> list[Program]:
@@ -254,17 +333,22 @@ def barrier_problems(programs: Sequence[Program], barrier_ids: set[str]) -> list
 
 
 def answer_problems(programs: Sequence[Program], options_of: Mapping[str, set[str]]) -> list[ProgramProblem]:
-    """Programs' `answers` must name steps and options the dialogue has, and `ages` options of its age field
-    (`options_of` maps step ids, and the field name AGE, to their option ids)."""
+    """Programs' `answers` and conditions must name steps and options the dialogue has, and `ages` options of its
+    age field (`options_of` maps step ids, and the field name AGE, to their option ids; a step without options,
+    such as a 0-10 scale, maps to an empty set)."""
     problems = []
     for p in programs:
-        for step, option in p.answers:
+        named = [("answers", step, option) for step, option in p.answers]
+        for key in CONDITIONS:
+            condition = getattr(p, key)
+            named += [(key, step, value) for step, value in condition_values(condition.spec)] if condition else []
+        for key, step, option in named:
             if step not in options_of:
-                message, params = N_("program '%(id)s' reads step '%(step)s', not in the dialogue"), {"step": step}
-                problems.append(ProgramProblem(p.id, "answers", message, {"id": p.id, **params}))
-            elif option not in options_of[step]:
+                message = N_("program '%(id)s' reads step '%(step)s', not in the dialogue")
+                problems.append(ProgramProblem(p.id, key, message, {"id": p.id, "step": step}))
+            elif option is not None and options_of[step] and str(option) not in options_of[step]:
                 message = N_("program '%(id)s' names unknown option '%(option)s' of '%(step)s'")
-                problems.append(ProgramProblem(p.id, "answers", message, {"id": p.id, "option": option, "step": step}))
+                problems.append(ProgramProblem(p.id, key, message, {"id": p.id, "option": option, "step": step}))
         if p.ages and AGE not in options_of:
             message = N_("program '%(id)s' has ages, but the dialogue declares no 'age' field")
             problems.append(ProgramProblem(p.id, "ages", message, {"id": p.id}))
@@ -275,6 +359,43 @@ def answer_problems(programs: Sequence[Program], options_of: Mapping[str, set[st
     return problems
 
 
+def problem_line(programs: Sequence[Program], problem: ProgramProblem) -> int:
+    """The line in programs.yaml of the key a problem is about (0 when the program was not read from a file)."""
+    program = next((p for p in programs if p.id == problem.program), None)
+    if program is None:
+        return 0
+    return program.lines.get(problem.key or "id", program.lines.get("id", 0))
+
+
 def check_program_answers(programs: Sequence[Program], options_of: Mapping[str, set[str]], source: str) -> list[Problem]:
     """answer_problems, located in the programs file."""
-    return [Problem(source, 0, p.reason) for p in answer_problems(programs, options_of)]
+    return [Problem(source, problem_line(programs, p), p.reason) for p in answer_problems(programs, options_of)]
+
+
+# --- conditions as the program editor shows them ----------------------------------------------------
+
+
+def condition_choices(condition: CompiledCondition | None, key: str) -> dict[str, list[str]] | None:
+    """A condition as the editor's lists: {step: [options]} (require: every step one of its options; exclude: any
+    step one of its options), or None when it is written in a form the lists cannot show."""
+    if condition is None:
+        return {}
+    spec = condition.spec
+    parts = spec.get("all" if key == "require" else "any") if isinstance(spec, Mapping) and len(spec) == 1 else None
+    choices: dict[str, list[str]] = {}
+    for part in parts if isinstance(parts, list) else [spec]:
+        if not isinstance(part, Mapping) or len(part) != 1:
+            return None
+        ((op, args),) = part.items()
+        if op not in ("any_of", "in") or not isinstance(args, Mapping) or args.get("step") in choices:
+            return None
+        choices[str(args["step"])] = [str(v) for v in args.get("values") or ()]
+    return choices
+
+
+def choices_condition(choices: Mapping[str, Sequence[str]], key: str) -> dict | None:
+    """The editor's lists as a rule of the vocabulary (the inverse of condition_choices); None when nothing is chosen."""
+    parts = [{"any_of": {"step": step, "values": list(options)}} for step, options in choices.items() if options]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {("all" if key == "require" else "any"): parts}

@@ -146,3 +146,79 @@ def compile_rule(spec: object) -> CompiledRule:
     if op not in OPERATORS:
         raise RuleError(f"unknown rule operator '{op}' (known: {', '.join(sorted(OPERATORS))})")
     return OPERATORS[op](args)
+
+
+# --- conditions on facts (the program catalogue) -----------------------------------------------
+
+# A condition reads what the person told us, and a question they skipped or declined tells nothing:
+# a part of a condition that reads an unanswered step is unknown (None), neither true nor false.
+Condition = Callable[[Answers], "bool | None"]
+_PRESENCE = {"answered", "skipped"}
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledCondition:
+    """A rule of the vocabulary read in three values: True, False, or None when it reads a step not answered."""
+
+    test: Condition
+    steps: frozenset[str]
+    spec: object  # the rule as written, kept to store and show it again; two conditions are equal when it is
+
+    def __call__(self, answers: Answers) -> bool | None:
+        return self.test(answers)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CompiledCondition) and other.spec == self.spec
+
+    def __hash__(self) -> int:
+        return hash(repr(self.spec))
+
+
+def _known(steps: frozenset[str], answers: Answers) -> bool:
+    return all(answers.get(step) is not None for step in steps)
+
+
+def compile_condition(spec: object) -> CompiledCondition:
+    """A rule as a condition on facts (Kleene's three values for all, any and not); RuleError says what is wrong.
+
+    `answered` and `skipped` are refused: whether a question was skipped must never count for or against anything.
+    """
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        raise RuleError("a rule is a mapping with exactly one operator")
+    ((op, args),) = spec.items()
+    if op in _PRESENCE:
+        raise RuleError(f"'{op}' cannot be a condition: a skipped question counts neither for nor against")
+    if op == "not":
+        inner = compile_condition(args)
+        return CompiledCondition(lambda a: None if (v := inner(a)) is None else not v, inner.steps, spec)
+    if op in ("all", "any"):
+        if not isinstance(args, list) or not args:
+            raise RuleError(f"'{op}' takes a non-empty list of rules")
+        parts = [compile_condition(part) for part in args]
+        steps = frozenset().union(*(p.steps for p in parts))
+        decisive = op == "any"  # any: one True decides; all: one False decides
+
+        def test(a: Answers) -> bool | None:
+            values = [p(a) for p in parts]
+            if decisive in values:
+                return decisive
+            return None if None in values else not decisive
+
+        return CompiledCondition(test, steps, spec)
+    leaf = compile_rule(spec)
+    return CompiledCondition(lambda a: leaf(a) if _known(leaf.steps, a) else None, leaf.steps, spec)
+
+
+def condition_values(spec: object) -> list[tuple[str, object]]:
+    """The (step, value) pairs a condition names, to check them against the dialogue's options."""
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        return []
+    ((op, args),) = spec.items()
+    if op == "not":
+        return condition_values(args)
+    if op in ("all", "any"):
+        return [pair for part in args for pair in condition_values(part)] if isinstance(args, list) else []
+    if op in ("equals", "not_equals", "in", "any_of", "all_of") and isinstance(args, Mapping) and "step" in args:
+        values = args.get("values", [args["value"]] if "value" in args else [])
+        return [(args["step"], value) for value in (values if isinstance(values, list) else [])]
+    return [(args["step"], None)] if isinstance(args, Mapping) and "step" in args else []

@@ -9,7 +9,7 @@ gets the furigana stored in `readings.po` (see readings.py); nothing is guessed 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -22,10 +22,11 @@ from flask_babel import Domain, get_locale, get_translations, gettext, pgettext
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from ..domain.answers import Month
+from ..domain.answers import N_, Month
 from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
 from ..domain.plan import Goal, goal_text
+from ..domain.programs import AREAS, BARRIERS, why
 from ..domain.step_kinds import kind_of
 from ..extensions import babel
 from . import readings
@@ -349,6 +350,34 @@ def option_short(option: Option) -> str:
 
 def option_help(option: Option) -> str:
     return translate(option.help_context, option.help) if option.help_context else option.help
+
+
+def suggestion_reason(engine: Engine, option: Option, answers: Mapping[str, object]) -> str:
+    """Why a program's first step is offered to the recipient, in their language from their own answers: the
+    barriers they named, else the areas they want to improve, else their situation ("" for any other option)."""
+    if not option.reasons:
+        return ""
+    reasons = why(option.reasons)
+
+    def shorts(field: str, ids: Sequence[str]) -> list[str]:
+        step_id = engine.dialogue.produces.step(field)
+        step = engine.dialogue.steps.get(step_id) if step_id else None
+        by_id = {o.id: o for o in (step.options if step else ())}
+        return [option_short(by_id[i]) for i in ids if i in by_id]
+
+    named = shorts(BARRIERS, reasons.barriers)
+    if named:
+        # i18n: Under a suggested first step at the kiosk: the barriers the recipient named that the program is for.
+        return message(N_("Suggested because of what you said is hard: %(barriers)s."), barriers=joined(named))
+    areas_step = engine.dialogue.produces.step(AREAS)
+    areas = shorts(AREAS, [r.answer for r in reasons.answers if r.step == areas_step])
+    if areas:
+        # i18n: Under a suggested first step at the kiosk: the parts of life the recipient wants to improve.
+        return message(N_("Suggested because you would like things to get better in: %(areas)s."), areas=joined(areas))
+    if reasons.answers:
+        # i18n: Under a suggested first step at the kiosk, when it fits the recipient's answers about their situation.
+        return message(N_("Suggested because of what you told us about your situation."))
+    return ""
 
 
 def paragraphs(text: str) -> list[str]:

@@ -41,6 +41,9 @@ class OfficeProgram(OfficeOwned, db.Model):
     answers: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     ages: Mapped[list[str]] = mapped_column(JSON, default=list)
     employment: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Conditions on facts from the answers, each a rule of the catalogue's vocabulary (None: no condition).
+    require: Mapped[dict | None] = mapped_column(JSON)
+    exclude: Mapped[dict | None] = mapped_column(JSON)
     # Retired: no longer offered or suggested; plans that name it still show its name.
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -21,7 +21,6 @@ from ..domain.answers import N_
 from ..domain.engine import Engine
 from ..domain.office import program_fit_problems
 from ..domain.programs import TEXTS, Program, ProgramProblem, check_catalogue, check_entry
-from ..domain.yamlfile import DataFileError, LineDict, load_text
 from ..extensions import db
 from ..records import OfficeProgram, ProgramText, User, utcnow
 from ..records.offices import Office
@@ -106,6 +105,8 @@ def _entry(row: OfficeProgram) -> dict[str, object]:
         "answers": row.answers,
         "ages": row.ages,
         "employment": row.employment,
+        "require": row.require,
+        "exclude": row.exclude,
     }
     return entry | {key: value for key, value in optional.items() if value}
 
@@ -189,18 +190,18 @@ def _values(program: Program, texts: Mapping[str, str]) -> dict[str, object]:
         "answers": answers,
         "ages": list(program.ages),
         "employment": program.employment,
+        "require": _plain(program.require.spec) if program.require else None,
+        "exclude": _plain(program.exclude.spec) if program.exclude else None,
     }
 
 
-def parse_answers(text: str) -> object:
-    """The `answers` field as the admin types it: the same YAML as in programs.yaml ({step: [options]})."""
-    if not text.strip():
-        return {}
-    try:
-        value = load_text(text, "answers")
-    except DataFileError:
-        raise ProgramError([ProgramProblem("", "answers", N_("answers maps a step id to a list of option ids"))]) from None
-    return dict(value) if isinstance(value, LineDict) else value
+def _plain(value: object) -> object:
+    """A rule as read from YAML (line-aware dicts and lists) as plain JSON values."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def save_program(
@@ -246,11 +247,11 @@ def save_program(
 
 
 def _same(value: object) -> object:
-    """A value as compared for "changed": the order of a list of ids means nothing."""
-    if isinstance(value, list):
-        return sorted(value)
+    """A value as compared for "changed": the order of a list (of ids, or of a condition's parts) means nothing."""
+    if isinstance(value, list | tuple):
+        return sorted((_same(item) for item in value), key=repr)
     if isinstance(value, dict):
-        return {key: _same(options) for key, options in value.items()}
+        return {key: _same(item) for key, item in value.items()}
     return value
 
 

@@ -25,6 +25,7 @@ from ..i18n import (
     section_title,
     step_help,
     step_text,
+    suggestion_reason,
 )
 
 
@@ -34,6 +35,7 @@ class OptionView:
     label: str
     help: str
     exclusive: bool
+    why: str = ""  # a suggested program's first step: why it is suggested, from the recipient's own answers
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,10 @@ class StepView:
             "help": self.help,
             "skippable": step.skippable,
             "sensitive": step.sensitive,
-            "options": [{"id": o.id, "label": o.label, "help": o.help, "exclusive": o.exclusive} for o in self.options],
+            "options": [
+                {"id": o.id, "label": o.label, "help": o.help, "exclusive": o.exclusive, **({"why": o.why} if o.why else {})}
+                for o in self.options
+            ],
             "min": step.min,
             "max": step.max,
             "max_length": step.max_length,
@@ -150,7 +155,8 @@ def step_view(
             progress.number, progress.total, section_title(engine, engine.dialogue.section_of(step.id))
         ),
         options=tuple(
-            OptionView(o.id, option_label(o), option_help(o), o.exclusive) for o in engine.options(step, answers)
+            OptionView(o.id, option_label(o), option_help(o), o.exclusive, suggestion_reason(engine, o, answers))
+            for o in engine.options(step, answers)
         ),
         answer=stored,
         value=stored if raw is _NOT_GIVEN or raw is None else raw,

@@ -43,6 +43,8 @@ def prepare_answer(page, answers: dict):
         return step_id, question.locator(CONTINUE)
     if step_id not in answers and kind in {"text", "multi_choice"}:
         return step_id, question.locator('button[name="action"][value="skip"]')
+    if value is None and kind == "single_choice":  # an optional question left unanswered
+        return step_id, question.locator(CONTINUE)
     fill(page, kind, value)
     return step_id, question.locator(CONTINUE)
 

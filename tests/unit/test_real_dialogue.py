@@ -50,7 +50,8 @@ def test_every_path_ends_at_the_hand_off_or_the_polite_ending(engine):
 def test_a_typical_path_is_at_most_about_25_screens(engine):
     longest = max(len(p) for p in all_paths(engine) if engine.step(p[-1]).kind == "done")
     shortest = min(len(p) for p in all_paths(engine) if engine.step(p[-1]).kind == "done")
-    assert shortest <= 26 and longest <= 28
+    # One screen more (29) only for a parent of children below high school: who else helps look after them.
+    assert shortest <= 26 and longest <= 29
 
 
 def test_every_sensitive_question_can_be_skipped_and_says_why(engine):

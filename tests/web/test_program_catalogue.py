@@ -45,10 +45,10 @@ def form_of(page: str) -> MultiDict:
     data["version"] = re.search(r'name="version" value="(\d*)"', text).group(1)
     for name in ("name",):
         data[name] = re.search(rf'id="{name}" name="{name}"[^>]*value="([^"]*)"', text).group(1)
-    for name in ("description", "action", "answers"):
+    for name in ("description", "action"):
         data[name] = re.search(rf'<textarea id="{name}"[^>]*>(.*?)</textarea>', text, re.S).group(1)
     data["group"] = re.search(r'<option value="(\w+)" selected>', text).group(1)
-    for name, value in re.findall(r'<input type="checkbox" name="(\w+)" value="(\w+)" checked>', text):
+    for name, value in re.findall(r'<input type="checkbox" name="([\w:]+)" value="(\w+)" checked>', text):
         data.add(name, value)
     return data
 
@@ -91,7 +91,7 @@ def test_an_edit_shows_at_the_kiosk_and_on_the_worksheet(app, admin):
     page = kiosk_until(app.test_client(), "action_ideas")
     assert NEW_ACTION in page and NEW_NAME in page
     listing = admin.get(f"{P}/").get_data(as_text=True)
-    assert NEW_NAME in listing and listing.count("data-program=") == 23
+    assert NEW_NAME in listing and listing.count("data-program=") == 24
 
 
 @pytest.mark.parametrize(
@@ -108,9 +108,19 @@ def test_an_edit_shows_at_the_kiosk_and_on_the_worksheet(app, admin):
             {"allowed": "employment (in economic), children (in social_life)", "line": "children"},
         ),
         (
-            {"answers": "work_now: [sometimes]"},
+            {"answers:work_now": ["sometimes"]},
             "program '%(id)s' names unknown option '%(option)s' of '%(step)s'",
             {"id": "employment_support", "option": "sometimes", "step": "work_now"},
+        ),
+        (
+            {"require:children_now": ["twins"]},
+            "program '%(id)s' names unknown option '%(option)s' of '%(step)s'",
+            {"id": "employment_support", "option": "twins", "step": "children_now"},
+        ),
+        (
+            {"exclude:shoe_size": ["large"]},
+            "program '%(id)s' reads step '%(step)s', not in the dialogue",
+            {"id": "employment_support", "step": "shoe_size"},
         ),
     ],
 )
@@ -128,7 +138,11 @@ def test_a_bad_edit_is_refused_with_the_problem_the_file_has(app, admin, tmp_pat
     data = yaml.safe_load((folder / "programs.yaml").read_text(encoding="utf-8"))
     entry = next(p for p in data["programs"] if p["id"] == "employment_support")
     for key, value in changes.items():
-        entry[key] = yaml.safe_load(value) if key == "answers" else value
+        if ":" in key:  # a list chosen per question: the file writes it as {step: [options]} or a rule
+            field, step = key.split(":")
+            entry[field] = {step: value} if field == "answers" else {"any_of": {"step": step, "values": value}}
+        else:
+            entry[key] = value
     (folder / "programs.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataFileError) as err:
         load_engines(folder, {"ja": "日本語"})
@@ -155,7 +169,7 @@ def test_a_program_added_on_the_web_is_suggested_and_audited(app, admin):
     with in_office(app):
         details = db.session.scalars(db.select(AuditEntry.detail).filter_by(action="programs").order_by(AuditEntry.id)).all()
         assert details == ["programs.yaml copied into the office's own catalogue", "japanese_class: added"]
-        assert programs.find_program(default_office(), "japanese_class").position == 23
+        assert programs.find_program(default_office(), "japanese_class").position == 24
     log = admin.get("/caseworker/office/audit").get_data(as_text=True)
     assert translated(app, "Support programs changed") in log and "japanese_class: added" in log
     assert "市の日本語教室に一度行ってみる" not in kiosk_until(app.test_client(), "action_ideas")  # illness, job search
@@ -292,3 +306,56 @@ def test_the_catalogue_read_costs_little_next_to_loading_the_file(app):
         db.session.rollback()
     print(f"catalogue per request {cached * 1e6:.0f} µs; dialogues and programs.yaml loaded and checked {from_file * 1e6:.0f} µs")
     assert cached * 10 < from_file
+
+
+def test_conditions_are_chosen_from_lists_and_decide_what_is_suggested(app, admin):
+    """No ids to type: the editor lists each question with its options, in Japanese. The admin makes volunteering
+    a program for older people only; a recipient in their 40s is no longer offered it, one who skipped the age
+    question still is (a skipped question counts neither way), and one of 75 is."""
+    page = admin.get(f"{P}/discharge_support").get_data(as_text=True)
+    assert "<textarea id=\"answers\"" not in page
+    assert '<input type="checkbox" name="require:health_now" value="in_hospital" checked>' in page
+    assert translated(app, "Suggested only for") in page
+    assert _label_ja(app, "self_reliance:health_now:option:in_hospital", "I am staying in hospital at the moment") in page
+
+    lonely = {"barriers": ["isolation"], "goal_kind": "social_life", "future_areas": ["people"], "goal_pick": "join_group"}
+    action = _label_ja(app, "program:social_participation:action", "Try one volunteer activity through the social welfare council, such as a park clean-up")
+    assert action in _text(kiosk_until(app.test_client(), "action_ideas", **lonely))
+    status, _ = edit(admin, "social_participation", **{"require:age_band": ["65_to_74", "75_plus"]})
+    assert status == 303
+    with in_office(app):
+        row = programs.find_program(default_office(), "social_participation")
+        assert row.require == {"any_of": {"step": "age_band", "values": ["65_to_74", "75_plus"]}}
+    assert action not in _text(kiosk_until(app.test_client(), "action_ideas", **lonely))  # 40s
+    assert action in _text(kiosk_until(app.test_client(), "action_ideas", **lonely, age_band="75_plus"))
+    skipped = kiosk_until(app.test_client(), "action_ideas", **lonely, age_band=None)
+    assert action in _text(skipped)
+    page = admin.get(f"{P}/social_participation").get_data(as_text=True)
+    assert '<input type="checkbox" name="require:age_band" value="75_plus" checked>' in page
+
+    with in_office(app):  # the copy of programs.yaml kept every other program's conditions
+        discharge = programs.find_program(default_office(), "discharge_support")
+        assert discharge.require == {"any_of": {"step": "health_now", "values": ["in_hospital"]}}
+        single = programs.find_program(default_office(), "single_parent_support")
+        assert single.exclude["any"][0] == {"any_of": {"step": "childcare_help", "values": ["partner"]}}
+    status, _ = edit(admin, "single_parent_support")  # saved as shown: the lists give back the same condition
+    assert status == 303
+    with in_office(app):
+        details = db.session.scalars(db.select(AuditEntry.detail).filter_by(action="programs")).all()
+        assert not [d for d in details if d.startswith("single_parent_support")]
+    status, _ = edit(admin, "social_participation", **{"require:age_band": []})  # unticked: the condition goes
+    with in_office(app):
+        assert programs.find_program(default_office(), "social_participation").require is None
+    assert action in _text(kiosk_until(app.test_client(), "action_ideas", **lonely))
+
+
+def _label_ja(app, context: str, text: str) -> str:
+    from flask_babel import force_locale, pgettext
+
+    with app.test_request_context(), force_locale("ja"):
+        return pgettext(context, text)
+
+
+def _text(page: str) -> str:
+    """A kiosk page's text without its furigana (the readings in <rt> and every tag)."""
+    return html.unescape(re.sub(r"<rt>.*?</rt>|<[^>]+>", "", page))

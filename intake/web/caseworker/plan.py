@@ -18,7 +18,7 @@ from flask_login import current_user
 from ...domain.answers import N_, AnswerInvalid
 from ...domain.dates import add_months
 from ...domain.plan import Plan
-from ...domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Suggestion, suggest_programs
+from ...domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Suggestion, suggest_programs, why
 from ...domain.worksheet import (
     GOAL_KINDS,
     MAX_ACTIONS,
@@ -33,13 +33,13 @@ from ...domain.worksheet import (
     record_interpreter,
     saved_parts,
 )
-from ...i18n import joined, option_label
+from ...i18n import joined, option_label, option_short
 from ...services import casework
 from ...services.casework import CaseworkError
 from ...unit_of_work import stale_page
 from ..common import engines, intake_engine, office_today
 from ..history import edit_sentences
-from ..plan_text import load_office_data, program_name, template_helpers
+from ..plan_text import goal_kind_label, load_office_data, program_name, template_helpers
 from .access import CASE_ROLES, error_message, load_case, load_plan, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("plan", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
@@ -54,15 +54,30 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
-def _reasons(engine, suggestion: Suggestion) -> str:
-    """Why a program is suggested: the answers that matched, as one list in the viewer's language."""
-    labels = []
-    for reason in suggestion.reasons:
-        step_id = engine.dialogue.produces.step(reason.step) or reason.step  # a declared field, or a step id
-        step = engine.dialogue.steps.get(step_id)
-        option = step.option(reason.answer) if step is not None else None
-        labels.append(option_label(option) if option is not None else reason.answer)
-    return joined(labels)
+def _reasons(engine, suggestion: Suggestion) -> list[str]:
+    """Why a program is suggested, the recipient's own words first, as sentences in the viewer's language
+    (困りごととして借金を挙げたため)."""
+    reasons = why(suggestion.reasons)
+
+    def option(step_id: str | None, option_id: str):
+        step = engine.dialogue.steps.get(step_id) if step_id else None
+        return step.option(option_id) if step is not None else None
+
+    sentences = []
+    barriers_step = engine.dialogue.produces.step(BARRIERS)
+    named = [o for o in (option(barriers_step, b) for b in reasons.barriers) if o is not None]
+    if named:
+        shorts = joined([option_short(o) for o in named])
+        sentences.append(gettext("Because they named %(barriers)s among their difficulties", barriers=shorts))
+    if reasons.picked:
+        sentences.append(gettext("Because they chose this program's first step at the kiosk"))
+    answered = [o for o in (option(r.step, r.answer) for r in reasons.answers) if o is not None]
+    if answered:
+        labels = joined([gettext("“%(answer)s”", answer=option_label(o)) for o in answered])
+        sentences.append(gettext("Because they answered %(answers)s", answers=labels))
+    if reasons.goal_kind:
+        sentences.append(gettext("Because the goal is of the kind %(kind)s", kind=goal_kind_label(reasons.goal_kind, engine)))
+    return sentences
 
 
 def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200, submitted=None, not_saved=()):

@@ -9,8 +9,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user
 
-from ...domain.programs import AGE, BARRIERS, GOAL_KIND, GROUPS, SUBGROUPS, TEXTS, Program, ProgramProblem
-from ...i18n import translate
+from ...domain.programs import (
+    AGE,
+    AREAS,
+    BARRIERS,
+    CONDITIONS,
+    GOAL_KIND,
+    GROUPS,
+    SUBGROUPS,
+    TEXTS,
+    Program,
+    ProgramProblem,
+    choices_condition,
+    condition_choices,
+)
+from ...domain.rules import RuleError, compile_condition
+from ...i18n import paragraphs, step_text, translate
 from ...records import OfficeProgram
 from ...services import programs
 from ...services.programs import ProgramError
@@ -21,6 +35,9 @@ from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("programs", __name__, url_prefix="/caseworker/office/programs"))
 LISTS = ("barriers", "always_for", "goal_kinds", "report_lines", "ages")
+# Fields chosen per question of the intake ({step: [options]}, form names `<field>:<step>`): the soft signals, and
+# the conditions, stored as rules of the catalogue's vocabulary.
+ANSWER_LISTS = ("answers", *CONDITIONS)
 
 
 @bp.get("/")
@@ -56,7 +73,7 @@ def update(key: str):
     return _change(
         key,
         lambda office: programs.save_program(
-            current_user, office, _entry(), key=key, expected_version=request.form.get("version") or None
+            current_user, office, _entry(kept=_values(key)), key=key, expected_version=request.form.get("version") or None
         ),
         gettext("Changes to the program saved."),
     )
@@ -109,6 +126,9 @@ def _labelled(problems: list[ProgramProblem]) -> list[ProgramProblem]:
         "barriers": gettext("Barriers it answers"),
         "goal_kinds": gettext("Goal kinds"),
         "ages": gettext("Age bands (none: any age)"),
+        "answers": gettext("Other answers that fit it"),
+        "require": gettext("Suggested only for"),
+        "exclude": gettext("Never suggested for"),
     }
     return [
         replace(p, params={**p.params, "key": labels[p.params["key"]]}) if p.params.get("key") in labels else p
@@ -116,17 +136,41 @@ def _labelled(problems: list[ProgramProblem]) -> list[ProgramProblem]:
     ]
 
 
-def _entry(with_id: bool = False) -> dict[str, object]:
-    """The form as a programs.yaml entry, for the same checks as the file."""
+def _entry(with_id: bool = False, kept: dict | None = None) -> dict[str, object]:
+    """The form as a programs.yaml entry, for the same checks as the file. `kept`: the program's values, whose
+    conditions and answers the lists cannot show are kept as they are."""
     form = request.form
     entry: dict[str, object] = {part: form.get(part, "").strip() for part in TEXTS}
     entry["group"] = form.get("group", "")
     entry.update({name: form.getlist(name) for name in LISTS})
     entry["employment"] = form.get("employment") == "yes"
-    entry["answers"] = programs.parse_answers(form.get("answers", ""))
+    shown = {step for step, _question, _options in _questions()}
+    unshown = {step: options for step, options in ((kept or {}).get("answers") or {}).items() if step not in shown}
+    entry["answers"] = unshown | {step: options for step, options in _picked(form, "answers").items() if options}
+    for key in CONDITIONS:
+        if kept is not None and kept.get(f"{key}_lists") is None and kept.get(key):
+            entry[key] = kept[key]  # written in programs.yaml in a form the lists cannot show
+        else:
+            entry[key] = choices_condition(_picked(form, key), key)
     if with_id:
         entry["id"] = form.get("id", "").strip()
     return entry
+
+
+def _picked(form, field: str) -> dict[str, list[str]]:
+    """The options ticked per question for one of ANSWER_LISTS (form names `<field>:<step>`)."""
+    prefix = f"{field}:"
+    return {name[len(prefix) :]: form.getlist(name) for name in form if name.startswith(prefix)}
+
+
+def _lists(spec: object, key: str) -> dict[str, list[str]] | None:
+    """A stored condition as the editor's lists; None when it is written in a form they cannot show."""
+    if not spec:
+        return {}
+    try:
+        return condition_choices(compile_condition(spec), key)
+    except RuleError:
+        return None
 
 
 def _values(key: str) -> dict[str, object]:
@@ -134,7 +178,8 @@ def _values(key: str) -> dict[str, object]:
     office = current_office()
     row = programs.find_program(office, key)
     if row is not None:
-        return {**{c.name: getattr(row, c.name) for c in OfficeProgram.__table__.columns}, "retired": row.retired_at}
+        values = {c.name: getattr(row, c.name) for c in OfficeProgram.__table__.columns}
+        return {**values, **{f"{key}_lists": _lists(values[key], key) for key in CONDITIONS}, "retired": row.retired_at}
     if programs.programs_of(office):
         abort(404)
     found = next((p for p in programs.file_programs() if p.id == key), None)
@@ -154,15 +199,11 @@ def _file_values(program: Program) -> dict[str, object]:
         **{name: list(getattr(program, name)) for name in LISTS},
         "employment": program.employment,
         "answers": answers,
+        **{key: getattr(program, key).spec if getattr(program, key) else None for key in CONDITIONS},
+        **{f"{key}_lists": condition_choices(getattr(program, key), key) for key in CONDITIONS},
         "version": "",
         "retired": None,
     }
-
-
-def _answers_text(answers) -> str:
-    if isinstance(answers, str):
-        return answers
-    return "\n".join(f"{step}: [{', '.join(options)}]" for step, options in (answers or {}).items())
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
@@ -183,14 +224,35 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def _questions() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The questions whose answers a program can fit or be conditioned on, each (step id, question, options), in
+    Japanese: the intake's situation questions, the areas to improve, the barriers and the goal kind."""
+    engine = intake_engine()
+    produces = engine.dialogue.produces
+    ids = [*produces.steps(AREAS), *produces.steps("situation"), *produces.steps(BARRIERS), *produces.steps(GOAL_KIND)]
+    questions = []
+    for step_id in dict.fromkeys(ids):
+        step = engine.dialogue.steps.get(step_id)
+        if step is None or not step.options:
+            continue
+        labels = [(o.id, translate(o.context, o.label) if o.context else o.label) for o in step.options]
+        questions.append((step.id, paragraphs(step_text(engine, step))[0], labels))
+    return questions
+
+
 def _form_values(values: dict, form) -> dict:
+    """What the form shows: the program's values, or a refused form as it was sent."""
+    shown = dict(values)
+    for key in CONDITIONS:
+        shown.setdefault(f"{key}_lists", _lists(values.get(key), key))
     if not form:
-        return {**values, "answers": _answers_text(values.get("answers"))}
-    merged = dict(values)
-    merged.update({part: form.get(part, "") for part in (*TEXTS, "group", "answers", "id")})
-    merged.update({name: form.getlist(name) for name in LISTS})
-    merged["employment"] = form.get("employment") == "yes"
-    return merged
+        shown["picked"] = {"answers": values.get("answers") or {}, **{k: shown[f"{k}_lists"] or {} for k in CONDITIONS}}
+        return shown
+    shown.update({part: form.get(part, "") for part in (*TEXTS, "group", "id")})
+    shown.update({name: form.getlist(name) for name in LISTS})
+    shown["employment"] = form.get("employment") == "yes"
+    shown["picked"] = {field: _picked(form, field) for field in ANSWER_LISTS}
+    return shown
 
 
 def _list_page(form=None, problems=(), status: int = 200):
@@ -200,13 +262,14 @@ def _list_page(form=None, problems=(), status: int = 200):
         listed = [{"key": r.key, "name": r.name, "group": r.group, "retired": r.retired_at} for r in rows]
     else:
         listed = [_file_values(p) for p in programs.file_programs()]
-    blank = {"group": GROUPS[0], "employment": False, "answers": "", **{name: [] for name in LISTS}}
+    blank = {"group": GROUPS[0], "employment": False, "answers": {}, **{name: [] for name in LISTS}}
     return render_template(
         "caseworker/programs.html",
         programs=listed,
         own=bool(rows),
         values=_form_values(blank, form),
         choices=_choices(),
+        questions=_questions(),
         groups=GROUPS,
         problems=problems,
     ), status
@@ -221,6 +284,7 @@ def _program_page(key: str, form=None, problems=(), status: int = 200, message: 
         version=values["version"],
         retired=values["retired"],
         choices=_choices(),
+        questions=_questions(),
         groups=GROUPS,
         problems=problems,
         message=message,
