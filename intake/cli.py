@@ -80,6 +80,11 @@ def purge(days: int | None, dry_run: bool) -> None:
     click.echo(f"{count} abandoned intake(s) older than {days} days {verb}")
     if not dry_run:
         purge_expired()
+        from .records import utcnow
+        from .services import step_counts
+
+        rows = step_counts.purge_expired(utcnow().date())
+        click.echo(f"{rows} step count row(s) older than their office's retention deleted")
 
 
 def _intake_by_receipt(code: str):

@@ -117,6 +117,9 @@ class Defaults:
     RATELIMIT_KIOSK_START = "60 per minute"
     # `flask intake purge`: unsubmitted intakes untouched this many days are deleted.
     RETENTION_UNSUBMITTED_DAYS = 30
+    # `flask intake purge`: the anonymous step counts (where people stop) older than this many months are deleted;
+    # an office's admin may set its own (1–120) on the counts page.
+    COUNTS_KEEP_MONTHS = 60
 
 
 def read_settings(config: Config) -> Config:

@@ -47,6 +47,8 @@ class Office(db.Model):
     # at version N, raised by every change, so each worker's cached copy is checked by the read of this row
     # that every request makes anyway (web/offices.py).
     program_catalogue_version: Mapped[int | None] = mapped_column(Integer)
+    # How long the anonymous step counts are kept (records/step_counts.py); NULL: COUNTS_KEEP_MONTHS.
+    counts_keep_months: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def addressee(self) -> str:

@@ -38,6 +38,7 @@ from ..records import (
     Worksheet,
     utcnow,
 )
+from . import step_counts  # issue 25: the walked-away hook in purge_abandoned
 from .casework import case_intakes
 
 _BATCH = 500
@@ -82,9 +83,15 @@ def purge_abandoned(
     deleted = 0
     while ids := db.session.scalars(batch).all():
         # The condition is repeated in the DELETE: an intake answered since the SELECT stays.
-        result = db.session.execute(db.delete(Intake).where(Intake.id.in_(ids), *is_abandoned))
+        result = db.session.execute(
+            db.delete(Intake).where(Intake.id.in_(ids), *is_abandoned).returning(*step_counts.PURGED_COLUMNS)
+        )
+        # --- step counts (issue 25): what was deleted unfinished counts as walked away where it stood ---
+        purged = result.all()
+        step_counts.walked_away(purged)
+        # --- end step counts ---
         end_batch()
-        deleted += result.rowcount
+        deleted += len(purged)
         if len(ids) < _BATCH:
             break
     return deleted

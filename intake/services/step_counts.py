@@ -1,0 +1,195 @@
+"""Anonymous step counts: added in the same transaction as the move they count, read per office and period.
+
+Each move adds to a few cells (domain/step_counts.py) with ONE statement: an upsert
+(INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count, PostgreSQL and SQLite ≥ 3.24) of every cell
+the move touches, keyed by office, day, dialogue, step, language and measure. Nothing about the intake is written:
+the counts know its office (from the row it counts), the office's day, and where it stood. A translator's
+preview walk is never counted.
+
+The day is the office's (its time zone): the callers pass it, as they pass `today` to the engine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..domain import step_counts as measures
+from ..domain.answers import AnswerProblem
+from ..domain.dates import add_months
+from ..domain.engine import Conversation, Engine, Outcome
+from ..domain.step_kinds import kind_of
+from ..extensions import db
+from ..records import Intake, IntakeStatus, Office, StepCount, utcnow
+from ..unit_of_work import across_offices
+
+_KEY = ("office_id", "day", "dialogue_id", "step_id", "locale", "measure")
+
+
+def _counted(intake: Intake) -> bool:
+    return intake.status != IntakeStatus.PREVIEW
+
+
+def add(office_id: int, day: date, dialogue_id: str, locale: str, cells: Iterable[measures.Cell]) -> None:
+    """Add 1 to each cell (a cell named twice: 2), in one statement; nothing at all when there is no cell."""
+    add_rows(Counter((office_id, day, dialogue_id, step_id, locale, name) for step_id, name in cells))
+
+
+def add_rows(rows: Counter) -> None:
+    """The upsert: rows keyed by (office_id, day, dialogue_id, step_id, locale, measure) → how much to add."""
+    if not rows:
+        return
+    table = StepCount.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values([dict(zip(_KEY, key, strict=True), count=n) for key, n in rows.items()])
+    statement = statement.on_conflict_do_update(
+        index_elements=list(_KEY), set_={"count": table.c.count + statement.excluded.count}
+    )
+    db.session.execute(statement)
+
+
+# --- the moves ----------------------------------------------------------------------------------------
+
+
+def started(intake: Intake, today: date) -> None:
+    """A new intake shows its first step."""
+    if _counted(intake):
+        add(intake.office_id, today, intake.dialogue_id, intake.locale, [(intake.state, measures.REACHED)])
+
+
+def answered(
+    engine: Engine,
+    intake: Intake,
+    before: Conversation,
+    outcome: Outcome,
+    *,
+    locale: str,
+    shown_at: datetime | None,
+    today: date,
+) -> None:
+    """An accepted answer (or one held with a nudge): how the step was left and the step it led to.
+
+    `shown_at`: when the step was shown, which is when the intake was last written (its `updated_at`); `locale`: the
+    language the step was shown in (the language step changes the intake's).
+    """
+    if not _counted(intake):
+        return
+    step = engine.current(before)
+    after = outcome.conversation
+    arrived = engine.current(after)
+    seconds = (utcnow() - _aware(shown_at)).total_seconds() if shown_at is not None else 0.0
+    first_time = step.id not in before.answers if step.takes_answer else step.id not in before.path[:-1]
+    cells = measures.on_answer(
+        step_id=step.id,
+        first_answer=first_time,
+        value=after.answers.get(step.id),
+        takes_answer=step.takes_answer,
+        sensitive=step.sensitive,
+        seconds_on_step=max(0.0, seconds),
+        arrived=arrived.id,
+        arrived_first_time=arrived.id not in before.answers and arrived.id not in before.path,
+        completed_screens=len(after.path) if intake.status == IntakeStatus.SUBMITTED else None,
+        nudge_codes=[n.code for n in outcome.nudges],
+    )
+    # The step answered was shown in `locale`; the step arrived at is shown in the intake's language now (the two
+    # differ only on the language step). One statement for both.
+    rows = Counter(
+        (intake.office_id, today, intake.dialogue_id, step_id, locale if step_id == step.id else intake.locale, name)
+        for step_id, name in cells
+    )
+    add_rows(rows)
+
+
+def refused(intake: Intake, step_id: str, problems: Sequence[AnswerProblem], today: date) -> None:
+    """An answer refused: one count per problem, by its code. Kept although the request is refused (the caller says so)."""
+    if _counted(intake):
+        add(intake.office_id, today, intake.dialogue_id, intake.locale, measures.on_refused(step_id, [p.code for p in problems]))
+
+
+def went_back(intake: Intake, step_id: str, today: date) -> None:
+    if _counted(intake):
+        add(intake.office_id, today, intake.dialogue_id, intake.locale, [(step_id, measures.WENT_BACK)])
+
+
+def abandoned(engine: Engine, intake: Intake, how: str, today: date) -> None:
+    """The screen was wiped when idle, or "Exit this page" was pressed, with an unfinished intake on it."""
+    if intake.status != IntakeStatus.IN_PROGRESS or not kind_of(engine.current(intake.conversation)).asked:
+        return
+    add(intake.office_id, today, intake.dialogue_id, intake.locale, measures.on_abandoned(intake.state, how))
+
+
+# What the purge's DELETE … RETURNING hands to `walked_away`, in this order.
+PURGED_COLUMNS = (Intake.office_id, Intake.dialogue_id, Intake.state, Intake.locale, Intake.status, Intake.updated_at)
+
+
+def walked_away(purged: Sequence[Sequence]) -> None:
+    """The retention hook: unfinished intakes being deleted at the end of their resume window (never finished, never
+    touched again) count as walked away at the step where each stood, on the office's day it was last touched.
+
+    `purged`: rows of PURGED_COLUMNS. Sent and declined intakes are not abandoned; previews are never counted.
+    """
+    standing = [row for row in purged if row[4] == IntakeStatus.IN_PROGRESS]
+    if not standing:
+        return
+    with across_offices("purge"):
+        zones = dict(
+            db.session.execute(
+                db.select(Office.id, Office.time_zone).where(Office.id.in_({row[0] for row in standing}))
+            ).all()
+        )
+    rows: Counter = Counter()
+    for office_id, dialogue_id, state, locale, _status, updated_at in standing:
+        day = _aware(updated_at).astimezone(ZoneInfo(zones.get(office_id) or "Asia/Tokyo")).date()
+        for step_id, name in measures.on_abandoned(state, measures.WALKED):
+            rows[(office_id, day, dialogue_id, step_id, locale, name)] += 1
+    add_rows(rows)
+
+
+# --- retention ----------------------------------------------------------------------------------------
+
+
+def keep_months(office: Office) -> int:
+    return office.counts_keep_months or int(current_app.config["COUNTS_KEEP_MONTHS"])
+
+
+def purge_expired(today: date) -> int:
+    """Delete every office's counts older than its retention setting (the nightly purge); returns how many rows."""
+    deleted = 0
+    with across_offices("purge"):
+        for office in db.session.scalars(db.select(Office)).all():
+            cutoff = add_months(today, -keep_months(office))
+            result = db.session.execute(
+                db.delete(StepCount).where(StepCount.office_id == office.id, StepCount.day < cutoff)
+            )
+            deleted += result.rowcount
+    return deleted
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def totals(start: date, end: date) -> dict[tuple[str, str, str, str], int]:
+    """The unit of work's office's counts from start to end (both included), summed per dialogue, step, language
+    and measure. The office wall keeps other offices' rows out."""
+    query = (
+        db.select(StepCount.dialogue_id, StepCount.step_id, StepCount.locale, StepCount.measure, db.func.sum(StepCount.count))
+        .where(StepCount.day >= start, StepCount.day <= end)
+        .group_by(StepCount.dialogue_id, StepCount.step_id, StepCount.locale, StepCount.measure)
+    )
+    return {(d, s, loc, m): int(n) for d, s, loc, m, n in db.session.execute(query).all()}
+
+
+def first_day() -> date | None:
+    """The earliest day with counts (for the pages' choice of years)."""
+    return db.session.scalar(db.select(db.func.min(StepCount.day)))
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
