@@ -109,7 +109,13 @@ def answered(
 def refused(intake: Intake, step_id: str, problems: Sequence[AnswerProblem], today: date) -> None:
     """An answer refused: one count per problem, by its code. Kept although the request is refused (the caller says so)."""
     if _counted(intake):
-        add(intake.office_id, today, intake.dialogue_id, intake.locale, measures.on_refused(step_id, [p.code for p in problems]))
+        add(
+            intake.office_id,
+            today,
+            intake.dialogue_id,
+            intake.locale,
+            measures.on_refused(step_id, [p.code for p in problems]),
+        )
 
 
 def went_back(intake: Intake, step_id: str, today: date) -> None:
@@ -178,7 +184,9 @@ def totals(start: date, end: date) -> dict[tuple[str, str, str, str], int]:
     """The unit of work's office's counts from start to end (both included), summed per dialogue, step, language
     and measure. The office wall keeps other offices' rows out."""
     query = (
-        db.select(StepCount.dialogue_id, StepCount.step_id, StepCount.locale, StepCount.measure, db.func.sum(StepCount.count))
+        db.select(
+            StepCount.dialogue_id, StepCount.step_id, StepCount.locale, StepCount.measure, db.func.sum(StepCount.count)
+        )
         .where(StepCount.day >= start, StepCount.day <= end)
         .group_by(StepCount.dialogue_id, StepCount.step_id, StepCount.locale, StepCount.measure)
     )

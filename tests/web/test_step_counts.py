@@ -28,7 +28,10 @@ def _walks(app) -> None:
     barriers step, then deleted by the purge (walked away)."""
     for locale in ("ja", "es"):
         for _ in range(5):
-            assert walk_api(app.test_client(), typical_answers() | {"language": locale}, locale=locale)["step"]["id"] == "done"
+            assert (
+                walk_api(app.test_client(), typical_answers() | {"language": locale}, locale=locale)["step"]["id"]
+                == "done"
+            )
     for index in range(6):
         kiosk = app.test_client()
         start_and_reach(kiosk, "future_picture", locale="vi")
@@ -73,7 +76,14 @@ def test_walks_in_three_languages_show_in_the_counts_the_funnel_and_the_translat
     assert counts[("future_picture", "vi", "abandoned:walked")] == 6
     assert counts[("barriers", "es", "abandoned:walked")] == 2
     assert counts[("health_now", "ja", measures.ANSWERED)] == 5
-    assert sum(n for (step, loc, m), n in counts.items() if m.startswith(measures.TIME) and step == "notice" and loc == "ja") == 5
+    assert (
+        sum(
+            n
+            for (step, loc, m), n in counts.items()
+            if m.startswith(measures.TIME) and step == "notice" and loc == "ja"
+        )
+        == 5
+    )
 
     office = app.test_client()
     sign_in(office, "sv")
@@ -111,13 +121,15 @@ def test_small_cells_are_hidden_on_the_page_in_the_chart_and_in_the_csv(app):
     assert _cell(page, "funnel-self_reliance", "barriers", "reached") == "&lt;5"
     section = page[page.index('data-dialogue="self_reliance"') :]
     chart = section[section.index("<svg") : section.index("</svg>")]
-    assert '<rect x="258" y="' in chart and re.search(r'width="0" height="16" fill="#0b5d3b" data-step="barriers"', chart)
+    assert '<rect x="258" y="' in chart and re.search(
+        r'width="0" height="16" fill="#0b5d3b" data-step="barriers"', chart
+    )
     response = office.get("/caseworker/office/counts/counts.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == [
         translated(app, header)
-        for header in ("From", "To", "Dialogue", "Step", "Question", "Language", "Item", "Item code", "Count")
+        for header in ("From", "To", "Dialogue", "Step", "Question", "Language shown", "Item", "Item code", "Count")
     ]
     cells = {(r[3], r[5], r[7]): r[8] for r in rows[1:]}
     assert cells[("barriers", "es", "reached")] == "<5"
@@ -152,9 +164,7 @@ def test_an_answer_error_is_counted_though_the_answer_is_refused_and_the_intake_
     data = walk_api(client, typical_answers() | {"language": "en"}, locale="en", stop_at="future_picture")
     with app.app_context():
         before = db.session.scalar(sa.select(Intake.version).filter_by(token=data["token"]))
-    refused = client.post(
-        f"/api/v1/intakes/{data['token']}/answer", json={"step": "future_picture", "value": TOO_LONG}
-    )
+    refused = client.post(f"/api/v1/intakes/{data['token']}/answer", json={"step": "future_picture", "value": TOO_LONG})
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "invalid_answer"
     with app.app_context():
         assert db.session.scalar(sa.select(Intake.version).filter_by(token=data["token"])) == before
@@ -180,7 +190,9 @@ def test_the_admin_sets_how_long_counts_are_kept_and_the_purge_deletes_older_day
     assert 'name="months"' in page and 'value="60"' in page
     refused = admin.post("/caseworker/office/counts/retention", data={"months": "0"})
     assert refused.status_code == 422
-    assert translated(app, "Please give the number of months as a whole number from %(low)s to %(high)s.", low=1, high=120) in refused.get_data(as_text=True)
+    assert translated(
+        app, "Please give the number of months as a whole number from %(low)s to %(high)s.", low=1, high=120
+    ) in refused.get_data(as_text=True)
     assert admin.post("/caseworker/office/counts/retention", data={"months": "abc"}).status_code == 422
     assert admin.post("/caseworker/office/counts/retention", data={"months": "13"}).status_code == 303
     assert 'value="13"' in admin.get("/caseworker/office/counts/").get_data(as_text=True)
@@ -197,7 +209,15 @@ def test_the_admin_sets_how_long_counts_are_kept_and_the_purge_deletes_older_day
         office_id = db.session.scalar(sa.text("SELECT id FROM offices"))
         for day in (today - timedelta(days=500), today - timedelta(days=300)):
             db.session.add(
-                StepCount(office_id=office_id, day=day, dialogue_id="self_reliance", step_id="welcome", locale="ja", measure="reached", count=7)
+                StepCount(
+                    office_id=office_id,
+                    day=day,
+                    dialogue_id="self_reliance",
+                    step_id="welcome",
+                    locale="ja",
+                    measure="reached",
+                    count=7,
+                )
             )
         db.session.commit()
     result = runner.invoke(args=["intake", "purge"])
@@ -208,8 +228,11 @@ def test_the_admin_sets_how_long_counts_are_kept_and_the_purge_deletes_older_day
 
 @pytest.mark.parametrize(
     ("query", "first", "last"),
-    [("", date(2026, 4, 1), date(2027, 3, 31)), ("?year=2025&month=2", date(2026, 2, 1), date(2026, 2, 28)),
-     ("?year=2026&month=4", date(2026, 4, 1), date(2026, 4, 30))],
+    [
+        ("", date(2026, 4, 1), date(2027, 3, 31)),
+        ("?year=2025&month=2", date(2026, 2, 1), date(2026, 2, 28)),
+        ("?year=2026&month=4", date(2026, 4, 1), date(2026, 4, 30)),
+    ],
 )
 def test_the_page_reads_a_fiscal_year_or_one_month_of_it(make_app, query, first, last):
     app = make_app(OFFICE_TODAY=date(2027, 1, 15))

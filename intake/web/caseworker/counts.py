@@ -38,8 +38,8 @@ def measure_label(name: str) -> str:
     fixed = {
         measures.REACHED: gettext("Shown"),
         measures.ANSWERED: gettext("Answered"),
-        measures.SKIPPED: gettext("Skipped"),
-        measures.PREFER_NOT: gettext("Prefer not to say"),
+        measures.SKIPPED: gettext("Skipped it"),
+        measures.PREFER_NOT: gettext("Chose not to say"),
         measures.WENT_BACK: gettext("Went back"),
         measures.COMPLETED: gettext("Completed"),
         "errors": gettext("Answer errors"),
@@ -237,7 +237,7 @@ def csv_export():
             gettext("Dialogue"),
             gettext("Step"),
             gettext("Question"),
-            gettext("Language"),
+            gettext("Language shown"),
             gettext("Item"),
             gettext("Item code"),
             gettext("Count"),
@@ -280,7 +280,9 @@ def set_retention():
             raise ValueError
     except ValueError:
         # Refused (422): nothing is stored, the audit line of the page drawn again included.
-        error = gettext("Please give the number of months as a whole number from %(low)s to %(high)s.", low=low, high=high)
+        error = gettext(
+            "Please give the number of months as a whole number from %(low)s to %(high)s.", low=low, high=high
+        )
         return _page(retention_error=error, status=422)
     office = current_office()
     office.counts_keep_months = months
