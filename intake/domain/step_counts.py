@@ -147,7 +147,9 @@ class StepLine:
 
     @property
     def abandoned(self) -> int:
-        return sum(self.prefixed(ABANDONED).values())
+        """People who stopped here, never counted twice: a screen wiped or exited whose intake was then deleted
+        unfinished is in both kinds, so the larger of (idle wipes + quick exits) and walked away, a lower bound."""
+        return max(self.abandoned_by(IDLE) + self.abandoned_by(EXIT), self.abandoned_by(WALKED))
 
     def abandoned_by(self, how: str) -> int:
         return self.get(ABANDONED + how)

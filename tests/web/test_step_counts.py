@@ -121,7 +121,7 @@ def test_small_cells_are_hidden_on_the_page_in_the_chart_and_in_the_csv(app):
     assert _cell(page, "funnel-self_reliance", "barriers", "reached") == "&lt;5"
     section = page[page.index('data-dialogue="self_reliance"') :]
     chart = section[section.index("<svg") : section.index("</svg>")]
-    assert '<rect x="258" y="' in chart and re.search(
+    assert '<rect x="238" y="' in chart and re.search(
         r'width="0" height="16" fill="#0b5d3b" data-step="barriers"', chart
     )
     response = office.get("/caseworker/office/counts/counts.csv")

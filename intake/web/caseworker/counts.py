@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -105,6 +106,7 @@ class DialogueCounts:
 def _label(engine: Engine, step: Step) -> str:
     """The step's prompt in Japanese, plain and shortened, for a chart's row and a table's header."""
     text = " ".join(str(plain(step_text(engine, step))).split()) if step.prompt else step.id
+    text = re.sub(r"%\(\w+\)s", "…", text)  # a prompt that repeats earlier answers: not here
     return text if len(text) <= 28 else text[:27] + "…"
 
 
