@@ -1,8 +1,8 @@
 """Anonymous step counts: added in the same transaction as the move they count, read per office and period.
 
-Each move adds to a few cells (domain/step_counts.py) with ONE statement: an upsert
-(INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count, PostgreSQL and SQLite ≥ 3.24) of every cell
-the move touches, keyed by office, day, dialogue, step, language and measure. Nothing about the intake is written:
+Each move adds to a few cells (domain/step_counts.py) with ONE statement, sent when its transaction commits: an
+upsert (INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count, PostgreSQL and SQLite ≥ 3.24) of every
+cell the transaction touched, keyed by office, day, dialogue, step, language and measure. Nothing about the intake is written:
 the counts know its office (from the row it counts), the office's day, and where it stood. A translator's
 preview walk is never counted.
 
@@ -17,7 +17,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..domain import step_counts as measures
 from ..domain.answers import AnswerProblem
@@ -36,22 +38,63 @@ def _counted(intake: Intake) -> bool:
 
 
 def add(office_id: int, day: date, dialogue_id: str, locale: str, cells: Iterable[measures.Cell]) -> None:
-    """Add 1 to each cell (a cell named twice: 2), in one statement; nothing at all when there is no cell."""
+    """Add 1 to each cell (a cell named twice: 2) when the transaction commits; nothing at all when there is none."""
     add_rows(Counter((office_id, day, dialogue_id, step_id, locale, name) for step_id, name in cells))
 
 
 def add_rows(rows: Counter) -> None:
-    """The upsert: rows keyed by (office_id, day, dialogue_id, step_id, locale, measure) → how much to add."""
-    if not rows:
+    """Rows keyed by (office_id, day, dialogue_id, step_id, locale, measure) → how much to add, at the commit."""
+    if rows:
+        db.session.info.setdefault(_PENDING, Counter()).update(rows)
+
+
+_PENDING = "yorisoi.step_counts"
+
+
+@event.listens_for(Session, "before_commit")
+def _write_at_commit(session: Session) -> None:
+    """The one upsert, as the transaction's last statement before COMMIT.
+
+    Counts are shared rows (every kiosk at the same step adds to the same one): written earlier, each request would
+    hold their lock (PostgreSQL) or the database's write lock (SQLite) while it draws its page, and kiosks at the
+    same step would wait on each other. Written here, after the intake's compare-and-set is flushed, the lock lasts
+    only until the COMMIT. A savepoint's commit is not the transaction's: the counts wait for the real one.
+    """
+    if session.in_nested_transaction() or not session.info.get(_PENDING):
         return
-    table = StepCount.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values([dict(zip(_KEY, key, strict=True), count=n) for key, n in rows.items()])
-    statement = statement.on_conflict_do_update(
-        index_elements=list(_KEY), set_={"count": table.c.count + statement.excluded.count}
-    )
-    db.session.execute(statement)
+    pending = session.info.pop(_PENDING)
+    session.flush()  # the intake's UPDATE first: a stale write fails before any count is touched
+    rows = [dict(zip(_KEY, key, strict=True), count=pending[key]) for key in sorted(pending, key=_order)]
+    session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    """A refused or failed request counts nothing (a refusal that is kept commits instead: see `refused`)."""
+    session.info.pop(_PENDING, None)
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE SET count = count + excluded.count, built once per dialect: one statement that
+    SQLAlchemy compiles once, sent with every row's values in one call (executemany; on PostgreSQL psycopg sends the
+    rows in one round trip). A multi-row VALUES built per request would be compiled anew each time (its cache key
+    holds the values): measured, that cost more than the statement itself. The rows come in key order: the same
+    lock order in every transaction, so two requests never wait on each other's rows crosswise."""
+    if dialect not in _UPSERTS:
+        table = StepCount.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(table).values({name: bindparam(name) for name in (*_KEY, "count")})
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=list(_KEY), set_={"count": table.c.count + statement.excluded.count}
+        )
+    return _UPSERTS[dialect]
+
+
+def _order(key: tuple) -> tuple:
+    return tuple(str(part) for part in key)
 
 
 # --- the moves ----------------------------------------------------------------------------------------
