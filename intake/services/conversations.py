@@ -231,7 +231,8 @@ def answer(
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = utcnow()
         db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation, intake.locale)))
-    # The answer's one extra statement: the anonymous counts of how this step was left and where it led.
+    # The anonymous counts of how this step was left and where it led: the answer's one extra statement, an upsert
+    # sent as the transaction commits (step_counts.py).
     step_counts.answered(engine, intake, before, outcome, locale=shown_in, shown_at=shown_at, today=today)
     return outcome
 
