@@ -233,7 +233,9 @@ def answer(
         db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation, intake.locale)))
     # The anonymous counts of how this step was left and where it led: the answer's one extra statement, an upsert
     # sent as the transaction commits (step_counts.py).
-    step_counts.answered(engine, intake, before, outcome, locale=shown_in, shown_at=shown_at, today=today)
+    step_counts.answered(
+        engine, intake, before, outcome, locale=shown_in, shown_at=shown_at, today=today, kept=keep_as_is
+    )
     return outcome
 
 

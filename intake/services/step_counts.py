@@ -115,9 +115,11 @@ def answered(
     locale: str,
     shown_at: datetime | None,
     today: date,
+    kept: bool = False,
 ) -> None:
     """An accepted answer (or one held with a nudge): how the step was left and the step it led to.
 
+    `kept`: the recipient kept an answer that was held with a suggestion to reword.
     `shown_at`: when the step was shown, which is when the intake was last written (its `updated_at`); `locale`: the
     language the step was shown in (the language step changes the intake's).
     """
@@ -127,16 +129,16 @@ def answered(
     after = outcome.conversation
     arrived = engine.current(after)
     seconds = (utcnow() - _aware(shown_at)).total_seconds() if shown_at is not None else 0.0
-    first_time = step.id not in before.answers if step.takes_answer else step.id not in before.path[:-1]
+    fresh = _new_ground(engine, before, after, arrived.id, kept)
     cells = measures.on_answer(
         step_id=step.id,
-        first_answer=first_time,
+        first_answer=fresh,
         value=after.answers.get(step.id),
         takes_answer=step.takes_answer,
         sensitive=step.sensitive,
         seconds_on_step=max(0.0, seconds),
         arrived=arrived.id,
-        arrived_first_time=arrived.id not in before.answers and arrived.id not in before.path,
+        arrived_first_time=fresh,
         completed_screens=len(after.path) if intake.status == IntakeStatus.SUBMITTED else None,
         nudge_codes=[n.code for n in outcome.nudges],
     )
@@ -147,6 +149,26 @@ def answered(
         for step_id, name in cells
     )
     add_rows(rows)
+
+
+def _new_ground(engine: Engine, before: Conversation, after: Conversation, arrived: str, kept: bool) -> bool:
+    """The answer moved on to a step this intake had not reached before: only then is it counted (how the step was
+    left, and the step reached), so going back and forward again, or changing an answer from the check page, counts
+    nobody twice.
+
+    Going back cuts the path short, so the answers tell: had the intake been further already, the step just answered
+    held an answer before (unless it was held with a suggestion and is now kept as it is: `kept`), or a step after
+    the one reached does. Back over a step without an answer (a message) and forward again may count once more.
+    """
+    if arrived in before.path or arrived in before.answers:
+        return False
+    step = engine.current(before)
+    if step.takes_answer and step.id in before.answers and not kept:
+        return False
+    path = engine.live_path(after.answers)
+    if arrived not in path:  # past the check page (the live path ends there): sending, the end
+        return True
+    return not any(step_id in after.answers for step_id in path[path.index(arrived) + 1 :])
 
 
 def refused(intake: Intake, step_id: str, problems: Sequence[AnswerProblem], today: date) -> None:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from conftest import day_ahead
 from staff import make_office, sign_in, translated
 from walk import start_and_reach, typical_answers, walk_api
 
@@ -289,3 +290,30 @@ def test_the_counts_page_and_the_translators_page_are_valid_html(app, tmp_path):
     )
     messages = json.loads(run.stderr or run.stdout)["messages"]
     assert [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+def test_going_back_and_forward_again_counts_nobody_twice(app):
+    """Back from strengths to future_areas and forward again: future_areas is answered once, strengths reached once."""
+    client = app.test_client()
+    data = walk_api(client, typical_answers() | {"language": "en"}, locale="en", stop_at="strengths")
+    token = data["token"]
+    assert client.post(f"/api/v1/intakes/{token}/back", json={}).get_json()["step"]["id"] == "future_areas"
+    moved = client.post(f"/api/v1/intakes/{token}/answer", json={"step": "future_areas", "value": ["work"]})
+    assert moved.get_json()["step"]["id"] == "strengths"
+    counts = _counts(app)
+    assert counts[("future_areas", "en", measures.ANSWERED)] == 1
+    assert counts[("strengths", "en", measures.REACHED)] == 1
+    assert counts[("strengths", "en", measures.WENT_BACK)] == 1
+
+
+def test_an_answer_held_with_a_suggestion_then_kept_is_answered_once(app):
+    client = app.test_client()
+    data = walk_api(client, typical_answers() | {"language": "en"}, locale="en", stop_at="actions")
+    token, vague = data["token"], [{"text": "Do my best", "date": day_ahead(2), "confidence": 5}]
+    held = client.post(f"/api/v1/intakes/{token}/answer", json={"step": "actions", "value": vague}).get_json()
+    assert held["step"]["id"] == "actions"
+    kept = client.post(f"/api/v1/intakes/{token}/answer", json={"step": "actions", "value": vague, "keep_as_is": True})
+    assert kept.get_json()["step"]["id"] != "actions"
+    counts = _counts(app)
+    assert counts[("actions", "en", measures.ANSWERED)] == 1
+    assert sum(n for (step, _loc, name), n in counts.items() if step == "actions" and name.startswith("nudge:")) >= 1
