@@ -95,6 +95,7 @@ def purge(dry_run: bool, code: str | None) -> None:
                 )
         click.echo(
             f"{office.code}: {len(purged.intakes)} unfinished intake(s) and {len(purged.cases)} closed case(s) {verb}"
+            + ("" if dry_run else f", {purged.step_count_rows} step count row(s) older than the office keeps them deleted")
         )
         commit()
     if not dry_run:

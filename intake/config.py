@@ -121,6 +121,9 @@ class Defaults:
     # each office at most once every PURGE_EVERY_MINUTES (0: only `flask intake purge`, e.g. from a timer).
     CASE_RETENTION_YEARS = 5
     PURGE_EVERY_MINUTES = 5
+    # The anonymous step counts (where people stop) older than this many months are deleted with each purge;
+    # an office's admin may set its own (1–120) on the counts page.
+    COUNTS_KEEP_MONTHS = 60
 
 
 def read_settings(config: Config) -> Config:

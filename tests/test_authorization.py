@@ -155,6 +155,9 @@ ENDPOINTS = [
     Endpoint("office.report_csv", "GET", "/caseworker/office/report.csv", REPORTS),
     Endpoint("office.audit_log", "GET", "/caseworker/office/audit", REPORTS),
     Endpoint("office.audit_csv", "GET", "/caseworker/office/audit.csv", REPORTS),
+    Endpoint("counts.page", "GET", "/caseworker/office/counts/", REPORTS),
+    Endpoint("counts.csv_export", "GET", "/caseworker/office/counts/counts.csv", REPORTS),
+    Endpoint("counts.set_retention", "POST", "/caseworker/office/counts/retention", ADMIN, form={"months": "24"}),
     Endpoint("accounts.users", "GET", "/caseworker/office/users", ADMIN),
     Endpoint("accounts.create_user", "POST", "/caseworker/office/users", ADMIN, form={"username": ""}),
     Endpoint("accounts.account", "GET", U, ADMIN),
@@ -182,6 +185,7 @@ ENDPOINTS = [
     Endpoint("translator.kiosk_step", "GET", "/translate/vi/kiosk/self_reliance/goal_kind", TRANSLATORS),
     Endpoint("translator.open_screen", "GET", "/translate/screen?screen=self_reliance:welcome&locale=vi", TRANSLATORS),
     Endpoint("translator.readability_page", "GET", "/translate/ja@easy/readability", TRANSLATORS),
+    Endpoint("translator.stops", "GET", "/translate/vi/stops", TRANSLATORS),
     Endpoint("translator.program_texts", "GET", "/translate/programs/en", TRANSLATORS),
     Endpoint("translator.save_program_texts", "POST", "/translate/programs/en", TRANSLATORS),
     # --- last: these end the kiosk session and retire the intake's token

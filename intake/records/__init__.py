@@ -36,6 +36,7 @@ from .limits import RateLimitCounter
 from .offices import DEFAULT_OFFICE_CODE, Office, OfficeOwned
 from .programs import OfficeProgram, ProgramText
 from .staff import ROLES, User
+from .step_counts import StepCount
 
 __all__ = [
     "DEFAULT_OFFICE_CODE",
@@ -61,6 +62,7 @@ __all__ = [
     "RateLimitCounter",
     "ResumeAttempt",
     "Review",
+    "StepCount",
     "Ticket",
     "TicketPurpose",
     "User",

@@ -55,6 +55,8 @@ class Office(db.Model):
     # Moved in the transaction that adds entries, which locks this row: two requests never fork the chain.
     audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     audit_head: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # How long the anonymous step counts are kept (records/step_counts.py); NULL: COUNTS_KEEP_MONTHS.
+    counts_keep_months: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def addressee(self) -> str:

@@ -337,7 +337,11 @@ def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = Tick
 
 
 def redeem_ticket(
-    raw_code: str, locale: str, engine_for: Callable[[str], Engine], goal_text: Callable[[PlanGoal], str]
+    raw_code: str,
+    locale: str,
+    engine_for: Callable[[str], Engine],
+    goal_text: Callable[[PlanGoal], str],
+    today: date | None = None,
 ) -> Intake:
     """Start the kiosk intake (or review) a ticket allows; the code works once, before it expires.
 
@@ -366,7 +370,7 @@ def redeem_ticket(
     if claimed.rowcount != 1:
         raise CaseworkError(N_("This code has already been used. Please ask at the counter for a new one."))
     given = review_given(plan.plan, goal_text(plan.plan.goal)) if ticket.purpose == TicketPurpose.REVIEW else None
-    intake = conversations.start(engine_for(ticket.purpose), locale, given)
+    intake = conversations.start(engine_for(ticket.purpose), locale, given, today=today)
     db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(intake_id=intake.id))
     db.session.add(CaseIntake(case_id=ticket.case_id, intake_id=intake.id, how="ticket"))
     audit(None, ticket.case, "kiosk_start", ticket.display_code)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import bindparam
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..domain.answers import AnswerInvalid
 from ..domain.engine import Engine, NotAllowed, Outcome, StaleStep
 from ..domain.plan import build_draft
 from ..domain.products import DRAFT_PLAN, REVIEW
@@ -20,6 +21,7 @@ from ..domain.worksheet import build_review_draft
 from ..extensions import db
 from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_receipt_code, new_token, utcnow
 from ..unit_of_work import keep_when_refused, retry_on_collision
+from . import step_counts
 
 _CODE_ATTEMPTS = 5
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -29,11 +31,13 @@ class Finished(NotAllowed):
     """The intake was already sent (or declined): its record can no longer change."""
 
 
-def start(engine: Engine, locale: str, given: dict | None = None, *, preview: bool = False) -> Intake:
+def start(
+    engine: Engine, locale: str, given: dict | None = None, *, preview: bool = False, today: date | None = None
+) -> Intake:
     """A new intake at the first step of the dialogue.
 
     `given`: values the office supplies (e.g. the actions of a plan under review); a translator's
-    preview never reaches a caseworker.
+    preview never reaches a caseworker. `today` (the office's): the first step's reach is counted (step_counts).
     """
 
     def new_intake() -> Intake:
@@ -49,7 +53,10 @@ def start(engine: Engine, locale: str, given: dict | None = None, *, preview: bo
         db.session.add(intake)
         return intake
 
-    return retry_on_collision(new_intake, _CODE_ATTEMPTS)  # a receipt code or token collided: draw again
+    intake = retry_on_collision(new_intake, _CODE_ATTEMPTS)  # a receipt code or token collided: draw again
+    if today is not None:
+        step_counts.started(intake, today)
+    return intake
 
 
 def find(token: str | None) -> Intake | None:
@@ -68,11 +75,16 @@ def find_by_receipt(code: str) -> Intake | None:
     return db.session.scalar(db.select(Intake).filter_by(receipt_code=cleaned))
 
 
-def end_kiosk_session(intake: Intake) -> None:
+def end_kiosk_session(intake: Intake, *, abandoned: tuple[Engine, str, date] | None = None) -> None:
     """Retire the intake's token: a screen that was reset or exited can never read or answer again.
 
     The intake itself stays as it is; an unfinished one can be resumed with its receipt code.
+    `abandoned`: (engine, how, office's day) when the screen was wiped for being idle or left by the quick exit:
+    an unfinished intake counts as abandoned there (step_counts; idle or exit).
     """
+    if abandoned is not None:
+        engine, how, today = abandoned
+        step_counts.abandoned(engine, intake, how, today)
     try:
         with db.session.begin_nested():
             intake.token = new_token()
@@ -189,10 +201,17 @@ def answer(
 ) -> Outcome:
     """Answer the current step. AnswerInvalid and StaleStep leave the intake unchanged; so does a StaleWrite at commit."""
     _editable(intake)
-    step = engine.current(intake.conversation)
-    outcome = engine.answer(
-        intake.conversation, step_id, raw, today=today, skip=skip, keep_as_is=keep_as_is, language=intake.locale
-    )
+    before, shown_at, shown_in = intake.conversation, intake.updated_at, intake.locale
+    step = engine.current(before)
+    try:
+        outcome = engine.answer(
+            before, step_id, raw, today=today, skip=skip, keep_as_is=keep_as_is, language=intake.locale
+        )
+    except AnswerInvalid as err:
+        # The intake is unchanged; the refusal's count is kept although the request is refused (the edge commits it).
+        step_counts.refused(intake, step.id, err.problems, today)
+        keep_when_refused()
+        raise
     intake.store(outcome.conversation)
     if step.kind == "consent" and outcome.conversation.answers.get(step.id) == "yes":
         intake.consent_notice_version = engine.dialogue.notice_version
@@ -207,6 +226,11 @@ def answer(
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = utcnow()
         db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation, intake.locale)))
+    # The anonymous counts of how this step was left and where it led: the answer's one extra statement, an upsert
+    # sent as the transaction commits (step_counts.py).
+    step_counts.answered(
+        engine, intake, before, outcome, locale=shown_in, shown_at=shown_at, today=today, kept=keep_as_is
+    )
     return outcome
 
 
@@ -220,10 +244,12 @@ def _draft(engine: Engine, conversation, locale: str) -> dict:
     return {"format": 1, "kind": kind, "answers": engine.live_answers(conversation.answers)}
 
 
-def back(engine: Engine, intake: Intake) -> None:
+def back(engine: Engine, intake: Intake, *, today: date) -> None:
     _editable_or_declined(intake)
+    leaving = intake.state
     conversation = engine.back(intake.conversation)
     intake.store(conversation)
+    step_counts.went_back(intake, leaving, today)
     if intake.status != IntakeStatus.PREVIEW:
         intake.status = IntakeStatus.IN_PROGRESS
 

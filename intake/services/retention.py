@@ -53,6 +53,7 @@ from ..records import (
     Worksheet,
     utcnow,
 )
+from . import step_counts
 from .casework import as_utc, audit, case_intakes
 
 _BATCH = 500
@@ -96,6 +97,7 @@ class Purged:
     years: int
     intakes: list[DueIntake] = field(default_factory=list)
     cases: list[DueCase] = field(default_factory=list)
+    step_count_rows: int = 0  # anonymous step counts older than the office keeps them
 
 
 def retention_years(office: Office) -> int:
@@ -177,6 +179,7 @@ def purge_office(
         end_batch()
         if len(ids) < size or (at_most is not None and len(purged.intakes) >= at_most):
             break
+    purged.step_count_rows = step_counts.purge_expired(office, now)
     for item in due_cases(office, now)[:at_most]:
         case = db.session.get(Case, item.id)
         counts = _counts(_erase_records(case))
@@ -199,7 +202,8 @@ def _delete_unfinished(ids: list[int], due: dict[int, DueIntake]) -> None:
     db.session.execute(db.update(Worksheet).where(Worksheet.intake_id.in_(ids)).values(intake_id=None))
     db.session.execute(db.delete(CaseIntake).where(CaseIntake.intake_id.in_(ids)))
     db.session.execute(db.delete(DraftPlan).where(DraftPlan.intake_id.in_(ids)))
-    db.session.execute(db.delete(Intake).where(Intake.id.in_(ids)))
+    deleted = db.session.execute(db.delete(Intake).where(Intake.id.in_(ids)).returning(*step_counts.PURGED_COLUMNS))
+    step_counts.walked_away(deleted.all())  # never finished, never touched again: counted where each stood
 
 
 # Every table with a key to intakes, and what a purge of unfinished intakes does with its rows (a test checks

@@ -114,7 +114,7 @@ def start_intake():
     locale = body.get("locale")
     if locale is not None and (not isinstance(locale, str) or locale not in offered_languages()):
         raise ApiError(422, "unknown_language", gettext("Please choose a language from the list."))
-    intake = conversations.start(intake_engine(), known_locale(locale))
+    intake = conversations.start(intake_engine(), known_locale(locale), today=office_today())
     g.locale = intake.locale
     refresh()
     return jsonify(step_json(intake)), 201
@@ -176,12 +176,18 @@ def answer(token: str):
     flags = {name: body.get(name, False) for name in ("skip", "keep_as_is")}
     if not all(isinstance(v, bool) for v in flags.values()):
         raise ApiError(400, "invalid_flag", gettext(api_errors.HTTP_ERRORS[400][1]))
-    _guarded(
-        intake,
-        lambda: conversations.answer(
-            intake_engine(intake), intake, step_id, body.get("value"), today=office_today(), **flags
-        ),
-    )
+    try:
+        _guarded(
+            intake,
+            lambda: conversations.answer(
+                intake_engine(intake), intake, step_id, body.get("value"), today=office_today(), **flags
+            ),
+        )
+    except ApiError as err:
+        if err.code != "invalid_answer":
+            raise
+        # Returned, not raised: the unit of work then keeps the refusal's anonymous count (and nothing else).
+        return _api_error(err)
     return jsonify(step_json(intake))
 
 
@@ -189,7 +195,7 @@ def answer(token: str):
 def back(token: str):
     """Go back one step; answers are kept."""
     intake = _intake(token)
-    _guarded(intake, lambda: conversations.back(intake_engine(intake), intake))
+    _guarded(intake, lambda: conversations.back(intake_engine(intake), intake, today=office_today()))
     return jsonify(step_json(intake))
 
 

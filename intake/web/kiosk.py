@@ -20,6 +20,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
 
+from ..domain import step_counts
 from ..domain.answers import N_, AnswerInvalid, Nn_
 from ..domain.engine import NotAllowed, StaleStep
 from ..domain.step_kinds import kind_of, raw_from_form
@@ -101,11 +102,15 @@ def _begin_kiosk_session(intake: Intake) -> None:
     session[SESSION_KEY] = intake.token
 
 
-def _end_kiosk_session() -> None:
-    """Retire the token of the intake on this screen and forget everything the session held."""
+def _end_kiosk_session(abandoned: str | None = None) -> None:
+    """Retire the token of the intake on this screen and forget everything the session held.
+
+    `abandoned` (idle, exit): how the screen was left, counted where an unfinished intake stood (step_counts).
+    """
     intake = conversations.find(session.get(SESSION_KEY))
     if intake is not None:
-        conversations.end_kiosk_session(intake)
+        how = (intake_engine(intake), abandoned, office_today()) if abandoned else None
+        conversations.end_kiosk_session(intake, abandoned=how)
     session.clear()
 
 
@@ -165,7 +170,7 @@ def start():
     if refused:
         return refused
     engine = intake_engine()
-    intake = conversations.start(engine, known_locale(request.form.get("locale")))
+    intake = conversations.start(engine, known_locale(request.form.get("locale")), today=office_today())
     _begin_kiosk_session(intake)
     return redirect(_current_question())
 
@@ -308,7 +313,7 @@ def back():
     if (refused := _refuse_if_final(intake)) is not None:
         return refused
     try:
-        conversations.back(intake_engine(intake), intake)
+        conversations.back(intake_engine(intake), intake, today=office_today())
     except NotAllowed:
         pass
     return redirect(_current_question())
@@ -369,7 +374,7 @@ def reset():
 
     GET is the reset of a page without JavaScript (a timed reload, see kiosk/macros.html).
     """
-    _end_kiosk_session()
+    _end_kiosk_session(abandoned=step_counts.IDLE)
     return redirect(url_for("kiosk.landing"), 303)
 
 
@@ -377,7 +382,7 @@ def reset():
 @csrf.exempt
 def quick_exit():
     """Exit this page at once: end the kiosk session and show a neutral page."""
-    _end_kiosk_session()
+    _end_kiosk_session(abandoned=step_counts.EXIT)
     return redirect(exit_url(), 303)
 
 

@@ -11,7 +11,7 @@ from ..records import TicketPurpose
 from ..security import rate_limit, rejected
 from ..services import casework
 from ..services.casework import CaseworkError
-from .common import engines, intake_engine, no_store
+from .common import engines, intake_engine, no_store, office_today
 from .kiosk import _begin_kiosk_session, _kiosk_page
 from .offices import kiosk_may_serve
 from .plan_text import goal_sentence
@@ -35,7 +35,9 @@ def redeem():
     if not kiosk_may_serve():
         return redirect(url_for("kiosk.landing"))
     try:
-        intake = casework.redeem_ticket(request.form.get("code", ""), locale, _engine_for, _goal_text)
+        intake = casework.redeem_ticket(
+            request.form.get("code", ""), locale, _engine_for, _goal_text, today=office_today()
+        )
     except CaseworkError as err:
         flash(message(err.message, **err.params))
         return render_template("kiosk/landing.html", code=request.form.get("code", "")), 422

@@ -65,6 +65,8 @@ AUDIT_ACTIONS = {
     "claim": N_("Walk-in draft claimed"),
     # i18n: staff: an action in the audit log.
     "close": N_("Case closed"),
+    # i18n: staff: an action in the audit log: how long the anonymous step counts are kept was changed.
+    "counts_retention": N_("Step counts retention changed"),
     # i18n: staff: an action in the audit log.
     "create": N_("Case created"),
     # i18n: staff: an action in the audit log.

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import pgettext, refresh
+from flask_babel import force_locale, pgettext, refresh
 from flask_login import current_user, login_required
 
+from ..domain import step_counts as measures
 from ..domain.sample import conversation_at
 from ..domain.step_kinds import kind_of
-from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, readability, readings
-from ..services import conversations, programs
+from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, plain, readability, readings, step_text
+from ..services import conversations, programs, step_counts
 from .common import engines, intake_engine, no_store, office_today
 from .kiosk import TEXT_SIZES, transcript
 from .offices import current_office
@@ -335,3 +337,48 @@ def open_screen():
     locale = _known(request.args.get("locale", ""))
     options = {key: request.args[key] for key in ("furigana", "size") if request.args.get(key)}
     return redirect(url_for(".kiosk_step", locale=locale, dialogue_id=dialogue_id, step_id=step_id, **options))
+
+
+# The translator's view of the office's anonymous step counts: the last year, to the office's today.
+STOPS_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A step where this language's errors, skips or abandonments are well above the other languages'."""
+
+    outlier: measures.Outlier
+    kind: str
+    source: str
+    translation: str
+
+    def shown(self, count: int) -> str:
+        return measures.shown(count)
+
+
+@bp.get("/<locale>/stops")
+def stops(locale: str):
+    """The steps where this language's recipients get errors, skip or stop well more often than in the other languages.
+
+    From the office's anonymous step counts (never a person's answers): each step with its string in this language
+    and in English, and a link to the screen as the kiosk shows it.
+    """
+    locale = _known(locale)
+    today = office_today()
+    totals = step_counts.totals(today - timedelta(days=STOPS_DAYS), today)
+    found = []
+    for dialogue_id, engine in engines().items():
+        asked = [step.id for step in engine.dialogue.steps.values() if kind_of(step).asked]
+        for outlier in measures.outliers(totals, dialogue_id, asked, locale):
+            step = engine.step(outlier.step_id)
+            with force_locale(locale):
+                translation = str(plain(step_text(engine, step))) if step.prompt else ""
+            found.append(Stop(outlier, step.kind, step.prompt, translation))
+    return _about_language(
+        "translator/stops.html",
+        locale,
+        stops=found,
+        days=STOPS_DAYS,
+        factor=measures.OUTLIER_FACTOR,
+        minimum=measures.OUTLIER_MIN_COUNT,
+    )

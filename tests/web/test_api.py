@@ -194,9 +194,14 @@ def test_an_answer_writes_no_indexed_column_so_postgresql_updates_the_row_in_pla
     assert "updated_at" not in indexed and "created_at" in indexed  # the purge's index (retention.py)
 
 
-def test_an_answer_takes_three_statements(app, client):
+def test_an_answer_takes_four_statements(app, client):
     """A kiosk step reads its office (with its program catalogue's version, and on PostgreSQL the office for the walls),
-    reads the intake and writes it back: nothing more, on every step but the last (which files the draft plan)."""
+    reads the intake, writes it back, and adds to the office's anonymous step counts: nothing more, on every step but
+    the last (which files the draft plan).
+
+    The fourth statement is new with the step counts (issue 25, "where people stop"): ONE upsert
+    (INSERT … ON CONFLICT DO UPDATE) of every cell the answer touches (how the step was left, its time bucket, the
+    step reached), in the answer's own transaction. It was three before; at most one more is allowed."""
     data = start(client, "ja")
     answers = typical_answers()
     counts = []
@@ -206,6 +211,7 @@ def test_an_answer_takes_three_statements(app, client):
         counts.append([" ".join(statement.split()[0:4]) for statement in run])
     assert len(counts) > 20
     for step in counts[:-1]:
-        assert len(step) == 3, step
+        assert len(step) == 4, step
         assert step[0].startswith("SELECT offices.id") and step[1].startswith("SELECT intakes.id"), step
         assert step[2].startswith("UPDATE intakes SET"), step
+        assert step[3].startswith("INSERT INTO step_counts"), step

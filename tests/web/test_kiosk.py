@@ -35,7 +35,7 @@ def test_a_whole_walk_leaves_a_draft_the_caseworker_reads(app, client, locale):
     assert "childcare_help" in shown
     intake = only_intake(app)
     assert intake.status == IntakeStatus.SUBMITTED and intake.locale == locale
-    assert intake.consent_notice_version == "2026-11" and intake.consent_at is not None
+    assert intake.consent_notice_version == "2026-12" and intake.consent_at is not None
 
     staff = app.test_client()
     sign_in_caseworker(app, staff)

@@ -1,0 +1,293 @@
+"""Where people stop: the office's anonymous step counts per dialogue and language, by 年度 and month, with a CSV.
+
+Admin and supervisor. Every count of fewer than five people (but some) reads "<5", on the page, in the chart
+(a hidden cell draws no bar) and in the CSV. The admin also sets how long the office keeps the counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ...domain import step_counts as measures
+from ...domain.dates import add_months, fiscal_year
+from ...domain.dialogue import Step
+from ...domain.engine import Engine
+from ...domain.step_kinds import kind_of
+from ...i18n import plain, step_text
+from ...services import casework, step_counts
+from ..common import engines, office_today
+from ..offices import current_office
+from .access import roles, staff_blueprint
+
+bp = staff_blueprint(Blueprint("counts", __name__, url_prefix="/caseworker/office/counts"))
+COUNTS_ROLES = ("supervisor", "admin")
+KEEP_MONTHS_RANGE = (1, 120)
+# The measures each step's line shows, in the table's order (abandonments follow, by kind).
+COLUMNS = (measures.REACHED, measures.ANSWERED, measures.SKIPPED, measures.PREFER_NOT, "errors", measures.WENT_BACK)
+
+
+def measure_label(name: str) -> str:
+    """A measure in the staff's Japanese (the CSV's 項目 column and the page's headers)."""
+    fixed = {
+        measures.REACHED: gettext("Shown"),
+        measures.ANSWERED: gettext("Answered"),
+        measures.SKIPPED: gettext("Skipped it"),
+        measures.PREFER_NOT: gettext("Chose not to say"),
+        measures.WENT_BACK: gettext("Went back"),
+        measures.COMPLETED: gettext("Completed"),
+        "errors": gettext("Answer errors"),
+        measures.ABANDONED + measures.IDLE: gettext("Left idle (screen wiped)"),
+        measures.ABANDONED + measures.EXIT: gettext("Quick exit"),
+        measures.ABANDONED + measures.WALKED: gettext("Never finished (deleted)"),
+    }
+    if name in fixed:
+        return fixed[name]
+    for prefix, label in (
+        (measures.ERROR, gettext("Answer error: %(kind)s", kind="%s")),
+        (measures.NUDGE, gettext("Suggestion to reword: %(kind)s", kind="%s")),
+        (measures.TIME, gettext("Time on the step: %(kind)s", kind="%s")),
+        (measures.SCREENS, gettext("Screens to finish: %(kind)s", kind="%s")),
+    ):
+        if name.startswith(prefix):
+            return label % name.removeprefix(prefix)
+    return name
+
+
+@dataclass
+class DialogueCounts:
+    """One dialogue's counts for the period: every language together, each language, and the step labels."""
+
+    id: str
+    steps: list[Step]
+    labels: dict[str, str]
+    lines: list[measures.StepLine]
+    locales: list[str]
+    by_locale: dict[str, list[measures.StepLine]] = field(default_factory=dict)
+
+    @property
+    def asked(self) -> list[measures.StepLine]:
+        return [line for line, step in zip(self.lines, self.steps, strict=True) if kind_of(step).asked]
+
+    def line(self, locale: str, step_id: str) -> measures.StepLine:
+        return next(line for line in self.by_locale[locale] if line.step_id == step_id)
+
+    def started(self, lines: list[measures.StepLine]) -> int:
+        first = next((line for line, step in zip(lines, self.steps, strict=True) if kind_of(step).asked), None)
+        return first.get(measures.REACHED) if first else 0
+
+    def completed(self, lines: list[measures.StepLine]) -> int:
+        return sum(line.get(measures.COMPLETED) for line in lines)
+
+    def screens(self) -> list[tuple[str, int]]:
+        totals: dict[str, int] = {}
+        for line in self.lines:
+            for name, count in line.screens:
+                totals[name] = totals.get(name, 0) + count
+        return list(totals.items())
+
+    def errors_by_kind(self) -> list[tuple[str, str, int]]:
+        """(step, measure, count) of every answer error and suggestion to reword, in step order."""
+        return [
+            (line.step_id, name, count)
+            for line in self.lines
+            for name, count in sorted(line.counts.items())
+            if name.startswith((measures.ERROR, measures.NUDGE))
+        ]
+
+
+def _label(engine: Engine, step: Step) -> str:
+    """The step's prompt in Japanese, plain and shortened, for a chart's row and a table's header."""
+    text = " ".join(str(plain(step_text(engine, step))).split()) if step.prompt else step.id
+    text = re.sub(r"%\(\w+\)s", "…", text)  # a prompt that repeats earlier answers: not here
+    return text if len(text) <= 28 else text[:27] + "…"
+
+
+def dialogue_counts(totals, engine: Engine) -> DialogueCounts:
+    steps = list(engine.dialogue.steps.values())
+    ids = [s.id for s in steps]
+    locales = measures.locales_in(totals, engine.dialogue.id)
+    return DialogueCounts(
+        id=engine.dialogue.id,
+        steps=steps,
+        labels={s.id: _label(engine, s) for s in steps},
+        lines=measures.lines(totals, engine.dialogue.id, ids),
+        locales=locales,
+        by_locale={loc: measures.lines(totals, engine.dialogue.id, ids, loc) for loc in locales},
+    )
+
+
+def _period() -> tuple[int, int | None, date, date, list[str]]:
+    """The 年度 asked for (its first year, e.g. 2026 for 令和8年度) and optionally one month of it; else this 年度."""
+    first, _ = fiscal_year(office_today())
+    errors = []
+    year, month = first.year, None
+    try:
+        year = int(request.args.get("year") or first.year)
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year = first.year
+        errors.append(gettext("Please choose a fiscal year from the list. Showing this fiscal year."))
+    if request.args.get("month"):
+        try:
+            month = int(request.args["month"])
+            if not 1 <= month <= 12:
+                raise ValueError
+        except ValueError:
+            month = None
+            errors.append(gettext("Please choose a month from the list. Showing the whole fiscal year."))
+    if month is None:
+        return year, None, date(year, 4, 1), date(year + 1, 3, 31), errors
+    start = date(year if month >= 4 else year + 1, month, 1)
+    return year, month, start, date.fromordinal(add_months(start, 1).toordinal() - 1), errors
+
+
+def _years() -> list[int]:
+    """The 年度 the choice offers: from the earliest counts kept to this one."""
+    this_year = fiscal_year(office_today())[0].year
+    first_day = step_counts.first_day()
+    earliest = fiscal_year(first_day)[0].year if first_day else this_year
+    return list(range(this_year, min(earliest, this_year) - 1, -1))
+
+
+def _read():
+    year, month, start, end, errors = _period()
+    totals = step_counts.totals(start, end)
+    first = current_app.config["INTAKE_DIALOGUE"]  # the intake first, then the others (the review) in file order
+    ordered = sorted(engines().values(), key=lambda engine: engine.dialogue.id != first)
+    dialogues = [dialogue_counts(totals, engine) for engine in ordered]
+    return year, month, start, end, errors, dialogues
+
+
+def funnel_bars(lines: list[measures.StepLine], width: int) -> list[tuple[str, str, int]]:
+    """(step id, the count as shown, bar length) for the funnel: a hidden cell ("<5") draws no bar."""
+    top = max((measures.visible(line.get(measures.REACHED)) for line in lines), default=0)
+    return [
+        (
+            line.step_id,
+            measures.shown(line.get(measures.REACHED)),
+            round(measures.visible(line.get(measures.REACHED)) / top * width) if top else 0,
+        )
+        for line in lines
+    ]
+
+
+def completion_rate(started: int, completed: int) -> str:
+    """Completed over started, shown only when both are five or more (a rate must not reveal a hidden cell)."""
+    if started < measures.SMALL_CELL or completed < measures.SMALL_CELL:
+        return "—"
+    return f"{completed / started * 100:.1f}%"
+
+
+@bp.get("/")
+@roles(*COUNTS_ROLES)
+def page():
+    """Each dialogue's funnel (a chart and its numbers), the languages compared, and errors by kind, for a period."""
+    return _page()
+
+
+def _page(retention_error: str = "", status: int = 200):
+    year, month, start, end, errors, dialogues = _read()
+    casework.audit(current_user, None, "view", f"step counts {start}..{end}")
+    office = current_office()
+    page = render_template(
+        "caseworker/counts.html",
+        year=year,
+        month=month,
+        start=start,
+        end=end,
+        years=_years(),
+        errors=errors,
+        dialogues=dialogues,
+        columns=COLUMNS,
+        abandon_kinds=measures.ABANDON_KINDS,
+        time_buckets=[name for _, name in measures.TIME_BUCKETS],
+        shown=measures.shown,
+        measure_label=measure_label,
+        funnel_bars=funnel_bars,
+        completion_rate=completion_rate,
+        languages=current_app.config["LANGUAGES"],
+        keep_months=step_counts.keep_months(office),
+        keep_range=KEEP_MONTHS_RANGE,
+        retention_error=retention_error,
+        months_typed=request.form.get("months", "") if retention_error else "",
+        ABANDONED=measures.ABANDONED,
+        TIME=measures.TIME,
+    )
+    return page, status
+
+
+@bp.get("/counts.csv")
+@roles(*COUNTS_ROLES)
+def csv_export():
+    """Every count of the period as one row each (dialogue, step, language, item), with "<5" for small cells."""
+    _year, _month, start, end, _errors, dialogues = _read()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            gettext("From"),
+            gettext("To"),
+            gettext("Dialogue"),
+            gettext("Step"),
+            gettext("Question"),
+            gettext("Language shown"),
+            gettext("Item"),
+            gettext("Item code"),
+            gettext("Count"),
+        ]
+    )
+    for dialogue in dialogues:
+        for locale in dialogue.locales:
+            for line in dialogue.by_locale[locale]:
+                for name, count in sorted(line.counts.items()):
+                    writer.writerow(
+                        [
+                            start.isoformat(),
+                            end.isoformat(),
+                            dialogue.id,
+                            line.step_id,
+                            dialogue.labels[line.step_id],
+                            locale,
+                            measure_label(name),
+                            name,
+                            measures.shown(count),
+                        ]
+                    )
+    casework.audit(current_user, None, "export", f"step counts.csv {start}..{end}")
+    return Response(
+        "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet software opens the Japanese as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=yorisoi-step-counts-{start}-{end}.csv"},
+    )
+
+
+@bp.post("/retention")
+@roles("admin")
+def set_retention():
+    """How many months the office keeps its step counts (the nightly purge deletes older days)."""
+    low, high = KEEP_MONTHS_RANGE
+    raw = request.form.get("months", "").strip()
+    try:
+        months = int(raw)
+        if not low <= months <= high:
+            raise ValueError
+    except ValueError:
+        # Refused (422): nothing is stored, the audit line of the page drawn again included.
+        error = gettext(
+            "Please give the number of months as a whole number from %(low)s to %(high)s.", low=low, high=high
+        )
+        return _page(retention_error=error, status=422)
+    office = current_office()
+    office.counts_keep_months = months
+    casework.audit(current_user, None, "counts_retention", f"{months} months")
+    flash(gettext("Step counts are now kept for %(months)s months.", months=months))
+    return redirect(url_for("counts.page"), code=303)
