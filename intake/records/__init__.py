@@ -34,7 +34,7 @@ from .intakes import (
 from .limits import RateLimitCounter
 from .offices import DEFAULT_OFFICE_CODE, Office, OfficeOwned
 from .programs import OfficeProgram, ProgramText
-from .staff import ROLES, User
+from .staff import ROLES, RecoveryCode, SignInThrottle, StaffSession, User
 
 __all__ = [
     "DEFAULT_OFFICE_CODE",
@@ -58,8 +58,11 @@ __all__ = [
     "PlanVersion",
     "ProgramText",
     "RateLimitCounter",
+    "RecoveryCode",
     "ResumeAttempt",
     "Review",
+    "SignInThrottle",
+    "StaffSession",
     "Ticket",
     "TicketPurpose",
     "User",

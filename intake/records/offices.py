@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event, true
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
@@ -47,6 +47,8 @@ class Office(db.Model):
     # at version N, raised by every change, so each worker's cached copy is checked by the read of this row
     # that every request makes anyway (web/offices.py).
     program_catalogue_version: Mapped[int | None] = mapped_column(Integer)
+    # Staff sign in with a one-time code as well as the password (services/second_factor.py): on unless turned off.
+    second_factor_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     @property
     def addressee(self) -> str:

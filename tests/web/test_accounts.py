@@ -7,7 +7,7 @@ import re
 import time
 
 import pytest
-from staff import PASSWORD, make_office, make_user, new_case, sign_in, translated
+from staff import PASSWORD, make_office, make_user, new_case, one_time_code, sign_in, translated
 
 from intake import create_app
 from intake.config import DEFAULT_SECRET
@@ -57,6 +57,8 @@ def test_session_has_an_absolute_lifetime(app, client):
 def test_sign_in_does_not_redirect_off_site(app, client):
     make_user(app, "cw", "caseworker")
     response = client.post("/caseworker/login?next=//evil.example/", data={"username": "cw", "password": PASSWORD})
+    assert response.headers["Location"] == "/caseworker/login/code"
+    response = client.post("/caseworker/login/code", data={"code": one_time_code(app, "cw")})
     assert response.headers["Location"].endswith("/caseworker/")
 
 
@@ -490,6 +492,8 @@ def test_account_forms_need_their_csrf_token(csrf_app):
 
     login = {"username": "admin", "password": PASSWORD, "csrf_token": token("/caseworker/login")}
     assert client.post("/caseworker/login", data=login).status_code == 302
+    code = {"code": one_time_code(csrf_app, "admin"), "csrf_token": token("/caseworker/login/code")}
+    assert client.post("/caseworker/login/code", data=code).status_code == 302
     cw2 = page(csrf_app, "cw2")
     assert client.post(cw2 + "/deactivate").status_code == 400
     assert account(csrf_app, "cw2")["active"]
