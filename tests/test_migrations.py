@@ -106,6 +106,8 @@ def test_a_single_office_database_moves_into_the_main_office_with_nothing_lost(a
                 after = _rows(connection, name)
                 if name in OFFICE_OWNED:
                     assert [row.pop("office_id") for row in after] == [main] * len(rows), name
+                # Columns that later migrations add (0012: users' second factor) start at their defaults.
+                after = [{key: row[key] for key in rows[0]} for row in after] if rows else after
                 assert after == rows, name
         assert set(OFFICE_OWNED) <= set(before)
         downgrade(directory=str(MIGRATIONS), revision="base")
