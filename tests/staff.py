@@ -105,12 +105,13 @@ def one_time_code(app, username: str, secret: str | None = None) -> str:
     return pyotp.TOTP(secret).at(free[0] * second_factor.STEP_SECONDS)
 
 
-def sign_in(client, username: str, password: str = PASSWORD):
+def sign_in(client, username: str, password: str = PASSWORD, next_url: str | None = None):
     """Sign in through both steps as a person does: the password, then a one-time code (enrolling first if need be).
 
     Returns the password step's response when it refuses, else the last step's (302 on success).
     """
-    response = client.post("/caseworker/login", data={"username": username, "password": password})
+    path = "/caseworker/login" + (f"?next={next_url}" if next_url else "")
+    response = client.post(path, data={"username": username, "password": password})
     location = response.headers.get("Location", "")
     if response.status_code != 302 or not location.startswith("/caseworker/login/"):
         return response
@@ -122,6 +123,20 @@ def sign_in(client, username: str, password: str = PASSWORD):
         assert enrolled.status_code == 200, enrolled.get_data(as_text=True)[:2000]
         return response
     return client.post(location, data={"code": one_time_code(app, username)})
+
+
+def second_step_in_browser(page, app, username: str) -> None:
+    """After the password was sent in a browser (Playwright): type the one-time code, or enrol first if asked to."""
+    page.wait_for_load_state()
+    if "/caseworker/login/enrol" in page.url:
+        secret = "".join(page.inner_text("[data-testid=totp-secret]").split())
+        page.fill("#code", one_time_code(app, username, secret))
+        page.click("form.login-form button[type=submit]")
+        page.click("text=保管しました。続ける")
+    elif "/caseworker/login/code" in page.url:
+        page.fill("#code", one_time_code(app, username))
+        page.click("form.login-form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def new_case(
