@@ -14,11 +14,11 @@ from .records import User
 from .services import second_factor
 
 DEMO_USERS = (
-    ("demo-sv", "デモ 査察指導員", "supervisor", "demo-supervisor-pass", None),
-    ("demo-cw", "デモ ケースワーカー", "caseworker", "demo-caseworker-pass", "demo-sv"),
-    ("demo-cw2", "デモ ケースワーカー2", "caseworker", "demo-caseworker2-pass", "demo-sv"),
-    ("demo-tr", "Demo translator", "translator", "demo-translator-pass", None),
-    ("demo-admin", "デモ 管理者", "admin", "demo-admin-pass", None),
+    ("demo-sv", "デモ 査察指導員", "supervisor", "supervisor-demo-pass", None),
+    ("demo-cw", "デモ ケースワーカー", "caseworker", "caseworker-demo-pass", "demo-sv"),
+    ("demo-cw2", "デモ ケースワーカー2", "caseworker", "caseworker2-demo-pass", "demo-sv"),
+    ("demo-tr", "Demo translator", "translator", "translator-demo-pass", None),
+    ("demo-admin", "デモ 管理者", "admin", "admin-demo-pass", None),
 )
 
 

@@ -133,10 +133,25 @@ def test_office_fixture_roles(app):
         assert db.session.scalar(db.select(db.func.count(User.id))) == 7
 
 
+def test_a_newcomer_signs_in_as_each_demo_user_with_what_make_run_prints(app, runner):
+    """The demo office requires one-time codes like any other: the printed key makes them; no password to change."""
+    import pyotp
+
+    printed = runner.invoke(args=["intake", "demo"]).output
+    logins = re.findall(r"^  \w+: (\S+) / (\S+) / one-time-code key ([A-Z2-7]+)$", printed, re.MULTILINE)
+    assert len(logins) == 5
+    for username, password, key in logins:
+        client = app.test_client()
+        assert client.post("/caseworker/login", data={"username": username, "password": password}).status_code == 302
+        response = client.post("/caseworker/login/code", data={"code": pyotp.TOTP(key).now()})
+        assert response.status_code == 302 and response.headers["Location"] != "/caseworker/password", username
+    assert runner.invoke(args=["intake", "users", "code", "demo-cw"]).output.strip().isdigit()
+
+
 def test_the_demo_office_has_cases_to_look_at(app, client, runner):
     assert runner.invoke(args=["intake", "demo"]).exit_code == 0
     assert runner.invoke(args=["intake", "demo"]).exit_code == 0  # twice is harmless
-    sign_in(client, "demo-cw", "demo-caseworker-pass")
+    sign_in(client, "demo-cw", "caseworker-demo-pass")
     queue = client.get("/caseworker/cases").get_data(as_text=True)
     assert all(f">DEMO-000{n}<" in queue for n in (1, 2, 3))
     assert 'data-status="review_due"' in queue and 'data-status="ticket_issued"' in queue
