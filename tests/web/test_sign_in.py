@@ -399,3 +399,13 @@ def test_failures_and_sign_ins_are_in_the_audit_log(cw, client):
     sign_in(client, "cw")
     client.post("/caseworker/logout")
     assert _audit(cw, "sign_in") == [""] and _audit(cw, "sign_out") == [""]
+
+
+def test_a_translator_whose_password_the_rules_refuse_changes_it_before_translating(app, client):
+    make_user(app, "tr", "translator")
+    with app.app_context(), across_offices("test"):
+        db.session.scalar(db.select(User).filter_by(username="tr")).set_password("aaaaaaaaaaaa")
+        db.session.commit()
+    sign_in(client, "tr", "aaaaaaaaaaaa")
+    response = client.get("/translate/")
+    assert response.status_code == 302 and response.headers["Location"] == "/caseworker/password"

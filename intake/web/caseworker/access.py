@@ -18,14 +18,14 @@ from ...services.casework import CaseworkError
 from ...services.offices import default_office_id
 from ..common import no_store
 
-SEEN_KEY, SIGNED_IN_KEY = "staff_seen", "staff_signed_in"
+SEEN_KEY, SIGNED_IN_KEY, REFUSED_KEY = "staff_seen", "staff_signed_in", "staff_session_refused"
 
 
 def staff_blueprint(bp: Blueprint) -> Blueprint:
     """Wire a staff blueprint: pages in Japanese, never cached, the session's idle and absolute expiry, refusals as pages."""
     bp.before_request(_japanese)
     bp.before_request(_expire)
-    bp.before_request(_password_first)
+    bp.before_request(password_first)
     bp.after_request(no_store)
     for code in (403, 404, 409, 410, 500):
         bp.register_error_handler(code, _refused)
@@ -65,7 +65,7 @@ def _expire():
 
 def _told_session_refused():
     """A cookie whose session has ended (signed out, password changed, deactivated…) or was never one: say so once."""
-    reason = g.pop("staff_session_refused", None)
+    reason = session.pop(REFUSED_KEY, None)
     if reason in ("ended", "deactivated", "lifetime"):
         flash(gettext("This session has ended. Please sign in again."))
     elif reason == "unknown":
@@ -76,8 +76,8 @@ def _told_session_refused():
 PASSWORD_FIRST_EXEMPT = {"caseworker.change_password", "caseworker.logout"}
 
 
-def _password_first():
-    """An account whose password the rules now refuse changes it before anything else."""
+def password_first():
+    """An account whose password the rules now refuse changes it before anything else (the translator's pages too)."""
     if (
         current_user.is_authenticated
         and current_user.password_change_required
@@ -120,7 +120,7 @@ def _load_user(session_value: str) -> User | None:
     # Not logout_user(): it would ask for the current user, and so call this loader again.
     for key in ("_user_id", "_fresh", "_id", SEEN_KEY, SIGNED_IN_KEY):
         session.pop(key, None)
-    g.staff_session_refused = found.reason
+    session[REFUSED_KEY] = found.reason  # said on the next staff page drawn (the sign-in page, after a redirect)
     if found.row is not None:
         detail, office_id = f"{found.user.username}: {found.reason}", found.row.office_id
     else:  # a forged or garbled cookie: logged at the office it names, if there is one, else the installation's
