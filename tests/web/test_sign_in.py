@@ -162,7 +162,7 @@ def test_the_admin_resets_a_factor_and_the_person_enrols_again(app, client):
     sign_in(victim, "cw")
     cw_id = _user(app, "cw").id
     page = _page(client.get(f"/caseworker/office/users/{cw_id}"))
-    assert "設定済みです。残りのリカバリーコード：0個" in page
+    assert "設定済みです。残りのリカバリーコードは0個です。" in page
     response = client.post(f"/caseworker/office/users/{cw_id}/factor/reset")
     assert response.status_code == 303
     assert _user(app, "cw").totp_secret is None and _audit(app, "factor_reset") == ["cw"]
@@ -297,7 +297,7 @@ def test_the_admin_ends_every_session_of_an_account_and_a_new_password_does_too(
     sign_in(one, "cw")
     sign_in(two, "cw")
     cw_id = _user(app, "cw").id
-    assert "現在ログインしているブラウザー：2件" in _page(client.get(f"/caseworker/office/users/{cw_id}"))
+    assert "現在2件のブラウザーでログインしています。" in _page(client.get(f"/caseworker/office/users/{cw_id}"))
     assert client.post(f"/caseworker/office/users/{cw_id}/sessions/end").status_code == 303
     assert one.get("/caseworker/cases").status_code == 302 and two.get("/caseworker/cases").status_code == 302
     refused = client.post(f"/caseworker/office/users/{cw_id}/sessions/end")

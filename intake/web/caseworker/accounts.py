@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from ...extensions import db
@@ -130,7 +130,12 @@ def end_sessions(user_id: int):
     return _change(
         user,
         lambda: accounts.end_sessions(current_user, user),
-        lambda count: gettext("Sessions of %(username)s ended: %(count)s.", username=user.username, count=count),
+        lambda count: ngettext(
+            "%(count)s session of %(username)s ended.",
+            "%(count)s sessions of %(username)s ended.",
+            count,
+            username=user.username,
+        ),
     )
 
 

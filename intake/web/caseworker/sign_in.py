@@ -121,7 +121,7 @@ def login():
             and user.check_password(password)
             and _code_accepted(user, code)
         ):
-            return _signed_in(user, password, form.get("next") or request.args.get("next"))
+            return _signed_in(user, password, request.args.get("next"))
         later = throttle.fail(*keys) if code else until
         _failed(user, "while waiting" + (" (with a code)" if code else ""), username)
         message = gettext(
