@@ -134,6 +134,7 @@ def end_sessions(user_id: int):
             "%(count)s session of %(username)s ended.",
             "%(count)s sessions of %(username)s ended.",
             count,
+            count=count,
             username=user.username,
         ),
     )
