@@ -99,8 +99,11 @@ def purge(dry_run: bool, code: str | None) -> None:
         )
         commit()
     if not dry_run:
+        from .services import throttle
+
         commit()  # the offices' audit lines first: the counts are purged on a connection of their own
         click.echo(f"{purge_spent_counts(now)} spent rate-limit count(s) deleted")
+        throttle.purge_expired()
 
 
 def _utc(moment) -> str:
@@ -268,16 +271,28 @@ def _office(code: str | None):
 @click.option("--name", "display_name", help="The name shown on pages (defaults to the username).")
 @click.option("--supervisor", help="Username of the caseworker's supervisor (of the same office).")
 @click.option("--office", "office_code", help="The office's code (default: the installation's own office).")
+@click.option(
+    "--totp-secret",
+    help="A base32 secret for the one-time codes, in use at once (scripted set-up); else the user enrols at sign-in.",
+)
 @click.password_option(help="Prompted for when not given.")
 def users_create(
-    username: str, role: str, display_name: str | None, supervisor: str | None, office_code: str | None, password: str
+    username: str,
+    role: str,
+    display_name: str | None,
+    supervisor: str | None,
+    office_code: str | None,
+    totp_secret: str | None,
+    password: str,
 ) -> None:
     """Create a staff account of an office."""
+    from .services import second_factor
     from .services.accounts import AccountError, create_account
 
     office = _office(office_code)
+    secret = _secret(totp_secret) if totp_secret else None
     try:
-        create_account(
+        user = create_account(
             None,
             username=username,
             display_name=display_name or "",
@@ -288,7 +303,52 @@ def users_create(
         )
     except AccountError as err:
         raise _refused(err) from None
+    if secret:
+        from .extensions import db
+
+        db.session.flush()
+        second_factor.provision(None, user, secret)
     click.echo(f"created {role} {username} at {office.code}")
+
+
+def _secret(typed: str) -> str:
+    from .services.second_factor import valid_secret
+
+    secret = valid_secret(typed)
+    if secret is None:
+        raise click.ClickException("a TOTP secret is base32 (A-Z, 2-7), at least 16 characters")
+    return secret
+
+
+@users_cli.command("totp")
+@click.argument("username")
+@click.option("--secret", "typed", help="Use this base32 secret instead of a new random one.")
+def users_totp(username: str, typed: str | None) -> None:
+    """Give the account a one-time-code secret, in use at once, and print it (and its otpauth:// address)."""
+    from .extensions import db
+    from .records import Office
+    from .services import second_factor
+
+    user = _find_user(username)
+    secret = _secret(typed) if typed else second_factor.new_secret()
+    second_factor.provision(None, user, secret)
+    office = db.session.get(Office, user.office_id)
+    click.echo(secret)
+    click.echo(second_factor.provisioning_uri(user, office.name))
+
+
+@users_cli.command("code")
+@click.argument("username")
+def users_code(username: str) -> None:
+    """Print the account's current one-time code (development and the demo only: refused in production)."""
+    import pyotp
+
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("not in production: a code comes from the person's own authenticator app")
+    user = _find_user(username)
+    if not user.totp_secret:
+        raise click.ClickException(f"{username} has no one-time-code secret (they enrol at their next sign-in)")
+    click.echo(pyotp.TOTP(user.totp_secret).now())
 
 
 @users_cli.command("set-password")
@@ -340,6 +400,19 @@ def users_list(office_code: str | None) -> None:
         for user in db.session.scalars(db.select(User).order_by(User.username)):
             state = "active" if user.active else "inactive"
             click.echo(f"{user.username}\t{user.role}\t{state}\t{user.display_name}\t{office.code}")
+
+
+@office_cli.command("second-factor")
+@click.argument("code")
+@click.argument("state", type=click.Choice(["required", "optional"]))
+def office_second_factor(code: str, state: str) -> None:
+    """Whether the office's staff must sign in with a one-time code too (new offices: required)."""
+    from .services import casework
+
+    office = _office(code)
+    office.second_factor_required = state == "required"
+    casework.audit(None, None, "office_setting", f"second factor {state}", office_id=office.id)
+    click.echo(f"{office.code}: second factor {state}")
 
 
 @office_cli.command("create")

@@ -110,9 +110,13 @@ class Defaults:
     # redis:// or memcached:// work too; memory:// counts per worker process (a limit times the workers).
     RATELIMIT_STORAGE_URI = "database://"
     RATELIMIT_HEADERS_ENABLED = True
-    # One office's kiosks often share one address (NAT): per-address limits stay generous.
-    RATELIMIT_LOGIN = "10 per minute; 60 per hour"
-    RATELIMIT_LOGIN_ADDRESS = "60 per minute"
+    # Failed sign-ins slow further tries down (services/throttle.py), never lock anyone out: after this many
+    # failures for an account (an address: one office's desks often share one), each further failure doubles
+    # the wait, up to SIGN_IN_MAX_DELAY_SECONDS; while waiting, the password counts only with a one-time code.
+    SIGN_IN_FREE_FAILURES = 5
+    SIGN_IN_ADDRESS_FREE_FAILURES = 30
+    SIGN_IN_MAX_DELAY_SECONDS = 15 * 60
+    SIGN_IN_FAILURE_MEMORY_SECONDS = 24 * 3600  # failures are forgotten this long after the last one
     RATELIMIT_CODE_ENTRY = "20 per minute; 200 per hour"
     RATELIMIT_KIOSK_START = "60 per minute"
     # Retention (services/retention.py, docs/deployment.md): an unfinished intake is deleted once it can no longer be

@@ -1,4 +1,9 @@
-"""The demo office that `make run` loads: one user per role, and a few cases. Never used in production."""
+"""The demo office that `make run` loads: one user per role, and a few cases. Never used in production.
+
+The office requires a second factor like any other: each demo user gets a one-time-code secret on first
+load, printed with the logins, to add to an authenticator app (or `flask intake users code USER` prints the
+current code, outside production).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,14 @@ from flask import current_app
 
 from .extensions import db
 from .records import User
+from .services import second_factor
 
 DEMO_USERS = (
-    ("demo-sv", "デモ 査察指導員", "supervisor", "demo-supervisor-pass", None),
-    ("demo-cw", "デモ ケースワーカー", "caseworker", "demo-caseworker-pass", "demo-sv"),
-    ("demo-cw2", "デモ ケースワーカー2", "caseworker", "demo-caseworker2-pass", "demo-sv"),
-    ("demo-tr", "Demo translator", "translator", "demo-translator-pass", None),
-    ("demo-admin", "デモ 管理者", "admin", "demo-admin-pass", None),
+    ("demo-sv", "デモ 査察指導員", "supervisor", "supervisor-demo-pass", None),
+    ("demo-cw", "デモ ケースワーカー", "caseworker", "caseworker-demo-pass", "demo-sv"),
+    ("demo-cw2", "デモ ケースワーカー2", "caseworker", "caseworker2-demo-pass", "demo-sv"),
+    ("demo-tr", "Demo translator", "translator", "translator-demo-pass", None),
+    ("demo-admin", "デモ 管理者", "admin", "admin-demo-pass", None),
 )
 
 
@@ -30,7 +36,14 @@ def load_demo() -> list[str]:
         if supervisor:
             db.session.flush()
             user.supervisor_id = db.session.scalar(db.select(User.id).filter_by(username=supervisor))
-        lines.append(f"  {role}: {username} / {password}")
+        if not second_factor.enrolled(user):
+            db.session.flush()
+            second_factor.provision(None, user, second_factor.new_secret())
+        lines.append(f"  {role}: {username} / {password} / one-time-code key {user.totp_secret}")
+    lines.append(
+        "  one-time codes: add a key to an authenticator app (time-based), or print the current code with"
+        " `.venv/bin/flask intake users code demo-cw`"
+    )
     lines += _demo_cases()
     return lines
 

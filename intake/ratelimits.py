@@ -3,7 +3,7 @@
 Flask-Limiter's default `memory://` storage counts per worker process: with four gunicorn workers a
 "10 per minute" sign-in limit lets 40 guesses through, and more with every node. Redis would fix it
 at the price of another server to run and secure; the database already holds all state, and the
-limited routes (sign-in, code entry, starting an intake) are a small share of requests.
+limited routes (code entry, starting an intake) are a small share of requests.
 
 Selected by `RATELIMIT_STORAGE_URI = "database://"` (the default). Only the fixed-window strategy,
 Flask-Limiter's default, is supported. Each count is one atomic upsert on its own connection, so it

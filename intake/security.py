@@ -8,7 +8,6 @@ hardening headers. Rate limits are named by a config key so an office can tune t
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -56,8 +55,8 @@ def rate_limit(
     """Limit a view to the rate in config[setting] ("10 per minute; 60 per hour").
 
     Views that share a `scope` share one count (the kiosk page and the API both start intakes).
-    `deduct_when(response)` counts only some responses (failed sign-ins). Use it on every view
-    that takes a guessable secret: login, ticket and receipt codes.
+    `deduct_when(response)` counts only some responses (wrong codes). Use it on every view that takes a
+    guessable secret: ticket and receipt codes. Staff sign-in has its own waits (services/throttle.py).
     """
 
     def limit_value() -> str:
@@ -70,13 +69,8 @@ def rate_limit(
 
 
 def rejected(response) -> bool:
-    """A response that refused what was sent (wrong password, unknown code): these count toward a limit."""
+    """A response that refused what was sent (an unknown code): these count toward a limit."""
     return response.status_code in (400, 401, 403, 404, 422)
-
-
-def address_and_username() -> str:
-    """Count failed sign-ins per address and username: an office shares one address."""
-    return f"{get_remote_address()}/{request.form.get('username', '')[:64]}"
 
 
 def _too_many_requests(error):

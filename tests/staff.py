@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import re
 from datetime import date
 from html.parser import HTMLParser
 
+import pyotp
 from argon2 import PasswordHasher
 from conftest import office_today
 from walk import typical_answers, walk_forms
@@ -13,9 +17,10 @@ from werkzeug.datastructures import MultiDict
 
 from intake.domain.dates import add_months
 from intake.extensions import db
-from intake.records import DEFAULT_OFFICE_CODE, Office, User
+from intake.records import DEFAULT_OFFICE_CODE, Office, User, utcnow
 from intake.records import staff as staff_records
-from intake.unit_of_work import use_office
+from intake.services import second_factor
+from intake.unit_of_work import office_of_account, use_office
 
 PASSWORD = "correct horse battery"
 # Real argon2 parameters cost ~0.1 s a hash; tests that create seven users per case use cheap ones.
@@ -33,9 +38,16 @@ def make_user(
         if supervisor:
             user.supervisor_id = db.session.scalar(db.select(User.id).filter_by(username=supervisor))
         user.set_password(PASSWORD)
+        # Enrolled in one-time codes, as every account of an office that requires them is once it has signed in.
+        user.totp_secret, user.totp_confirmed_at = totp_secret(username), utcnow()
         db.session.add(user)
         db.session.commit()
         return user.id
+
+
+def totp_secret(username: str) -> str:
+    """The test user's one-time-code secret (fixed per username, so a test can compute its codes)."""
+    return base64.b32encode(hashlib.sha256(f"totp:{username}".encode()).digest()[:20]).decode()
 
 
 def make_office(app) -> None:
@@ -73,8 +85,60 @@ def enrol_kiosk(app, client, code: str) -> None:
     assert response.status_code == 302, response.status_code
 
 
-def sign_in(client, username: str, password: str = PASSWORD):
-    return client.post("/caseworker/login", data={"username": username, "password": password})
+def one_time_code(app, username: str, secret: str | None = None) -> str:
+    """The code the user's authenticator app shows, for a time step the server has not accepted for them yet.
+
+    A code is accepted for the step before, at and after now, each once. A test that signs one user in more
+    than three times within 30 seconds would have to wait for the next code, as a person would: instead the
+    user's last accepted step is moved back (only here, never in the app).
+    """
+    with app.app_context():
+        use_office(office_of_account("operator", username=username))
+        user = db.session.scalar(db.select(User).filter_by(username=username))
+        secret = secret or user.totp_secret
+        now, last = second_factor.now_step(), user.totp_last_step
+        # Now's own step first: it still works if the clock moves on to the next step before the server checks it.
+        free = [step for step in (now, now + 1, now - 1) if last is None or step > last]
+        if not free:
+            use_office(user.office_id)
+            user.totp_last_step = now - 2
+            db.session.commit()
+            free = [now]
+    return pyotp.TOTP(secret).at(free[0] * second_factor.STEP_SECONDS)
+
+
+def sign_in(client, username: str, password: str = PASSWORD, next_url: str | None = None):
+    """Sign in through both steps as a person does: the password, then a one-time code (enrolling first if need be).
+
+    Returns the password step's response when it refuses, else the last step's (302 on success).
+    """
+    path = "/caseworker/login" + (f"?next={next_url}" if next_url else "")
+    response = client.post(path, data={"username": username, "password": password})
+    location = response.headers.get("Location", "")
+    if response.status_code != 302 or not location.startswith("/caseworker/login/"):
+        return response
+    app = client.application
+    if location.startswith("/caseworker/login/enrol"):
+        page = client.get(location).get_data(as_text=True)
+        secret = "".join(html.unescape(re.search(r'data-testid="totp-secret">([^<]+)<', page).group(1)).split())
+        enrolled = client.post(location, data={"code": one_time_code(app, username, secret)})
+        assert enrolled.status_code == 200, enrolled.get_data(as_text=True)[:2000]
+        return response
+    return client.post(location, data={"code": one_time_code(app, username)})
+
+
+def second_step_in_browser(page, app, username: str) -> None:
+    """After the password was sent in a browser (Playwright): type the one-time code, or enrol first if asked to."""
+    page.wait_for_load_state()
+    if "/caseworker/login/enrol" in page.url:
+        secret = "".join(page.inner_text("[data-testid=totp-secret]").split())
+        page.fill("#code", one_time_code(app, username, secret))
+        page.click("form.login-form button[type=submit]")
+        page.click("text=保管しました。続ける")
+    elif "/caseworker/login/code" in page.url:
+        page.fill("#code", one_time_code(app, username))
+        page.click("form.login-form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def new_case(

@@ -67,6 +67,7 @@ ADMIN = {"admin"}
 CASE_STAFF = {"caseworker", "other_caseworker", "supervisor", "other_supervisor"}
 REPORTS = {"supervisor", "other_supervisor", "admin"}
 TRANSLATORS = {"translator", "admin"}
+STAFF = CASE_STAFF | {"translator", "admin"}
 C = "/caseworker/cases/{case_id}"
 U = "/caseworker/office/users/{user_id}"
 PR = "/caseworker/office/programs"
@@ -117,6 +118,22 @@ ENDPOINTS = [
     # --- staff
     Endpoint("caseworker.login", "GET", "/caseworker/login", EVERYONE),
     Endpoint("caseworker.login", "POST", "/caseworker/login", EVERYONE, form={"username": "x", "password": "y"}),
+    # The second step needs a password typed a moment ago in this browser: without one, back to the first.
+    Endpoint("caseworker.sign_in_code", "GET", "/caseworker/login/code", EVERYONE, redirects_to="/caseworker/login"),
+    Endpoint(
+        "caseworker.sign_in_code", "POST", "/caseworker/login/code", EVERYONE, form={"code": "123456"},
+        redirects_to="/caseworker/login",
+    ),
+    Endpoint("caseworker.enrol", "GET", "/caseworker/login/enrol", EVERYONE, redirects_to="/caseworker/login"),
+    Endpoint(
+        "caseworker.enrol", "POST", "/caseworker/login/enrol", EVERYONE, form={"code": "123456"},
+        redirects_to="/caseworker/login",
+    ),
+    Endpoint("caseworker.change_password", "GET", "/caseworker/password", STAFF),
+    Endpoint(
+        "caseworker.change_password", "POST", "/caseworker/password", STAFF,
+        form={"current_password": "wrong", "new_password": "x", "repeat_password": "x"},
+    ),
     Endpoint("caseworker.home", "GET", "/caseworker/", CASE_STAFF | {"admin"}),
     Endpoint("caseworker.queue", "GET", "/caseworker/cases", CASE_STAFF),
     Endpoint("caseworker.new_case", "GET", "/caseworker/cases/new", CASE_STAFF),
@@ -163,6 +180,8 @@ ENDPOINTS = [
     Endpoint("accounts.account", "GET", U, ADMIN),
     Endpoint("accounts.update_user", "POST", U, ADMIN, form={"role": "no such role"}),
     Endpoint("accounts.set_password", "POST", U + "/password", ADMIN, form={"password": "short"}),
+    Endpoint("accounts.reset_factor", "POST", U + "/factor/reset", ADMIN),
+    Endpoint("accounts.end_sessions", "POST", U + "/sessions/end", ADMIN),
     Endpoint("accounts.move_cases", "POST", U + "/cases", ADMIN, form={"to": "cw"}),
     # the account (cw2, who has no cases and supervises no one) ends active again
     Endpoint("accounts.deactivate_user", "POST", U + "/deactivate", ADMIN),
@@ -177,7 +196,6 @@ ENDPOINTS = [
     Endpoint("accounts.kiosks", "GET", "/caseworker/office/kiosks", ADMIN),
     Endpoint("accounts.new_kiosk_key", "POST", "/caseworker/office/kiosks/key", ADMIN),
     Endpoint("kiosk_enrolment.enrol", "GET", "/kiosk/enrol/not-a-real-enrolment", set()),
-    Endpoint("caseworker.logout", "POST", "/caseworker/logout", EVERYONE, redirects_to="/caseworker/login"),
     # --- translators
     Endpoint("translator.index", "GET", "/translate/", TRANSLATORS),
     Endpoint("translator.preview", "GET", "/translate/ja/", TRANSLATORS),
@@ -188,7 +206,9 @@ ENDPOINTS = [
     Endpoint("translator.stops", "GET", "/translate/vi/stops", TRANSLATORS),
     Endpoint("translator.program_texts", "GET", "/translate/programs/en", TRANSLATORS),
     Endpoint("translator.save_program_texts", "POST", "/translate/programs/en", TRANSLATORS),
-    # --- last: these end the kiosk session and retire the intake's token
+    # --- last: signing out ends the staff session (its cookie opens nothing after it) …
+    Endpoint("caseworker.logout", "POST", "/caseworker/logout", EVERYONE, redirects_to="/caseworker/login"),
+    # … and these end the kiosk session and retire the intake's token
     Endpoint("kiosk.reset", "POST", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("kiosk.reset", "GET", "/kiosk/reset", EVERYONE, redirects_to="/kiosk/"),
     Endpoint("kiosk.quick_exit", "POST", "/kiosk/exit", EVERYONE, redirects_to="/kiosk/"),

@@ -11,7 +11,7 @@ from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from conftest import in_office, office_today
 from liveserver import free_port, serve_in_thread
 from playwright.sync_api import sync_playwright
-from staff import PASSWORD, answers_for, make_office, new_case, sign_in
+from staff import PASSWORD, answers_for, make_office, new_case, second_step_in_browser, sign_in
 from walk import walk_forms
 
 from intake.extensions import db
@@ -60,6 +60,7 @@ def test_hostile_free_text_is_shown_as_text_and_never_runs(app, live):
             page.fill("#username", "cw")
             page.fill("#password", PASSWORD)
             page.click("button[type=submit]")
+            second_step_in_browser(page, app, "cw")
             page.wait_for_load_state()
             for path in pages:
                 page.goto(f"{live}{path}")

@@ -59,7 +59,7 @@ def test_health_check_reports_the_database(app, away):
 def test_caseworker_page_says_so_when_the_database_is_away(away):
     client = away.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"  # the user loader needs the database
+        session["_user_id"] = "1.a-session-key"  # the user loader needs the database
     assert client.get("/caseworker/").status_code == 503
 
 

@@ -15,6 +15,7 @@ from conftest import in_office
 from databases import server_database_url, server_owner_url
 from i18n_helpers import shipped_locales
 from liveserver import free_port, serve_in_thread, worker_ports
+from staff import second_step_in_browser
 
 from intake import create_app
 from intake.config import ROOT
@@ -120,6 +121,7 @@ def test_translator_preview_shows_source_translation_and_readings(live_server, b
     page.fill("#username", "tr-browser")
     page.fill("#password", "browser-pass-123")
     page.locator("form.login-form button").click()
+    second_step_in_browser(page, live_server.app, "tr-browser")  # enrols one-time codes on the way
     page.wait_for_url("**/translate/ja@easy/")
     page.locator('[data-context="self_reliance:welcome"]').scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "translator-preview-ja@easy.png"))

@@ -102,21 +102,20 @@ def test_a_worker_killed_mid_load_loses_no_committed_answer(app):
 
 
 def test_a_rate_limit_holds_across_every_worker(app):
-    """Twelve sign-ins at once, spread over four workers, against "3 per minute": three get through in all."""
+    """Twelve intake starts at once, spread over four workers, against "3 per minute": three get through in all."""
     limits = {
         "YORISOI_RATELIMIT_ENABLED": "true",
-        "YORISOI_RATELIMIT_LOGIN_ADDRESS": "3 per minute",
+        "YORISOI_RATELIMIT_KIOSK_START": "3 per minute",
         "YORISOI_WTF_CSRF_ENABLED": "false",
     }
     with Gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=4, env=limits) as server:
         barrier = threading.Barrier(12)
 
-        def sign_in(number: int) -> int:
+        def start(number: int) -> int:
             barrier.wait()
-            body = f"username=user{number}&password=wrong"
             form = {"Content-Type": "application/x-www-form-urlencoded"}
-            return request(server.base, "POST", "/caseworker/login", body=None, headers=form, raw=body)[0]
+            return request(server.base, "POST", "/kiosk/start", body=None, headers=form, raw="locale=ja")[0]
 
         with ThreadPoolExecutor(12) as pool:
-            statuses = sorted(pool.map(sign_in, range(12)))
-    assert statuses == [401] * 3 + [429] * 9
+            statuses = sorted(pool.map(start, range(12)))
+    assert statuses == [302] * 3 + [429] * 9

@@ -116,6 +116,8 @@ def test_a_single_office_database_moves_into_the_main_office_with_nothing_lost(a
                     assert [row.pop("office_id") for row in after] == [main] * len(rows), name
                 if name == "audit_log":  # 0013 chains the entries already there
                     assert [(row.pop("seq"), len(row.pop("hash"))) for row in after] == [(1, 64)] * len(rows)
+                # Columns that later migrations add (0016: users' second factor) start at their defaults.
+                after = [{key: row[key] for key in rows[0]} for row in after] if rows else after
                 assert after == rows, name
         assert set(OFFICE_OWNED) <= set(before)
         downgrade(directory=str(MIGRATIONS), revision="base")

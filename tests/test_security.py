@@ -13,7 +13,7 @@ from walk import walk_api
 from intake import create_app
 from intake.config import DEFAULT_SECRET, ROOT
 from intake.extensions import db
-from intake.records import Intake, RateLimitCounter, User
+from intake.records import Intake, RateLimitCounter, SignInThrottle, User
 from intake.security import rate_limit
 
 PAGES = ["/kiosk/", "/caseworker/login", "/api/v1/openapi.json", "/static/yorisoi.css", "/no-such-page"]
@@ -180,27 +180,28 @@ def test_get_responses_give_a_token_for_the_next_write(csrf_client):
 @pytest.fixture
 def limited(make_app):
     return make_app(
-        RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", RATELIMIT_LOGIN_ADDRESS="5 per minute",
-        RATELIMIT_KIOSK_START="4 per minute",
+        RATELIMIT_ENABLED=True, RATELIMIT_KIOSK_START="4 per minute", SIGN_IN_FREE_FAILURES=3,
+        SIGN_IN_ADDRESS_FREE_FAILURES=5,
     )  # fmt: skip
 
 
-def test_failed_sign_ins_are_limited_per_username(limited):
+def test_failed_sign_ins_slow_down_per_username(limited):
+    """Past the free failures an account's password alone waits (the page says until when); it is never locked."""
     client = limited.test_client()
     responses = [client.post("/caseworker/login", data={"username": "a", "password": "x"}) for _ in range(4)]
     assert [r.status_code for r in responses] == [401, 401, 401, 429]
-    refused = responses[-1]
-    assert "Retry-After" in refused.headers and "error-summary" in refused.get_data(as_text=True)
-    # Another username from the same address still gets its own tries, up to the address limit.
+    waiting = responses[-1].get_data(as_text=True)
+    assert "error-summary" in waiting and 'name="code"' in waiting  # the password now goes with a one-time code
+    # Another username from the same address still gets its own tries, up to the address's free ones.
     assert client.post("/caseworker/login", data={"username": "b", "password": "x"}).status_code == 401
 
 
-def test_sign_ins_from_one_address_are_limited(limited):
+def test_sign_ins_from_one_address_slow_down(limited):
     client = limited.test_client()
     statuses = [
-        client.post("/caseworker/login", data={"username": f"user{i}", "password": "x"}).status_code for i in range(6)
+        client.post("/caseworker/login", data={"username": f"user{i}", "password": "x"}).status_code for i in range(7)
     ]
-    assert statuses == [401] * 5 + [429]
+    assert statuses == [401] * 5 + [429] * 2
 
 
 def test_successful_sign_ins_do_not_count_as_failures(limited):
@@ -254,27 +255,27 @@ def test_every_worker_shares_one_count_kept_in_the_database(make_app):
     In one process the limiter object is shared, so this cannot tell per-process counting apart; the proof
     across real worker processes is tests/test_live_server.py::test_a_rate_limit_holds_across_every_worker.
     """
-    workers = [
-        make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", RATELIMIT_LOGIN_ADDRESS="50 per minute")
-        for _ in range(2)
-    ]
+    workers = [make_app(SIGN_IN_FREE_FAILURES=3, SIGN_IN_ADDRESS_FREE_FAILURES=50) for _ in range(2)]
     clients = [worker.test_client() for worker in workers]
     statuses = [
         clients[i % 2].post("/caseworker/login", data={"username": "a", "password": "x"}).status_code for i in range(4)
     ]
     assert statuses == [401, 401, 401, 429]
     with workers[0].app_context():
-        stored = db.session.scalars(db.select(RateLimitCounter.key)).all()
-    # The limiter's key holds the address and the username; only a digest of it is stored.
-    assert stored and all(len(key) == 64 and "127.0.0.1" not in key for key in stored)
+        stored = db.session.scalars(db.select(SignInThrottle.key)).all()
+    # The counts are keyed by the address and by the username; only a digest of each is stored.
+    assert len(stored) == 2 and all(len(key) == 64 and "127.0.0.1" not in key for key in stored)
 
 
-def test_purge_drops_rate_limit_counts_whose_window_has_passed(limited):
+def test_purge_drops_counts_whose_window_has_passed(limited):
     client = limited.test_client()
     client.post("/caseworker/login", data={"username": "a", "password": "x"})
+    client.post("/kiosk/start", data={"locale": "ja"})
     with limited.app_context():
         db.session.execute(db.update(RateLimitCounter).values(expires_at=RateLimitCounter.expires_at - 3600))
+        db.session.execute(db.update(SignInThrottle).values(expires_at=0))
         db.session.commit()
     assert limited.test_cli_runner().invoke(args=["intake", "purge"]).exit_code == 0
     with limited.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(RateLimitCounter)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(SignInThrottle)) == 0

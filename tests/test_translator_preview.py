@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import pytest
 from conftest import in_office
+from staff import make_user, sign_in
 from walk import typical_answers, walk_forms
 
 from intake.config import ROOT
 from intake.domain.dialogue import load_dialogue
-from intake.extensions import db
-from intake.records import DraftPlan, Intake, User
+from intake.records import DraftPlan, Intake
 
 
 def _user(app, role: str) -> None:
-    with in_office(app):
-        user = User(username=f"{role}-1", display_name=f"A {role}", role=role)
-        user.set_password("pass-word-123")
-        db.session.add(user)
-        db.session.commit()
+    make_user(app, f"{role}-1", role)
 
 
 def _login(client, role: str, next_url: str = "/translate/"):
-    return client.post(
-        f"/caseworker/login?next={next_url}", data={"username": f"{role}-1", "password": "pass-word-123"}
-    )
+    """Both steps of signing in (tests/staff.py), `next_url` carried through them."""
+    return sign_in(client, f"{role}-1", next_url=next_url)
 
 
 @pytest.fixture

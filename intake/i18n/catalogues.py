@@ -53,6 +53,7 @@ STAFF_SOURCES = (
     "intake/services/queue.py",
     "intake/web/history.py",
     "intake/services/accounts.py",
+    "intake/services/passwords.py",
     "intake/domain/worksheet.py",
     "intake/domain/programs.py",
     "intake/services/programs.py",

@@ -35,7 +35,7 @@ from .intakes import (
 from .limits import RateLimitCounter
 from .offices import DEFAULT_OFFICE_CODE, Office, OfficeOwned
 from .programs import OfficeProgram, ProgramText
-from .staff import ROLES, User
+from .staff import ROLES, RecoveryCode, SignInThrottle, StaffSession, User
 from .step_counts import StepCount
 
 __all__ = [
@@ -60,8 +60,11 @@ __all__ = [
     "PlanVersion",
     "ProgramText",
     "RateLimitCounter",
+    "RecoveryCode",
     "ResumeAttempt",
     "Review",
+    "SignInThrottle",
+    "StaffSession",
     "StepCount",
     "Ticket",
     "TicketPurpose",

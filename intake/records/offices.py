@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event, true
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..extensions import db
@@ -57,6 +57,8 @@ class Office(db.Model):
     audit_head: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # How long the anonymous step counts are kept (records/step_counts.py); NULL: COUNTS_KEEP_MONTHS.
     counts_keep_months: Mapped[int | None] = mapped_column(Integer)
+    # Staff sign in with a one-time code as well as the password (services/second_factor.py): on unless turned off.
+    second_factor_required: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     @property
     def addressee(self) -> str:

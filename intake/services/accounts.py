@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.answers import N_, Nn_
 from ..extensions import db
-from ..records import ROLES, Case, User
+from ..records import ROLES, Case, Office, User
 from ..unit_of_work import StaleWrite, office_of_account
-from . import casework
+from . import casework, staff_sessions
 from .casework import CaseworkError
+from .passwords import MIN_PASSWORD_LENGTH, password_problem  # noqa: F401  (the admin's pages show it)
 
-MIN_PASSWORD_LENGTH = 12
 MAX_USERNAME_LENGTH = 64
 MAX_DISPLAY_NAME_LENGTH = 128
 NO_ONE = "—"
@@ -94,12 +94,13 @@ def _role(role: str | None) -> str:
     return role
 
 
-def _password(password: str | None) -> str:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            Nn_("A password needs at least %(count)s character.", "A password needs at least %(count)s characters."),
-            count=MIN_PASSWORD_LENGTH,
-        )
+def _password(password: str | None, username: str, office_id: int) -> str:
+    """The password, if the rules (services/passwords.py) accept it for this user of this office."""
+    office = db.session.get(Office, office_id)
+    problem = password_problem(password, username, office.name if office is not None else "")
+    if problem is not None:
+        message, params = problem
+        raise AccountError(message, **params)
     return password
 
 
@@ -179,7 +180,7 @@ def create_account(
         supervisor_id=boss.id if boss else None,
         active=True,
     )
-    user.set_password(_password(password))
+    user.set_password(_password(password, username, office_id))
     try:
         with db.session.begin_nested():  # created by someone else since the check above
             db.session.add(user)
@@ -230,12 +231,47 @@ def set_active(actor: User | None, user: User, active: bool) -> bool:
         _nothing_left_behind(user)
     user.active = active
     _record(actor, user, "reactivated" if active else "deactivated")
+    if not active:
+        staff_sessions.end_all(actor, user, "deactivated")
     return True
 
 
 def set_password(actor: User | None, user: User, password: str) -> None:
-    user.set_password(_password(password))
+    """The admin (or an operator) sets a password: every session of the user ends, they sign in with the new one."""
+    user.set_password(_password(password, user.username, user.office_id))
+    user.password_change_required = False
     _record(actor, user, "password set")
+    staff_sessions.end_all(actor, user, "password_set")
+
+
+def change_own_password(user: User, current: str, new: str, *, keep=None) -> None:
+    """The signed-in user changes their password: the current one first; their other sessions end."""
+    if not user.check_password(current or ""):
+        raise AccountError(N_("The current password is not correct."))
+    if new == current:
+        raise AccountError(N_("Choose a password different from the current one."))
+    user.set_password(_password(new, user.username, user.office_id))
+    user.password_change_required = False
+    _record(user, user, "password changed")
+    staff_sessions.end_all(user, user, "password_changed", keep=keep)
+
+
+def end_sessions(actor: User, user: User) -> int:
+    """The admin ends every session of the user (a lost or shared computer); audited."""
+    ended = staff_sessions.end_all(actor, user, "ended_by_admin")
+    if not ended:
+        raise AccountError(N_("%(username)s has no open sessions."), username=user.username)
+    return ended
+
+
+def reset_second_factor(actor: User, user: User) -> None:
+    """The admin resets the second factor (a lost phone): the user enrols again at the next sign-in; sessions end."""
+    from . import second_factor
+
+    if not user.totp_secret:
+        raise AccountError(N_("%(username)s has no second factor to reset."), username=user.username)
+    second_factor.reset(actor, user)
+    staff_sessions.end_all(actor, user, "factor_reset")
 
 
 def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, User]:

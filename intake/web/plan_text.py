@@ -97,6 +97,22 @@ AUDIT_ACTIONS = {
     "review": N_("Reviewed"),
     # i18n: staff: an action in the audit log.
     "sign_in": N_("Signed in"),
+    # i18n: staff: an action in the audit log: a sign-in refused (the detail says why: password, code, waiting…).
+    "sign_in_failed": N_("Sign-in refused"),
+    # i18n: staff: an action in the audit log.
+    "sign_out": N_("Signed out"),
+    # i18n: staff: an action in the audit log: a signed-in session ended (signed out, expired, ended by an admin…).
+    "session_ended": N_("Session ended"),
+    # i18n: staff: an action in the audit log: a request with an ended, unknown or forged session cookie was refused.
+    "session_refused": N_("Session cookie refused"),
+    # i18n: staff: an action in the audit log: a staff member set up their one-time codes (second factor).
+    "factor_enrolled": N_("One-time codes set up"),
+    # i18n: staff: an action in the audit log: an admin reset a staff member's one-time codes (second factor).
+    "factor_reset": N_("One-time codes reset"),
+    # i18n: staff: an action in the audit log: a one-time recovery code was used to sign in.
+    "recovery_code_used": N_("Recovery code used"),
+    # i18n: staff: an action in the audit log: an office setting was changed (e.g. whether one-time codes are required).
+    "office_setting": N_("Office setting changed"),
     # i18n: staff: an action in the audit log.
     "sign_off": N_("Signed off"),
     # i18n: staff: an action in the audit log.
@@ -270,7 +286,7 @@ def audit_actor(entry) -> str:
     """Who made an audit entry, as staff read it: the staff member, else the command line, the purge or a kiosk."""
     if entry.user is not None:
         return entry.user.display_name
-    if entry.action in ("account", "operator"):
+    if entry.action in ("account", "operator", "office_setting"):
         # i18n: staff: who made an audit log entry: an operator's command.
         return gettext("Command line")
     if entry.action == "purge":

@@ -22,6 +22,7 @@ from ..domain.sample import conversation_at
 from ..domain.step_kinds import kind_of
 from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, plain, readability, readings, step_text
 from ..services import conversations, programs, step_counts
+from .caseworker.access import password_first
 from .common import engines, intake_engine, no_store, office_today
 from .kiosk import TEXT_SIZES, transcript
 from .offices import current_office
@@ -41,6 +42,7 @@ def _translators_only():
         abort(403)
     g.locale = PAGE_LOCALE
     refresh()
+    return password_first()
 
 
 @bp.after_request

@@ -12,7 +12,7 @@ from conftest import office_today
 from liveserver import serve_in_thread
 from playwright import sync_api
 from pypdf import PdfReader
-from staff import PASSWORD, TYPICAL_JAPANESE, answers_for, make_office
+from staff import PASSWORD, TYPICAL_JAPANESE, answers_for, make_office, second_step_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +25,12 @@ def live_app(app):
     stop()
 
 
-def sign_in(page, base: str, username: str) -> None:
+def sign_in(page, base: str, username: str, app) -> None:
     page.goto(f"{base}/caseworker/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    second_step_in_browser(page, app, username)
 
 
 def test_a_caseworkers_day(live_app, tmp_path):
@@ -39,7 +40,7 @@ def test_a_caseworkers_day(live_app, tmp_path):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         staff = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
-        sign_in(staff, base, "cw")
+        sign_in(staff, base, "cw", app)
 
         # Morning: two new cases, each with a code; the slips of both in one print, each in its language.
         codes = {}
@@ -124,7 +125,7 @@ def test_a_caseworkers_day(live_app, tmp_path):
 
         # Evening: the supervisor's report for the fiscal year counts the plan.
         staff.click("form[action$='/logout'] button")
-        sign_in(staff, base, "sv")
+        sign_in(staff, base, "sv", app)
         staff.goto(f"{base}/caseworker/office/report")
         row = staff.inner_text("tr[data-key=employment_support]")
         assert "1" in row

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from browser.harness import screenshot
 from browser.kiosk_driver import answer_current, current_step, start
-from staff import PASSWORD, make_office
+from staff import PASSWORD, make_office, second_step_in_browser
 from walk import typical_answers
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,7 @@ def programs_page(live, browser):
     admin.fill("#username", "admin")
     admin.fill("#password", PASSWORD)
     admin.click("button[type=submit]")
+    second_step_in_browser(admin, live.app, "admin")
     admin.click("text=支援プログラム一覧")
     return admin
 

@@ -6,7 +6,7 @@ import pytest
 from browser.harness import CHROMIUM, CHROMIUM_ARGS
 from liveserver import serve_in_thread
 from playwright import sync_api
-from staff import PASSWORD, make_office, sign_in
+from staff import PASSWORD, make_office, second_step_in_browser, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,7 @@ def test_search_as_typed_then_close_with_a_reason(live_app):
         page.fill("#username", "cw")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
+        second_step_in_browser(page, app, "cw")
         for typed in ("ﾀｶﾊｼ", "Ｒ８－１２０１", "高橋健太"):
             page.goto(f"{base}/caseworker/cases")
             page.fill("#q", typed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from browser.harness import screenshot
 from conftest import in_office
-from staff import PASSWORD, make_user
+from staff import PASSWORD, make_user, second_step_in_browser
 
 from intake.records import Intake
 
@@ -18,6 +18,7 @@ def test_a_translator_opens_the_actions_screen_in_vietnamese_in_one_click(live, 
     page.fill("#username", "tr")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    second_step_in_browser(page, live.app, "tr")
     assert page.url.endswith("/translate/vi/")
 
     page.get_by_role("link", name="self_reliance › actions").click()  # the one click

@@ -21,6 +21,7 @@ from staff import (
     approve_typical_plan,
     make_office,
     new_case,
+    second_step_in_browser,
     sign_in,
     walk_with_code,
     worksheet_form,
@@ -60,6 +61,7 @@ def test_plan_prints_on_one_a4_page(live_app):
         page.fill("#username", "cw")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
+        second_step_in_browser(page, app, "cw")
         page.goto(f"{base}/caseworker/cases/{case_id}/versions/1/print")
         assert "令和元年5月1日" in page.inner_text("[data-testid=plan-date]")
         pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
@@ -98,11 +100,12 @@ def lowest_text(page) -> float:
     return min(heights)
 
 
-def sign_in_browser(page, base: str, username: str) -> None:
+def sign_in_browser(page, base: str, username: str, app) -> None:
     page.goto(f"{base}/caseworker/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    second_step_in_browser(page, app, username)
 
 
 def test_a_plan_through_the_real_forms(live_app):
@@ -112,7 +115,7 @@ def test_a_plan_through_the_real_forms(live_app):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         staff = browser.new_page()
-        sign_in_browser(staff, base, "cw")
+        sign_in_browser(staff, base, "cw", app)
         staff.goto(f"{base}/caseworker/cases/new")
         staff.fill("#case_number", "W-0001")
         staff.fill("#name", "山田 花子")
@@ -223,7 +226,7 @@ def test_staff_pages_have_no_axe_violations(live_app):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        sign_in_browser(page, base, "sv")
+        sign_in_browser(page, base, "sv", app)
         found = {}
         for path in pages:
             page.goto(base + path)
@@ -231,7 +234,7 @@ def test_staff_pages_have_no_axe_violations(live_app):
             if violations:
                 found[path] = [(v["id"], v["impact"]) for v in violations]
         admin = browser.new_page()  # the staff accounts are the admin's pages
-        sign_in_browser(admin, base, "admin")
+        sign_in_browser(admin, base, "admin", app)
         for path in ("/caseworker/office/users", f"/caseworker/office/users/{cw2_id}"):
             admin.goto(base + path)
             assert admin.url == base + path  # signed in, not sent to the login page
@@ -272,7 +275,7 @@ def test_a_full_recipients_copy_fills_its_pages(live_app):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
-        sign_in_browser(page, base, "cw")
+        sign_in_browser(page, base, "cw", app)
         page.goto(f"{base}/caseworker/cases/{case_id}/versions/1/print?copy=recipient")
         pdf = page.pdf(format="A4", prefer_css_page_size=True)
         browser.close()

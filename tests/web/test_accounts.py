@@ -8,7 +8,7 @@ import time
 
 import pytest
 from conftest import in_office
-from staff import PASSWORD, make_office, make_user, new_case, sign_in, translated
+from staff import PASSWORD, make_office, make_user, new_case, one_time_code, sign_in, translated
 
 from intake import create_app
 from intake.config import DEFAULT_SECRET
@@ -58,6 +58,8 @@ def test_session_has_an_absolute_lifetime(app, client):
 def test_sign_in_does_not_redirect_off_site(app, client):
     make_user(app, "cw", "caseworker")
     response = client.post("/caseworker/login?next=//evil.example/", data={"username": "cw", "password": PASSWORD})
+    assert response.headers["Location"] == "/caseworker/login/code"
+    response = client.post("/caseworker/login/code", data={"code": one_time_code(app, "cw")})
     assert response.headers["Location"].endswith("/caseworker/")
 
 
@@ -132,10 +134,25 @@ def test_office_fixture_roles(app):
         assert db.session.scalar(db.select(db.func.count(User.id))) == 7
 
 
+def test_a_newcomer_signs_in_as_each_demo_user_with_what_make_run_prints(app, runner):
+    """The demo office requires one-time codes like any other: the printed key makes them; no password to change."""
+    import pyotp
+
+    printed = runner.invoke(args=["intake", "demo"]).output
+    logins = re.findall(r"^  \w+: (\S+) / (\S+) / one-time-code key ([A-Z2-7]+)$", printed, re.MULTILINE)
+    assert len(logins) == 5
+    for username, password, key in logins:
+        client = app.test_client()
+        assert client.post("/caseworker/login", data={"username": username, "password": password}).status_code == 302
+        response = client.post("/caseworker/login/code", data={"code": pyotp.TOTP(key).now()})
+        assert response.status_code == 302 and response.headers["Location"] != "/caseworker/password", username
+    assert runner.invoke(args=["intake", "users", "code", "demo-cw"]).output.strip().isdigit()
+
+
 def test_the_demo_office_has_cases_to_look_at(app, client, runner):
     assert runner.invoke(args=["intake", "demo"]).exit_code == 0
     assert runner.invoke(args=["intake", "demo"]).exit_code == 0  # twice is harmless
-    sign_in(client, "demo-cw", "demo-caseworker-pass")
+    sign_in(client, "demo-cw", "caseworker-demo-pass")
     queue = client.get("/caseworker/cases").get_data(as_text=True)
     assert all(f">DEMO-000{n}<" in queue for n in (1, 2, 3))
     assert 'data-status="review_due"' in queue and 'data-status="ticket_issued"' in queue
@@ -491,6 +508,8 @@ def test_account_forms_need_their_csrf_token(csrf_app):
 
     login = {"username": "admin", "password": PASSWORD, "csrf_token": token("/caseworker/login")}
     assert client.post("/caseworker/login", data=login).status_code == 302
+    code = {"code": one_time_code(csrf_app, "admin"), "csrf_token": token("/caseworker/login/code")}
+    assert client.post("/caseworker/login/code", data=code).status_code == 302
     cw2 = page(csrf_app, "cw2")
     assert client.post(cw2 + "/deactivate").status_code == 400
     assert account(csrf_app, "cw2")["active"]

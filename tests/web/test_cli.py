@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from staff import sign_in
+
 DIALOGUES = Path(__file__).resolve().parents[2] / "dialogues"
+LONG = "a fresh long password"
 
 
 def test_dialogue_check_passes_on_the_shipped_dialogues(runner):
@@ -57,14 +60,14 @@ def test_an_operator_sets_up_a_second_office_from_the_shell(app, runner):
         input="another long secret\nanother long secret\n",
     )
     assert prompted.exit_code == 0, prompted.output
-    main_cw = runner.invoke(args=["intake", "users", "create", "cw", "--role", "caseworker", "--password", "x" * 12])
+    main_cw = runner.invoke(args=["intake", "users", "create", "cw", "--role", "caseworker", "--password", LONG])
     assert main_cw.exit_code == 0, main_cw.output
     # A supervisor of another office cannot lead a team here; an unknown office is named.
     across = runner.invoke(
-        args=["intake", "users", "create", "cw9", "--role", "caseworker", "--supervisor", "n-sv", "--password", "x" * 12]
+        args=["intake", "users", "create", "cw9", "--role", "caseworker", "--supervisor", "n-sv", "--password", LONG]
     )
     assert across.exit_code != 0 and "not an active supervisor" in across.output
-    unknown = runner.invoke(args=["intake", "users", "create", "z", "--role", "admin", "--office", "south", "--password", "x" * 12])
+    unknown = runner.invoke(args=["intake", "users", "create", "z", "--role", "admin", "--office", "south", "--password", LONG])
     assert unknown.exit_code != 0 and "no office 'south'" in unknown.output
 
     listed = runner.invoke(args=["intake", "office", "list"]).output.splitlines()
@@ -74,6 +77,6 @@ def test_an_operator_sets_up_a_second_office_from_the_shell(app, runner):
     assert [line.split("\t")[0] for line in users] == ["n-cw", "n-sv"] and all(u.endswith("\tnorth") for u in users)
 
     client = app.test_client()
-    signed_in = client.post("/caseworker/login", data={"username": "n-cw", "password": "another long secret"})
+    signed_in = sign_in(client, "n-cw", "another long secret")  # enrolling one-time codes on the way
     assert signed_in.status_code == 302
     assert "北福祉事務所" in client.get("/caseworker/cases").get_data(as_text=True)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from conftest import current_step_id, day_ahead, in_office
+from staff import make_user, sign_in
 from walk import form_fields, start_and_reach, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
@@ -17,12 +18,12 @@ def only_intake(app) -> Intake:
 
 
 def sign_in_caseworker(app, client):
+    """A caseworker's account (tests/staff.py), signed in through both steps."""
+    user_id = make_user(app, "cw", "caseworker")
     with in_office(app):
-        user = User(username="cw", display_name="担当 一郎", role="caseworker")
-        user.set_password("correct horse battery")
-        db.session.add(user)
+        db.session.get(User, user_id).display_name = "担当 一郎"
         db.session.commit()
-    response = client.post("/caseworker/login", data={"username": "cw", "password": "correct horse battery"})
+    response = sign_in(client, "cw")
     assert response.status_code == 302
 
 

@@ -1,4 +1,4 @@
-"""What every staff blueprint shares: Japanese pages, no caching, sessions that expire, role checks, opening a case."""
+"""What every staff blueprint shares: Japanese pages, no caching, sessions checked and expired, role checks, opening a case."""
 
 from __future__ import annotations
 
@@ -12,19 +12,21 @@ from werkzeug.exceptions import HTTPException
 
 from ...extensions import db, login_manager
 from ...i18n import CASEWORKER_LOCALE, use_staff_catalogue
-from ...records import Case, PlanVersion, User
-from ...services import casework
+from ...records import Case, Office, PlanVersion, User
+from ...services import casework, staff_sessions
 from ...services.casework import CaseworkError
-from ...unit_of_work import office_of_account, use_office
+from ...services.offices import default_office_id
+from ...unit_of_work import use_office
 from ..common import no_store
 
-SEEN_KEY, SIGNED_IN_KEY = "staff_seen", "staff_signed_in"
+SEEN_KEY, SIGNED_IN_KEY, REFUSED_KEY = "staff_seen", "staff_signed_in", "staff_session_refused"
 
 
 def staff_blueprint(bp: Blueprint) -> Blueprint:
     """Wire a staff blueprint: pages in Japanese, never cached, the session's idle and absolute expiry, refusals as pages."""
     bp.before_request(_japanese)
     bp.before_request(_expire)
+    bp.before_request(password_first)
     bp.after_request(no_store)
     for code in (403, 404, 409, 410, 500):
         bp.register_error_handler(code, _refused)
@@ -46,17 +48,43 @@ def mark_signed_in() -> None:
 def _expire():
     """Sign out after STAFF_IDLE_MINUTES without a request, or PERMANENT_SESSION_LIFETIME after signing in."""
     if not current_user.is_authenticated:
+        _told_session_refused()
         return None
     now = time.time()
     idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
     lifetime = current_app.permanent_session_lifetime.total_seconds()
     seen, signed_in = session.get(SEEN_KEY, 0), session.get(SIGNED_IN_KEY, 0)
     if now - seen > idle or now - signed_in > lifetime:
+        staff_sessions.end(g.staff_session, "idle" if now - seen > idle else "lifetime", current_user)
         logout_user()
         session.clear()
         flash(gettext("Your session has expired. Please sign in again."))
         return redirect(url_for("caseworker.login", next=request.path))
     session[SEEN_KEY] = now
+    return None
+
+
+def _told_session_refused():
+    """A cookie whose session has ended (signed out, password changed, deactivated…) or was never one: say so once."""
+    reason = session.pop(REFUSED_KEY, None)
+    if reason in ("ended", "deactivated", "lifetime"):
+        flash(gettext("This session has ended. Please sign in again."))
+    elif reason == "unknown":
+        flash(gettext("This session is not valid. Please sign in again."))
+
+
+# Pages a user whose password no longer meets the rules may still open: the one that changes it, and signing out.
+PASSWORD_FIRST_EXEMPT = {"caseworker.change_password", "caseworker.logout"}
+
+
+def password_first():
+    """An account whose password the rules now refuse changes it before anything else (the translator's pages too)."""
+    if (
+        current_user.is_authenticated
+        and current_user.password_change_required
+        and request.endpoint not in PASSWORD_FIRST_EXEMPT
+    ):
+        return redirect(url_for("caseworker.change_password"))
     return None
 
 
@@ -83,14 +111,26 @@ NO_DRAFTS_ROLES = {"translator"}
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    """The signed-in user, whose office then becomes the request's (web/offices.py): the account's office first."""
-    office_id = office_of_account("staff_session", user_id=int(user_id)) if user_id.isdigit() else None
-    if office_id is None:
-        return None
-    use_office(office_id)
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def _load_user(session_value: str) -> User | None:
+    """The signed-in user of the session the cookie names, read within the cookie's office (services/staff_sessions.py);
+    that office then becomes the request's (web/offices.py). An ended or unknown session is refused and audited."""
+    found = staff_sessions.find(session_value, current_app.permanent_session_lifetime)
+    if not found.reason:
+        g.staff_session = found.row
+        return found.user
+    # Not logout_user(): it would ask for the current user, and so call this loader again.
+    for key in ("_user_id", "_fresh", "_id", SEEN_KEY, SIGNED_IN_KEY):
+        session.pop(key, None)
+    session[REFUSED_KEY] = found.reason  # said on the next staff page drawn (the sign-in page, after a redirect)
+    if found.row is not None:
+        detail, office_id = f"{found.user.username}: {found.reason}", found.row.office_id
+    else:  # a forged or garbled cookie: logged at the office it names, if there is one, else the installation's
+        parsed = staff_sessions.parse(session_value)
+        named = db.session.get(Office, parsed[0]) if parsed else None
+        detail, office_id = found.reason, named.id if named is not None else default_office_id(db.session)
+        use_office(office_id)  # the audit line is that office's record
+    casework.audit(found.user, None, "session_refused", detail, office_id=office_id)
+    return None
 
 
 def _refused(err):

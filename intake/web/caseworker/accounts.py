@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from ...extensions import db
 from ...records import ROLES, User
 from ...records import offices as records
-from ...services import accounts, casework
+from ...services import accounts, casework, second_factor, staff_sessions
 from ...services.casework import CaseworkError
 from ...unit_of_work import stale_page
 from ..offices import current_office, enrolment_url
@@ -110,6 +110,36 @@ def set_password(user_id: int):
     )
 
 
+@bp.post("/users/<int:user_id>/factor/reset")
+@roles("admin")
+def reset_factor(user_id: int):
+    """Reset the account's one-time codes (a lost phone): the person enrols again at the next sign-in."""
+    user = _user(user_id)
+    return _change(
+        user,
+        lambda: accounts.reset_second_factor(current_user, user),
+        lambda _: gettext("The one-time codes of %(username)s are reset.", username=user.username),
+    )
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@roles("admin")
+def end_sessions(user_id: int):
+    """End every session of the account (a computer left signed in, a shared cookie)."""
+    user = _user(user_id)
+    return _change(
+        user,
+        lambda: accounts.end_sessions(current_user, user),
+        lambda count: ngettext(
+            "%(count)s session of %(username)s ended.",
+            "%(count)s sessions of %(username)s ended.",
+            count,
+            count=count,
+            username=user.username,
+        ),
+    )
+
+
 @bp.post("/users/<int:user_id>/cases")
 @roles("admin")
 def move_cases(user_id: int):
@@ -205,6 +235,9 @@ def _account_page(user: User, form=None, message: str | None = None, status: int
         team=accounts.supervised(user),
         open_count=len(accounts.open_cases(user)),
         caseworkers=[c for c in accounts.active_with_role("caseworker") if c.id != user.id],
+        factor_enrolled=second_factor.enrolled(user),
+        recovery_left=second_factor.recovery_codes_left(user),
+        session_count=len(staff_sessions.open_sessions(user)),
         min_password=accounts.MIN_PASSWORD_LENGTH,
         message=message,
     ), status

@@ -1,37 +1,41 @@
-"""Cases: sign in, the queue, a case, intake tickets, claiming walk-in drafts, closing and reassigning."""
+"""Cases: the queue, a case, intake tickets, claiming walk-in drafts, closing and reassigning."""
 
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ...domain.plan import Draft, is_japanese
 from ...extensions import db
 from ...i18n import format_day
-from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus, PlanEdit, Ticket, TicketPurpose, User
-from ...security import address_and_username, rate_limit, rejected
+from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus, PlanEdit, Ticket, TicketPurpose
 from ...services import casework
 from ...services.casework import CaseworkError
 from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
-from ...unit_of_work import office_of_account, use_office
 from ..common import as_download, engines, office_today
 from ..history import edit_sentences
-from ..offices import current_office
-from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, mark_signed_in, roles, staff_blueprint
+from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
+# Signing in and out (sign_in.py), open to translators too.
+SIGN_IN_ENDPOINTS = {
+    "caseworker.login",
+    "caseworker.sign_in_code",
+    "caseworker.enrol",
+    "caseworker.change_password",
+    "caseworker.logout",
+}
 
 
 @bp.before_request
 def _no_translators():
-    if request.endpoint not in {"caseworker.login", "caseworker.logout"} and (
+    if request.endpoint not in SIGN_IN_ENDPOINTS and (
         current_user.is_authenticated and current_user.role in NO_DRAFTS_ROLES
     ):
         abort(403)
@@ -45,51 +49,6 @@ SORTS = {
     "activity": lambda row: row.last_activity,
     "updated": lambda row: -row.case.id,
 }
-
-
-def _safe_next(target: str | None, user: User) -> str:
-    """Where Flask-Login sent the user from (a path on this site only), else the role's starting page."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return url_for("translator.index") if user.role in NO_DRAFTS_ROLES else url_for("caseworker.home")
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@rate_limit("RATELIMIT_LOGIN", methods=["POST"], key_func=address_and_username, deduct_when=rejected)
-@rate_limit("RATELIMIT_LOGIN_ADDRESS", methods=["POST"])
-def login():
-    """Sign in with a username and password."""
-    if request.method == "POST":
-        # Usernames are unique across the service: the account's office is found first, and the account read in it.
-        username = request.form.get("username", "")
-        office_id = office_of_account("sign_in", username=username)
-        user = None
-        if office_id is not None:
-            use_office(office_id)
-            user = db.session.scalar(db.select(User).filter_by(username=username))
-        if user is not None and user.active and user.check_password(request.form.get("password", "")):
-            login_user(user)
-            g.pop("yorisoi_office", None)
-            current_office()  # the request is the user's office's from here on
-            mark_signed_in()
-            casework.audit(user, None, "sign_in")
-            return redirect(_safe_next(request.args.get("next"), user))
-        flash(gettext("The username or password is not correct."))
-        return render_template("caseworker/login.html"), 401
-    return render_template("caseworker/login.html")
-
-
-@bp.post("/logout")
-def logout():
-    """Sign out."""
-    logout_user()
-    return redirect(url_for("caseworker.login"))
 
 
 @bp.get("/")
