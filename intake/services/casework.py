@@ -103,6 +103,13 @@ def audit(user: User | None, case: Case | None, action: str, detail: str = "", o
     )
 
 
+def erased_on_request(case: Case) -> bool:
+    """Whether an emptied case was erased on someone's request (its log says "erase"), not at the end of retention."""
+    return (
+        db.session.scalar(db.select(AuditEntry.id).filter_by(case_id=case.id, action="erase").limit(1)) is not None
+    )
+
+
 # --- cases and their status ---------------------------------------------------------------------
 
 

@@ -48,6 +48,7 @@ from ..records import (
     PlanVersion,
     ResumeAttempt,
     Review,
+    StaffSession,
     Ticket,
     User,
     Worksheet,
@@ -180,6 +181,7 @@ def purge_office(
         if len(ids) < size or (at_most is not None and len(purged.intakes) >= at_most):
             break
     purged.step_count_rows = step_counts.purge_expired(office, now)
+    _purge_spent_sign_ins(now)
     for item in due_cases(office, now)[:at_most]:
         case = db.session.get(Case, item.id)
         counts = _counts(_erase_records(case))
@@ -214,6 +216,19 @@ DETACHED_ON_PURGE = {
     CaseIntake.__tablename__,
     DraftPlan.__tablename__,
 }
+
+
+def _purge_spent_sign_ins(now: datetime) -> None:
+    """Staff sessions past the absolute limit (they can open nothing; an ended one is kept until then, so its copied
+    cookie is still told apart from a forged one in the log), and sign-in failure counts past their memory (they
+    hold an address and a username)."""
+    from . import throttle
+
+    oldest = now - current_app.permanent_session_lifetime
+    db.session.execute(
+        db.delete(StaffSession).where(StaffSession.created_at < oldest).execution_options(synchronize_session=False)
+    )
+    throttle.purge_expired()
 
 
 def purge_spent_counts(now: datetime) -> int:

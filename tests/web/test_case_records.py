@@ -185,6 +185,10 @@ def test_a_closed_case_past_the_offices_retention_is_purged_by_itself_with_an_au
         assert last.detail.startswith("case A-0001; closed ") and "kept 5 years; plan_versions 1, " in last.detail
         assert db.session.get(Case, other_id).erased_at is None
     assert runner.invoke(args=["intake", "audit", "verify"]).exit_code == 0
+    gone = client.get(f"/caseworker/cases/{case_id}")
+    assert gone.status_code == 410
+    retention_ended = "The records of this case were deleted when the office's retention period ended. Its audit log is kept."
+    assert translated(app, retention_ended) in gone.get_data(as_text=True)
     page = client.get("/caseworker/office/audit")
     assert page.status_code == 403  # a caseworker's; the supervisor reads it
     client.post("/caseworker/logout")

@@ -409,3 +409,19 @@ def test_a_translator_whose_password_the_rules_refuse_changes_it_before_translat
     sign_in(client, "tr", "aaaaaaaaaaaa")
     response = client.get("/translate/")
     assert response.status_code == 302 and response.headers["Location"] == "/caseworker/password"
+
+
+def test_a_session_past_the_absolute_limit_is_deleted_by_the_purge_and_its_cookie_opens_nothing(cw, client, runner):
+    from datetime import timedelta
+
+    from intake.records import utcnow
+
+    assert sign_in(client, "cw").status_code == 302
+    with in_office(cw):
+        db.session.execute(db.update(StaffSession).values(created_at=utcnow() - timedelta(hours=8, minutes=1)))
+        db.session.commit()
+    assert runner.invoke(args=["intake", "purge"]).exit_code == 0
+    with in_office(cw):
+        assert db.session.scalar(db.select(db.func.count()).select_from(StaffSession)) == 0
+    response = client.get("/caseworker/cases")
+    assert response.status_code == 302 and "/caseworker/login" in response.headers["Location"]

@@ -162,7 +162,14 @@ def load_case(case_id: int) -> Case:
     if not casework.can_open(current_user, case):
         abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
     if case.erased_at is not None:
-        abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
+        if casework.erased_on_request(case):
+            abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
+        abort(
+            410,
+            gettext(
+                "The records of this case were deleted when the office's retention period ended. Its audit log is kept."
+            ),
+        )
     return case
 
 
