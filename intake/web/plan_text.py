@@ -7,6 +7,7 @@ printed sheet's Japanese labels come from the office's data file (data/plan_shee
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -282,6 +283,62 @@ def audit_action_label(action: str) -> str:
     return gettext(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else action
 
 
+# Why a sign-in was refused or a session ended, as the sign-in code writes it into an audit line's detail
+# (web/caseworker/sign_in.py, services/staff_sessions.py), and as staff read it.
+SIGN_IN_REASONS = {
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "password": N_("wrong password or unknown username"),
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "inactive": N_("deactivated account"),
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "code": N_("wrong one-time code"),
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "recovery code": N_("wrong or used recovery code"),
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "enrolment code": N_("wrong code while setting up one-time codes"),
+    # i18n: staff: an audit log detail: why a sign-in was refused: it came while failures made the account wait.
+    "while waiting": N_("during a wait after failures"),
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "while waiting (with a code)": N_("during a wait after failures (with a code)"),
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "code while waiting": N_("one-time code during a wait after failures"),
+    # i18n: staff: an audit log detail: why a sign-in was refused.
+    "enrolment code while waiting": N_("set-up code during a wait after failures"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "signed_out": N_("signed out"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "idle": N_("no activity for too long"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "lifetime": N_("the session's time limit"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "deactivated": N_("account deactivated"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "password_set": N_("new password set by an admin"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "password_changed": N_("password changed"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "ended_by_admin": N_("ended by an admin"),
+    # i18n: staff: an audit log detail: why a session ended.
+    "factor_reset": N_("one-time codes reset"),
+    # i18n: staff: an audit log detail: why a session cookie was refused: its session had already ended.
+    "ended": N_("session already ended"),
+    # i18n: staff: an audit log detail: why a session cookie was refused: no such session (forged or garbled).
+    "unknown": N_("no such session"),
+}
+_SIGN_IN_DETAIL = re.compile(r"^(?:(?P<who>[^:]+): )?(?P<reason>[a-z_ ()]+?)(?P<count> \(\d+\))?$")
+
+
+def audit_detail(entry) -> str:
+    """An audit line's detail as staff read it: the reasons the sign-in code writes, in Japanese; else as written."""
+    if entry.action not in ("sign_in_failed", "session_ended", "session_refused"):
+        return entry.detail
+    match = _SIGN_IN_DETAIL.match(entry.detail or "")
+    if match is None or match["reason"] not in SIGN_IN_REASONS:
+        return entry.detail
+    who = f"{match['who']}: " if match["who"] else ""
+    return f"{who}{gettext(SIGN_IN_REASONS[match['reason']])}{match['count'] or ''}"
+
+
 def audit_actor(entry) -> str:
     """Who made an audit entry, as staff read it: the staff member, else the command line, the purge or a kiosk."""
     if entry.user is not None:
@@ -318,6 +375,7 @@ def template_helpers() -> dict:
         "group_label": group_label,
         "audit_action_text": audit_action_label,
         "audit_actor": audit_actor,
+        "audit_detail": audit_detail,
         "status_text": status_text,
         "language_name": language_name,
         "plan_sheet": plan_sheet,

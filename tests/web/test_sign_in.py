@@ -399,6 +399,16 @@ def test_failures_and_sign_ins_are_in_the_audit_log(cw, client):
     sign_in(client, "cw")
     client.post("/caseworker/logout")
     assert _audit(cw, "sign_in") == [""] and _audit(cw, "sign_out") == [""]
+    # The admin reads them in Japanese, on the page and in the CSV.
+    make_user(cw, "ad", "admin")
+    admin = cw.test_client()
+    sign_in(admin, "ad")
+    page = _page(admin.get("/caseworker/office/audit"))
+    exported = admin.get("/caseworker/office/audit.csv").get_data().decode("utf-8-sig")
+    for shown in (page, exported):
+        assert "ログイン失敗" in shown and "nobody: パスワードの誤り、または存在しないユーザー名" in shown
+        assert "cw: ログアウト" in shown  # the session that ended, and why
+        assert "signed_out" not in shown and "nobody: password" not in shown
 
 
 def test_a_translator_whose_password_the_rules_refuse_changes_it_before_translating(app, client):

@@ -22,7 +22,7 @@ from ...i18n import option_label
 from ...records import AuditEntry, Case, Intake, IntakeStatus, PlanVersion, Review
 from ...services import casework
 from ..common import intake_engine, office_today
-from ..plan_text import audit_action_label, audit_actor, era_datetime, group_label, program_name
+from ..plan_text import audit_action_label, audit_actor, audit_detail, era_datetime, group_label, program_name
 from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("office", __name__, url_prefix="/caseworker/office"))
@@ -243,7 +243,7 @@ def audit_csv():
                 entry.user.username if entry.user else "",
                 entry.case.case_number if entry.case else "",
                 audit_action_label(entry.action),
-                entry.detail,
+                audit_detail(entry),
                 entry.seq or "",
                 entry.hash or "",
             ]
