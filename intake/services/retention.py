@@ -112,10 +112,12 @@ def _years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
-def _unfinished_due(office: Office, cutoff: datetime):
-    # created_at narrows by its index (an intake untouched since the cutoff was created before it); updated_at decides.
+def _unfinished_due(cutoff: datetime):
+    """The unit of work's office's unfinished intakes nobody can resume after `cutoff` (the office wall picks the office).
+
+    created_at narrows by its index (an intake untouched since the cutoff was created before it); updated_at decides.
+    """
     return (
-        Intake.office_id == office.id,
         Intake.status != IntakeStatus.SUBMITTED,
         Intake.created_at < cutoff,
         Intake.updated_at < cutoff,
@@ -129,7 +131,7 @@ def due_intakes(office: Office, now: datetime, resume_hours: int, *, among: list
         db.select(Intake.id, Intake.receipt_code, Intake.status, Intake.updated_at, Case.case_number)
         .outerjoin(CaseIntake, CaseIntake.intake_id == Intake.id)
         .outerjoin(Case, Case.id == CaseIntake.case_id)
-        .where(*_unfinished_due(office, cutoff))
+        .where(*_unfinished_due(cutoff))
         .order_by(Intake.id)
     )
     if among is not None:
@@ -142,7 +144,7 @@ def due_cases(office: Office, now: datetime) -> list[DueCase]:
     cutoff = _years_before(now, retention_years(office))
     rows = db.session.execute(
         db.select(Case.id, Case.case_number, Case.closed_at)
-        .where(Case.office_id == office.id, Case.erased_at.is_(None), Case.closed_at < cutoff)
+        .where(Case.erased_at.is_(None), Case.closed_at < cutoff)
         .order_by(Case.closed_at, Case.id)
     ).all()
     return [DueCase(*row) for row in rows]
@@ -172,7 +174,7 @@ def purge_office(
     # Locked as read (PostgreSQL), so an answer arriving meanwhile waits and then finds its intake gone, or is
     # the first and keeps it: a row answered since it was due no longer matches when the lock is granted.
     size = min(_BATCH, at_most or _BATCH)
-    batch = db.select(Intake.id).where(*_unfinished_due(office, cutoff)).order_by(Intake.id).limit(size)
+    batch = db.select(Intake.id).where(*_unfinished_due(cutoff)).order_by(Intake.id).limit(size)
     while ids := list(db.session.scalars(batch.with_for_update())):
         due = {item.id: item for item in due_intakes(office, now, hours, among=ids)}
         _delete_unfinished(ids, due)
