@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := intake
 
-.PHONY: run serve test test-fast system-packages debian-packages install install-test lock catalogues db demo check lint extract readings clean bench
+.PHONY: run serve smoke-runtime test test-fast system-packages debian-packages install install-test lock catalogues db demo check lint extract readings clean bench
 
 # Packages come from the lock files, hashes checked: requirements.lock (runtime) and requirements-dev.lock (runtime
 # plus the test, translators and dev extras). `make lock` writes them again from pyproject.toml (README).
@@ -48,6 +48,20 @@ run: catalogues db
 	@echo "  Caseworker: http://127.0.0.1:$(PORT)/caseworker/"
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# CI: the install `make run` makes (requirements.lock only, in a virtualenv of its own) signs in as every demo user
+# and opens each landing page and the pages it links to; any 5xx fails (.ci/runtime_smoke.py).
+RUNTIME_VENV := .venv-runtime
+$(RUNTIME_VENV)/.runtime: requirements.lock pyproject.toml
+	rm -rf $(RUNTIME_VENV)
+	$(PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/pip install --quiet --upgrade pip
+	$(RUNTIME_VENV)/bin/pip install --quiet --require-hashes -r requirements.lock
+	$(RUNTIME_VENV)/bin/pip install --quiet --no-deps -e .
+	@touch $@
+
+smoke-runtime: $(RUNTIME_VENV)/.runtime
+	$(PYTHON) .ci/runtime_smoke.py $(RUNTIME_VENV)
 
 # Several workers, as an office runs it (docs/deployment.md); set YORISOI_SECRET_KEY and DATABASE_URL.
 serve: catalogues db
@@ -104,7 +118,7 @@ bench: install-test catalogues
 	$(BIN)/python bench/queue_page.py
 
 lint: install-test
-	$(BIN)/ruff check intake tests bench
+	$(BIN)/ruff check intake tests bench .ci
 
 extract: install
 	$(BIN)/flask intake i18n extract

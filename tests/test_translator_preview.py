@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from conftest import in_office
 from staff import make_user, sign_in
@@ -295,6 +297,31 @@ def test_readability_bands_order_easy_over_hard_text():
     assert readability.band(official)[0] in {"hard", "very hard"}
     assert readability.score_text("つぎへ")[1] is None
     assert readability.score_text("%(goal)s について") == readability.score_text("について")
+
+
+@pytest.fixture
+def without_analyser(monkeypatch):
+    """As on the install `make run` makes (requirements.lock only): the translators extra is not importable."""
+    from intake.i18n import readability
+
+    def forget():
+        readability._analyser.cache_clear()
+        readability._scores.cache_clear()
+
+    forget()
+    monkeypatch.setitem(sys.modules, "jreadability", None)  # None in sys.modules: the import raises ImportError
+    yield
+    monkeypatch.undo()
+    forget()
+
+
+def test_without_the_translators_extra_the_readability_pages_say_how_to_install_it(translator, without_analyser):
+    index = translator.get("/translate/")
+    assert index.status_code == 200
+    assert "not scored: needs the translators' tools" in index.get_data(as_text=True)
+    page = translator.get("/translate/ja@easy/readability")
+    assert page.status_code == 200 and "pip install -e '.[translators]'" in page.get_data(as_text=True)
+    assert translator.get("/translate/ja@easy/").status_code == 200  # every string, without its scores
 
 
 @pytest.mark.parametrize("step_id", ["health_now", "goal_kind", "feelings_now"])

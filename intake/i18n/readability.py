@@ -64,22 +64,21 @@ def band(score: float) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _tagger():
+def _analyser():
+    """(MeCab's tagger, jreadability's formula): every import of the extra is here, behind the one guard."""
     try:
         import fugashi
-        import jreadability  # noqa: F401  (imported here so a missing package is reported as one problem)
+        from jreadability import compute_readability
     except ImportError as missing:
         raise ReadabilityUnavailable(
             "Readability scores need jreadability, fugashi and unidic-lite: pip install -e '.[translators]'"
         ) from missing
-    return fugashi.Tagger()
+    return fugashi.Tagger(), compute_readability
 
 
 def score_text(text: str) -> tuple[int, float | None]:
     """(words, score) of one text; placeholders such as %(goal)s are left out."""
-    from jreadability import compute_readability
-
-    tagger = _tagger()
+    tagger, compute_readability = _analyser()
     plain = _PLACEHOLDER.sub("", text).strip()
     words = len(tagger(plain)) if plain else 0
     return words, compute_readability(plain, tagger) if words >= MIN_WORDS else None

@@ -92,10 +92,10 @@ def _readability(locale: str) -> list[readability.Score] | None:
         return None
 
 
-def _readability_summaries() -> dict[str, readability.Summary]:
-    """For the status table: Easy Japanese, and Japanese to compare it with."""
+def _readability_summaries() -> dict[str, readability.Summary | None]:
+    """For the status table: Easy Japanese, and Japanese to compare it with (None: the analyser is not installed)."""
     found = {code: _readability(code) for code in current_app.config["FURIGANA"] if code in _locales()}
-    return {code: readability.summary(scores) for code, scores in found.items() if scores is not None}
+    return {code: readability.summary(scores) if scores is not None else None for code, scores in found.items()}
 
 
 def _about_language(template: str, locale: str, **values):
