@@ -160,7 +160,7 @@ def interpreted_note(content: Plan) -> str:
     written += [a.language for a in content.actions if a.needs_japanese]
     labels = plan_sheet()["labels"]
     note = labels["interpreted"] if content.interpreter else labels["interpreted_unnamed"]
-    languages = "・".join(Locale.parse(code).get_display_name("ja") for code in dict.fromkeys(written))
+    languages = "・".join(language_name(code) for code in dict.fromkeys(written))
     return note.replace("{language}", languages).replace("{interpreter}", content.interpreter)
 
 
@@ -357,8 +357,27 @@ def group_label(group: str) -> str:
     return gettext(GROUP_LABELS.get(group, group)) if group in GROUP_LABELS else group
 
 
+# Staff read every language by its Japanese name, one name per language on every page and paper: Babel's (the
+# plan sheet's フィリピノ語, not Tagalog here and something else there), but for what Babel cannot name.
+_JAPANESE_NAMES = {"ja@easy": "やさしい日本語"}
+
+
 def language_name(code: str | None) -> str:
-    return current_app.config["LANGUAGES"].get(code, code or "")
+    """A language as staff read it: its Japanese name (ベトナム語), never the recipient's own script."""
+    if not code:
+        return ""
+    if code in _JAPANESE_NAMES:
+        return _JAPANESE_NAMES[code]
+    try:
+        name = Locale.parse(code).get_display_name("ja")
+    except (ValueError, TypeError):  # not a locale id: shown as stored
+        return code
+    return name.replace(" (", "（").replace(")", "）")
+
+
+def staff_language_names() -> dict[str, str]:
+    """Every language the kiosk speaks, by its Japanese name (the staff's choice of a recipient's language)."""
+    return {code: language_name(code) for code in current_app.config["LANGUAGES"]}
 
 
 def template_helpers() -> dict:
@@ -378,6 +397,7 @@ def template_helpers() -> dict:
         "audit_detail": audit_detail,
         "status_text": status_text,
         "language_name": language_name,
+        "staff_language_names": staff_language_names,
         "plan_sheet": plan_sheet,
         "sheet_office": sheet_office,
         "interpreted_note": interpreted_note,

@@ -90,3 +90,16 @@ def test_the_audit_page_names_actions_in_japanese(app, client):
     page = client.get(f"/caseworker/cases/{case_id}/audit").get_data(as_text=True)
     assert translated(app, "Case closed") in page and translated(app, "Case created") in page
     assert ">close<" not in page and ">create<" not in page
+
+
+def test_staff_read_every_language_by_one_japanese_name(app, client):
+    make_office(app)
+    sign_in(client, "cw")
+    form = client.get("/caseworker/cases/new").get_data(as_text=True)
+    for name in ("ネパール語", "ベトナム語", "フィリピノ語", "やさしい日本語", "中国語（簡体字）", "ポルトガル語（ブラジル）"):
+        assert f">{name}</option>" in form
+    for own_script in ("नेपाली", "Tiếng Việt", "Tagalog", "简体中文"):
+        assert own_script not in form
+    case_id, _code = new_case(client, number="N-0001", language="ne")
+    page = client.get(f"/caseworker/cases/{case_id}").get_data(as_text=True)
+    assert "ネパール語" in page and "नेपाली" not in page
