@@ -130,14 +130,17 @@ def test_small_cells_are_hidden_on_the_page_in_the_chart_and_in_the_csv(app):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == [
         translated(app, header)
-        for header in ("From", "To", "Dialogue", "Step", "Question", "Language shown", "Item", "Item code", "Count")
+        for header in (
+            "From", "To", "Dialogue", "Step", "Question", "Language shown", "Language code", "Item", "Item code", "Count"
+        )
     ]
-    cells = {(r[3], r[5], r[7]): r[8] for r in rows[1:]}
+    assert {r[5] for r in rows[1:] if r[6] == "es"} == {"スペイン語"}  # staff read a language by its Japanese name
+    cells = {(r[3], r[6], r[8]): r[9] for r in rows[1:]}
     assert cells[("barriers", "es", "reached")] == "<5"
     assert cells[("welcome", "es", "reached")] == "<5"
     assert cells[("welcome", "ja", "reached")] == "5"
     assert all(value == "<5" or value == "0" or int(value) >= 5 for value in cells.values())
-    assert translated(app, "Shown") in {r[6] for r in rows[1:]}
+    assert translated(app, "Shown") in {r[7] for r in rows[1:]}
 
 
 def test_no_table_links_a_count_to_an_intake_a_person_or_a_moment(app):

@@ -25,6 +25,7 @@ from ...i18n import plain, step_text
 from ...services import casework, step_counts
 from ..common import engines, office_today
 from ..offices import current_office
+from ..plan_text import language_name
 from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("counts", __name__, url_prefix="/caseworker/office/counts"))
@@ -214,7 +215,6 @@ def _page(retention_error: str = "", status: int = 200):
         measure_label=measure_label,
         funnel_bars=funnel_bars,
         completion_rate=completion_rate,
-        languages=current_app.config["LANGUAGES"],
         keep_months=step_counts.keep_months(office),
         keep_range=KEEP_MONTHS_RANGE,
         retention_error=retention_error,
@@ -240,6 +240,7 @@ def csv_export():
             gettext("Step"),
             gettext("Question"),
             gettext("Language shown"),
+            gettext("Language code"),
             gettext("Item"),
             gettext("Item code"),
             gettext("Count"),
@@ -256,6 +257,7 @@ def csv_export():
                             dialogue.id,
                             line.step_id,
                             dialogue.labels[line.step_id],
+                            language_name(locale),
                             locale,
                             measure_label(name),
                             name,
