@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import in_office
-from staff import make_office, new_case, sign_in, translated
+from conftest import in_office, office_today
+from staff import make_office, new_case, sign_in, translated, walk_with_code
 
 from intake.extensions import db
 from intake.records import AuditEntry, Case, Ticket
@@ -100,6 +100,10 @@ def test_staff_read_every_language_by_one_japanese_name(app, client):
         assert f">{name}</option>" in form
     for own_script in ("नेपाली", "Tiếng Việt", "Tagalog", "简体中文"):
         assert own_script not in form
-    case_id, _code = new_case(client, number="N-0001", language="ne")
+    case_id, code = new_case(client, number="N-0001", language="ne")
     page = client.get(f"/caseworker/cases/{case_id}").get_data(as_text=True)
     assert "ネパール語" in page and "नेपाली" not in page
+    # A Nepali walk: the worksheet marks the recipient's own words as written in Nepali, by its Japanese name.
+    walk_with_code(app.test_client(), code, office_today(), locale="ne")
+    worksheet = client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True)
+    assert "ネパール語で記入" in worksheet and "नेपाली" not in worksheet
