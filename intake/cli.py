@@ -99,11 +99,8 @@ def purge(dry_run: bool, code: str | None) -> None:
         )
         commit()
     if not dry_run:
-        from .services import throttle
-
         commit()  # the offices' audit lines first: the counts are purged on a connection of their own
         click.echo(f"{purge_spent_counts(now)} spent rate-limit count(s) deleted")
-        throttle.purge_expired()
 
 
 def _utc(moment) -> str:

@@ -105,7 +105,7 @@ def forget(*keys: str) -> None:
 
 
 def purge_expired() -> int:
-    """Delete counts forgotten by now (the nightly `flask intake purge` calls it)."""
+    """Delete counts forgotten by now (each office's purge calls it: services/retention.py)."""
     return db.session.execute(delete(THROTTLES).where(THROTTLES.c.expires_at <= time.time())).rowcount
 
 
