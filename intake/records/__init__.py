@@ -21,7 +21,7 @@ from .cases import (
     Worksheet,
     new_ticket_code,
 )
-from .clock import utcnow
+from .clock import as_utc, utcnow
 from .intakes import (
     RECEIPT_ALPHABET,
     RECEIPT_LENGTH,
@@ -70,6 +70,7 @@ __all__ = [
     "TicketPurpose",
     "User",
     "Worksheet",
+    "as_utc",
     "new_receipt_code",
     "new_ticket_code",
     "new_token",

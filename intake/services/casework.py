@@ -44,6 +44,7 @@ from ..records import (
     TicketPurpose,
     User,
     Worksheet,
+    as_utc,
     new_ticket_code,
     utcnow,
 )
@@ -190,11 +191,6 @@ def ticket_facts(used_at: datetime | None, expires_at: datetime, intake_id: int 
     if used_at is None:
         return False, as_utc(expires_at) > now
     return intake_id is not None, False
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for timezone columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def create_case(user: User, *, case_number: str, name: str, reading: str, language: str, note: str, languages) -> Case:

@@ -8,7 +8,7 @@ can never both advance the same intake (the second gets StaleWrite when the requ
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +19,16 @@ from ..domain.plan import build_draft
 from ..domain.products import DRAFT_PLAN, REVIEW
 from ..domain.worksheet import build_review_draft
 from ..extensions import db
-from ..records import DraftPlan, Intake, IntakeStatus, ResumeAttempt, new_receipt_code, new_token, utcnow
+from ..records import (
+    DraftPlan,
+    Intake,
+    IntakeStatus,
+    ResumeAttempt,
+    as_utc,
+    new_receipt_code,
+    new_token,
+    utcnow,
+)
 from ..unit_of_work import keep_when_refused, retry_on_collision
 from . import step_counts
 
@@ -103,7 +112,7 @@ class TooManyAttempts(Exception):
 
 def _failure_times(key: str) -> list[datetime]:
     return [
-        _aware(at)
+        as_utc(at)
         for at in db.session.scalars(
             db.select(ResumeAttempt.at).where(ResumeAttempt.client == key[:64]).order_by(ResumeAttempt.at)
         )
@@ -161,7 +170,7 @@ def resume(
         raise TooManyAttempts(max(waits))
     intake = find_by_receipt(code) if isinstance(code, str) else None
     if intake is not None and (
-        intake.status != IntakeStatus.IN_PROGRESS or _aware(intake.updated_at) < now - timedelta(hours=hours)
+        intake.status != IntakeStatus.IN_PROGRESS or as_utc(intake.updated_at) < now - timedelta(hours=hours)
     ):
         intake = None
     if intake is None:
@@ -173,10 +182,6 @@ def resume(
     end_kiosk_session(intake)  # the new screen gets a new token; any old screen is cut off
     return intake
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _editable(intake: Intake) -> None:

@@ -15,8 +15,20 @@ from sqlalchemy.orm import joinedload
 
 from ..domain.search import search_key
 from ..extensions import db
-from ..records import AuditEntry, Case, CaseIntake, CaseStatus, Intake, PlanVersion, Ticket, User, Worksheet, utcnow
-from .casework import as_utc, status_from, team_ids, ticket_facts
+from ..records import (
+    AuditEntry,
+    Case,
+    CaseIntake,
+    CaseStatus,
+    Intake,
+    PlanVersion,
+    Ticket,
+    User,
+    Worksheet,
+    as_utc,
+    utcnow,
+)
+from .casework import status_from, team_ids, ticket_facts
 
 # Audit actions that change nothing: reading or printing a case is not activity on it.
 _READ_ONLY_ACTIONS = ("view", "print", "export", "sign_in")

@@ -52,10 +52,11 @@ from ..records import (
     Ticket,
     User,
     Worksheet,
+    as_utc,
     utcnow,
 )
 from . import step_counts
-from .casework import as_utc, audit, case_intakes
+from .casework import audit, case_intakes
 
 _BATCH = 500
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from ..extensions import db
-from ..records import StaffSession, User, utcnow
+from ..records import StaffSession, User, as_utc, utcnow
 from ..unit_of_work import use_office
 from . import casework
 
@@ -69,18 +69,14 @@ def find(cookie_value: str, lifetime: timedelta) -> Found:
         end(row, "deactivated", user)
         return Found(user, row, "deactivated")
     now = utcnow()
-    if _aware(row.created_at) + lifetime < now:
+    if as_utc(row.created_at) + lifetime < now:
         end(row, "lifetime", user)
         return Found(user, row, "lifetime")
-    if _aware(row.last_seen_at) + SEEN_EVERY < now:
+    if as_utc(row.last_seen_at) + SEEN_EVERY < now:
         row.last_seen_at = now
     user.session_key = cookie_value
     return Found(user, row)
 
-
-def _aware(moment):
-    """SQLite gives back naive datetimes (UTC); PostgreSQL aware ones."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def end(row: StaffSession, reason: str, user: User) -> None:

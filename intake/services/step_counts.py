@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -27,7 +27,7 @@ from ..domain.dates import add_months
 from ..domain.engine import Conversation, Engine, Outcome
 from ..domain.step_kinds import kind_of
 from ..extensions import db
-from ..records import Intake, IntakeStatus, Office, StepCount, utcnow
+from ..records import Intake, IntakeStatus, Office, StepCount, as_utc, utcnow
 
 _KEY = ("office_id", "day", "dialogue_id", "step_id", "locale", "measure")
 
@@ -127,7 +127,7 @@ def answered(
     step = engine.current(before)
     after = outcome.conversation
     arrived = engine.current(after)
-    seconds = (utcnow() - _aware(shown_at)).total_seconds() if shown_at is not None else 0.0
+    seconds = (utcnow() - as_utc(shown_at)).total_seconds() if shown_at is not None else 0.0
     fresh = _new_ground(engine, before, arrived.id, kept)
     cells = measures.on_answer(
         step_id=step.id,
@@ -210,7 +210,7 @@ def walked_away(purged: Sequence[Sequence]) -> None:
     )
     rows: Counter = Counter()
     for office_id, dialogue_id, state, locale, _status, updated_at in standing:
-        day = _aware(updated_at).astimezone(ZoneInfo(zones.get(office_id) or "Asia/Tokyo")).date()
+        day = as_utc(updated_at).astimezone(ZoneInfo(zones.get(office_id) or "Asia/Tokyo")).date()
         for step_id, name in measures.on_abandoned(state, measures.WALKED):
             rows[(office_id, day, dialogue_id, step_id, locale, name)] += 1
     add_rows(rows)
@@ -225,7 +225,7 @@ def keep_months(office: Office) -> int:
 
 def purge_expired(office: Office, now: datetime) -> int:
     """Delete the office's counts older than its retention setting (with each purge of the office); how many rows."""
-    today = _aware(now).astimezone(ZoneInfo(office.time_zone or "Asia/Tokyo")).date()
+    today = as_utc(now).astimezone(ZoneInfo(office.time_zone or "Asia/Tokyo")).date()
     cutoff = add_months(today, -keep_months(office))
     return db.session.execute(db.delete(StepCount).where(StepCount.day < cutoff)).rowcount
 
@@ -250,7 +250,3 @@ def first_day() -> date | None:
     """The earliest day with counts (for the pages' choice of years)."""
     return db.session.scalar(db.select(db.func.min(StepCount.day)))
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

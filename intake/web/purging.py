@@ -21,9 +21,8 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..records import utcnow
+from ..records import as_utc, utcnow
 from ..services import retention
-from ..services.casework import as_utc
 from ..unit_of_work import commit
 
 log = logging.getLogger(__name__)
