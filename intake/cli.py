@@ -168,7 +168,7 @@ def _case_by_number(number: str, user):
 @click.option("--by", "username", required=True, help="The staff account answering the request (logged).")
 def case_export(case_number: str, username: str) -> None:
     """Print everything stored about one case as JSON (a disclosure request); the export is logged."""
-    from .services.casework import audit
+    from .services.audit_log import audit
     from .services.retention import export_case
 
     user = _find_user(username)
@@ -404,11 +404,11 @@ def users_list(office_code: str | None) -> None:
 @click.argument("state", type=click.Choice(["required", "optional"]))
 def office_second_factor(code: str, state: str) -> None:
     """Whether the office's staff must sign in with a one-time code too (new offices: required)."""
-    from .services import casework
+    from .services import audit_log
 
     office = _office(code)
     office.second_factor_required = state == "required"
-    casework.audit(None, None, "office_setting", f"second factor {state}", office_id=office.id)
+    audit_log.audit(None, None, "office_setting", f"second factor {state}", office_id=office.id)
     click.echo(f"{office.code}: second factor {state}")
 
 

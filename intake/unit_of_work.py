@@ -193,7 +193,7 @@ def each_office(scope: str) -> Iterator[Any]:
     """An operator's command over every office (`scope`, one of OPERATOR_SCOPES): each office in turn is the unit of
     work's, so no statement ever sees two offices; each office's audit log records the command."""
     from .records import Office
-    from .services.casework import audit
+    from .services.audit_log import audit
 
     if scope not in OPERATOR_SCOPES:
         raise ValueError(f"no such operator's scope: {scope!r} (see unit_of_work.OPERATOR_SCOPES)")

@@ -199,7 +199,7 @@ def test_the_entries_already_logged_are_chained_in_order_and_verify(app, runner)
     verified = runner.invoke(args=["intake", "audit", "verify"])
     assert verified.exit_code == 0 and "audit log intact: 5 entries in 2 office(s)" in verified.output
     with app.app_context():
-        from intake.services.casework import audit
+        from intake.services.audit_log import audit
         from intake.unit_of_work import use_office
 
         use_office(north)

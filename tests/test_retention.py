@@ -10,8 +10,7 @@ from conftest import in_office
 from walk import walk_api
 
 from intake.extensions import db
-from intake.records import DraftPlan, Intake, Office, utcnow
-from intake.services.casework import as_utc
+from intake.records import DraftPlan, Intake, Office, as_utc, utcnow
 from intake.services.retention import DETACHED_ON_PURGE
 
 

@@ -14,8 +14,8 @@ from ..domain.answers import N_, Nn_
 from ..extensions import db
 from ..records import ROLES, Case, Office, User
 from ..unit_of_work import StaleWrite, office_of_account
-from . import casework, staff_sessions
-from .casework import CaseworkError
+from . import audit_log, case_access, staff_sessions
+from .errors import CaseworkError
 from .passwords import MIN_PASSWORD_LENGTH, password_problem  # noqa: F401  (the admin's pages show it)
 
 MAX_USERNAME_LENGTH = 64
@@ -146,7 +146,7 @@ def _is_self(actor: User | None, user: User) -> bool:
 
 
 def _record(actor: User | None, user: User, what: str) -> None:
-    casework.audit(actor, None, "account", f"{user.username}: {what}", office_id=user.office_id)
+    audit_log.audit(actor, None, "account", f"{user.username}: {what}", office_id=user.office_id)
 
 
 # --- changes (each is stored with the request or command, or raises AccountError and stores nothing) --
@@ -285,5 +285,5 @@ def move_open_cases(actor: User, user: User, to_username: str) -> tuple[int, Use
     if not cases:
         raise AccountError(N_("%(username)s has no open cases."), username=user.username)
     for case in cases:
-        casework.hand_over(actor, case, target)
+        case_access.hand_over(actor, case, target)
     return len(cases), target

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..records import OfficeProgram, ProgramText, User, utcnow
 from ..records.offices import Office
 from ..unit_of_work import StaleWrite
-from . import casework
+from . import audit_log
 
 # The office's own program texts are written by its staff, in Japanese; recipients' languages translate them.
 OFFICE_LOCALE = "ja"
@@ -162,7 +162,7 @@ def own_catalogue(actor: User, office: Office) -> None:
                             office_id=office.id, program_id=row.id, locale=locale, field=part, text=text, source=own[part]
                         )
                     )
-    casework.audit(actor, None, "programs", "programs.yaml copied into the office's own catalogue")
+    audit_log.audit(actor, None, "programs", "programs.yaml copied into the office's own catalogue")
 
 
 def _gettext_catalogues() -> dict[str, Translations | None]:
@@ -242,7 +242,7 @@ def save_program(
             setattr(row, field, values[field])
         detail = f"{program.id}: {', '.join(changed)} changed"
     _moved(office)
-    casework.audit(actor, None, "programs", detail)
+    audit_log.audit(actor, None, "programs", detail)
     return row
 
 
@@ -266,7 +266,7 @@ def set_retired(actor: User, office: Office, key: str, retired: bool, expected_v
     if (row.retired_at is not None) != retired:
         row.retired_at = utcnow() if retired else None
         _moved(office)
-        casework.audit(actor, None, "programs", f"{key}: {'retired' if retired else 'offered again'}")
+        audit_log.audit(actor, None, "programs", f"{key}: {'retired' if retired else 'offered again'}")
     return row
 
 
@@ -330,4 +330,4 @@ def save_translation(actor: User, office: Office, key: str, locale: str, field: 
         db.session.add(stored)
     stored.text, stored.source = text, getattr(row, field)
     _moved(office)
-    casework.audit(actor, None, "programs", f"{key}: {field} translated ({locale})")
+    audit_log.audit(actor, None, "programs", f"{key}: {field} translated ({locale})")

@@ -2,7 +2,7 @@
 
 A caseworker carries about 80 cases and a supervisor's team several hundred, so the queue reads
 them in a fixed number of statements (one per kind of record, never one per case) and works out
-each case's status from those rows with the same rule the case page uses (casework.status_from).
+each case's status from those rows with the same rule the case page uses (cases.status_from).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from ..records import (
     as_utc,
     utcnow,
 )
-from .casework import status_from, team_ids, ticket_facts
+from .case_access import team_ids
+from .cases import status_from, ticket_facts
 
 # Audit actions that change nothing: reading or printing a case is not activity on it.
 _READ_ONLY_ACTIONS = ("view", "print", "export", "sign_in")

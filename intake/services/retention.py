@@ -56,7 +56,8 @@ from ..records import (
     utcnow,
 )
 from . import step_counts
-from .casework import audit, case_intakes
+from .audit_log import audit
+from .cases import case_intakes
 
 _BATCH = 500
 

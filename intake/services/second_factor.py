@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..extensions import db
 from ..records import RecoveryCode, User, utcnow
-from . import casework
+from . import audit_log
 
 ISSUER = "Yorisoi"
 STEP_SECONDS = 30
@@ -89,7 +89,7 @@ def confirm_enrolment(user: User, code: str | None) -> list[str] | None:
     if user.totp_secret is None or user.totp_confirmed_at is not None or not check_code(user, code):
         return None
     user.totp_confirmed_at = utcnow()
-    casework.audit(user, None, "factor_enrolled", "totp", office_id=user.office_id)
+    audit_log.audit(user, None, "factor_enrolled", "totp", office_id=user.office_id)
     return new_recovery_codes(user)
 
 
@@ -97,14 +97,14 @@ def provision(actor: User | None, user: User, secret: str) -> None:
     """An operator's secret (scripted set-up): in use at once, the user's recovery codes dropped."""
     user.totp_secret, user.totp_confirmed_at, user.totp_last_step = secret, utcnow(), None
     _drop_recovery_codes(user)
-    casework.audit(actor, None, "factor_enrolled", f"{user.username}: totp provisioned", office_id=user.office_id)
+    audit_log.audit(actor, None, "factor_enrolled", f"{user.username}: totp provisioned", office_id=user.office_id)
 
 
 def reset(actor: User | None, user: User) -> None:
     """The admin resets the factor (a lost phone): the user enrols again at the next sign-in."""
     user.totp_secret, user.totp_confirmed_at, user.totp_last_step = None, None, None
     _drop_recovery_codes(user)
-    casework.audit(actor, None, "factor_reset", user.username, office_id=user.office_id)
+    audit_log.audit(actor, None, "factor_reset", user.username, office_id=user.office_id)
 
 
 def _drop_recovery_codes(user: User) -> None:

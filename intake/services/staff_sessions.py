@@ -17,7 +17,7 @@ from datetime import timedelta
 from ..extensions import db
 from ..records import StaffSession, User, as_utc, utcnow
 from ..unit_of_work import use_office
-from . import casework
+from . import audit_log
 
 # How often a session's last_seen_at is written (not on every request: a write costs more than a read).
 SEEN_EVERY = timedelta(minutes=1)
@@ -83,7 +83,7 @@ def end(row: StaffSession, reason: str, user: User) -> None:
     """End one session (sign-out, expiry): its cookie, and every copy of it, opens nothing from now on."""
     if row.ended_at is None:
         row.ended_at, row.ended_reason = utcnow(), reason
-        casework.audit(user, None, "session_ended", f"{user.username}: {reason}", office_id=row.office_id)
+        audit_log.audit(user, None, "session_ended", f"{user.username}: {reason}", office_id=row.office_id)
 
 
 def end_all(actor: User | None, user: User, reason: str, *, keep: StaffSession | None = None) -> int:
@@ -95,7 +95,7 @@ def end_all(actor: User | None, user: User, reason: str, *, keep: StaffSession |
         query.values(ended_at=utcnow(), ended_reason=reason).execution_options(synchronize_session="fetch")
     ).rowcount
     if ended:
-        casework.audit(actor, None, "session_ended", f"{user.username}: {reason} ({ended})", office_id=user.office_id)
+        audit_log.audit(actor, None, "session_ended", f"{user.username}: {reason} ({ended})", office_id=user.office_id)
     return ended
 
 

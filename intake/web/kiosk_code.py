@@ -9,8 +9,8 @@ from ..domain.plan import PlanGoal
 from ..i18n import known_locale, message
 from ..records import TicketPurpose
 from ..security import rate_limit, rejected
-from ..services import casework
-from ..services.casework import CaseworkError
+from ..services import tickets
+from ..services.errors import CaseworkError
 from .common import engines, intake_engine, no_store, office_today
 from .kiosk import _begin_kiosk_session, _kiosk_page
 from .offices import kiosk_may_serve
@@ -35,7 +35,7 @@ def redeem():
     if not kiosk_may_serve():
         return redirect(url_for("kiosk.landing"))
     try:
-        intake = casework.redeem_ticket(
+        intake = tickets.redeem_ticket(
             request.form.get("code", ""), locale, _engine_for, _goal_text, today=office_today()
         )
     except CaseworkError as err:

@@ -56,7 +56,7 @@ STATUS_LABELS = {
     # i18n: staff: a case status in the caseworker's queue.
     "closed": N_("Closed"),
 }
-# The audit log's actions (casework.audit) as staff read them: on the audit pages and in their CSV.
+# The audit log's actions (audit_log.audit) as staff read them: on the audit pages and in their CSV.
 AUDIT_ACTIONS = {
     # i18n: staff: an action in the audit log.
     "account": N_("Account changed"),

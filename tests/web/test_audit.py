@@ -138,7 +138,7 @@ def test_two_transactions_of_one_office_appending_at_once_do_not_fork_the_chain(
     the single writer (SQLite) puts one after the other, and the chain has every entry once, in one line."""
     import threading
 
-    from intake.services.casework import audit
+    from intake.services.audit_log import audit
     from intake.services.offices import default_office
     from intake.unit_of_work import use_office
 

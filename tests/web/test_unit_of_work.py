@@ -10,9 +10,8 @@ from staff import make_office, new_case, sign_in, translated, version_of
 
 from intake import demo
 from intake.extensions import db
-from intake.records import AuditEntry, Intake, Ticket, User, new_receipt_code, new_ticket_code, utcnow
-from intake.services import accounts, casework, conversations
-from intake.services.casework import as_utc
+from intake.records import AuditEntry, Intake, Ticket, User, as_utc, new_receipt_code, new_ticket_code, utcnow
+from intake.services import accounts, audit_log, conversations, plans, tickets
 from intake.unit_of_work import office_in_use
 
 USED = "This code has already been used. Please ask at the counter for a new one."
@@ -59,15 +58,15 @@ def test_a_ticket_code_collision_keeps_the_old_codes_expired(app, client, monkey
     sign_in(client, "cw")
     case_id, old_code = new_case(client)
     ticket_codes = TakenFirst(old_code.replace("-", ""), new_ticket_code)
-    monkeypatch.setattr(casework, "new_ticket_code", ticket_codes)
+    monkeypatch.setattr(tickets, "new_ticket_code", ticket_codes)
     response = client.post(f"/caseworker/cases/{case_id}/tickets", data={"purpose": "intake"})
     assert response.status_code == 302
     assert ticket_codes.draws == 2, "the first ticket code collided and a second was drawn"
     with in_office(app):
-        tickets = db.session.scalars(db.select(Ticket).filter_by(case_id=case_id).order_by(Ticket.id)).all()
-        assert len(tickets) == 2
-        assert as_utc(tickets[0].expires_at) <= utcnow(), "the collision brought the old code back to life"
-        assert as_utc(tickets[1].expires_at) > utcnow()
+        issued = db.session.scalars(db.select(Ticket).filter_by(case_id=case_id).order_by(Ticket.id)).all()
+        assert len(issued) == 2
+        assert as_utc(issued[0].expires_at) <= utcnow(), "the collision brought the old code back to life"
+        assert as_utc(issued[1].expires_at) > utcnow()
     refused = app.test_client().post("/kiosk/code", data={"code": old_code})
     assert refused.status_code == 422
     assert translated(app, EXPIRED) in without_readings(refused.get_data(as_text=True))
@@ -80,11 +79,11 @@ def _audit_count(app) -> int:
 
 def test_the_request_edge_commits_what_it_answers_below_400_and_nothing_else(app):
     def write(status: int):
-        casework.audit(None, None, "test", str(status))
+        audit_log.audit(None, None, "test", str(status))
         return "", status
 
     def write_then_fail():
-        casework.audit(None, None, "test", "raised")
+        audit_log.audit(None, None, "test", "raised")
         raise RuntimeError("the page could not be drawn")
 
     app.add_url_rule("/test/write/<int:status>", "test_write", write, methods=["POST"])
@@ -102,7 +101,7 @@ def test_a_savepoint_released_alone_commits_nothing(app):
     """pysqlite starts no transaction before SAVEPOINT; released alone it would commit (database.py begins one)."""
     with in_office(app):
         with db.session.begin_nested():
-            casework.audit(None, None, "test", "inside a savepoint")
+            audit_log.audit(None, None, "test", "inside a savepoint")
         db.session.rollback()
     assert _audit_count(app) == 0
 
@@ -156,7 +155,7 @@ def test_a_worksheet_edit_that_lost_the_race_shows_the_plan_as_it_is_now(app, cl
     case_id, _ = new_case(client, ticket=False)
     version = version_of(client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True))
     someone_else_first(
-        monkeypatch, casework, "save_worksheet", "worksheets", lambda user, worksheet, *rest: worksheet.id
+        monkeypatch, plans, "save_worksheet", "worksheets", lambda user, worksheet, *rest: worksheet.id
     )
     form = {
         "part": "goal",

@@ -13,8 +13,8 @@ from werkzeug.exceptions import HTTPException
 from ...extensions import db, login_manager
 from ...i18n import CASEWORKER_LOCALE, use_staff_catalogue
 from ...records import Case, Office, PlanVersion, User
-from ...services import casework, staff_sessions
-from ...services.casework import CaseworkError
+from ...services import audit_log, case_access, staff_sessions
+from ...services.errors import CaseworkError
 from ...services.offices import default_office_id
 from ...unit_of_work import use_office
 from ..common import no_store
@@ -129,7 +129,7 @@ def _load_user(session_value: str) -> User | None:
         named = db.session.get(Office, parsed[0]) if parsed else None
         detail, office_id = found.reason, named.id if named is not None else default_office_id(db.session)
         use_office(office_id)  # the audit line is that office's record
-    casework.audit(found.user, None, "session_refused", detail, office_id=office_id)
+    audit_log.audit(found.user, None, "session_refused", detail, office_id=office_id)
     return None
 
 
@@ -159,10 +159,10 @@ def load_case(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:
         abort(404)
-    if not casework.can_open(current_user, case):
+    if not case_access.can_open(current_user, case):
         abort(403, gettext("This case is assigned to another caseworker. Only they and their supervisor can open it."))
     if case.erased_at is not None:
-        if casework.erased_on_request(case):
+        if audit_log.erased_on_request(case):
             abort(410, gettext("The records of this case were erased on request. Its audit log is kept."))
         abort(
             410,

@@ -11,8 +11,8 @@ from flask_login import current_user
 from ...extensions import db
 from ...records import ROLES, User
 from ...records import offices as records
-from ...services import accounts, casework, second_factor, staff_sessions
-from ...services.casework import CaseworkError
+from ...services import accounts, audit_log, second_factor, staff_sessions
+from ...services.errors import CaseworkError
 from ...unit_of_work import stale_page
 from ..offices import current_office, enrolment_url
 from .access import error_message, roles, staff_blueprint
@@ -185,7 +185,7 @@ def new_kiosk_key():
     """A new enrolment key: every kiosk enrolled so far must be enrolled again (a lost or stolen address)."""
     office = current_office()
     office.kiosk_key = records.new_kiosk_key()
-    casework.audit(current_user, None, "kiosk_key", office.code)
+    audit_log.audit(current_user, None, "kiosk_key", office.code)
     flash(gettext("A new enrolment address was made. Enrol every kiosk of the office again with it."))
     return redirect(url_for("accounts.kiosks"), code=303)
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ...records import Case, Ticket
 from ...records.clock import utcnow
-from ...services import casework
+from ...services import audit_log, tickets
 from ...services.queue import QueueFilter, queue_rows
 from ..common import office_today
 from .access import awaits_sign_off, load_case, roles, staff_blueprint
@@ -26,7 +26,7 @@ def _chosen() -> list[Case]:
 
 def _usable_ticket(case: Case) -> Ticket | None:
     now = utcnow()
-    usable = [t for t in case.tickets if casework.ticket_usable(t, now)]
+    usable = [t for t in case.tickets if tickets.ticket_usable(t, now)]
     return usable[-1] if usable else None
 
 
@@ -40,7 +40,7 @@ def slips():
         if ticket is None:
             skipped.append(case)
             continue
-        casework.audit(current_user, case, "print", f"ticket {ticket.display_code}")
+        audit_log.audit(current_user, case, "print", f"ticket {ticket.display_code}")
         printed.append(slip(case, ticket))
     return render_template("caseworker/print_slips.html", slips=printed, skipped=skipped)
 
@@ -60,7 +60,7 @@ def plans():
         if plan is None or awaits_sign_off(plan):
             skipped.append(case)
             continue
-        casework.audit(current_user, case, "print", f"version {plan.number}")
+        audit_log.audit(current_user, case, "print", f"version {plan.number}")
         review = plan.reviews[-1] if plan.reviews else None
         sheets.append({"case": case, "plan": plan, "content": plan.plan, "review": review})
     return render_template("caseworker/print_plans.html", sheets=sheets, skipped=skipped)

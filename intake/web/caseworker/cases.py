@@ -13,9 +13,20 @@ from flask_login import current_user
 from ...domain.plan import Draft, is_japanese
 from ...extensions import db
 from ...i18n import format_day
-from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus, PlanEdit, Ticket, TicketPurpose
-from ...services import casework
-from ...services.casework import CaseworkError
+from ...records import (
+    AuditEntry,
+    CaseIntake,
+    CaseStatus,
+    Intake,
+    IntakeStatus,
+    PlanEdit,
+    Ticket,
+    TicketPurpose,
+    as_utc,
+    utcnow,
+)
+from ...services import audit_log, case_access, cases, tickets
+from ...services.errors import CaseworkError
 from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
 from ..common import as_download, engines, office_today
@@ -108,7 +119,7 @@ def new_case():
     if request.method == "POST":
         form = request.form
         try:
-            case = casework.create_case(
+            case = cases.create_case(
                 current_user,
                 case_number=form.get("case_number", ""),
                 name=form.get("name", ""),
@@ -121,7 +132,7 @@ def new_case():
             flash(error_message(err))
             return render_template("caseworker/case_new.html", form=form), 422
         if form.get("ticket") != "no":
-            ticket = casework.issue_ticket(current_user, case, valid_days=current_app.config["TICKET_VALID_DAYS"])
+            ticket = tickets.issue_ticket(current_user, case, valid_days=current_app.config["TICKET_VALID_DAYS"])
             return redirect(url_for("caseworker.ticket", case_id=case.id, ticket_id=ticket.id))
         return redirect(url_for("caseworker.case", case_id=case.id))
     return render_template("caseworker/case_new.html", form={})
@@ -132,16 +143,16 @@ def new_case():
 def case(case_id: int):
     """One case: status, tickets, the recipient's drafts, plan versions and reviews."""
     case = load_case(case_id)
-    casework.audit(current_user, case, "view", "case")
+    audit_log.audit(current_user, case, "view", "case")
     return render_template(
         "caseworker/case.html",
         case=case,
-        status=casework.case_status(case, office_today(), current_app.config["SUPERVISOR_SIGN_OFF"]),
-        intakes=casework.case_intakes(case),
-        reassign_choices=casework.reassign_choices(current_user, case),
-        can_reopen=case.closed_at is not None and casework.may_reopen(current_user, case),
-        now=casework.utcnow(),
-        as_utc=casework.as_utc,
+        status=cases.case_status(case, office_today(), current_app.config["SUPERVISOR_SIGN_OFF"]),
+        intakes=cases.case_intakes(case),
+        reassign_choices=case_access.reassign_choices(current_user, case),
+        can_reopen=case.closed_at is not None and case_access.may_reopen(current_user, case),
+        now=utcnow(),
+        as_utc=as_utc,
     )
 
 
@@ -152,7 +163,7 @@ def issue_ticket(case_id: int):
     case = load_case(case_id)
     purpose = TicketPurpose.REVIEW if request.form.get("purpose") == TicketPurpose.REVIEW else TicketPurpose.INTAKE
     try:
-        ticket = casework.issue_ticket(
+        ticket = tickets.issue_ticket(
             current_user, case, valid_days=current_app.config["TICKET_VALID_DAYS"], purpose=purpose
         )
     except CaseworkError as err:
@@ -169,7 +180,7 @@ def ticket(case_id: int, ticket_id: int):
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None or ticket.case_id != case.id:
         abort(404)
-    casework.audit(current_user, case, "print", f"ticket {ticket.display_code}")
+    audit_log.audit(current_user, case, "print", f"ticket {ticket.display_code}")
     return render_template("caseworker/ticket.html", **slip(case, ticket))
 
 
@@ -189,7 +200,7 @@ def slip(case, ticket: Ticket) -> dict:
 
 def slip_text(ticket: Ticket, locale: str) -> dict:
     """The slip's words in the recipient's language, printed beside the Japanese."""
-    expires = casework.as_utc(ticket.expires_at).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    expires = as_utc(ticket.expires_at).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     with force_locale(locale):
         return {
             # i18n: recipient: the heading of the slip with the code a caseworker hands the recipient.
@@ -214,7 +225,7 @@ def claim(case_id: int):
     """Tie a walk-in draft to this case by its receipt code."""
     case = load_case(case_id)
     try:
-        casework.claim_walk_in(current_user, case, request.form.get("receipt_code", ""))
+        tickets.claim_walk_in(current_user, case, request.form.get("receipt_code", ""))
     except CaseworkError as err:
         flash(error_message(err))
         return redirect(url_for("caseworker.case", case_id=case.id)), 303
@@ -228,10 +239,10 @@ def draft(case_id: int, intake_id: int):
     """A draft as the recipient sent it, in Japanese whatever language they used."""
     case = load_case(case_id)
     intake = db.session.get(Intake, intake_id)
-    if intake is None or intake.plan is None or intake not in casework.case_intakes(case):
+    if intake is None or intake.plan is None or intake not in cases.case_intakes(case):
         abort(404)
     engine = engines()[intake.dialogue_id]
-    casework.audit(current_user, case, "view", f"draft {intake.receipt_code}")
+    audit_log.audit(current_user, case, "view", f"draft {intake.receipt_code}")
     return render_template(
         "caseworker/draft.html",
         case=case,
@@ -255,7 +266,7 @@ def close(case_id: int):
     if request.method == "GET":
         return render_template("caseworker/close.html", case=case, reasons=reasons, form={})
     try:
-        casework.close_case(
+        cases.close_case(
             current_user,
             case,
             reason=request.form.get("reason", ""),
@@ -276,7 +287,7 @@ def reopen(case_id: int):
     """The supervisor reopens a closed case of the team."""
     case = load_case(case_id)
     try:
-        casework.reopen_case(current_user, case)
+        cases.reopen_case(current_user, case)
     except CaseworkError as err:  # refused before any change
         flash(error_message(err))
     else:
@@ -290,7 +301,7 @@ def reassign(case_id: int):
     """The supervisor hands the case to another caseworker of the team (someone leaves or is away)."""
     case = load_case(case_id)
     try:
-        caseworker = casework.reassign_case(current_user, case, request.form.get("caseworker", ""))
+        caseworker = case_access.reassign_case(current_user, case, request.form.get("caseworker", ""))
     except CaseworkError as err:
         flash(error_message(err))
     else:
@@ -327,7 +338,7 @@ def case_records(case_id: int):
     """Everything stored about the case as one JSON file, for the recipient's disclosure request."""
     case = load_case(case_id)
     document = export_case(case)
-    casework.audit(current_user, case, "export", "case records json")
+    audit_log.audit(current_user, case, "export", "case records json")
     return as_download(jsonify(document), f"case-{case.case_number}-records.json")
 
 

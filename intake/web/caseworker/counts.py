@@ -22,7 +22,7 @@ from ...domain.dialogue import Step
 from ...domain.engine import Engine
 from ...domain.step_kinds import kind_of
 from ...i18n import plain, step_text
-from ...services import casework, step_counts
+from ...services import audit_log, step_counts
 from ..common import engines, office_today
 from ..offices import current_office
 from ..plan_text import language_name
@@ -197,7 +197,7 @@ def page():
 
 def _page(retention_error: str = "", status: int = 200):
     year, month, start, end, errors, dialogues = _read()
-    casework.audit(current_user, None, "view", f"step counts {start}..{end}")
+    audit_log.audit(current_user, None, "view", f"step counts {start}..{end}")
     office = current_office()
     page = render_template(
         "caseworker/counts.html",
@@ -264,7 +264,7 @@ def csv_export():
                             measures.shown(count),
                         ]
                     )
-    casework.audit(current_user, None, "export", f"step counts.csv {start}..{end}")
+    audit_log.audit(current_user, None, "export", f"step counts.csv {start}..{end}")
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet software opens the Japanese as UTF-8
         mimetype="text/csv",
@@ -290,6 +290,6 @@ def set_retention():
         return _page(retention_error=error, status=422)
     office = current_office()
     office.counts_keep_months = months
-    casework.audit(current_user, None, "counts_retention", f"{months} months")
+    audit_log.audit(current_user, None, "counts_retention", f"{months} months")
     flash(gettext("Step counts are now kept for %(months)s months.", months=months))
     return redirect(url_for("counts.page"), code=303)

@@ -20,7 +20,8 @@ from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ...extensions import db
 from ...i18n import option_label
 from ...records import AuditEntry, Case, Intake, IntakeStatus, PlanVersion, Review
-from ...services import casework
+from ...services import case_access
+from ...services.audit_log import audit
 from ..common import intake_engine, office_today
 from ..plan_text import audit_action_label, audit_actor, audit_detail, era_datetime, group_label, program_name
 from .access import roles, staff_blueprint
@@ -118,7 +119,7 @@ def report():
     """Participants, achievers and achievement rate per program and group, with the barriers recipients named."""
     start, end, errors = _period()
     report = build_report(start, end)
-    casework.audit(current_user, None, "view", f"report {start}..{end}")
+    audit(current_user, None, "view", f"report {start}..{end}")
     return render_template(
         "caseworker/report.html",
         report=report,
@@ -176,7 +177,7 @@ def report_csv():
     writer.writerow(["total", "", "", "", report.total.participants, report.total.achievers, _rate(report.total.rate)])
     for barrier, count in report.barriers:
         writer.writerow(["barrier", "", barrier, barrier_label(barrier), count, "", ""])
-    casework.audit(current_user, None, "export", f"report.csv {start}..{end}")
+    audit(current_user, None, "export", f"report.csv {start}..{end}")
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet software opens the Japanese names as UTF-8
         mimetype="text/csv",
@@ -195,7 +196,7 @@ def _visible_entries():
         .order_by(AuditEntry.id.desc())
     )
     if current_user.role == "supervisor":
-        team = casework.team_ids(current_user)
+        team = case_access.team_ids(current_user)
         query = query.where(
             AuditEntry.case_id.in_(db.select(Case.id).where(Case.caseworker_id.in_(team)))
             | AuditEntry.user_id.in_(team)
@@ -248,7 +249,7 @@ def audit_csv():
                 entry.hash or "",
             ]
         )
-    casework.audit(current_user, None, "export", "audit.csv")
+    audit(current_user, None, "export", "audit.csv")
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet software opens the Japanese as UTF-8
         mimetype="text/csv",

@@ -34,8 +34,8 @@ from ...domain.worksheet import (
     saved_parts,
 )
 from ...i18n import joined, option_label, option_short
-from ...services import casework
-from ...services.casework import CaseworkError
+from ...services import audit_log, plans
+from ...services.errors import CaseworkError
 from ...unit_of_work import stale_page
 from ..common import engines, intake_engine, office_today
 from ..history import edit_sentences
@@ -83,7 +83,7 @@ def _reasons(engine, suggestion: Suggestion) -> list[str]:
 def render_worksheet(case, *, problems=(), message: str | None = None, status: int = 200, submitted=None, not_saved=()):
     """The worksheet page; `submitted` is a refused form, shown as typed so that no edit is lost; `not_saved` says
     what a form refused for someone else's change would have changed in the plan as it is now."""
-    worksheet = casework.open_worksheet(current_user, case)
+    worksheet = plans.open_worksheet(current_user, case)
     plan = worksheet.plan
     engine = intake_engine()
     intake = worksheet.intake
@@ -134,7 +134,7 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
 def worksheet(case_id: int):
     """The plan being prepared: the recipient's draft in Japanese beside the caseworker's version."""
     case = load_case(case_id)
-    casework.audit(current_user, case, "view", "worksheet")
+    audit_log.audit(current_user, case, "view", "worksheet")
     return render_worksheet(case)
 
 
@@ -269,10 +269,10 @@ SAVED_LABELS = {
 def save(case_id: int):
     """Save the worksheet: every part the form carries in one go; a problem stores nothing and keeps what was typed."""
     case = load_case(case_id)
-    worksheet = casework.open_worksheet(current_user, case)
+    worksheet = plans.open_worksheet(current_user, case)
     before = worksheet.plan
     try:
-        casework.save_worksheet(
+        plans.save_worksheet(
             current_user, worksheet, request.form.get("version"), edit_worksheet(before, _worksheet_edits(request.form))
         )
     except AnswerInvalid as err:
@@ -290,7 +290,7 @@ def save(case_id: int):
 def approve(case_id: int):
     """Save what the form carries, then approve the worksheet as the next plan version (it cannot change afterwards)."""
     case = load_case(case_id)
-    worksheet = casework.open_worksheet(current_user, case)
+    worksheet = plans.open_worksheet(current_user, case)
     plan_date = _day(request.form.get("plan_date")) or office_today()
     if plan_date > office_today():
         message = gettext("The plan's date cannot be in the future.")
@@ -299,9 +299,9 @@ def approve(case_id: int):
     try:
         edits = _worksheet_edits(request.form)
         if edits:
-            casework.save_worksheet(current_user, worksheet, version, edit_worksheet(worksheet.plan, edits))
+            plans.save_worksheet(current_user, worksheet, version, edit_worksheet(worksheet.plan, edits))
             version = worksheet.version
-        plan = casework.approve(
+        plan = plans.approve(
             current_user, worksheet, version, plan_date=plan_date, review_date=_day(request.form.get("review_date"))
         )
     except AnswerInvalid as err:
@@ -317,7 +317,7 @@ def revise(case_id: int):
     """Open the current plan for revision; approving it makes the next version."""
     case = load_case(case_id)
     try:
-        casework.start_revision(current_user, case, request.form.get("version"))
+        plans.start_revision(current_user, case, request.form.get("version"))
     except CaseworkError as err:
         return render_worksheet(case, message=error_message(err), status=409)
     return redirect(url_for("plan.worksheet", case_id=case.id), code=303)
@@ -329,7 +329,7 @@ def plan(case_id: int, number: int):
     """One approved plan version with its reviews."""
     case = load_case(case_id)
     plan = load_plan(case, number)
-    casework.audit(current_user, case, "view", f"version {number}")
+    audit_log.audit(current_user, case, "view", f"version {number}")
     return render_template(
         "caseworker/plan.html",
         case=case,
@@ -346,7 +346,7 @@ def sign_off(case_id: int, number: int):
     case = load_case(case_id)
     plan = load_plan(case, number)
     try:
-        casework.sign_off(current_user, plan)
+        plans.sign_off(current_user, plan)
     except CaseworkError as err:
         return render_template("caseworker/error.html", message=error_message(err)), 409
     return redirect(url_for("plan.plan", case_id=case.id, number=number), code=303)
@@ -365,7 +365,7 @@ def versions(case_id: int):
     if older not in numbers or newer not in numbers:
         abort(404)
     old_plan, new_plan = load_plan(case, older), load_plan(case, newer)
-    casework.audit(current_user, case, "view", f"versions {older}→{newer}")
+    audit_log.audit(current_user, case, "view", f"versions {older}→{newer}")
     return render_template(
         "caseworker/versions.html",
         case=case,

@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from ...i18n import format_day
-from ...services import casework
+from ...services import audit_log, plans
 from ..common import as_download
 from ..plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name, sheet_office
 from .access import CASE_ROLES, awaits_sign_off, load_case, load_plan, roles, staff_blueprint
@@ -72,7 +72,7 @@ def export(case_id: int, number: int):
     """One plan version as JSON, for the office's case record system."""
     case = load_case(case_id)
     plan = load_plan(case, number)
-    casework.audit(current_user, case, "export", f"version {number} json")
+    audit_log.audit(current_user, case, "export", f"version {number} json")
     document = {
         "case_number": case.case_number,
         "version": plan.number,
@@ -131,8 +131,8 @@ def pdf(case_id: int, number: int):
     plan = load_plan(case, number)
     if awaits_sign_off(plan):
         abort(409, gettext("This plan waits for the supervisor's sign-off before it can be printed."))
-    document = casework.plan_document(plan) or casework.keep_plan_document(current_user, plan, plan_pdf(case, plan))
-    casework.audit(current_user, case, "print", f"version {number} pdf")
+    document = plans.plan_document(plan) or plans.keep_plan_document(current_user, plan, plan_pdf(case, plan))
+    audit_log.audit(current_user, case, "print", f"version {number} pdf")
     response = Response(document.pdf, mimetype="application/pdf")
     response.headers["ETag"] = document.sha256
     return as_download(response, f"plan-{case.case_number}-v{plan.number}.pdf")
@@ -154,7 +154,7 @@ def sheet(case_id: int, number: int):
     recipient_copy = request.args.get("copy") == "recipient"
     content = plan.plan
     locale = content.recipient_language or case.preferred_language
-    casework.audit(current_user, case, "print", f"version {number}{' recipient copy' if recipient_copy else ''}")
+    audit_log.audit(current_user, case, "print", f"version {number}{' recipient copy' if recipient_copy else ''}")
     return render_template(
         "plan/sheet.html",
         case=case,

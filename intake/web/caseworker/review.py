@@ -11,8 +11,9 @@ from ...domain.worksheet import (
     distance_travelled,
     review_prefill,
 )
-from ...services import casework
-from ...services.casework import CaseworkError
+from ...records import as_utc
+from ...services import audit_log, cases, reviews
+from ...services.errors import CaseworkError
 from ..common import office_today
 from .access import CASE_ROLES, error_message, load_case, roles, staff_blueprint
 
@@ -28,14 +29,14 @@ def periodic_review(case_id: int):
     if plan is None:
         abort(404)
     problems, message, status = [], None, 200
-    kiosk_review = casework.latest_submitted(case, review=True)
-    if kiosk_review is not None and casework.as_utc(kiosk_review.submitted_at) < casework.as_utc(plan.approved_at):
+    kiosk_review = cases.latest_submitted(case, review=True)
+    if kiosk_review is not None and as_utc(kiosk_review.submitted_at) < as_utc(plan.approved_at):
         kiosk_review = None  # a review of an earlier version
     draft = kiosk_review.plan.content if kiosk_review is not None else None
     form = request.form if request.method == "POST" else review_prefill(draft or {})
     if request.method == "POST":
         try:
-            casework.record_review(
+            reviews.record_review(
                 current_user, plan, request.form, review_day=request.form.get("review_date"), today=office_today()
             )
         except AnswerInvalid as err:
@@ -45,7 +46,7 @@ def periodic_review(case_id: int):
         else:
             return redirect(url_for("plan.plan", case_id=case.id, number=plan.number), code=303)
     else:
-        casework.audit(current_user, case, "view", "review form")
+        audit_log.audit(current_user, case, "view", "review form")
     return (
         render_template(
             "caseworker/review.html",

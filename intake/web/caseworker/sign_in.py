@@ -29,8 +29,8 @@ from flask_login import current_user, login_user, logout_user
 
 from ...extensions import db
 from ...records import Office, User
-from ...services import accounts, casework, second_factor, staff_sessions, throttle
-from ...services.casework import CaseworkError
+from ...services import accounts, audit_log, second_factor, staff_sessions, throttle
+from ...services.errors import CaseworkError
 from ...services.passwords import password_problem
 from ...unit_of_work import keep_when_refused, office_of_account, use_office
 from ..offices import current_office
@@ -89,7 +89,7 @@ def _failed(user: User | None, why: str, username: str) -> None:
     """A failure in the audit log (kept although the answer refuses): whose account, if it is one, and why."""
     keep_when_refused()
     detail = f"{username[:64]}: {why}" if user is None else why
-    casework.audit(user, None, "sign_in_failed", detail, office_id=user.office_id if user else None)
+    audit_log.audit(user, None, "sign_in_failed", detail, office_id=user.office_id if user else None)
 
 
 def _login_page(message: str | None = None, status: int = 200, *, waiting_until: float = 0.0, username: str = ""):
@@ -162,7 +162,7 @@ def _note_password(user: User, password: str) -> None:
 def _code_accepted(user: User, code: str) -> bool:
     if second_factor.looks_like_recovery_code(code):
         if second_factor.use_recovery_code(user, code):
-            casework.audit(user, None, "recovery_code_used", str(second_factor.recovery_codes_left(user)))
+            audit_log.audit(user, None, "recovery_code_used", str(second_factor.recovery_codes_left(user)))
             return True
         return False
     return second_factor.check_code(user, code)
@@ -179,7 +179,7 @@ def _signed_in(user: User, password: str | None, target: str | None):
     current_office()  # the request is the user's office's from here on
     mark_signed_in()
     throttle.forget(throttle.account_key(user.username), throttle.code_key(user.id))
-    casework.audit(user, None, "sign_in")
+    audit_log.audit(user, None, "sign_in")
     if user.password_change_required:
         return redirect(url_for("caseworker.change_password"))
     return redirect(_safe_next(target, user))
@@ -282,7 +282,7 @@ def logout():
         row = g.get("staff_session")
         if row is not None:
             staff_sessions.end(row, "signed_out", current_user)
-        casework.audit(current_user, None, "sign_out")
+        audit_log.audit(current_user, None, "sign_out")
     logout_user()
     session.clear()
     return redirect(url_for("caseworker.login"))
