@@ -117,8 +117,10 @@ bench: install-test catalogues
 	$(BIN)/python bench/factory.py
 	$(BIN)/python bench/queue_page.py
 
+# The layers' contracts (.importlinter): domain ← records ← unit_of_work ← services ← i18n ← security ← web.
 lint: install-test
 	$(BIN)/ruff check intake tests bench .ci
+	$(BIN)/lint-imports
 
 extract: install
 	$(BIN)/flask intake i18n extract

@@ -18,7 +18,7 @@ from .domain.office import load_engines
 from .domain.yamlfile import DataFileError
 from .i18n import catalogues, readability, readings
 from .records import ROLES
-from .unit_of_work import CommandGroup, commit, each_office, office_of_account
+from .unit_of_work import CommandGroup, commit, office_of_account
 
 intake_cli = CommandGroup("intake", help="Yorisoi administration.")
 dialogue_cli = CommandGroup("dialogue", help="Dialogue files.")
@@ -75,6 +75,7 @@ def purge(dry_run: bool, code: str | None) -> None:
     """Delete what is due: unfinished intakes past the resume window, closed cases past their office's retention
     period (with an audit line), spent rate-limit counts. Requests do it by themselves; this is for a timer or a look."""
     from .records import utcnow
+    from .services.offices import each_office
     from .services.retention import purge_office, purge_spent_counts
 
     now = utcnow()
@@ -209,6 +210,7 @@ def audit_verify() -> None:
     """Check every office's audit chain; name the first broken link of each (office, entry) and exit 1."""
     from .extensions import db
     from .records.audit_chain import verify
+    from .services.offices import each_office
 
     result = verify(db.session, each_office("audit_verify"))
     for broken in result.breaks:
@@ -391,6 +393,7 @@ def users_list(office_code: str | None) -> None:
     """List staff accounts: username, role, active, name, office."""
     from .extensions import db
     from .records import User
+    from .services.offices import each_office
 
     offices = [_office(office_code)] if office_code else each_office("users_list")
     for office in offices:
@@ -451,6 +454,7 @@ def office_list() -> None:
     """List the offices: code, name, staff accounts, cases."""
     from .extensions import db
     from .records import Case, User
+    from .services.offices import each_office
 
     for office in each_office("office_list"):
         staff = db.session.scalar(db.select(db.func.count(User.id)))

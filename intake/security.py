@@ -1,11 +1,15 @@
 """Security wiring: response headers, session cookie flags, proxies, rate limits and their error pages.
 
-Every response gets the kiosk's Content-Security-Policy (web/embed.py: no 'unsafe-inline', templates
-keep scripts and styles in static files; frame-ancestors from the office's allow-list) and the usual
-hardening headers. Rate limits are named by a config key so an office can tune them without code.
+Every response gets the kiosk's Content-Security-Policy (no 'unsafe-inline': templates keep scripts and
+styles in static files; frame-ancestors from the office's allow-list, for the embedded kiosk, web/embed.py)
+and the usual hardening headers. Rate limits are named by a config key so an office can tune them without code.
 """
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -15,12 +19,51 @@ from . import ratelimits  # noqa: F401  (registers the database:// storage befor
 from .domain.answers import N_
 from .extensions import limiter
 from .i18n import message as text_for_screen  # with furigana on the kiosk's pages
-from .web.embed import content_security_policy
+from .unit_of_work import FORM_EXPIRED
 
 # i18n: Shown when a screen sends too many requests in a short time.
 TOO_MANY_ATTEMPTS = N_("Too many attempts. Please wait a minute and try again.")
-# i18n: Shown when a form's security token is old or missing (a page kept open too long).
-FORM_EXPIRED = N_("This page was open for too long or was sent twice. Please go back and try again.")
+
+# The Content-Security-Policy's parts.
+_KEYWORDS = {"'self'", "'none'"}
+_ORIGIN = re.compile(r"https?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?", re.IGNORECASE)
+# The kiosk pages need nothing else: our own scripts and styles, nothing inline, fetch to ourselves.
+_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'{exit}; frame-ancestors {ancestors}"
+)
+
+
+def frame_ancestors() -> str:
+    """The CSP frame-ancestors sources: the configured keywords and bare scheme://host[:port] origins."""
+    configured = current_app.config["FRAME_ANCESTORS"]
+    if isinstance(configured, str):  # from the environment as one space-separated value
+        configured = configured.split()
+    return _frame_ancestors(tuple(str(source) for source in configured))
+
+
+@lru_cache(maxsize=16)
+def _frame_ancestors(configured: tuple[str, ...]) -> str:
+    sources = []
+    for source in configured:
+        source = source.strip()
+        # Only keywords and bare origins: a path, a wildcard or a separator could widen or break the policy.
+        if source in _KEYWORDS or _ORIGIN.fullmatch(source):
+            sources.append(source)
+    return " ".join(sources) or "'none'"
+
+
+def content_security_policy() -> str:
+    """The policy of every page; "Exit this page" without JavaScript is a form whose redirect may leave the site."""
+    return _policy(current_app.config["QUICK_EXIT_URL"], frame_ancestors())
+
+
+@lru_cache(maxsize=16)  # every response sends it: worked out once per configuration, not per request
+def _policy(quick_exit_url: str, ancestors: str) -> str:
+    exit_url = urlsplit(quick_exit_url)
+    exit_origin = f"{exit_url.scheme}://{exit_url.netloc}"
+    exit_origin = f" {exit_origin}" if _ORIGIN.fullmatch(exit_origin) else ""
+    return _POLICY.format(exit=exit_origin, ancestors=ancestors)
 
 
 def init_app(app: Flask) -> None:

@@ -53,9 +53,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import util as sql_util
 
+from .domain.answers import N_
 from .extensions import db
 from .records.offices import OfficeOwned
-from .security import FORM_EXPIRED
 
 T = TypeVar("T")
 _KEEP_WHEN_REFUSED = "yorisoi.keep_when_refused"
@@ -64,6 +64,11 @@ _OFFICE = "yorisoi.office_id"
 _TOLD = "yorisoi.office_told"
 # The value of app.office_id that lets a transaction see every office's rows (the policies name it too).
 ALL_OFFICES = "all"
+
+
+# Also the page of a stale write with no page of its own (stale_page).
+# i18n: Shown when a form's security token is old or missing (a page kept open too long).
+FORM_EXPIRED = N_("This page was open for too long or was sent twice. Please go back and try again.")
 
 
 class StaleWrite(Exception):
@@ -189,23 +194,13 @@ _OFFICE_OF_USERNAME = db.text("SELECT yorisoi_office_of_username(:username)")
 _OFFICE_OF_USER = db.text("SELECT yorisoi_office_of_user(:user_id)")
 
 
-def each_office(scope: str) -> Iterator[Any]:
-    """An operator's command over every office (`scope`, one of OPERATOR_SCOPES): each office in turn is the unit of
-    work's, so no statement ever sees two offices; each office's audit log records the command."""
-    from .records import Office
-    from .services.audit_log import audit
-
-    if scope not in OPERATOR_SCOPES:
-        raise ValueError(f"no such operator's scope: {scope!r} (see unit_of_work.OPERATOR_SCOPES)")
+@contextmanager
+def office_kept() -> Iterator[None]:
+    """Whatever office the block uses in turn (services.offices.each_office), the unit of work's office afterwards is
+    the one before it."""
     before = db.session.info.get(_OFFICE)
     try:
-        for office in db.session.scalars(sa.select(Office).order_by(Office.code)).all():
-            use_office(office.id)
-            yield office
-            # After the office's work, so that a command reading the audit log (audit verify) reads it as it was;
-            # committed while the office is still the unit of work's (its audit chain is written at the commit).
-            audit(None, None, "operator", scope)
-            commit()
+        yield
     finally:
         if has_app_context():  # not when a command's output was cut short and the generator is collected later
             _back_to(before)

@@ -12,8 +12,8 @@ from staff import approved_case, make_office, make_second_office, sign_in
 
 from intake.extensions import db
 from intake.records import AuditEntry, Case, Office, OfficeOwned, User
-from intake.services.offices import find_office
-from intake.unit_of_work import NoOfficeKnown, across_offices, each_office, office_of_account, use_office
+from intake.services.offices import each_office, find_office
+from intake.unit_of_work import NoOfficeKnown, across_offices, office_of_account, use_office
 
 # The office-owned records the two offices' work below leaves in each office.
 FILLED = {"users", "cases", "tickets", "intakes", "draft_plans", "case_intakes", "worksheets", "plan_versions", "audit_log"}

@@ -163,12 +163,16 @@ def _template_pgettext(__context, __msgctxt: str, __string: str, **variables) ->
     return formatted(translated, __string, variables)
 
 
+# Where the request's office says which languages it offers: web/offices.py puts it here (the office may offer
+# fewer than the installation, its record's `languages`; None: every one).
+OFFICE_LANGUAGES = "yorisoi.office_languages"
+
+
 def offered_languages() -> dict[str, str]:
     """The kiosk's languages by their own names, without those whose catalogue is still a draft."""
-    from ..web.offices import office_languages  # the office may offer fewer (its record's `languages`)
-
     draft = set(current_app.config.get("LANGUAGES_DRAFT", ()))
-    offered = office_languages() if has_request_context() else None
+    office_languages = current_app.extensions.get(OFFICE_LANGUAGES)
+    offered = office_languages() if has_request_context() and office_languages is not None else None
     return {
         code: name
         for code, name in current_app.config["LANGUAGES"].items()

@@ -160,7 +160,7 @@ class Verified:
 def verify(session: Session, offices: Iterable) -> Verified:
     """Walk each office's chain from its first entry; the first broken link of each office, if any.
 
-    `offices` are visited one at a time with each one the unit of work's office (`unit_of_work.each_office`): on
+    `offices` are visited one at a time with each one the unit of work's office (`services.offices.each_office`): on
     PostgreSQL the app's role reads one office's rows at a time, whatever the statement asks.
     """
     breaks, heads, total, visited = [], {}, 0, 0

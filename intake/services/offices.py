@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,13 +12,29 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..records import DEFAULT_OFFICE_CODE, Office
 from ..records.offices import new_kiosk_key
-from ..unit_of_work import read_as_this_units_office
+from ..unit_of_work import OPERATOR_SCOPES, commit, office_kept, read_as_this_units_office, use_office
+from .audit_log import audit
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 
 
 class OfficeError(Exception):
     """An office that cannot be made as asked; the message says why, in the operator's English."""
+
+
+def each_office(scope: str) -> Iterator[Office]:
+    """An operator's command over every office (`scope`, one of unit_of_work.OPERATOR_SCOPES): each office in turn is
+    the unit of work's, so no statement ever sees two offices; each office's audit log records the command."""
+    if scope not in OPERATOR_SCOPES:
+        raise ValueError(f"no such operator's scope: {scope!r} (see unit_of_work.OPERATOR_SCOPES)")
+    with office_kept():
+        for office in db.session.scalars(sa.select(Office).order_by(Office.code)).all():
+            use_office(office.id)
+            yield office
+            # After the office's work, so that a command reading the audit log (audit verify) reads it as it was;
+            # committed while the office is still the unit of work's (its audit chain is written at the commit).
+            audit(None, None, "operator", scope)
+            commit()
 
 
 def default_office(*, settling: bool = False) -> Office:

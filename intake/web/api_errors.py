@@ -14,7 +14,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..database import REFUSED
 from ..domain.answers import N_
-from ..security import FORM_EXPIRED, TOO_MANY_ATTEMPTS
+from ..security import TOO_MANY_ATTEMPTS
+from ..unit_of_work import FORM_EXPIRED
 
 PREFIX = "/api/"
 # Stable codes for the HTTP errors the API can answer with, and what the recipient reads.

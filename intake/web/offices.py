@@ -19,6 +19,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
+from ..i18n import OFFICE_LANGUAGES
 from ..records import Office
 from ..services.offices import default_office, find_office, only_office
 from ..unit_of_work import use_office
@@ -138,6 +139,7 @@ def _office_in_pages() -> dict:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions[OFFICE_LANGUAGES] = office_languages  # i18n.offered_languages asks it
     # Before every other hook (CSRF's included, whose refusal may read the intake to speak its language).
     app.before_request_funcs.setdefault(None, []).insert(0, _settle_office)
     app.context_processor(_office_in_pages)
