@@ -8,12 +8,13 @@ Which kind uses which parser is in step_kinds.py (`parse_answer`). Messages are 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
+
+from .dates import parse_day, parse_month
 
 if TYPE_CHECKING:
     from .dialogue import Option, Step
@@ -31,8 +32,6 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
 
 # Bidirectional overrides and isolates can make text display differently from what is stored.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 SCALE_MIN, SCALE_MAX = 0, 10
 LOW_CONFIDENCE = 5
 ACTION_FIELDS = ("text", "date", "confidence")
@@ -121,21 +120,18 @@ class Month:
 def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Check a 'YYYY-MM-DD' (date) or 'YYYY-MM' (month) string against the allowed window."""
     earliest, latest = bounds
-    text = raw.strip() if isinstance(raw, str) else ""
     try:
         if kind == "month":
-            match = _MONTH.match(text)
-            if not match:
+            first = parse_month(raw)
+            if first is None:
                 raise ValueError
-            year, month = int(match[1]), int(match[2])
-            first = date(year, month, 1)
+            year, month = first.year, first.month
             inside = (year, month) >= (earliest.year, earliest.month) and (year, month) <= (latest.year, latest.month)
             value = f"{first:%Y-%m}"
         else:
-            match = _DAY.match(text)
-            if not match:
+            day = parse_day(raw)
+            if day is None:
                 raise ValueError
-            day = date(int(match[1]), int(match[2]), int(match[3]))
             inside = earliest <= day <= latest
             value = day.isoformat()
     except ValueError:

@@ -1,4 +1,5 @@
-"""Dates relative to today ("+6m", "+3y"), for the ranges a dialogue allows."""
+"""Dates as people give them: a day or a month typed into a form (the one parser of both), and dates relative to
+today ("+6m", "+3y"), for the ranges a dialogue allows."""
 
 from __future__ import annotations
 
@@ -8,6 +9,27 @@ from dataclasses import dataclass
 from datetime import date
 
 _OFFSET = re.compile(r"^([+-])(\d{1,3})([dmy])$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_day(raw: object) -> date | None:
+    """A day as a date field sends it ("2026-11-26", spaces around allowed); None for anything else (no ISO week
+    dates or basic "20261126", which `date.fromisoformat` would take)."""
+    match = _DAY.match(raw.strip()) if isinstance(raw, str) else None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])) if match else None
+    except ValueError:  # 2026-02-30
+        return None
+
+
+def parse_month(raw: object) -> date | None:
+    """A month as a month field sends it ("2027-03"): its first day; None for anything else."""
+    match = _MONTH.match(raw.strip()) if isinstance(raw, str) else None
+    try:
+        return date(int(match[1]), int(match[2]), 1) if match else None
+    except ValueError:  # 2027-13
+        return None
 
 
 def fiscal_year(day: date) -> tuple[date, date]:

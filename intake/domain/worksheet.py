@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .answers import N_, AnswerProblem, clean_text
-from .dates import add_months
+from .dates import add_months, parse_day, parse_month
 from .plan import Consent, Draft, Plan, PlanAction, PlanGoal, ProgramChoice, Review, ReviewLine
 
 GOAL_KINDS = ("economic", "daily_life", "social_life")
@@ -31,21 +31,6 @@ def _problem(code: str, message: str, where: str, **params) -> AnswerProblem:
 def _month_end(month: str) -> date:
     first = date.fromisoformat(month + "-01")
     return date.fromordinal(add_months(first, 1).toordinal() - 1)
-
-
-def _parse_day(raw: object) -> date | None:
-    try:
-        return date.fromisoformat(raw.strip()) if isinstance(raw, str) and len(raw.strip()) == 10 else None
-    except ValueError:
-        return None
-
-
-def _parse_month(raw: object) -> str | None:
-    text = raw.strip() if isinstance(raw, str) else ""
-    try:
-        return date.fromisoformat(text + "-01").strftime("%Y-%m") if len(text) == 7 else None
-    except ValueError:
-        return None
 
 
 def start_worksheet(draft: Draft | None, recipient_language: str | None) -> Plan:
@@ -108,7 +93,8 @@ def edit_goal(
         problems.append(_problem("invalid_kind", N_("Please choose the kind of self-reliance."), "goal_kind"))
     else:
         goal = replace(goal, kind=kind)
-    parsed = _parse_month(month)
+    first = parse_month(month)
+    parsed = f"{first:%Y-%m}" if first else None
     if parsed is None:
         problems.append(_problem("invalid_date", N_("Please give the target date as a month."), "goal_date"))
     elif _month_end(parsed) < today:
@@ -142,7 +128,7 @@ def edit_actions(plan: Plan, items: Sequence[Mapping]) -> tuple[Plan, list[Answe
         problems += found
         if not text:
             problems.append(_problem("required", N_("Please write what the action is."), where))
-        day = _parse_day(item.get("date"))
+        day = parse_day(item.get("date"))
         if day is None:
             problems.append(_problem("invalid_date", N_("Please give each action a date."), where))
         elif goal_month and day > _month_end(goal_month):
@@ -199,7 +185,7 @@ def record_consent(plan: Plan, *, given: bool, day: object, today: date) -> tupl
     """Record the recipient's consent to the chosen programs (本人同意) and its date."""
     if not given:
         return replace(plan, consent=Consent()), []
-    parsed = _parse_day(day)
+    parsed = parse_day(day)
     if parsed is None:
         return plan, [_problem("invalid_date", N_("Please give the date of consent."), "consent_date")]
     if parsed > today:
@@ -284,7 +270,7 @@ def parse_review(
 ) -> tuple[Review, date | None, list[AnswerProblem]]:
     """Progress (支援実施状況) and evaluation (評価) per action and program, and the goal's mark."""
     problems: list[AnswerProblem] = []
-    day = _parse_day(review_day)
+    day = parse_day(review_day)
     if day is None:
         problems.append(_problem("invalid_date", N_("Please give the date of the review."), "review_date"))
     elif day < plan_date or day > today:

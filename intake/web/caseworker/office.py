@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ...domain.answers import N_
-from ...domain.dates import fiscal_year
+from ...domain.dates import fiscal_year, parse_day
 from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
 from ...extensions import db
 from ...i18n import option_label
@@ -34,10 +34,9 @@ def _period() -> tuple[date, date, list[str]]:
     """The period asked for, else the fiscal year (年度, April to March) the office is in, as offices report."""
     first, last = fiscal_year(office_today())
     errors = []
-    try:
-        start = date.fromisoformat(request.args.get("start") or first.isoformat())
-        end = date.fromisoformat(request.args.get("end") or last.isoformat())
-    except ValueError:
+    start = parse_day(request.args.get("start")) if request.args.get("start") else first
+    end = parse_day(request.args.get("end")) if request.args.get("end") else last
+    if start is None or end is None:
         start, end = first, last
         errors.append(gettext("Please give the period as two dates."))
     if end < start:
