@@ -9,7 +9,7 @@ marked as Japanese, so the plan always says whose words are whose.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from .answers import N_, AnswerProblem, clean_text
@@ -203,6 +203,132 @@ def record_interpreter(plan: Plan, interpreter: object) -> tuple[Plan, list[Answ
     return replace(plan, interpreter=cleaned), []
 
 
+# --- one save of the worksheet form, and approval ------------------------------------------------------------------
+
+# The parts of the worksheet form; a form names those it carries, and a save leaves the others alone.
+PARTS = ("goal", "actions", "programs", "consent", "interpreter")
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """One action's row of the form, as typed; `japanese` None: the form has no Japanese field for it."""
+
+    text: str = ""
+    date: str = ""
+    support: str = ""
+    japanese: str | None = None
+
+
+@dataclass(frozen=True)
+class WorksheetEdit:
+    """One save of the worksheet form, as typed: the parts it carries (PARTS) and their fields.
+
+    `goal_text` None: the form has no goal text; `goal_shown` is the goal's words as the form showed them (the
+    same words sent back are no edit: a suggestion stays a suggestion). `supports` by program id.
+    """
+
+    parts: frozenset[str] = frozenset()
+    goal_text: str | None = None
+    goal_shown: str = ""
+    goal_kind: str | None = None
+    goal_month: str | None = None
+    goal_japanese: str | None = None
+    actions: tuple[ActionInput, ...] = ()
+    programs: tuple[str, ...] = ()
+    supports: Mapping[str, str] = field(default_factory=dict)
+    consent: bool = False
+    consent_date: str | None = None
+    interpreter: str = ""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """The dates an approval gives its version: the plan's date (作成日) and the next review's (None: not given)."""
+
+    plan_date: date
+    review_date: date | None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The programs the office offers now, and those it retired (kept where a plan already names them)."""
+
+    offered: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+
+
+def _edits_of(edit: WorksheetEdit, *, today: date, offer: Offer) -> list[Callable[[Plan], tuple[Plan, list]]]:
+    """The edits of one save, from the parts the form carries, in an order that checks dates once."""
+    parts = edit.parts & set(PARTS)
+    edits: list[Callable[[Plan], tuple[Plan, list]]] = []
+    if "goal" in parts:
+        text = edit.goal_text
+        unchanged = text is None or text.strip() == edit.goal_shown.strip()
+        edits.append(
+            lambda plan: edit_goal(
+                plan,
+                text=None if unchanged else text,
+                kind=edit.goal_kind,
+                month=edit.goal_month,
+                today=today,
+                japanese=edit.goal_japanese,
+                check_actions="actions" not in parts,  # the actions check their dates against the new goal
+            )
+        )
+    if "actions" in parts:
+        items = [asdict(action) for action in edit.actions]
+        edits.append(lambda plan: edit_actions(plan, items))
+    if "programs" in parts:
+        known = [*offer.offered, *offer.retired]
+        # A retired program may be kept where the worksheet already names it, never newly chosen.
+        edits.append(
+            lambda plan: choose_programs(
+                plan,
+                edit.programs,
+                edit.supports,
+                [pid for pid in known if pid in offer.offered or pid in plan.program_ids],
+            )
+        )
+    if "consent" in parts:
+        edits.append(lambda plan: record_consent(plan, given=edit.consent, day=edit.consent_date, today=today))
+    if "interpreter" in parts:
+        edits.append(lambda plan: record_interpreter(plan, edit.interpreter))
+    return edits
+
+
+def save_edit(plan: Plan, edit: WorksheetEdit, *, today: date, offer: Offer) -> tuple[Plan, list[AnswerProblem]]:
+    """One save of the worksheet form: every part it carries, in one go; any problem changes nothing."""
+    return edit_worksheet(plan, _edits_of(edit, today=today, offer=offer))
+
+
+def approve_edit(
+    plan: Plan, edit: WorksheetEdit, approval: Approval, *, today: date, offer: Offer, previous_plan_date: date | None
+) -> tuple[Plan, list[AnswerProblem]]:
+    """Approval saves what the form carries first: the plan as the version would hold it, or what stops it."""
+    edited, problems = save_edit(plan, edit, today=today, offer=offer)
+    if problems:
+        return plan, problems + _plan_date_problems(approval.plan_date, today, previous_plan_date)
+    found = approval_problems(
+        edited,
+        plan_date=approval.plan_date,
+        review_date=approval.review_date,
+        today=today,
+        previous_plan_date=previous_plan_date,
+    )
+    return (plan, found) if found else (edited, [])
+
+
+def unsaved_changes(shown: Plan, edit: WorksheetEdit, *, today: date, offer: Offer) -> tuple[list, bool]:
+    """What a refused form would have changed in the plan it showed (`shown`): each part that fits, applied alone,
+    as changed_fields lists it, and whether some part did not fit (its words are then given as typed)."""
+    result, skipped = shown, False
+    for one in _edits_of(edit, today=today, offer=offer):
+        edited, problems = one(result)
+        skipped = skipped or bool(problems)
+        result = result if problems else edited
+    return changed_fields(shown, result), skipped
+
+
 def edit_worksheet(plan: Plan, edits: Sequence[Callable[[Plan], tuple[Plan, list]]]) -> tuple[Plan, list]:
     """Several edits as one save, in order: every problem of every part is reported, and any problem changes nothing."""
     problems: list[AnswerProblem] = []
@@ -213,9 +339,30 @@ def edit_worksheet(plan: Plan, edits: Sequence[Callable[[Plan], tuple[Plan, list
     return (plan, problems) if problems else (result, [])
 
 
-def approval_problems(plan: Plan, *, plan_date: date, review_date: date | None) -> list[AnswerProblem]:
-    """What stops this plan from being approved; empty when it can be approved."""
-    problems = []
+def _plan_date_problems(plan_date: date, today: date | None, previous_plan_date: date | None) -> list[AnswerProblem]:
+    if today is not None and plan_date > today:
+        return [_problem("date_future", N_("The plan's date cannot be in the future."), "plan_date")]
+    if previous_plan_date is not None and plan_date < previous_plan_date:
+        return [
+            _problem("dates_out_of_order", N_("The plan's date is before the previous version's date."), "plan_date")
+        ]
+    return []
+
+
+def approval_problems(
+    plan: Plan,
+    *,
+    plan_date: date,
+    review_date: date | None,
+    today: date | None = None,
+    previous_plan_date: date | None = None,
+) -> list[AnswerProblem]:
+    """What stops this plan from being approved on `plan_date`; empty when it can be approved.
+
+    `today` (the office's): the plan's date cannot be later. `previous_plan_date`: the current version's; a new
+    version's date cannot be earlier.
+    """
+    problems = _plan_date_problems(plan_date, today, previous_plan_date)
     goal = plan.goal
     if not (goal.text or goal.suggestion):
         problems.append(_problem("no_goal", N_("The plan has no goal."), "goal"))

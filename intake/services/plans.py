@@ -14,13 +14,22 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.answers import N_, AnswerInvalid
+from ..domain.answers import N_, AnswerInvalid, AnswerProblem
+from ..domain.plan import Plan
 from ..domain.worksheet import (
+    Approval,
+    Change,
+    Offer,
+    WorksheetEdit,
     approval_problems,
+    approve_edit,
     blank_worksheet,
     changed_fields,
     revision_of,
+    save_edit,
+    saved_parts,
     start_worksheet,
+    unsaved_changes,
 )
 from ..extensions import db
 from ..records import (
@@ -67,14 +76,25 @@ def _write_or_stale() -> None:
         raise StaleWrite() from None
 
 
-def save_worksheet(user: User, worksheet: Worksheet, expected_version: object, result) -> None:
-    """Store an edit (plan, problems) from the domain: problems raise, stale forms raise, changes are recorded."""
-    plan, problems = result
+def save_worksheet(
+    user: User, case: Case, expected_version: object, edit: WorksheetEdit, *, today: date, offer: Offer
+) -> list[Change]:
+    """One save of the worksheet form: the domain's problems raise, a stale form raises, the changes are recorded.
+    What the save changed, for the page to say."""
+    worksheet = open_worksheet(user, case)
+    before = worksheet.plan
+    plan, problems = save_edit(before, edit, today=today, offer=offer)
     if problems:
         raise AnswerInvalid(problems)
     _expect(worksheet, expected_version)
     if not worksheet.open:
         raise CaseworkError(N_("This plan is approved. Start a revision to change it."))
+    _record_edit(user, worksheet, plan)
+    return saved_parts(before, plan)
+
+
+def _record_edit(user: User, worksheet: Worksheet, plan: Plan) -> None:
+    """The worksheet holds `plan` now; each changed part is kept with its value before and after (provenance)."""
     changes = changed_fields(worksheet.plan, plan)
     if not changes:
         return
@@ -87,24 +107,33 @@ def save_worksheet(user: User, worksheet: Worksheet, expected_version: object, r
 
 
 def approve(
-    user: User, worksheet: Worksheet, expected_version: object, *, plan_date: date, review_date: date | None
+    user: User,
+    case: Case,
+    expected_version: object,
+    edit: WorksheetEdit,
+    approval: Approval,
+    *,
+    today: date,
+    offer: Offer,
 ) -> PlanVersion:
-    """Turn the worksheet into the next immutable plan version."""
+    """Save what the form carries, then turn the worksheet into the next immutable plan version."""
+    worksheet = open_worksheet(user, case)
     _expect(worksheet, expected_version)
     if not worksheet.open:
         raise CaseworkError(N_("This plan is already approved."))
-    problems = approval_problems(worksheet.plan, plan_date=plan_date, review_date=review_date)
-    case = worksheet.case
-    if case.plans and plan_date < case.plans[-1].plan_date:
-        raise CaseworkError(N_("The plan's date is before the previous version's date."))
+    previous = case.plans[-1].plan_date if case.plans else None
+    edited, problems = approve_edit(
+        worksheet.plan, edit, approval, today=today, offer=offer, previous_plan_date=previous
+    )
     if problems:
         raise AnswerInvalid(problems)
+    _record_edit(user, worksheet, edited)
     plan = PlanVersion(
         case=case,
         number=len(case.plans) + 1,
         content=dict(worksheet.content),
-        plan_date=plan_date,
-        review_date=review_date,
+        plan_date=approval.plan_date,
+        review_date=approval.review_date,
         approved_by=user.id,
     )
     db.session.add(plan)
@@ -112,6 +141,19 @@ def approve(
     audit(user, case, "approve", f"version {plan.number}")
     _write_or_stale()
     return plan
+
+
+def refused_changes(shown: Plan, edit: WorksheetEdit, *, today: date, offer: Offer) -> tuple[list, bool]:
+    """What a form refused for someone else's change would have changed in the plan it showed (nothing is stored):
+    (part, before, after) of each part that fits, and whether some part did not."""
+    return unsaved_changes(shown, edit, today=today, offer=offer)
+
+
+def still_needed(worksheet: Worksheet, *, today: date, review_date: date) -> list[AnswerProblem]:
+    """What the open worksheet still needs before it can be approved today (the page lists it)."""
+    if not worksheet.open:
+        return []
+    return approval_problems(worksheet.plan, plan_date=today, review_date=review_date)
 
 
 def sign_off(user: User, plan: PlanVersion) -> None:

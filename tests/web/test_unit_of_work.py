@@ -155,7 +155,7 @@ def test_a_worksheet_edit_that_lost_the_race_shows_the_plan_as_it_is_now(app, cl
     case_id, _ = new_case(client, ticket=False)
     version = version_of(client.get(f"/caseworker/cases/{case_id}/plan").get_data(as_text=True))
     someone_else_first(
-        monkeypatch, plans, "save_worksheet", "worksheets", lambda user, worksheet, *rest: worksheet.id
+        monkeypatch, plans, "save_worksheet", "worksheets", lambda user, case, *rest: case.worksheet.id
     )
     form = {
         "part": "goal",

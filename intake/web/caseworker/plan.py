@@ -9,29 +9,25 @@ else's change is refused (409, `_changed_meanwhile`) and nothing is stored.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from ...domain.answers import N_, AnswerInvalid
-from ...domain.dates import add_months
+from ...domain.dates import add_months, parse_day
 from ...domain.plan import Plan
 from ...domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Suggestion, suggest_programs, why
 from ...domain.worksheet import (
     GOAL_KINDS,
     MAX_ACTIONS,
-    approval_problems,
-    changed_fields,
-    choose_programs,
+    PARTS,
+    ActionInput,
+    Approval,
+    Change,
+    Offer,
+    WorksheetEdit,
     diff_plans,
-    edit_actions,
-    edit_goal,
-    edit_worksheet,
-    record_consent,
-    record_interpreter,
-    saved_parts,
 )
 from ...i18n import joined, option_label, option_short
 from ...services import audit_log, plans
@@ -45,13 +41,6 @@ from .access import CASE_ROLES, error_message, load_case, load_plan, roles, staf
 bp = staff_blueprint(Blueprint("plan", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 bp.record_once(lambda state: load_office_data(state.app))
 bp.record_once(lambda state: state.app.jinja_env.globals.update(template_helpers()))
-
-
-def _day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
 
 
 def _reasons(engine, suggestion: Suggestion) -> list[str]:
@@ -97,6 +86,7 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
     # A retired program stays listed (and chosen) while the worksheet names it, so saving never drops it unseen.
     others = [p for p in engine.programs if p not in ranked] + [p for p in engine.retired_programs if p.id in chosen]
     today = office_today()
+    default_review = add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"])
     return (
         render_template(
             "caseworker/worksheet.html",
@@ -118,12 +108,8 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             submitted=submitted,
             not_saved=not_saved,
             today=today,
-            default_review=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"]),
-            still_needed=approval_problems(
-                plan, plan_date=today, review_date=add_months(today, current_app.config["REVIEW_INTERVAL_MONTHS"])
-            )
-            if worksheet.open
-            else [],
+            default_review=default_review,
+            still_needed=plans.still_needed(worksheet, today=today, review_date=default_review),
         ),
         status,
     )
@@ -166,17 +152,11 @@ def _not_saved(form) -> list[str]:
     sentences, skipped = [], False
     try:  # `shown` comes back from the browser: a plan that does not read gives the words as typed
         shown = Plan.from_json(json.loads(form.get("shown", "")))
-        result = shown
-        for edit in _worksheet_edits(form):
-            edited, problems = edit(result)
-            skipped = skipped or bool(problems)
-            result = result if problems else edited
+        changes, skipped = plans.refused_changes(shown, _worksheet_form(form), today=office_today(), offer=_offer())
     except (ValueError, TypeError, KeyError, AttributeError):
         skipped = True
     else:
-        sentences = [
-            line for part, old, new in changed_fields(shown, result) for line in edit_sentences(part, old, new)
-        ]
+        sentences = [line for part, old, new in changes for line in edit_sentences(part, old, new)]
     if skipped:
         listed = " ".join(sentences)
         typed = [form.get(name, "").strip() for name in FREE_TEXT]
@@ -184,66 +164,42 @@ def _not_saved(form) -> list[str]:
     return sentences
 
 
-# The parts of the worksheet form; a form names those it carries (`part`), and a save leaves the others alone.
-PARTS = ("goal", "actions", "programs", "consent", "interpreter")
-
-
-def _worksheet_edits(form) -> list:
-    """The edits of one save, from the parts the form carries, in an order that checks dates once."""
-    parts = set(form.getlist("part")) & set(PARTS)
-    today = office_today()
-    edits = []
-    if "goal" in parts:
-        text = form.get("goal_text")
-        unchanged = text is None or text.strip() == form.get("goal_shown", "").strip()
-        edits.append(
-            lambda plan: edit_goal(
-                plan,
-                text=None if unchanged else text,
-                kind=form.get("goal_kind"),
-                month=form.get("goal_date"),
-                today=today,
-                japanese=form.get("goal_japanese"),
-                check_actions="actions" not in parts,  # the actions check their dates against the new goal
+def _worksheet_form(form) -> WorksheetEdit:
+    """The worksheet form as typed: the parts it carries, and their fields."""
+    return WorksheetEdit(
+        parts=frozenset(form.getlist("part")) & frozenset(PARTS),
+        goal_text=form.get("goal_text"),
+        goal_shown=form.get("goal_shown", ""),
+        goal_kind=form.get("goal_kind"),
+        goal_month=form.get("goal_date"),
+        goal_japanese=form.get("goal_japanese"),
+        actions=tuple(
+            ActionInput(
+                text=form.get(f"action-{i}-text", ""),
+                date=form.get(f"action-{i}-date", ""),
+                support=form.get(f"action-{i}-support", ""),
+                japanese=form.get(f"action-{i}-japanese"),
             )
-        )
-    if "actions" in parts:
-        items = [
-            {
-                "text": form.get(f"action-{i}-text", ""),
-                "date": form.get(f"action-{i}-date", ""),
-                "support": form.get(f"action-{i}-support", ""),
-                "japanese": form.get(f"action-{i}-japanese"),
-            }
             for i in range(MAX_ACTIONS)
-        ]
-        edits.append(lambda plan: edit_actions(plan, items))
-    if "programs" in parts:
-        engine = intake_engine()
-        known = [p.id for p in engine.programs + engine.retired_programs]
-        supports = {pid: form.get(f"support-{pid}", "") for pid in known}
-        offered = {p.id for p in engine.programs}
-        # A retired program may be kept where the worksheet already names it, never newly chosen.
-        edits.append(
-            lambda plan: choose_programs(
-                plan,
-                form.getlist("program"),
-                supports,
-                [pid for pid in known if pid in offered or pid in plan.program_ids],
-            )
-        )
-    if "consent" in parts:
-        given = form.get("consent") == "yes"
-        edits.append(lambda plan: record_consent(plan, given=given, day=form.get("consent_date"), today=today))
-    if "interpreter" in parts:
-        edits.append(lambda plan: record_interpreter(plan, form.get("interpreter", "")))
-    return edits
+        ),
+        programs=tuple(form.getlist("program")),
+        supports={name.removeprefix("support-"): value for name, value in form.items() if name.startswith("support-")},
+        consent=form.get("consent") == "yes",
+        consent_date=form.get("consent_date"),
+        interpreter=form.get("interpreter", ""),
+    )
 
 
-def _saved_message(before, after) -> str:
+def _offer() -> Offer:
+    """The programs this office offers, and those it retired (a worksheet that names one may keep it)."""
+    engine = intake_engine()
+    return Offer(tuple(p.id for p in engine.programs), tuple(p.id for p in engine.retired_programs))
+
+
+def _saved_message(changes: list[Change]) -> str:
     """The flash after a save: what it changed, in the sheet's words (目標の達成期限、取組2、本人同意)."""
     labels = []
-    for change in saved_parts(before, after):
+    for change in changes:
         if change.part == "action":
             labels.append(gettext("action %(number)s", number=change.index + 1))
         elif change.part == "program":
@@ -269,17 +225,16 @@ SAVED_LABELS = {
 def save(case_id: int):
     """Save the worksheet: every part the form carries in one go; a problem stores nothing and keeps what was typed."""
     case = load_case(case_id)
-    worksheet = plans.open_worksheet(current_user, case)
-    before = worksheet.plan
+    edit = _worksheet_form(request.form)
     try:
-        plans.save_worksheet(
-            current_user, worksheet, request.form.get("version"), edit_worksheet(before, _worksheet_edits(request.form))
+        saved = plans.save_worksheet(
+            current_user, case, request.form.get("version"), edit, today=office_today(), offer=_offer()
         )
     except AnswerInvalid as err:
         return render_worksheet(case, problems=err.problems, status=422, submitted=request.form)
     except CaseworkError as err:
         return _refused_for_a_change(case, error_message(err))
-    flash(_saved_message(before, worksheet.plan))
+    flash(_saved_message(saved))
     if request.form.get("then") == "case":
         return redirect(url_for("caseworker.case", case_id=case.id), code=303)
     return redirect(url_for("plan.worksheet", case_id=case.id), code=303)
@@ -290,20 +245,12 @@ def save(case_id: int):
 def approve(case_id: int):
     """Save what the form carries, then approve the worksheet as the next plan version (it cannot change afterwards)."""
     case = load_case(case_id)
-    worksheet = plans.open_worksheet(current_user, case)
-    plan_date = _day(request.form.get("plan_date")) or office_today()
-    if plan_date > office_today():
-        message = gettext("The plan's date cannot be in the future.")
-        return render_worksheet(case, message=message, status=422, submitted=request.form)
-    version = request.form.get("version")
+    today = office_today()
+    edit = _worksheet_form(request.form)
+    # No plan date given: today's, as the form proposes.
+    approval = Approval(parse_day(request.form.get("plan_date")) or today, parse_day(request.form.get("review_date")))
     try:
-        edits = _worksheet_edits(request.form)
-        if edits:
-            plans.save_worksheet(current_user, worksheet, version, edit_worksheet(worksheet.plan, edits))
-            version = worksheet.version
-        plan = plans.approve(
-            current_user, worksheet, version, plan_date=plan_date, review_date=_day(request.form.get("review_date"))
-        )
+        plan = plans.approve(current_user, case, request.form.get("version"), edit, approval, today=today, offer=_offer())
     except AnswerInvalid as err:
         return render_worksheet(case, problems=err.problems, status=422, submitted=request.form)
     except CaseworkError as err:
