@@ -16,11 +16,11 @@ from sqlalchemy.orm import selectinload
 
 from ...domain.answers import N_
 from ...domain.dates import fiscal_year, parse_day
-from ...domain.report import PlanSpan, ReviewMark, bar_widths, office_report
+from ...domain.report import bar_widths
 from ...extensions import db
 from ...i18n import option_label
-from ...records import AuditEntry, Case, Intake, IntakeStatus, PlanVersion, Review
-from ...services import case_access
+from ...records import AuditEntry, Case
+from ...services import case_access, office_report
 from ...services.audit_log import audit
 from ..common import intake_engine, office_today
 from ..plan_text import audit_action_label, audit_actor, audit_detail, era_datetime, group_label, program_name
@@ -46,34 +46,9 @@ def _period() -> tuple[date, date, list[str]]:
 
 
 def build_report(start: date, end: date):
-    """Read plan versions, reviews and sent drafts, and count them for the period."""
+    """The report for the period, of the programs offered and those retired (plans of the period may name them)."""
     engine = intake_engine()
-    spans = []
-    plans = db.session.scalars(db.select(PlanVersion).order_by(PlanVersion.case_id, PlanVersion.number)).all()
-    by_case: dict[int, list[PlanVersion]] = {}
-    for plan in plans:
-        by_case.setdefault(plan.case_id, []).append(plan)
-    for versions in by_case.values():
-        for index, plan in enumerate(versions):
-            following = versions[index + 1].plan_date if index + 1 < len(versions) else None
-            spans.append(PlanSpan(plan.case_id, plan.plan.program_ids, plan.plan_date, following))
-    marks = [
-        ReviewMark(
-            r.case_id,
-            r.review_date,
-            tuple(pid for pid, line in r.result.programs.items() if line.evaluation == "achieved"),
-        )
-        for r in db.session.scalars(db.select(Review)).all()
-    ]
-    drafts = db.session.scalars(db.select(Intake).where(Intake.status == IntakeStatus.SUBMITTED)).all()
-    barrier_lists = []
-    for intake in drafts:
-        sent = intake.submitted_at.date() if intake.submitted_at else None
-        draft = intake.plan.draft if intake.plan is not None else None
-        if draft is not None and sent and start <= sent <= end:
-            barrier_lists.append(list(draft.barriers.chosen))
-    # Retired programs too: plans of the period may name them.
-    return office_report(engine.programs + engine.retired_programs, spans, marks, barrier_lists, start, end)
+    return office_report.report(start, end, engine.programs + engine.retired_programs)
 
 
 # Barriers as the 2021 survey names them (domain.md §6): short enough for a chart and a CSV column.
