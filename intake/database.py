@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
@@ -20,6 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from . import row_security
 from .config import ROOT
 from .domain.answers import N_
+from .errors import error_response
 from .extensions import db, login_manager, migrate
 from .i18n import message as text_for_screen  # with furigana on the kiosk's pages
 
@@ -89,12 +90,7 @@ def _database_unavailable(error):
         pass
     # Rendering the page must not ask the database for the signed-in user again (Flask-Login keeps it in g).
     g._login_user = login_manager.anonymous_user()
-    message = text_for_screen(UNAVAILABLE)
-    if request.path.startswith("/api/"):
-        response = jsonify({"error": {"code": "database_unavailable", "message": message}})
-    else:
-        response = current_app.make_response(render_template("error.html", message=message))
-    response.status_code = 503
+    response = error_response(503, "database_unavailable", text_for_screen(UNAVAILABLE))
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -105,10 +101,7 @@ def _data_refused(error):
     log.warning("database refused a value: %s", error.orig)
     db.session.rollback()
     g._login_user = login_manager.anonymous_user()
-    message = text_for_screen(REFUSED)
-    if request.path.startswith("/api/"):
-        return jsonify({"error": {"code": "bad_request", "message": message}}), 400
-    return render_template("error.html", message=message), 400
+    return error_response(400, "bad_request", text_for_screen(REFUSED))
 
 
 def owner_url(app: Flask) -> str:

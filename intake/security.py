@@ -11,12 +11,13 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import ratelimits  # noqa: F401  (registers the database:// storage before the limiter starts)
 from .domain.answers import N_
+from .errors import error_response
 from .extensions import limiter
 from .i18n import message as text_for_screen  # with furigana on the kiosk's pages
 from .unit_of_work import FORM_EXPIRED
@@ -118,12 +119,7 @@ def rejected(response) -> bool:
 
 def _too_many_requests(error):
     """A 429 as JSON for the API and a plain page elsewhere."""
-    message = text_for_screen(TOO_MANY_ATTEMPTS)
-    if request.path.startswith("/api/"):
-        response = jsonify({"error": {"code": "too_many_requests", "message": message}})
-    else:
-        response = current_app.make_response((render_template("error.html", message=message), 429))
-    response.status_code = 429
+    response = error_response(429, "too_many_requests", text_for_screen(TOO_MANY_ATTEMPTS))
     if getattr(error, "retry_after", None):
         response.headers["Retry-After"] = str(error.retry_after)
     return response

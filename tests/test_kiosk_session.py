@@ -237,3 +237,16 @@ def test_production_refuses_a_warning_shorter_than_20_seconds(tmp_path):
                 "KIOSK_IDLE_WARNING_SECONDS": 10,
             }
         )
+
+
+def test_wrong_receipt_codes_are_limited_by_one_system_only(make_client):
+    """The app's per-address count of wrong ticket codes (RATELIMIT_CODE_ENTRY) does not also count receipt codes:
+    past it, a fresh screen at the same address still resumes with the right code (the receipt code's own limits
+    decide, as above)."""
+    owner = make_client(RATELIMIT_ENABLED=True, RATELIMIT_CODE_ENTRY="2 per minute", RESUME_MAX_FAILURES=50)
+    _, code = _started(owner)
+    owner.post("/kiosk/reset")
+    app = owner.application
+    for _ in range(3):
+        assert app.test_client().post("/kiosk/resume", data={"code": "ZZZZZZZZ"}).status_code == 422
+    assert owner.post("/kiosk/resume", data={"code": code}).status_code == 303

@@ -29,6 +29,7 @@ from .intakes import (
     Intake,
     IntakeStatus,
     ResumeAttempt,
+    clean_code,
     new_receipt_code,
     new_token,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "User",
     "Worksheet",
     "as_utc",
+    "clean_code",
     "new_receipt_code",
     "new_ticket_code",
     "new_token",

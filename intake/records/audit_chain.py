@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .cases import AuditEntry
+from .clock import as_utc
 from .offices import Office
 
 FORMAT = "yorisoi-audit-1"
@@ -54,7 +55,7 @@ _FIELDS = (_LOG.c.id, _LOG.c.office_id, _LOG.c.at, _LOG.c.user_id, _LOG.c.case_i
 
 def utc_text(moment: datetime) -> str:
     """A stored moment as the chain hashes it: UTC, microseconds, a Z (naive values were stored in UTC)."""
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    moment = as_utc(moment).astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

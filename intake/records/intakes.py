@@ -39,6 +39,12 @@ def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
+def clean_code(raw: str | None) -> str:
+    """A code as typed (a receipt, a ticket, a recovery code), as stored: letters and digits, upper case; the
+    dashes and spaces people type or read aloud dropped."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
 class Intake(OfficeOwned, db.Model):
     """One recipient's conversation at the kiosk. Every write is a compare-and-set on `version`."""
 

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..extensions import db
-from ..records import RecoveryCode, User, utcnow
+from ..records import RecoveryCode, User, clean_code, utcnow
 from . import audit_log
 
 ISSUER = "Yorisoi"
@@ -121,17 +121,13 @@ def new_recovery_codes(user: User) -> list[str]:
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
-def _normalised_recovery(code: str | None) -> str:
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
 def looks_like_recovery_code(code: str | None) -> bool:
-    return len(_normalised_recovery(code)) == 10
+    return len(clean_code(code)) == 10
 
 
 def use_recovery_code(user: User, code: str | None) -> bool:
     """Whether this is one of the user's unused recovery codes; if so it is spent."""
-    typed = _normalised_recovery(code)
+    typed = clean_code(code)
     if len(typed) != 10:
         return False
     unused = db.session.scalars(

@@ -29,6 +29,7 @@ from ..records import (
     TicketPurpose,
     User,
     as_utc,
+    clean_code,
     new_ticket_code,
     utcnow,
 )
@@ -43,10 +44,6 @@ _ATTEMPTS = 5
 def ticket_usable(ticket: Ticket, now: datetime) -> bool:
     """Whether a code still starts an intake: not used and not expired (or withdrawn by a newer code)."""
     return ticket.used_at is None and as_utc(ticket.expires_at) > now
-
-
-def clean_code(raw: str | None) -> str:
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
 def issue_ticket(user: User, case: Case, *, valid_days: int, purpose: str = TicketPurpose.INTAKE) -> Ticket:

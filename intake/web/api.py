@@ -14,6 +14,7 @@ from flask_wtf.csrf import generate_csrf
 
 from ..domain.answers import AnswerInvalid, AnswerProblem
 from ..domain.engine import NotAllowed, StaleStep
+from ..errors import json_error
 from ..extensions import csrf
 from ..i18n import known_locale, offered_languages, problem_text
 from ..records import Intake, IntakeStatus
@@ -21,7 +22,6 @@ from ..security import rate_limit
 from ..services import conversations
 from ..unit_of_work import stale_page
 from . import api_errors
-from .api_errors import api_error
 from .common import intake_engine, no_store, office_today, remember_sent, sent_receipt
 from .offices import kiosk_may_serve, walk_in_allowed
 from .openapi import openapi_document
@@ -39,7 +39,7 @@ class ApiError(Exception):
 
 @bp.errorhandler(ApiError)
 def _api_error(err: ApiError):
-    return api_error(err.status, err.code, err.message, **err.extra)
+    return json_error(err.status, err.code, err.message, **err.extra)
 
 
 @bp.after_request

@@ -7,17 +7,17 @@ URL or method the API does not have) speaks the same language as the intake's ow
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g, jsonify, request
+from flask import Blueprint, Flask, g, request
 from flask_babel import gettext, refresh
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..database import REFUSED
 from ..domain.answers import N_
+from ..errors import for_the_api, json_error
 from ..security import TOO_MANY_ATTEMPTS
 from ..unit_of_work import FORM_EXPIRED
 
-PREFIX = "/api/"
 # Stable codes for the HTTP errors the API can answer with, and what the recipient reads.
 # Translator comments: the kiosk's widget shows these messages to the recipient as they are.
 HTTP_ERRORS = {
@@ -66,14 +66,6 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _outside_views)
 
 
-def api_error(status: int, code: str, message: str, **extra):
-    """The one error shape: {"error": {"code", "message", …}}."""
-    response = jsonify({"error": {"code": code, "message": message, **extra}})
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def speak_recipient_language() -> None:
     """Set the page locale to the intake's (or the start request's) language before a message is translated."""
     from ..i18n import known_locale
@@ -95,14 +87,14 @@ def speak_recipient_language() -> None:
 
 def csrf_failed(_error: CSRFError):
     speak_recipient_language()
-    return api_error(400, "csrf_failed", gettext(CSRF_FAILED))
+    return json_error(400, "csrf_failed", gettext(CSRF_FAILED))
 
 
 def http_error(error: HTTPException):
     """Any HTTP error raised in or before an API view, as JSON in the recipient's language."""
     speak_recipient_language()
     code, message = HTTP_ERRORS.get(error.code or 500, HTTP_ERRORS[400 if (error.code or 500) < 500 else 500])
-    response = api_error(error.code or 500, code, gettext(message))
+    response = json_error(error.code or 500, code, gettext(message))
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
@@ -113,4 +105,4 @@ def http_error(error: HTTPException):
 
 def _outside_views(error: HTTPException):
     """404, 405 or 500 outside any view: JSON under /api, the usual page elsewhere."""
-    return http_error(error) if request.path.startswith(PREFIX) else error
+    return http_error(error) if for_the_api() else error

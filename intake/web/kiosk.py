@@ -35,7 +35,7 @@ from ..i18n import (
     reflected_prompt,
 )
 from ..records import Intake, IntakeStatus, utcnow
-from ..security import rate_limit, rejected
+from ..security import rate_limit
 from ..services import conversations
 from ..unit_of_work import stale_page
 from .common import intake_engine, no_store, office_today, remember_sent, sent_receipt
@@ -405,9 +405,10 @@ def _page_without_intake(locale: str) -> str:
 
 
 @bp.route("/resume", methods=["GET", "POST"])
-@rate_limit("RATELIMIT_CODE_ENTRY", scope="code-entry", methods=["POST"], deduct_when=rejected)
 def resume():
-    """Continue an unfinished intake on this screen with its receipt code."""
+    """Continue an unfinished intake on this screen with its receipt code. Wrong codes are limited by one system, the
+    receipt code's own (conversations.resume: per screen, per address without locking out the owner, a ceiling);
+    the app's per-address count (RATELIMIT_CODE_ENTRY) is for ticket codes only, where it would lock the owner out."""
     if request.values.get("lang"):  # the language chosen on the welcome screen, furigana with it
         g.locale = known_locale(request.values["lang"])
         refresh()

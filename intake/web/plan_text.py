@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from ..domain.engine import Engine
 from ..domain.eras import EraCalendar, load_eras
 from ..domain.plan import Draft, Plan, PlanGoal, Written
 from ..i18n import answer_text, option_label, translate
+from ..records import as_utc
 from .common import intake_engine
 
 EVALUATION_LABELS = {
@@ -191,7 +192,7 @@ def era_datetime(moment: datetime | None) -> str:
     """A moment as staff pages write it, in the office's time zone: 令和8年12月3日 16:05."""
     if not moment:
         return ""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite returns naive UTC
+    moment = as_utc(moment)
     local = moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     days = g.setdefault("yorisoi_era_days", {})  # a queue page writes hundreds of moments on a few days
     day = local.date()
