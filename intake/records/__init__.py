@@ -36,10 +36,28 @@ from .intakes import (
 from .limits import RateLimitCounter
 from .offices import DEFAULT_OFFICE_CODE, Office, OfficeOwned
 from .programs import OfficeProgram, ProgramText
-from .staff import ROLES, RecoveryCode, SignInThrottle, StaffSession, User
+from .staff import (
+    ADMIN,
+    CASE_ROLES,
+    CASEWORKER,
+    OFFICE_FIGURES_ROLES,
+    ROLES,
+    SUPERVISOR,
+    TRANSLATOR,
+    RecoveryCode,
+    SignInThrottle,
+    StaffSession,
+    User,
+)
 from .step_counts import StepCount
 
 __all__ = [
+    "ADMIN",
+    "CASEWORKER",
+    "CASE_ROLES",
+    "OFFICE_FIGURES_ROLES",
+    "SUPERVISOR",
+    "TRANSLATOR",
     "DEFAULT_OFFICE_CODE",
     "RECEIPT_ALPHABET",
     "RECEIPT_LENGTH",

@@ -16,7 +16,12 @@ from .offices import OfficeOwned
 
 _hasher = PasswordHasher()
 
-ROLES = ("caseworker", "supervisor", "translator", "admin")
+CASEWORKER, SUPERVISOR, TRANSLATOR, ADMIN = "caseworker", "supervisor", "translator", "admin"
+ROLES = (CASEWORKER, SUPERVISOR, TRANSLATOR, ADMIN)
+# Who carry cases: a caseworker their own, a supervisor (査察指導員) their own and their team's.
+CASE_ROLES = (CASEWORKER, SUPERVISOR)
+# Who read the office's figures as a whole: the report, the step counts.
+OFFICE_FIGURES_ROLES = (SUPERVISOR, ADMIN)
 
 
 class User(OfficeOwned, UserMixin, db.Model):

@@ -10,6 +10,9 @@ from __future__ import annotations
 from ..domain.answers import N_
 from ..extensions import db
 from ..records import (
+    CASE_ROLES,
+    CASEWORKER,
+    SUPERVISOR,
     Case,
     User,
 )
@@ -17,23 +20,25 @@ from .audit_log import audit
 from .errors import CaseworkError
 
 
+def supervises(user: User, case: Case) -> bool:
+    """The supervisor rule: a supervisor (査察指導員) answers for the cases their team's caseworkers carry (opens them,
+    signs off their plans, reassigns and reopens them). team_ids is the same rule as a list of caseworkers."""
+    return user.role == SUPERVISOR and case.caseworker.supervisor_id == user.id
+
+
 def team_ids(user: User) -> list[int]:
     """The caseworkers whose cases this user may open: themselves, and their team if a supervisor."""
-    if user.role == "supervisor":
+    if user.role == SUPERVISOR:
         team = db.session.scalars(db.select(User.id).filter_by(supervisor_id=user.id)).all()
         return [user.id, *team]
-    if user.role == "caseworker":
+    if user.role == CASEWORKER:
         return [user.id]
     return []
 
 
 def can_open(user: User, case: Case) -> bool:
     """Only the assigned caseworker and their supervisor may open a case (and its special-care answers)."""
-    if user.role == "caseworker":
-        return case.caseworker_id == user.id
-    if user.role == "supervisor":
-        return case.caseworker_id == user.id or case.caseworker.supervisor_id == user.id
-    return False
+    return user.role in CASE_ROLES and (case.caseworker_id == user.id or supervises(user, case))
 
 
 def may_reopen(user: User, case: Case) -> bool:
@@ -52,7 +57,7 @@ def _team_caseworkers(supervisor: User) -> list[User]:
 
 
 def _may_reassign(user: User, case: Case) -> bool:
-    return user.role == "supervisor" and case.caseworker_id in team_ids(user)
+    return user.role == SUPERVISOR and (case.caseworker_id == user.id or supervises(user, case))
 
 
 def reassign_choices(user: User, case: Case) -> list[User]:

@@ -43,6 +43,7 @@ from ..records import (
 )
 from ..unit_of_work import StaleWrite
 from .audit_log import audit
+from .case_access import supervises
 from .cases import latest_submitted
 from .errors import CaseworkError
 
@@ -158,7 +159,7 @@ def still_needed(worksheet: Worksheet, *, today: date, review_date: date) -> lis
 
 def sign_off(user: User, plan: PlanVersion) -> None:
     """A supervisor signs off (決裁) a plan version of their team, once."""
-    if user.role != "supervisor" or plan.case.caseworker.supervisor_id != user.id:
+    if not supervises(user, plan.case):
         raise CaseworkError(N_("Only the caseworker's supervisor can sign off this plan."))
     done = db.session.execute(
         update(PlanVersion)

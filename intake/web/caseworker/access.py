@@ -105,7 +105,6 @@ def roles(*allowed: str):
     return decorate
 
 
-CASE_ROLES = ("caseworker", "supervisor")
 # Translators preview catalogues; recipients' answers are none of their business (APPI Art. 61).
 NO_DRAFTS_ROLES = {"translator"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from ...records import Case, Ticket
+from ...records import CASE_ROLES, Case, Ticket
 from ...records.clock import utcnow
 from ...services import audit_log, tickets
 from ...services.queue import QueueFilter, queue_rows
@@ -31,7 +31,7 @@ def _usable_ticket(case: Case) -> Ticket | None:
 
 
 @bp.get("/slips")
-@roles("caseworker", "supervisor")
+@roles(*CASE_ROLES)
 def slips():
     """The slips of the chosen cases' unused codes, one a page, in one print; cases without a valid code are named."""
     printed, skipped = [], []
@@ -46,7 +46,7 @@ def slips():
 
 
 @bp.get("/plans")
-@roles("caseworker", "supervisor")
+@roles(*CASE_ROLES)
 def plans():
     """The current plan of each chosen case (none chosen: every plan due for review), one sheet a page, in one print."""
     cases = _chosen()

@@ -14,6 +14,7 @@ from ...domain.plan import Draft, is_japanese
 from ...extensions import db
 from ...i18n import format_day
 from ...records import (
+    CASE_ROLES,
     AuditEntry,
     CaseIntake,
     CaseStatus,
@@ -31,7 +32,7 @@ from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
 from ..common import as_download, engines, office_today
 from ..history import edit_sentences
-from .access import CASE_ROLES, NO_DRAFTS_ROLES, error_message, load_case, roles, staff_blueprint
+from .access import NO_DRAFTS_ROLES, error_message, load_case, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
 # Signing in and out (sign_in.py), open to translators too.
@@ -113,7 +114,7 @@ def queue():
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
-@roles("caseworker", "supervisor")
+@roles(*CASE_ROLES)
 def new_case():
     """Create a case and issue its intake ticket."""
     if request.method == "POST":

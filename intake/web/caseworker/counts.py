@@ -22,6 +22,7 @@ from ...domain.dialogue import Step
 from ...domain.engine import Engine
 from ...domain.step_kinds import kind_of
 from ...i18n import plain, step_text
+from ...records import OFFICE_FIGURES_ROLES
 from ...services import audit_log, step_counts
 from ..common import engines, office_today
 from ..offices import current_office
@@ -29,7 +30,6 @@ from ..plan_text import language_name
 from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("counts", __name__, url_prefix="/caseworker/office/counts"))
-COUNTS_ROLES = ("supervisor", "admin")
 KEEP_MONTHS_RANGE = (1, 120)
 # The measures each step's line shows, in the table's order (abandonments follow, by kind).
 COLUMNS = (measures.REACHED, measures.ANSWERED, measures.SKIPPED, measures.PREFER_NOT, "errors", measures.WENT_BACK)
@@ -189,7 +189,7 @@ def completion_rate(started: int, completed: int) -> str:
 
 
 @bp.get("/")
-@roles(*COUNTS_ROLES)
+@roles(*OFFICE_FIGURES_ROLES)
 def page():
     """Each dialogue's funnel (a chart and its numbers), the languages compared, and errors by kind, for a period."""
     return _page()
@@ -226,7 +226,7 @@ def _page(retention_error: str = "", status: int = 200):
 
 
 @bp.get("/counts.csv")
-@roles(*COUNTS_ROLES)
+@roles(*OFFICE_FIGURES_ROLES)
 def csv_export():
     """Every count of the period as one row each (dialogue, step, language, item), with "<5" for small cells."""
     _year, _month, start, end, _errors, dialogues = _read()

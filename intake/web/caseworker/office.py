@@ -19,7 +19,7 @@ from ...domain.dates import fiscal_year, parse_day
 from ...domain.report import bar_widths
 from ...extensions import db
 from ...i18n import option_label
-from ...records import AuditEntry, Case
+from ...records import OFFICE_FIGURES_ROLES, AuditEntry, Case
 from ...services import case_access, office_report
 from ...services.audit_log import audit
 from ..common import intake_engine, office_today
@@ -27,7 +27,6 @@ from ..plan_text import audit_action_label, audit_actor, audit_detail, era_datet
 from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("office", __name__, url_prefix="/caseworker/office"))
-REPORT_ROLES = ("supervisor", "admin")
 
 
 def _period() -> tuple[date, date, list[str]]:
@@ -88,7 +87,7 @@ def barrier_label(barrier_id: str) -> str:
 
 
 @bp.get("/report")
-@roles(*REPORT_ROLES)
+@roles(*OFFICE_FIGURES_ROLES)
 def report():
     """Participants, achievers and achievement rate per program and group, with the barriers recipients named."""
     start, end, errors = _period()
@@ -108,7 +107,7 @@ def report():
 
 
 @bp.get("/report.csv")
-@roles(*REPORT_ROLES)
+@roles(*OFFICE_FIGURES_ROLES)
 def report_csv():
     """The report as CSV, in the national survey's columns."""
     start, end, _ = _period()
@@ -179,7 +178,7 @@ def _visible_entries():
 
 
 @bp.get("/audit")
-@roles(*REPORT_ROLES)
+@roles(*OFFICE_FIGURES_ROLES)
 def audit_log():
     """The office's audit log, newest first (a supervisor sees their team's cases)."""
     entries = db.session.scalars(_visible_entries().limit(500)).all()
@@ -187,7 +186,7 @@ def audit_log():
 
 
 @bp.get("/audit.csv")
-@roles(*REPORT_ROLES)
+@roles(*OFFICE_FIGURES_ROLES)
 def audit_csv():
     """The audit log the page shows, every entry, as CSV with Japanese headers; the export is itself logged."""
     out = io.StringIO()

@@ -30,13 +30,14 @@ from ...domain.worksheet import (
     diff_plans,
 )
 from ...i18n import joined, option_label, option_short
-from ...services import audit_log, plans
+from ...records import CASE_ROLES
+from ...services import audit_log, case_access, plans
 from ...services.errors import CaseworkError
 from ...unit_of_work import stale_page
 from ..common import engines, intake_engine, office_today
 from ..history import edit_sentences
 from ..plan_text import goal_kind_label, load_office_data, program_name, template_helpers
-from .access import CASE_ROLES, error_message, load_case, load_plan, roles, staff_blueprint
+from .access import error_message, load_case, load_plan, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("plan", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 bp.record_once(lambda state: load_office_data(state.app))
@@ -282,7 +283,7 @@ def plan(case_id: int, number: int):
         case=case,
         plan=plan,
         sign_off=current_app.config["SUPERVISOR_SIGN_OFF"],
-        is_supervisor=current_user.role == "supervisor" and case.caseworker.supervisor_id == current_user.id,
+        is_supervisor=case_access.supervises(current_user, case),
     )
 
 

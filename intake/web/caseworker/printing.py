@@ -9,10 +9,11 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from ...i18n import format_day
+from ...records import CASE_ROLES
 from ...services import audit_log, plans
 from ..common import as_download
 from ..plan_text import evaluation_label, goal_kind_label, goal_sentence, program_name, sheet_office
-from .access import CASE_ROLES, awaits_sign_off, load_case, load_plan, roles, staff_blueprint
+from .access import awaits_sign_off, load_case, load_plan, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("printing", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 

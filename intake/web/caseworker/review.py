@@ -11,11 +11,11 @@ from ...domain.worksheet import (
     distance_travelled,
     review_prefill,
 )
-from ...records import as_utc
+from ...records import CASE_ROLES, as_utc
 from ...services import audit_log, cases, reviews
 from ...services.errors import CaseworkError
 from ..common import office_today
-from .access import CASE_ROLES, error_message, load_case, roles, staff_blueprint
+from .access import error_message, load_case, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("review", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 

@@ -28,7 +28,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ...extensions import db
-from ...records import Office, User
+from ...records import ROLES, Office, User
 from ...services import accounts, audit_log, second_factor, staff_sessions, throttle
 from ...services.errors import CaseworkError
 from ...services.passwords import password_problem
@@ -289,7 +289,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@roles("caseworker", "supervisor", "translator", "admin")
+@roles(*ROLES)
 def change_password():
     """Change one's own password (required first when the current one no longer meets the rules)."""
     if request.method == "GET":
