@@ -131,7 +131,6 @@ class NoOfficeKnown(Exception):
 # office only, whatever it sets app.office_id to; intake/row_security.py).
 ACCOUNT_LOOKUPS = {
     "sign_in": "the username typed at sign-in",
-    "staff_session": "the signed-in user of a staff request",
     "unique_username": "whether a new username is taken in any office",
     "operator": "the account an operator's command names",
 }
@@ -169,8 +168,8 @@ def _back_to(office: object) -> None:
     _set_office_in_transaction(db.session())
 
 
-def office_of_account(scope: str, *, username: str | None = None, user_id: int | None = None) -> int | None:
-    """The office of the staff account with this username (or id), None if there is none: an account lookup (`scope`).
+def office_of_account(scope: str, *, username: str) -> int | None:
+    """The office of the staff account with this username, None if there is none: an account lookup (`scope`).
 
     On PostgreSQL, a function owned by the tables' owner answers (intake/row_security.py): the app's role cannot
     read another office's `users` rows, and learns nothing of them but the office's id.
@@ -181,17 +180,13 @@ def office_of_account(scope: str, *, username: str | None = None, user_id: int |
     if session.get_bind().dialect.name == "postgresql":
         if scope not in ACCOUNT_LOOKUPS:
             raise ValueError(f"no such crossing of the office wall: {scope!r}")
-        if username is not None:
-            return session.scalar(_OFFICE_OF_USERNAME, {"username": username})
-        return session.scalar(_OFFICE_OF_USER, {"user_id": user_id})
-    query = sa.select(User.office_id)
-    query = query.filter_by(username=username) if username is not None else query.filter_by(id=user_id)
+        return session.scalar(_OFFICE_OF_USERNAME, {"username": username})
+    query = sa.select(User.office_id).filter_by(username=username)
     with across_offices(scope):
         return session.scalar(query)
 
 
 _OFFICE_OF_USERNAME = db.text("SELECT yorisoi_office_of_username(:username)")
-_OFFICE_OF_USER = db.text("SELECT yorisoi_office_of_user(:user_id)")
 
 
 @contextmanager

@@ -150,12 +150,6 @@ class Draft:
             skipped=tuple(data.get("skipped") or ()),
         )
 
-    @property
-    def languages_written(self) -> set[str]:
-        """Every language the recipient wrote in (their own words only)."""
-        texts = [self.future_picture, self.strengths.own, self.barriers.own, self.goal.own]
-        found = {t.language for t in texts if t and t.language}
-        return found | {a.language for a in self.actions if a.language}
 
 
 def is_draft_plan(data: Mapping) -> bool:

@@ -367,11 +367,6 @@ def problem_line(programs: Sequence[Program], problem: ProgramProblem) -> int:
     return program.lines.get(problem.key or "id", program.lines.get("id", 0))
 
 
-def check_program_answers(programs: Sequence[Program], options_of: Mapping[str, set[str]], source: str) -> list[Problem]:
-    """answer_problems, located in the programs file."""
-    return [Problem(source, problem_line(programs, p), p.reason) for p in answer_problems(programs, options_of)]
-
-
 # --- conditions as the program editor shows them ----------------------------------------------------
 
 

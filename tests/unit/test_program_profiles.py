@@ -12,7 +12,7 @@ from intake.domain.programs import (
     FIRST_LINES,
     MAX_SUGGESTIONS,
     Reason,
-    check_program_answers,
+    answer_problems,
     choices_condition,
     condition_choices,
     load_programs,
@@ -242,9 +242,9 @@ def test_programs_must_name_real_steps_and_options(engine):
     programs = load_programs(ROOT / "dialogues" / "programs.yaml")
     options_of = {s.id: {o.id for o in s.options} for s in engine.dialogue.steps.values() if s.options}
     options_of["age"] = options_of["age_band"]  # the dialogue's declared age field
-    assert check_program_answers(programs, options_of, "programs.yaml") == []
+    assert answer_problems(programs, options_of) == []
     del options_of["age"]
-    problems = check_program_answers(programs, options_of, "programs.yaml")
+    problems = answer_problems(programs, options_of)
     assert "program 'youth_employment' has ages, but the dialogue declares no 'age' field" in [
         p.reason for p in problems
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from intake.i18n.easy_japanese import (
+from easy_japanese import (
     MAX_LONG_SHARE,
     MAX_SENTENCE_LENGTH,
     dialogue_sentences,
