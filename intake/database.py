@@ -21,7 +21,7 @@ from . import row_security
 from .config import ROOT
 from .domain.answers import N_
 from .errors import error_response
-from .extensions import db, login_manager, migrate
+from .extensions import db, migrate
 from .i18n import message as text_for_screen  # with furigana on the kiosk's pages
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -36,6 +36,14 @@ UNAVAILABLE = N_(
 )
 # i18n: An error when a sent answer holds something the database refuses (the screen sent bad data).
 REFUSED = N_("Some of what was sent cannot be stored. Please check it and try again.")
+# On `g`: the database failed this request; the signed-in user is not read from it again (web/caseworker/access.py).
+DATABASE_FAILED = "yorisoi_database_failed"
+
+
+def no_user_from_the_database() -> None:
+    """Rendering the error page must not ask the database for the signed-in user again: Flask-Login's user loader
+    answers "nobody" for the rest of this request (a user read before the failure stays as it was)."""
+    setattr(g, DATABASE_FAILED, True)
 
 
 def configure(app: Flask) -> None:
@@ -88,8 +96,7 @@ def _database_unavailable(error):
         db.session.rollback()
     except DBAPIError:  # the connection is gone: there is nothing to roll back
         pass
-    # Rendering the page must not ask the database for the signed-in user again (Flask-Login keeps it in g).
-    g._login_user = login_manager.anonymous_user()
+    no_user_from_the_database()
     response = error_response(503, "database_unavailable", text_for_screen(UNAVAILABLE))
     response.headers["Retry-After"] = str(RETRY_AFTER_S)
     response.headers["Cache-Control"] = "no-store"
@@ -100,7 +107,7 @@ def _data_refused(error):
     """A value the database cannot hold (PostgreSQL refuses NUL bytes): the request was bad, nothing was written."""
     log.warning("database refused a value: %s", error.orig)
     db.session.rollback()
-    g._login_user = login_manager.anonymous_user()
+    no_user_from_the_database()
     return error_response(400, "bad_request", text_for_screen(REFUSED))
 
 

@@ -41,6 +41,8 @@ FURIGANA_BLUEPRINTS = {"kiosk", "kiosk_code", "translator"}
 FURIGANA_CHOICE = (
     "furigana_choice"  # on `g`: a choice for this page only (the translator's preview), before the session's
 )
+# On `g`: the translations found for this request (FallbackDomain.get_translations).
+_TRANSLATIONS_FOUND = "yorisoi_translations"
 _RUBY_PARTS = re.compile(r"<rt>.*?</rt>")
 _LANG_SPAN = re.compile(r'<span lang="[^"]*" class="untranslated">')
 
@@ -51,16 +53,15 @@ class FallbackDomain(Domain):
     def get_translations(self):
         if not has_app_context():
             return NullTranslations()
-        # A step looks up a dozen strings: the chain found first is kept for the request (Flask-Babel's
-        # refresh() and force_locale() drop it, and use_staff_catalogue() does when the page turns out staff).
-        babel_context = g.get("_flask_babel")
-        found = getattr(babel_context, "babel_translations", None)
-        if found and found[0] is self and found[1] is getattr(babel_context, "babel_locale", None):
-            return found[2]
+        # A step looks up a dozen strings: the chain found first is kept for the request, for this domain, locale
+        # (the object get_locale() keeps until refresh() or force_locale() changes it) and kind of page.
+        locale = get_locale()
+        staff = has_request_context() and g.get(STAFF_PAGES_FLAG, False)
+        found = g.get(_TRANSLATIONS_FOUND)
+        if found and found[0] is self and found[1] is locale and found[2] == staff:
+            return found[3]
         translations = self._chain()
-        babel_context = g.get("_flask_babel")  # get_locale() made it
-        if babel_context is not None:
-            babel_context.babel_translations = (self, babel_context.babel_locale, translations)
+        setattr(g, _TRANSLATIONS_FOUND, (self, locale, staff, translations))
         return translations
 
     def _chain(self):
@@ -92,10 +93,7 @@ class FallbackDomain(Domain):
 
 def use_staff_catalogue() -> None:
     """This request renders a staff page: look strings up in the staff domain before the recipients' one."""
-    g.setdefault(STAFF_PAGES_FLAG, True)
-    babel_context = g.get("_flask_babel")
-    if babel_context is not None:  # strings looked up so far came from the recipients' catalogue alone
-        babel_context.__dict__.pop("babel_translations", None)
+    g.setdefault(STAFF_PAGES_FLAG, True)  # the chain kept so far (the recipients' catalogue alone) is not used again
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask_babel import gettext, ngettext, refresh
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 
+from ...database import DATABASE_FAILED
 from ...extensions import db, login_manager
 from ...i18n import CASEWORKER_LOCALE, use_staff_catalogue
 from ...records import Case, Office, PlanVersion, User
@@ -113,6 +114,8 @@ NO_DRAFTS_ROLES = {"translator"}
 def _load_user(session_value: str) -> User | None:
     """The signed-in user of the session the cookie names, read within the cookie's office (services/staff_sessions.py);
     that office then becomes the request's (web/offices.py). An ended or unknown session is refused and audited."""
+    if g.get(DATABASE_FAILED):  # the error page of a failed database: nobody, without asking it again
+        return None
     found = staff_sessions.find(session_value, current_app.permanent_session_lifetime)
     if not found.reason:
         g.staff_session = found.row
