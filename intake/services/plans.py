@@ -8,6 +8,7 @@ these is one transaction (unit_of_work.py).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import update
@@ -16,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.answers import N_, AnswerInvalid, AnswerProblem
 from ..domain.plan import Plan
+from ..domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Program, suggest_programs, why
 from ..domain.worksheet import (
     Approval,
     Change,
@@ -25,6 +27,7 @@ from ..domain.worksheet import (
     approve_edit,
     blank_worksheet,
     changed_fields,
+    diff_plans,
     revision_of,
     save_edit,
     saved_parts,
@@ -155,6 +158,18 @@ def still_needed(worksheet: Worksheet, *, today: date, review_date: date) -> lis
     if not worksheet.open:
         return []
     return approval_problems(worksheet.plan, plan_date=today, review_date=review_date)
+
+
+def program_suggestions(plan: Plan, answers: Mapping[str, object], programs: Sequence[Program]) -> list[tuple]:
+    """The programs to suggest for the worksheet, best first, each with why (the recipient's own answers `answers`,
+    with the barriers and the goal's kind as edited on the worksheet): (Suggestion, Why) pairs."""
+    ranking = {**answers, BARRIERS: list(plan.barriers), GOAL_KIND: plan.goal.kind}
+    return [(s, why(s.reasons)) for s in suggest_programs(programs, ranking)[:MAX_SUGGESTIONS]]
+
+
+def compare(old: PlanVersion, new: PlanVersion) -> list[Change]:
+    """What changed from one approved version to another (nothing when they are the same one)."""
+    return diff_plans(old.plan, new.plan) if old.id != new.id else []
 
 
 def sign_off(user: User, plan: PlanVersion) -> None:

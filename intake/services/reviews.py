@@ -7,19 +7,16 @@ these is one transaction (unit_of_work.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from ..domain.answers import N_, AnswerInvalid
-from ..domain.worksheet import (
-    parse_review,
-)
+from ..domain.worksheet import distance_travelled, parse_review, review_prefill
 from ..extensions import db
-from ..records import (
-    PlanVersion,
-    Review,
-    User,
-)
+from ..records import Case, Intake, PlanVersion, Review, User, as_utc
 from .audit_log import audit
+from .cases import latest_submitted
 from .errors import CaseworkError
 
 
@@ -34,3 +31,24 @@ def record_review(user: User, plan: PlanVersion, form, *, review_day: object, to
     db.session.add(review)
     audit(user, plan.case, "review", f"version {plan.number}")
     return review
+
+
+@dataclass(frozen=True)
+class ReviewStart:
+    """What the review form starts from: the recipient's own review at the kiosk of this version (if any), its
+    answers as the form's first values, and how far each action came by the recipient's scale."""
+
+    kiosk_review: Intake | None
+    draft: Mapping | None
+    prefill: dict[str, str]
+    distance: list
+
+
+def review_start(case: Case, plan: PlanVersion) -> ReviewStart:
+    kiosk_review = latest_submitted(case, review=True)
+    if kiosk_review is not None and as_utc(kiosk_review.submitted_at) < as_utc(plan.approved_at):
+        kiosk_review = None  # a review of an earlier version
+    draft = kiosk_review.plan.content if kiosk_review is not None else None
+    return ReviewStart(
+        kiosk_review, draft, review_prefill(draft or {}), distance_travelled(plan.plan, draft) if draft else []
+    )

@@ -17,7 +17,7 @@ from flask_login import current_user
 from ...domain.answers import N_, AnswerInvalid
 from ...domain.dates import add_months, parse_day
 from ...domain.plan import Plan
-from ...domain.programs import BARRIERS, GOAL_KIND, MAX_SUGGESTIONS, Suggestion, suggest_programs, why
+from ...domain.programs import BARRIERS, Why
 from ...domain.worksheet import (
     GOAL_KINDS,
     MAX_ACTIONS,
@@ -27,7 +27,6 @@ from ...domain.worksheet import (
     Change,
     Offer,
     WorksheetEdit,
-    diff_plans,
 )
 from ...i18n import joined, option_label, option_short
 from ...records import CASE_ROLES
@@ -44,10 +43,9 @@ bp.record_once(lambda state: load_office_data(state.app))
 bp.record_once(lambda state: state.app.jinja_env.globals.update(template_helpers()))
 
 
-def _reasons(engine, suggestion: Suggestion) -> list[str]:
+def _reasons(engine, reasons: Why) -> list[str]:
     """Why a program is suggested, the recipient's own words first, as sentences in the viewer's language
     (困りごととして借金を挙げたため)."""
-    reasons = why(suggestion.reasons)
 
     def option(step_id: str | None, option_id: str):
         step = engine.dialogue.steps.get(step_id) if step_id else None
@@ -80,9 +78,8 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
     draft_engine = engines()[intake.dialogue_id] if intake is not None else engine
     answers = draft_engine.live_answers(intake.answers) if intake is not None else {}
     # The recipient's other answers (work, age, people...) with the barriers and goal kind as edited here.
-    ranking = {**draft_engine.program_answers(answers), BARRIERS: list(plan.barriers), GOAL_KIND: plan.goal.kind}
-    suggestions = suggest_programs(engine.programs, ranking)[:MAX_SUGGESTIONS]
-    ranked = [s.program for s in suggestions]
+    suggestions = plans.program_suggestions(plan, draft_engine.program_answers(answers), engine.programs)
+    ranked = [s.program for s, _ in suggestions]
     chosen = {p.id: p for p in plan.programs}
     # A retired program stays listed (and chosen) while the worksheet names it, so saving never drops it unseen.
     others = [p for p in engine.programs if p not in ranked] + [p for p in engine.retired_programs if p.id in chosen]
@@ -99,7 +96,7 @@ def render_worksheet(case, *, problems=(), message: str | None = None, status: i
             draft_engine=draft_engine,
             answers=answers,
             ranked=ranked,
-            reasons={s.program.id: _reasons(engine, s) for s in suggestions},
+            reasons={s.program.id: _reasons(engine, reasons) for s, reasons in suggestions},
             others=others,
             chosen=chosen,
             goal_kinds=GOAL_KINDS,
@@ -319,5 +316,5 @@ def versions(case_id: int):
         case=case,
         old=old_plan,
         new=new_plan,
-        changes=diff_plans(old_plan.plan, new_plan.plan) if older != newer else [],
+        changes=plans.compare(old_plan, new_plan),
     )

@@ -6,13 +6,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...domain.answers import AnswerInvalid
-from ...domain.worksheet import (
-    EVALUATIONS,
-    distance_travelled,
-    review_prefill,
-)
-from ...records import CASE_ROLES, as_utc
-from ...services import audit_log, cases, reviews
+from ...domain.worksheet import EVALUATIONS
+from ...records import CASE_ROLES
+from ...services import audit_log, reviews
 from ...services.errors import CaseworkError
 from ..common import office_today
 from .access import error_message, load_case, roles, staff_blueprint
@@ -29,11 +25,8 @@ def periodic_review(case_id: int):
     if plan is None:
         abort(404)
     problems, message, status = [], None, 200
-    kiosk_review = cases.latest_submitted(case, review=True)
-    if kiosk_review is not None and as_utc(kiosk_review.submitted_at) < as_utc(plan.approved_at):
-        kiosk_review = None  # a review of an earlier version
-    draft = kiosk_review.plan.content if kiosk_review is not None else None
-    form = request.form if request.method == "POST" else review_prefill(draft or {})
+    start = reviews.review_start(case, plan)
+    form = request.form if request.method == "POST" else start.prefill
     if request.method == "POST":
         try:
             reviews.record_review(
@@ -53,9 +46,9 @@ def periodic_review(case_id: int):
             case=case,
             plan=plan,
             form=form,
-            kiosk_review=kiosk_review,
-            draft=draft,
-            distance=distance_travelled(plan.plan, draft) if draft else [],
+            kiosk_review=start.kiosk_review,
+            draft=start.draft,
+            distance=start.distance,
             evaluations=EVALUATIONS,
             problems=problems,
             message=message,
