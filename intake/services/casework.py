@@ -31,6 +31,7 @@ from ..domain.worksheet import (
 from ..extensions import db
 from ..records import (
     AuditEntry,
+    CardRevoked,
     Case,
     CaseIntake,
     CaseStatus,
@@ -39,6 +40,7 @@ from ..records import (
     PlanDocument,
     PlanEdit,
     PlanVersion,
+    PocketCard,
     Review,
     Ticket,
     TicketPurpose,
@@ -228,6 +230,7 @@ def close_case(user: User, case: Case, *, reason: str, note: str, reasons: dict[
     case.closed_at = utcnow()
     case.closed_reason, case.closed_note = reason, note[:2000]
     audit(user, case, "close", f"{reasons[reason]}: {note}" if note else reasons[reason])
+    revoke_cards(user, case, CardRevoked.CLOSURE)
 
 
 def may_reopen(user: User, case: Case) -> bool:
@@ -297,6 +300,13 @@ def reassign_case(user: User, case: Case, username: str) -> User:
         raise CaseworkError(N_("Choose a caseworker of your own team."))
     hand_over(user, case, caseworker)
     return caseworker
+
+
+def revoke_cards(user: User | None, case: Case, reason: str) -> None:
+    """The case's working pocket cards stop working (a new version, the case closed, a reissue); each is audited."""
+    for card in db.session.scalars(db.select(PocketCard).filter_by(case_id=case.id, revoked_at=None)).all():
+        card.revoked_at, card.revoked_reason = utcnow(), reason
+        audit(user, case, "card_revoke", f"{reason} {card.display_code}")
 
 
 # --- tickets ------------------------------------------------------------------------------------
@@ -472,6 +482,7 @@ def approve(
     db.session.add(plan)
     worksheet.open = False
     audit(user, case, "approve", f"version {plan.number}")
+    revoke_cards(user, case, CardRevoked.REVISION)  # the earlier version's pocket card
     _write_or_stale()
     return plan
 

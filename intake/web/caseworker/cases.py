@@ -86,6 +86,7 @@ def queue():
     rows.sort(key=SORTS.get(sort, SORTS["status"]))
     if request.args.get("order") == "desc":
         rows.reverse()
+    rows.sort(key=lambda row: row.check_in != "help")  # a check-in that asks for help comes first, in any order
     return render_template(
         "caseworker/queue.html",
         rows=rows,

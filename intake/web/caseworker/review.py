@@ -9,12 +9,12 @@ from ...domain.answers import AnswerInvalid
 from ...domain.worksheet import (
     EVALUATIONS,
     distance_travelled,
-    review_prefill,
 )
 from ...services import casework
 from ...services.casework import CaseworkError
 from ..common import office_today
 from .access import CASE_ROLES, error_message, load_case, roles, staff_blueprint
+from .check_ins import review_start, status_label
 
 bp = staff_blueprint(Blueprint("review", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 
@@ -32,7 +32,8 @@ def periodic_review(case_id: int):
     if kiosk_review is not None and casework.as_utc(kiosk_review.submitted_at) < casework.as_utc(plan.approved_at):
         kiosk_review = None  # a review of an earlier version
     draft = kiosk_review.plan.content if kiosk_review is not None else None
-    form = request.form if request.method == "POST" else review_prefill(draft or {})
+    prefill, checked_in = review_start(case, draft)
+    form = request.form if request.method == "POST" else prefill
     if request.method == "POST":
         try:
             casework.record_review(
@@ -53,6 +54,8 @@ def periodic_review(case_id: int):
             plan=plan,
             form=form,
             kiosk_review=kiosk_review,
+            check_ins=checked_in,
+            check_in_status=status_label,
             draft=draft,
             distance=distance_travelled(plan.plan, draft) if draft else [],
             evaluations=EVALUATIONS,
