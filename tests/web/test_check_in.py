@@ -171,3 +171,48 @@ def test_a_card_of_another_office_and_a_made_up_token_are_refused(app, client):
     enrol_kiosk(app, main, "main")
     assert main.post("/kiosk/check-in", data={"card": forged, "locale": "vi"}).status_code == 422
     assert main.post("/kiosk/check-in", data={"card": token, "locale": "vi"}).status_code == 302  # its own office
+
+
+def test_the_card_as_an_a6_pdf_and_in_bulk_four_to_an_a4_sheet(app, client):
+    import io
+
+    from pypdf import PdfReader
+
+    make_office(app)
+    app.config["OFFICE_TODAY"] = TODAY
+    sign_in(client, "cw")
+    first = _approved(app, client, number="C-0001")
+    second = _approved(app, client, number="C-0002", language="es")
+    without_plan, _code = new_case(client, number="C-0003", language="vi")
+    response = client.get(f"/caseworker/cases/{first}/versions/1/card.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = PdfReader(io.BytesIO(response.data))
+    assert len(pdf.pages) == 1
+    width, height = (float(v) * 25.4 / 72 for v in pdf.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (105, 148)  # A6
+    text = pdf.pages[0].extract_text()
+    assert "Thẻ" in text and "計画カード" in text
+
+    page = client.get(f"/caseworker/print/cards?case={first}&case={second}&case={without_plan}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.count('data-testid="pocket-card"') == 2
+    assert translated(app, "My plan card", "es") in html and 'data-testid="skipped"' in html and "C-0003" in html
+    # The card page offers printing and a reissue; the queue, printing the ticked cases' cards.
+    assert "/card/reissue" in client.get(f"/caseworker/cases/{first}/versions/1/card").get_data(as_text=True)
+    assert "/caseworker/print/cards" in client.get("/caseworker/cases").get_data(as_text=True)
+
+
+def test_card_issues_revocations_and_check_ins_read_in_japanese_in_the_audit_log(app, client):
+    make_office(app)
+    app.config["OFFICE_TODAY"] = TODAY
+    sign_in(client, "cw")
+    case_id = _approved(app, client)
+    _html, short, _token = _card(client, case_id)
+    client.post(f"/caseworker/cases/{case_id}/versions/1/card/reissue")
+    log = client.get(f"/caseworker/cases/{case_id}/audit").get_data(as_text=True)
+    assert "携帯カード発行" in log and "携帯カード失効" in log and f"reissue {short}" in log
+    _html, _short, token = _card(client, case_id)
+    kiosk = app.test_client()
+    kiosk.post("/kiosk/check-in", data={"card": token, "locale": "vi"})
+    walk_forms(kiosk, {"action_1_status": "help"}, locale="vi", started=True, dialogue="check_in")
+    assert "受付機でチェックイン" in client.get(f"/caseworker/cases/{case_id}/audit").get_data(as_text=True)
