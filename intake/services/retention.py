@@ -359,6 +359,20 @@ def export_case(case: Case) -> dict:
             }
             for review in case.reviews
         ],
+        "pocket_cards": [
+            {
+                "code": card.display_code,
+                "version": card.plan.number,
+                "issued_at": _iso(card.issued_at),
+                "revoked_at": _iso(card.revoked_at),
+                "revoked_reason": card.revoked_reason,
+            }
+            for card in db.session.scalars(db.select(PocketCard).filter_by(case_id=case.id).order_by(PocketCard.id))
+        ],
+        "check_ins": [
+            {"version": entry.plan.number, "day": _iso(entry.day), "sent_at": _iso(entry.submitted_at), **(entry.answers or {})}
+            for entry in db.session.scalars(db.select(CheckIn).filter_by(case_id=case.id).order_by(CheckIn.id))
+        ],
         "audit_log": [
             {"at": _iso(entry.at), "by": _who(entry.user), "action": entry.action, "detail": entry.detail}
             for entry in log

@@ -216,3 +216,40 @@ def test_card_issues_revocations_and_check_ins_read_in_japanese_in_the_audit_log
     kiosk.post("/kiosk/check-in", data={"card": token, "locale": "vi"})
     walk_forms(kiosk, {"action_1_status": "help"}, locale="vi", started=True, dialogue="check_in")
     assert "受付機でチェックイン" in client.get(f"/caseworker/cases/{case_id}/audit").get_data(as_text=True)
+    # A disclosure request's export holds the cards and what the check-in said.
+    with in_office(app):
+        from intake.records import Case
+        from intake.services.retention import export_case
+
+        exported = export_case(db.session.get(Case, case_id))
+    assert [card["revoked_reason"] for card in exported["pocket_cards"]] == ["reissue", None]
+    assert exported["check_ins"][0]["statuses"] == ["help", None] and exported["check_ins"][0]["day"] == "2019-05-01"
+
+
+def test_erasing_a_case_deletes_its_cards_and_check_ins_and_a_purged_unfinished_check_in_goes_with_its_intake(app, client):
+    from datetime import timedelta
+
+    from intake.records import Case, Intake, Office, User, utcnow
+    from intake.services.retention import erase_case, purge_office
+
+    make_office(app)
+    app.config["OFFICE_TODAY"] = TODAY
+    sign_in(client, "cw")
+    case_id = _approved(app, client)
+    _html, _short, token = _card(client, case_id)
+    sent, left = app.test_client(), app.test_client()
+    sent.post("/kiosk/check-in", data={"card": token, "locale": "vi"})
+    walk_forms(sent, {"action_1_status": "done"}, locale="vi", started=True, dialogue="check_in")
+    left.post("/kiosk/check-in", data={"card": token, "locale": "vi"})  # walked away from
+    with in_office(app):
+        unfinished = db.session.scalar(db.select(CheckIn).filter_by(submitted_at=None))
+        walked_away = db.session.get(Intake, unfinished.intake_id)
+        walked_away.updated_at = walked_away.created_at = utcnow() - timedelta(days=30)
+        db.session.commit()
+        purge_office(db.session.scalar(db.select(Office).filter_by(code="main")), now=utcnow())
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count()).select_from(CheckIn)) == 1
+        admin = db.session.scalar(db.select(User).filter_by(username="admin"))
+        deleted = erase_case(db.session.get(Case, case_id), by=admin, reference="REQ-1")
+        db.session.commit()
+        assert deleted["check_ins"] == 1 and deleted["pocket_cards"] == 1
