@@ -22,6 +22,7 @@ from walk import walk_forms
 from intake.domain.pocket_card import card_token, read_card
 from intake.extensions import db
 from intake.records import AuditEntry, CheckIn, PocketCard
+from intake.services import check_ins
 from intake.web.kiosk_check_in import card_key
 
 TODAY = date(2019, 5, 1)
@@ -83,6 +84,12 @@ def test_a_card_is_printed_bilingual_and_a_check_in_lands_on_the_case_and_starts
         assert check_in.case_id == case_id and check_in.day == date(2019, 6, 10)
         assert check_in.needs_help and check_in.wants_talk
         assert check_in.result.statuses == ("partly", "help") and check_in.result.note == "The clinic was full"
+        # What the service hands on for anything else a check-in should write: plain facts, actions in Japanese.
+        facts = check_ins.received(check_in.intake, check_in.intake.plan.content, date(2019, 6, 10))
+        assert facts.case_id == case_id and facts.day == date(2019, 6, 10) and facts.needs_help and facts.wants_talk
+        assert facts.actions == (("12月の火曜日に、担当者とハローワークへ行く", "partly"), ("来月、膝のことで整形外科を受診する", "help"))
+        assert facts.note == "The clinic was full"
+        db.session.rollback()
     # The screen was left for the next person: the kiosk's landing again after Finish.
     kiosk.post("/kiosk/finish")
     landing = kiosk.get("/kiosk/").get_data(as_text=True)
@@ -110,6 +117,16 @@ def test_the_short_code_typed_works_without_javascript(app, client):
     assert kiosk.post("/kiosk/check-in", data={"card": typed, "locale": "en"}).status_code == 302
     shown = walk_forms(kiosk, {"action_1_status": "done", "action_2_status": "not_yet"}, locale="en", started=True, dialogue="check_in")
     assert shown[-1] == "done"
+    # The case page lists it with the kiosk's drafts; it opens the review form it starts.
+    with in_office(app):
+        intake_id = db.session.scalar(db.select(CheckIn.intake_id))
+    opened = client.get(f"/caseworker/cases/{case_id}/drafts/{intake_id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/caseworker/cases/{case_id}/review")
+    # Left half-way, the idle reset (a page without JavaScript reloads it) wipes the screen like any kiosk session.
+    assert kiosk.post("/kiosk/check-in", data={"card": typed, "locale": "en"}).status_code == 302
+    assert 'data-step="welcome"' in kiosk.get("/kiosk/step").get_data(as_text=True)
+    kiosk.get("/kiosk/reset")
+    assert kiosk.get("/kiosk/step").status_code == 302
     queue = client.get("/caseworker/cases").get_data(as_text=True)
     assert translated(app, "New check-in") in queue
 

@@ -231,6 +231,8 @@ def draft(case_id: int, intake_id: int):
     intake = db.session.get(Intake, intake_id)
     if intake is None or intake.plan is None or intake not in casework.case_intakes(case):
         abort(404)
+    if intake.plan.content.get("kind") == "check_in":  # a check-in is read with the review it starts
+        return redirect(url_for("review.periodic_review", case_id=case.id))
     engine = engines()[intake.dialogue_id]
     casework.audit(current_user, case, "view", f"draft {intake.receipt_code}")
     return render_template(
