@@ -16,6 +16,7 @@ from browser.kiosk_driver import walk_to_done
 from liveserver import serve_in_thread
 from PIL import Image
 from playwright import sync_api
+from pypdf import PdfReader
 from staff import PASSWORD, approve_typical_plan, make_office, new_case, second_step_in_browser, sign_in, walk_with_code
 
 pytestmark = pytest.mark.browser
@@ -83,6 +84,9 @@ def test_card_check_in_flag_and_review_and_a_revised_plans_card_refused(live_app
         staff = _staff_page(browser, app, base)
         token, short = _print_card(staff, base, case_id, 1)
         screenshot(staff, "check-in-card")
+        printed = PdfReader(io.BytesIO(staff.pdf(prefer_css_page_size=True)))  # what the browser's Print makes
+        assert len(printed.pages) == 1
+        assert [round(float(side) * 25.4 / 72) for side in printed.pages[0].mediabox[2:]] == [105, 148]  # A6
         assert re.fullmatch(r"YC1-\d+-[A-Z0-9]{10}-[0-9A-F]{16}", token) and short.replace("-", "") in token
         card_text = staff.locator("[data-testid=pocket-card]").inner_text()
         assert "Thẻ kế hoạch của tôi" in card_text and "わたしの計画カード" in card_text
