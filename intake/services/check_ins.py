@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import Integer, cast, func
 
 from ..domain.engine import Conversation, Engine
 from ..domain.pocket_card import CheckInAnswers, check_in_answers
@@ -97,7 +97,7 @@ def new_check_ins(case: Case) -> list[CheckIn]:
 def flags(visible) -> dict[int, bool]:
     """For the queue, in one statement: case id → whether a new check-in says "I need help" (or wants to talk)."""
     rows = db.session.execute(
-        db.select(CheckIn.case_id, func.max(func.cast(CheckIn.needs_help, db.Integer)))
+        db.select(CheckIn.case_id, func.max(cast(CheckIn.needs_help, Integer)))
         .where(CheckIn.case_id.in_(visible), CheckIn.submitted_at.is_not(None), _current_version(), ~_reviewed_after())
         .group_by(CheckIn.case_id)
     )

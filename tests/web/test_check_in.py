@@ -129,6 +129,14 @@ def test_the_short_code_typed_works_without_javascript(app, client):
     assert kiosk.get("/kiosk/step").status_code == 302
     queue = client.get("/caseworker/cases").get_data(as_text=True)
     assert translated(app, "New check-in") in queue
+    # Once the caseworker records the review it started, the check-in is no longer new.
+    page = client.get(f"/caseworker/cases/{case_id}/review").get_data(as_text=True)
+    review = {"review_date": TODAY.isoformat(), "goal-evaluation": "partly"}
+    for prefix in re.findall(r'name="([a-z0-9_-]+)-evaluation"', page):
+        review.setdefault(f"{prefix}-evaluation", "achieved")
+    assert client.post(f"/caseworker/cases/{case_id}/review", data=review).status_code == 303
+    assert 'data-testid="check-in-flag"' not in client.get("/caseworker/cases").get_data(as_text=True)
+    assert 'data-testid="check-ins"' not in client.get(f"/caseworker/cases/{case_id}/review").get_data(as_text=True)
 
 
 def test_a_revised_plans_card_a_reissued_card_and_a_closed_cases_card_are_refused_in_the_recipients_language(app, client):
