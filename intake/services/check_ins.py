@@ -95,7 +95,7 @@ def new_check_ins(case: Case) -> list[CheckIn]:
 
 
 def flags(visible) -> dict[int, bool]:
-    """For the queue, in one statement: case id → whether a new check-in says "I need help" (or wants to talk)."""
+    """For the queue, in one statement: each case with a new check-in → whether one of them says "I need help"."""
     rows = db.session.execute(
         db.select(CheckIn.case_id, func.max(cast(CheckIn.needs_help, Integer)))
         .where(CheckIn.case_id.in_(visible), CheckIn.submitted_at.is_not(None), _current_version(), ~_reviewed_after())
