@@ -79,6 +79,8 @@ def test_a_card_is_printed_bilingual_and_a_check_in_lands_on_the_case_and_starts
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     shown = walk_forms(kiosk, CHECK_IN_ANSWERS, locale="vi", started=True, dialogue="check_in")
     assert shown[-1] == "done" and "action_3_status" not in shown
+    done = kiosk.get("/kiosk/step").get_data(as_text=True)
+    assert 'data-testid="receipt-code"' not in done  # the check-in is on the case already: no code to keep
     with in_office(app):
         check_in = db.session.scalar(db.select(CheckIn))
         assert check_in.case_id == case_id and check_in.day == date(2019, 6, 10)
