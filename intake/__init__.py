@@ -55,12 +55,24 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["yorisoi.engines"] = load_engines(Path(app.config["DIALOGUES_DIR"]), app.config["LANGUAGES"])
 
-    from .web import api, caseworker, embed, health, kiosk, kiosk_code, offices, purging, root, translator
+    from .web import (
+        api,
+        caseworker,
+        embed,
+        health,
+        kiosk,
+        kiosk_check_in,
+        kiosk_code,
+        offices,
+        purging,
+        root,
+        translator,
+    )
 
     offices.init_app(app)  # first: every request settles its office before anything else reads the database
     purging.init_app(app)  # after a request's own transaction: its office's due records, now and then
 
-    for blueprint in (root.bp, health.bp, kiosk.bp, api.bp, translator.bp, embed.bp, kiosk_code.bp):
+    for blueprint in (root.bp, health.bp, kiosk.bp, api.bp, translator.bp, embed.bp, kiosk_code.bp, kiosk_check_in.bp):
         app.register_blueprint(blueprint)
     for blueprint in caseworker.BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -26,6 +26,7 @@ class Defaults:
     DIALOGUES_DIR = str(ROOT / "dialogues")
     INTAKE_DIALOGUE = "self_reliance"
     REVIEW_DIALOGUE = "plan_review"  # the kiosk's review (見直し) dialogue, started from a review ticket
+    CHECK_IN_DIALOGUE = "check_in"  # the two-minute check-in between reviews, started with a pocket card
     # Languages offered at the kiosk, each by its own name. The caseworker always reads Japanese.
     # Keys are Babel locale ids and name the folders in translations/ ("ja@easy" is Easy Japanese:
     # Babel reads it as Japanese with a modifier, so dates and numbers are Japanese).
@@ -52,6 +53,8 @@ class Defaults:
     FURIGANA = {"ja": False, "ja@easy": True}
     KIOSK_DEFAULT_LOCALE = "ja"
     OFFICE_NAME = "デモ福祉事務所"
+    # The contact printed on the pocket card beside the office's name (a phone number, say); empty: the name only.
+    OFFICE_CONTACT = ""
     PRODUCTION = False
     # Kiosk mode: a shared screen. After KIOSK_IDLE_SECONDS without a touch or key, a warning gives
     # KIOSK_IDLE_WARNING_SECONDS to continue (WCAG 2.2.1 asks for at least 20 s), then the screen resets.

@@ -106,6 +106,7 @@ ENDPOINTS = [
     Endpoint("kiosk.resume", "GET", "/kiosk/resume", EVERYONE),
     Endpoint("kiosk.resume", "POST", "/kiosk/resume", EVERYONE, form={"code": "WRONG-CODE"}),
     Endpoint("kiosk_code.redeem", "POST", "/kiosk/code", ENROLLED, form={"code": "WRONG-CODE"}),
+    Endpoint("kiosk_check_in.check_in", "POST", "/kiosk/check-in", ENROLLED, form={"card": "WRONG-CODE"}),
     # --- the JSON API: the intake's token is the capability; only the screen that started the intake has it
     Endpoint("api.openapi", "GET", "/api/v1/openapi.json", EVERYONE),
     Endpoint("api.start_intake", "POST", "/api/v1/intakes", ENROLLED, json={"locale": "ja"}),
@@ -159,6 +160,10 @@ ENDPOINTS = [
     Endpoint("bulk.slips", "GET", "/caseworker/print/slips?case={case_id}", CASE),
     Endpoint("bulk.plans", "GET", "/caseworker/print/plans?case={case_id}", CASE),
     Endpoint("bulk.plans", "GET", "/caseworker/print/plans", CASE_STAFF),
+    Endpoint("cards.card", "GET", C + "/versions/1/card", CASE),
+    Endpoint("cards.card_pdf", "GET", C + "/versions/1/card.pdf", CASE),
+    Endpoint("cards.reissue", "POST", C + "/versions/1/card/reissue", CASE),
+    Endpoint("cards.bulk", "GET", "/caseworker/print/cards?case={case_id}", CASE),
     Endpoint("plan.sign_off", "POST", C + "/versions/1/sign-off", {"supervisor"}),
     Endpoint("review.periodic_review", "GET", C + "/review", CASE),
     Endpoint("review.periodic_review", "POST", C + "/review", CASE, form={"version": "0"}),

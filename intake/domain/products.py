@@ -26,6 +26,7 @@ OWN_GOAL = "own"
 
 DRAFT_PLAN = "draft_plan"
 REVIEW = "review"
+CHECK_IN = "check_in"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,11 @@ PRODUCTS: Mapping[str, Mapping[str, FieldSpec]] = {
         "language": _spec("language"),
         "goal.closeness": _spec("scale"),
         "wish": _spec("text"),
+    },
+    # The two-minute check-in with a pocket card (domain/pocket_card.py): each action's status is read by its id.
+    CHECK_IN: {
+        "note": _spec("text", required=True),
+        "talk": _spec("single_choice", required=True),
     },
 }
 

@@ -21,6 +21,7 @@ from .cases import (
     Worksheet,
     new_ticket_code,
 )
+from .check_ins import CardRevoked, CheckIn, PocketCard
 from .clock import as_utc, utcnow
 from .intakes import (
     RECEIPT_ALPHABET,
@@ -67,6 +68,8 @@ __all__ = [
     "Case",
     "CaseIntake",
     "CaseStatus",
+    "CardRevoked",
+    "CheckIn",
     "DraftPlan",
     "Immutable",
     "Intake",
@@ -77,6 +80,7 @@ __all__ = [
     "PlanDocument",
     "PlanEdit",
     "PlanVersion",
+    "PocketCard",
     "ProgramText",
     "RateLimitCounter",
     "RecoveryCode",

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from ..domain.answers import N_
 from ..extensions import db
 from ..records import (
+    CardRevoked,
     Case,
     CaseIntake,
     CaseStatus,
@@ -21,6 +22,7 @@ from ..records import (
     as_utc,
     utcnow,
 )
+from . import pocket_cards
 from .audit_log import audit
 from .case_access import may_reopen
 from .errors import CaseworkError
@@ -140,6 +142,7 @@ def close_case(user: User, case: Case, *, reason: str, note: str, reasons: dict[
     case.closed_at = utcnow()
     case.closed_reason, case.closed_note = reason, note[:2000]
     audit(user, case, "close", f"{reasons[reason]}: {note}" if note else reasons[reason])
+    pocket_cards.revoke_cards(user, case, CardRevoked.CLOSURE)
 
 
 def reopen_case(user: User, case: Case) -> None:

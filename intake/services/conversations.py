@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..domain.answers import AnswerInvalid
 from ..domain.engine import Engine, NotAllowed, Outcome, StaleStep
 from ..domain.plan import build_draft
-from ..domain.products import DRAFT_PLAN, REVIEW
+from ..domain.products import CHECK_IN, DRAFT_PLAN, REVIEW
 from ..domain.worksheet import build_review_draft
 from ..extensions import db
 from ..records import (
@@ -30,7 +30,7 @@ from ..records import (
     utcnow,
 )
 from ..unit_of_work import keep_when_refused, retry_on_collision
-from . import step_counts
+from . import check_ins, step_counts
 
 _CODE_ATTEMPTS = 5
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -230,7 +230,10 @@ def answer(
     if step.kind == "handover" and arrived.kind == "done" and not preview:
         intake.status = IntakeStatus.SUBMITTED
         intake.submitted_at = utcnow()
-        db.session.add(DraftPlan(intake=intake, content=_draft(engine, outcome.conversation, intake.locale)))
+        draft = _draft(engine, outcome.conversation, intake.locale)
+        db.session.add(DraftPlan(intake=intake, content=draft))
+        if draft.get("kind") == CHECK_IN:  # lands on its case; the facts are for whatever else a check-in writes
+            check_ins.received(intake, draft, today)
     # The anonymous counts of how this step was left and where it led: the answer's one extra statement, an upsert
     # sent as the transaction commits (step_counts.py).
     step_counts.answered(
@@ -246,6 +249,8 @@ def _draft(engine: Engine, conversation, locale: str) -> dict:
         return build_draft(engine, conversation, locale=locale).to_json()
     if kind == REVIEW:
         return build_review_draft(engine, conversation)
+    if kind == CHECK_IN:
+        return {"format": 1, "kind": kind, **check_ins.answers_of(engine, conversation).to_json()}
     return {"format": 1, "kind": kind, "answers": engine.live_answers(conversation.answers)}
 
 

@@ -36,6 +36,7 @@ from ..domain.worksheet import (
 )
 from ..extensions import db
 from ..records import (
+    CardRevoked,
     Case,
     PlanDocument,
     PlanEdit,
@@ -45,6 +46,7 @@ from ..records import (
     utcnow,
 )
 from ..unit_of_work import StaleWrite
+from . import pocket_cards
 from .audit_log import audit
 from .case_access import supervises
 from .cases import latest_submitted
@@ -143,6 +145,7 @@ def approve(
     db.session.add(plan)
     worksheet.open = False
     audit(user, case, "approve", f"version {plan.number}")
+    pocket_cards.revoke_cards(user, case, CardRevoked.REVISION)  # the earlier version's pocket card
     _write_or_stale()
     return plan
 

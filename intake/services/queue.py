@@ -28,6 +28,7 @@ from ..records import (
     as_utc,
     utcnow,
 )
+from . import check_ins
 from .case_access import team_ids
 from .cases import status_from, ticket_facts
 
@@ -54,6 +55,7 @@ class QueueRow:
     review_date: date | None
     code_expires_at: datetime | None  # the newest unused code's expiry (past: it expired)
     last_activity: datetime
+    check_in: str | None = None  # a new check-in since the last review: "help" when it asks for help, else "new"
 
     def matches(self, wanted: str, today: date) -> bool:
         """Whether the row belongs under one of QueueFilter's filters."""
@@ -123,6 +125,7 @@ def queue_rows(user: User, search: str, today: date, sign_off: bool) -> list[Que
             .group_by(AuditEntry.case_id)
         ).all()
     )
+    checked_in = check_ins.flags(visible)
     now = utcnow()
     rows = []
     for case, worksheet_open in cases:
@@ -147,6 +150,7 @@ def queue_rows(user: User, search: str, today: date, sign_off: bool) -> list[Que
                 review_date=review_date,
                 code_expires_at=unused[-1] if unused else None,
                 last_activity=max(moments),
+                check_in=("help" if checked_in[case.id] else "new") if case.id in checked_in else None,
             )
         )
     return rows

@@ -39,6 +39,7 @@ from ..records import (
     AuditEntry,
     Case,
     CaseIntake,
+    CheckIn,
     DraftPlan,
     Intake,
     IntakeStatus,
@@ -46,6 +47,7 @@ from ..records import (
     PlanDocument,
     PlanEdit,
     PlanVersion,
+    PocketCard,
     ResumeAttempt,
     Review,
     StaffSession,
@@ -207,6 +209,7 @@ def _delete_unfinished(ids: list[int], due: dict[int, DueIntake]) -> None:
     db.session.execute(db.update(Ticket).where(Ticket.intake_id.in_(ids)).values(intake_id=None))
     db.session.execute(db.update(Worksheet).where(Worksheet.intake_id.in_(ids)).values(intake_id=None))
     db.session.execute(db.delete(CaseIntake).where(CaseIntake.intake_id.in_(ids)))
+    db.session.execute(db.delete(CheckIn).where(CheckIn.intake_id.in_(ids)))  # check-ins never sent
     db.session.execute(db.delete(DraftPlan).where(DraftPlan.intake_id.in_(ids)))
     deleted = db.session.execute(db.delete(Intake).where(Intake.id.in_(ids)).returning(*step_counts.PURGED_COLUMNS))
     step_counts.walked_away(deleted.all())  # never finished, never touched again: counted where each stood
@@ -218,6 +221,7 @@ DETACHED_ON_PURGE = {
     Ticket.__tablename__,
     Worksheet.__tablename__,
     CaseIntake.__tablename__,
+    CheckIn.__tablename__,
     DraftPlan.__tablename__,
 }
 
@@ -356,6 +360,20 @@ def export_case(case: Case) -> dict:
             }
             for review in case.reviews
         ],
+        "pocket_cards": [
+            {
+                "code": card.display_code,
+                "version": card.plan.number,
+                "issued_at": _iso(card.issued_at),
+                "revoked_at": _iso(card.revoked_at),
+                "revoked_reason": card.revoked_reason,
+            }
+            for card in db.session.scalars(db.select(PocketCard).filter_by(case_id=case.id).order_by(PocketCard.id))
+        ],
+        "check_ins": [
+            {"version": entry.plan.number, "day": _iso(entry.day), "sent_at": _iso(entry.submitted_at), **(entry.answers or {})}
+            for entry in db.session.scalars(db.select(CheckIn).filter_by(case_id=case.id).order_by(CheckIn.id))
+        ],
         "audit_log": [
             {"at": _iso(entry.at), "by": _who(entry.user), "action": entry.action, "detail": entry.detail}
             for entry in log
@@ -366,6 +384,8 @@ def export_case(case: Case) -> dict:
 # Every table that holds a case's records, children before parents. A test checks that each table
 # with a key to cases or intakes is here or in KEPT_ON_ERASURE, so a new table cannot be forgotten.
 def _erasure_order(case_id: int, intake_ids: list[int]):
+    yield CheckIn, CheckIn.case_id == case_id
+    yield PocketCard, PocketCard.case_id == case_id
     yield Review, Review.case_id == case_id
     yield PlanDocument, PlanDocument.plan_id.in_(db.select(PlanVersion.id).where(PlanVersion.case_id == case_id))
     yield PlanVersion, PlanVersion.case_id == case_id

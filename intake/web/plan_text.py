@@ -63,6 +63,12 @@ AUDIT_ACTIONS = {
     "account": N_("Account changed"),
     # i18n: staff: an action in the audit log.
     "approve": N_("Plan approved"),
+    # i18n: staff: an action in the audit log: a pocket card was issued for a plan version.
+    "card_issue": N_("Pocket card issued"),
+    # i18n: staff: an action in the audit log: a pocket card stopped working (new version, case closed, reissued).
+    "card_revoke": N_("Pocket card revoked"),
+    # i18n: staff: an action in the audit log: the recipient checked in at a kiosk with their pocket card.
+    "check_in": N_("Checked in at the kiosk"),
     # i18n: staff: an action in the audit log.
     "claim": N_("Walk-in draft claimed"),
     # i18n: staff: an action in the audit log.

@@ -98,6 +98,7 @@ def queue():
     rows.sort(key=SORTS.get(sort, SORTS["status"]))
     if request.args.get("order") == "desc":
         rows.reverse()
+    rows.sort(key=lambda row: row.check_in != "help")  # a check-in that asks for help comes first, in any order
     return render_template(
         "caseworker/queue.html",
         rows=rows,
@@ -242,6 +243,8 @@ def draft(case_id: int, intake_id: int):
     intake = db.session.get(Intake, intake_id)
     if intake is None or intake.plan is None or intake not in cases.case_intakes(case):
         abort(404)
+    if intake.plan.content.get("kind") == "check_in":  # a check-in is read with the review it starts
+        return redirect(url_for("review.periodic_review", case_id=case.id))
     engine = engines()[intake.dialogue_id]
     audit_log.audit(current_user, case, "view", f"draft {intake.receipt_code}")
     return render_template(

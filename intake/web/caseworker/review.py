@@ -12,6 +12,7 @@ from ...services import audit_log, reviews
 from ...services.errors import CaseworkError
 from ..common import office_today
 from .access import error_message, load_case, roles, staff_blueprint
+from .check_ins import check_in_start, status_label
 
 bp = staff_blueprint(Blueprint("review", __name__, url_prefix="/caseworker/cases/<int:case_id>"))
 
@@ -26,7 +27,8 @@ def periodic_review(case_id: int):
         abort(404)
     problems, message, status = [], None, 200
     start = reviews.review_start(case, plan)
-    form = request.form if request.method == "POST" else start.prefill
+    prefill, checked_in = check_in_start(case, start.draft)
+    form = request.form if request.method == "POST" else prefill
     if request.method == "POST":
         try:
             reviews.record_review(
@@ -47,6 +49,8 @@ def periodic_review(case_id: int):
             plan=plan,
             form=form,
             kiosk_review=start.kiosk_review,
+            check_ins=checked_in,
+            check_in_status=status_label,
             draft=start.draft,
             distance=start.distance,
             evaluations=EVALUATIONS,
