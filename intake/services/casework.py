@@ -49,7 +49,7 @@ from ..records import (
     utcnow,
 )
 from ..unit_of_work import StaleWrite, retry_on_collision
-from . import conversations
+from . import case_records, conversations
 
 STAFF_ROLES = ("caseworker", "supervisor")
 _ATTEMPTS = 5
@@ -471,6 +471,7 @@ def approve(
     )
     db.session.add(plan)
     worksheet.open = False
+    case_records.draft_plan_entry(user, plan)
     audit(user, case, "approve", f"version {plan.number}")
     _write_or_stale()
     return plan
@@ -518,6 +519,7 @@ def record_review(user: User, plan: PlanVersion, form, *, review_day: object, to
         raise AnswerInvalid(problems)
     review = Review(case_id=plan.case_id, plan=plan, review_date=day, content=result.to_json(), reviewed_by=user.id)
     db.session.add(review)
+    case_records.draft_review_entry(user, review)
     audit(user, plan.case, "review", f"version {plan.number}")
     return review
 

@@ -4,9 +4,12 @@ sign_in: signing in and out, the second factor, one's own password · cases: the
 plan: the worksheet, approval, versions · review: the periodic review (見直し) · counts: where people stop (anonymous
 step counts) · printing: the plan sheet and its export · bulk: many slips or plans in
 one print · office: the report and the audit log · accounts: the admin's staff accounts · programs: the admin's
-program catalogue.
+program catalogue · case_record: the case record (ケース記録) drafts, confirmation and CSV · due_dates: dates that
+come due and the review reminder letter.
 """
 
-from . import accounts, bulk, cases, counts, office, plan, printing, programs, review, sign_in  # noqa: F401  (sign_in: routes on cases.bp)
+from . import accounts, bulk, case_record, cases, counts, due_dates, office, plan, printing, programs, review, sign_in  # noqa: F401  (sign_in: routes on cases.bp)
 
-BLUEPRINTS = (cases.bp, plan.bp, review.bp, printing.bp, bulk.bp, office.bp, counts.bp, accounts.bp, programs.bp)
+BLUEPRINTS = (
+    cases.bp, plan.bp, review.bp, printing.bp, bulk.bp, office.bp, counts.bp, accounts.bp, programs.bp, case_record.bp, due_dates.bp
+)

@@ -16,6 +16,7 @@ from ...i18n import format_day
 from ...records import AuditEntry, CaseIntake, CaseStatus, Intake, IntakeStatus, PlanEdit, Ticket, TicketPurpose
 from ...services import casework
 from ...services.casework import CaseworkError
+from ...services.due_dates import due_soon
 from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
 from ..common import as_download, engines, office_today
@@ -98,6 +99,7 @@ def queue():
         statuses=CaseStatus.ORDER,
         attention=CaseStatus.ATTENTION,
         today=today,
+        due_rows=due_soon(current_user, today),
     )
 
 
