@@ -68,7 +68,7 @@ def content_problem(content: str) -> tuple[str, dict] | None:
     if not content.strip():
         return N_("Write what the entry records."), {}
     if len(content) > MAX_CONTENT:
-        return N_("Keep the entry under %(max)s characters."), {"max": MAX_CONTENT}
+        return N_("This entry is too long. Please shorten it."), {}
     return None
 
 

@@ -41,19 +41,21 @@ def due_soon(user, today: date, *, within: int = DUE_WITHIN_DAYS) -> list[DueRow
         .group_by(PlanVersion.case_id)
         .subquery()
     )
+    current_plans = db.select(PlanVersion).join(
+        newest, (newest.c.case_id == PlanVersion.case_id) & (newest.c.number == PlanVersion.number)
+    )
     current = db.session.execute(
         db.select(Case, PlanVersion.id, PlanVersion.number, PlanVersion.content, PlanVersion.review_date)
         .join(PlanVersion, PlanVersion.case_id == Case.id)
-        .join(newest, (newest.c.case_id == PlanVersion.case_id) & (newest.c.number == PlanVersion.number))
+        .where(PlanVersion.id.in_(current_plans.with_only_columns(PlanVersion.id)))
     ).all()
     reviews: dict[int, dict] = {}
-    if current:
-        for plan_id, content in db.session.execute(
-            db.select(ReviewRecord.plan_id, ReviewRecord.content)
-            .where(ReviewRecord.plan_id.in_([row[1] for row in current]))
-            .order_by(ReviewRecord.id)
-        ):
-            reviews[plan_id] = content  # the newest review of each version wins
+    for plan_id, content in db.session.execute(
+        db.select(ReviewRecord.plan_id, ReviewRecord.content)
+        .where(ReviewRecord.plan_id.in_(current_plans.with_only_columns(PlanVersion.id)))
+        .order_by(ReviewRecord.id)
+    ):
+        reviews[plan_id] = content  # the newest review of each version wins
     rows = []
     for case, plan_id, number, content, review_date in current:
         plan = Plan.from_json(content)

@@ -24,8 +24,9 @@ def copy_text(entry) -> str:
     return f"{era_date(entry.day)}　{kind_label(entry.kind)}\n{entry.content}"
 
 
-def render_record(case, *, status: int = 200, message: str | None = None, typed=None):
-    """The case's record; `typed` is a refused edit (entry id → the form), shown as typed so nothing is lost."""
+def render_record(case, *, status: int = 200, message: str | None = None, typed=None, not_saved=None):
+    """The case's record; `typed` is a refused edit (entry id → the form), shown as typed so nothing is lost;
+    `not_saved` an edit refused for someone else's change (entry id → its words), shown beside the entry as it is now."""
     return (
         render_template(
             "caseworker/case_record.html",
@@ -35,6 +36,7 @@ def render_record(case, *, status: int = 200, message: str | None = None, typed=
             copy_text=copy_text,
             message=message,
             typed=typed or {},
+            not_saved=not_saved or {},
             today=office_today(),
         ),
         status,
@@ -55,7 +57,8 @@ def _changed_meanwhile():
     """An edit of an entry someone changed or confirmed after the page was loaded: the record as it is now (409)."""
     case = load_case(request.view_args["case_id"])
     message = gettext("Someone changed this entry after you opened it. Here it is now; nothing was saved.")
-    return render_record(case, status=409, message=message, typed={request.view_args.get("entry_id"): request.form})
+    typed = {request.view_args.get("entry_id"): request.form.get("content", "")}
+    return render_record(case, status=409, message=message, not_saved=typed)
 
 
 @bp.post("/record/<int:entry_id>")
