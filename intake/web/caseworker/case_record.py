@@ -10,6 +10,7 @@ from ...services import case_records, casework
 from ...services.casework import CaseworkError
 from ...unit_of_work import stale_page
 from ..common import as_download, office_today
+from ..plan_text import era_date
 from .access import CASE_ROLES, error_message, load_case, roles, staff_blueprint
 from .record_text import OfficeWording, kind_label
 
@@ -19,8 +20,6 @@ bp.record_once(lambda state: state.app.extensions.setdefault(case_records.WORDIN
 
 def copy_text(entry) -> str:
     """An entry as the office's record writes it, to paste into another system: date, kind, then the words."""
-    from ..plan_text import era_date
-
     return f"{era_date(entry.day)}　{kind_label(entry.kind)}\n{entry.content}"
 
 
