@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pypdf
 import pytest
+from axe_playwright_python import sync_playwright as axe_module
 from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot
 from liveserver import serve_in_thread
 from playwright import sync_api
@@ -78,6 +79,8 @@ def test_approve_then_edit_confirm_and_copy_the_record_entry_then_what_comes_due
         assert "支援方針：就労支援（ハローワークへ同行し、求人を一緒に探す）" in draft
         assert f"次回見直し：{reiwa(add_months(DAY, 3))}。" in draft
         screenshot(staff, "case-record-draft")
+        axe = axe_module.Axe()
+        violations = {"record": [(v["id"], v["impact"]) for v in axe.run(staff).response["violations"]]}
 
         content.fill(draft + "本人は就労に意欲的。")
         staff.click("button[name=action][value=save]")
@@ -116,6 +119,7 @@ def test_approve_then_edit_confirm_and_copy_the_record_entry_then_what_comes_due
         assert reiwa(first) in rows.nth(0).inner_text() and "超過" in rows.nth(0).inner_text()
         assert "あと10日" in rows.nth(2).inner_text() and "見直し" in rows.nth(2).inner_text()
         screenshot(staff, "due-list")
+        violations["due list"] = [(v["id"], v["impact"]) for v in axe.run(staff).response["violations"]]
         due_pdf = staff.pdf(format="A4", prefer_css_page_size=True)
 
         staff.click("[data-testid=due-list] >> text=お知らせを印刷")
@@ -125,9 +129,11 @@ def test_approve_then_edit_confirm_and_copy_the_record_entry_then_what_comes_due
         assert f"{reiwa(second)}に、あなたの自立計画を一緒に見直します。" in letter.inner_text()
         assert staff.locator("[data-testid=reminder] .other[lang=vi]").count() >= 8
         screenshot(staff, "reminder-letter-vi")
+        violations["letter"] = [(v["id"], v["impact"]) for v in axe.run(staff).response["violations"]]
         letter_pdf = staff.pdf(format="A4", prefer_css_page_size=True)
         browser.close()
 
+    assert violations == {"record": [], "due list": [], "letter": []}
     for document, pages in ((due_pdf, 1), (letter_pdf, 1)):
         reader = pypdf.PdfReader(io.BytesIO(document))
         assert len(reader.pages) == pages
