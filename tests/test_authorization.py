@@ -168,6 +168,12 @@ ENDPOINTS = [
     Endpoint("review.periodic_review", "GET", C + "/review", CASE),
     Endpoint("review.periodic_review", "POST", C + "/review", CASE, form={"version": "0"}),
     Endpoint("plan.revise", "POST", C + "/plan/revise", CASE, form={"version": "0"}),
+    # the case record: the approval's draft entry (a stale version: refused 409, nothing saved), its CSV
+    Endpoint("case_record.record", "GET", C + "/record", CASE),
+    Endpoint("case_record.save", "POST", C + "/record/1", CASE, form={"version": "0", "content": "x"}),
+    Endpoint("case_record.export", "GET", C + "/record.csv", CASE),
+    Endpoint("due.due_list", "GET", "/caseworker/due", CASE_STAFF),
+    Endpoint("due.reminder", "GET", C + "/reminder", CASE),
     # to cw2, of the same team: the supervisor can still open the case for the rows below
     Endpoint("caseworker.reassign", "POST", C + "/reassign", CASE_SUPERVISOR, form={"caseworker": "cw2"}),
     Endpoint("caseworker.close", "GET", C + "/close", CASE),

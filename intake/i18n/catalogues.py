@@ -63,6 +63,8 @@ STAFF_SOURCES = (
     "intake/domain/worksheet.py",
     "intake/domain/programs.py",
     "intake/services/programs.py",
+    "intake/services/case_records.py",
+    "intake/domain/case_record.py",
 )
 # And strings in a recipient file that only staff read (`# i18n: staff …` above the call).
 STAFF_TAG, RECIPIENT_TAG = "i18n: staff", "i18n: recipient"

@@ -5,6 +5,7 @@ the services or read them for display. `from intake.records import Case, Intake`
 """
 
 from . import audit_chain  # noqa: F401  (chains the audit log's entries as each transaction commits)
+from .case_records import CaseRecordEntry
 from .cases import (
     TICKET_CODE_LENGTH,
     AuditEntry,
@@ -67,6 +68,7 @@ __all__ = [
     "AuditEntry",
     "Case",
     "CaseIntake",
+    "CaseRecordEntry",
     "CaseStatus",
     "CardRevoked",
     "CheckIn",

@@ -18,6 +18,7 @@ from ..domain.pocket_card import CheckInAnswers, check_in_answers, check_in_pref
 from ..domain.worksheet import review_prefill
 from ..extensions import db
 from ..records import Case, CheckIn, Intake, PlanVersion, Review, utcnow
+from . import case_records
 from .audit_log import audit
 
 
@@ -56,7 +57,7 @@ def received(intake: Intake, draft: dict, today: date) -> CheckInFacts | None:
     check_in.wants_talk = answers.wants_talk
     audit(None, check_in.case, "check_in", "needs help" if answers.needs_help else "")
     actions = check_in.plan.plan.actions
-    return CheckInFacts(
+    facts = CheckInFacts(
         case_id=check_in.case_id,
         check_in_id=check_in.id,
         day=today,
@@ -68,6 +69,16 @@ def received(intake: Intake, draft: dict, today: date) -> CheckInFacts | None:
         wants_talk=answers.wants_talk,
         needs_help=answers.needs_help,
     )
+    case_records.draft_check_in_entry(
+        None,
+        check_in.case,
+        day=facts.day,
+        action_statuses=[(text, status) for text, status in facts.actions if status is not None],
+        note=facts.note or "",
+        wants_talk=facts.wants_talk,
+        needs_help=facts.needs_help,
+    )
+    return facts
 
 
 def _reviewed_after():

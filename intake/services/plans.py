@@ -46,7 +46,7 @@ from ..records import (
     utcnow,
 )
 from ..unit_of_work import StaleWrite
-from . import pocket_cards
+from . import case_records, pocket_cards
 from .audit_log import audit
 from .case_access import supervises
 from .cases import latest_submitted
@@ -144,6 +144,7 @@ def approve(
     )
     db.session.add(plan)
     worksheet.open = False
+    case_records.draft_plan_entry(user, plan)
     audit(user, case, "approve", f"version {plan.number}")
     pocket_cards.revoke_cards(user, case, CardRevoked.REVISION)  # the earlier version's pocket card
     _write_or_stale()

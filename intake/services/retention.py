@@ -39,6 +39,7 @@ from ..records import (
     AuditEntry,
     Case,
     CaseIntake,
+    CaseRecordEntry,
     CheckIn,
     DraftPlan,
     Intake,
@@ -374,6 +375,18 @@ def export_case(case: Case) -> dict:
             {"version": entry.plan.number, "day": _iso(entry.day), "sent_at": _iso(entry.submitted_at), **(entry.answers or {})}
             for entry in db.session.scalars(db.select(CheckIn).filter_by(case_id=case.id).order_by(CheckIn.id))
         ],
+        "case_record": [
+            {
+                "day": _iso(entry.day),
+                "kind": entry.kind,
+                "content": entry.content,
+                "confirmed_at": _iso(entry.confirmed_at),
+                "confirmed_by": _who(entry.confirmer),
+            }
+            for entry in db.session.scalars(
+                db.select(CaseRecordEntry).filter_by(case_id=case.id).order_by(CaseRecordEntry.id)
+            )
+        ],
         "audit_log": [
             {"at": _iso(entry.at), "by": _who(entry.user), "action": entry.action, "detail": entry.detail}
             for entry in log
@@ -384,6 +397,7 @@ def export_case(case: Case) -> dict:
 # Every table that holds a case's records, children before parents. A test checks that each table
 # with a key to cases or intakes is here or in KEPT_ON_ERASURE, so a new table cannot be forgotten.
 def _erasure_order(case_id: int, intake_ids: list[int]):
+    yield CaseRecordEntry, CaseRecordEntry.case_id == case_id
     yield CheckIn, CheckIn.case_id == case_id
     yield PocketCard, PocketCard.case_id == case_id
     yield Review, Review.case_id == case_id

@@ -15,6 +15,7 @@ from ..domain.answers import N_, AnswerInvalid
 from ..domain.worksheet import distance_travelled, parse_review, review_prefill
 from ..extensions import db
 from ..records import Case, Intake, PlanVersion, Review, User, as_utc
+from . import case_records
 from .audit_log import audit
 from .cases import latest_submitted
 from .errors import CaseworkError
@@ -29,6 +30,7 @@ def record_review(user: User, plan: PlanVersion, form, *, review_day: object, to
         raise AnswerInvalid(problems)
     review = Review(case_id=plan.case_id, plan=plan, review_date=day, content=result.to_json(), reviewed_by=user.id)
     db.session.add(review)
+    case_records.draft_review_entry(user, review)
     audit(user, plan.case, "review", f"version {plan.number}")
     return review
 

@@ -101,6 +101,10 @@ AUDIT_ACTIONS = {
     "reassign": N_("Reassigned"),
     # i18n: staff: an action in the audit log.
     "reopen": N_("Case reopened"),
+    # i18n: staff: an action in the audit log: a case record entry (ケース記録) was confirmed.
+    "record_confirm": N_("Case record entry confirmed"),
+    # i18n: staff: an action in the audit log: a case's confirmed record entries were downloaded as CSV.
+    "record_export": N_("Case record exported"),
     # i18n: staff: an action in the audit log.
     "review": N_("Reviewed"),
     # i18n: staff: an action in the audit log.

@@ -111,6 +111,12 @@ def test_card_check_in_flag_and_review_and_a_revised_plans_card_refused(live_app
         first_row = staff.locator("[data-testid=queue] tbody tr").first
         assert "R8-2401" in first_row.inner_text()
         assert "チェックイン：支援希望" in first_row.locator("[data-testid=check-in-flag]").inner_text()
+        # The check-in wrote a draft case record entry, in Japanese, for the caseworker to confirm.
+        staff.goto(f"{base}/caseworker/cases/{case_id}/record")
+        record = " ".join(box.input_value() for box in staff.locator("textarea[name=content]").all())
+        assert "本人が窓口の端末で取組の状況を報告（チェックイン）" in record
+        assert "一部できた" in record and "支援を希望" in record
+        screenshot(staff, "check-in-case-record")
         staff.goto(f"{base}/caseworker/cases/{case_id}/review")
         assert "Phòng khám đã kín lịch" in staff.locator("[data-testid=check-ins]").inner_text()
         assert staff.locator("#action-0-partly").is_checked()

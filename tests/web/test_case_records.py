@@ -182,7 +182,7 @@ def test_a_closed_case_past_the_offices_retention_is_purged_by_itself_with_an_au
         assert case.erased_at is not None and case.name == ""
         last = db.session.scalar(db.select(AuditEntry).filter_by(case_id=case_id).order_by(AuditEntry.id.desc()))
         assert last.action == "purge" and last.user_id is None
-        assert last.detail.startswith("case A-0001; closed ") and "kept 5 years; plan_versions 1, " in last.detail
+        assert last.detail.startswith("case A-0001; closed ") and "kept 5 years; case_record_entries 1, plan_versions 1, " in last.detail
         assert db.session.get(Case, other_id).erased_at is None
     assert runner.invoke(args=["intake", "audit", "verify"]).exit_code == 0
     gone = client.get(f"/caseworker/cases/{case_id}")

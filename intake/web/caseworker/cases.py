@@ -27,6 +27,7 @@ from ...records import (
     utcnow,
 )
 from ...services import audit_log, case_access, cases, tickets
+from ...services.due_dates import due_soon
 from ...services.errors import CaseworkError
 from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
@@ -111,6 +112,7 @@ def queue():
         statuses=CaseStatus.ORDER,
         attention=CaseStatus.ATTENTION,
         today=today,
+        due_rows=due_soon(current_user, today),
     )
 
 
