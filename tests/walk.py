@@ -44,14 +44,25 @@ def typical_answers() -> dict[str, object]:
     }
 
 
+def date_parts(name: str, value: str) -> dict:
+    """A 'YYYY-MM-DD' or 'YYYY-MM' as the kiosk's date lists send it: `name`-year, -month (and -day), no zeros."""
+    parts = zip(("year", "month", "day"), value.split("-"), strict=False)
+    return {f"{name}-{part}": str(int(number)) for part, number in parts}
+
+
 def form_fields(step_kind: str, value: object) -> dict | list:
     """The form fields a browser with JavaScript off would send for this answer."""
     if step_kind == "actions":
         fields = {}
         for index, item in enumerate(value):
             for name, part in item.items():
-                fields[f"item-{index}-{name}"] = str(part)
+                if name == "date":
+                    fields |= date_parts(f"item-{index}-date", str(part))
+                else:
+                    fields[f"item-{index}-{name}"] = str(part)
         return fields
+    if step_kind in ("date", "month"):
+        return date_parts("value", str(value))
     if isinstance(value, list):
         return [("value", v) for v in value]
     return {"value": str(value)}

@@ -31,6 +31,7 @@ from ..domain.step_kinds import kind_of
 from ..extensions import babel
 from . import readings
 from .catalogues import STAFF_DOMAIN, STAFF_LOCALES  # staff-only strings: their own domain, Japanese only
+from .date_fields import date_fields, date_order
 
 CASEWORKER_LOCALE = "ja"
 STAFF_PAGES_FLAG = "staff_pages"
@@ -126,6 +127,8 @@ def init_app(app: Flask) -> None:
         option_help=option_help,
         answer_text=answer_text,
         format_day=format_day,
+        date_fields=date_fields,
+        date_order=date_order,
         problem_text=problem_text,
         ruby=with_ruby,
         plan_goal=plan_goal,
