@@ -439,8 +439,7 @@ class _Shown:
         self.engine, self.answers = engine, answers
 
     def choices(self, step: Step, ids: list[str]) -> str:
-        by_id = {o.id: o for o in self.engine.options(step, self.answers)}
-        return joined([option_label(by_id[i]) if i in by_id else i for i in ids])
+        return joined(_choice_labels(self.engine, step, self.answers, ids))
 
     def scale(self, value: int) -> str:
         # i18n: How a 0-10 scale answer is shown on the check page and the plan.
@@ -448,6 +447,20 @@ class _Shown:
 
     def day(self, value: str, kind: str) -> str:
         return format_day(value, kind)
+
+
+def _choice_labels(engine: Engine, step: Step, answers: Mapping[str, object], ids: list[str]) -> list[str]:
+    by_id = {o.id: o for o in engine.options(step, answers)}
+    return [option_label(by_id[i]) if i in by_id else i for i in ids]
+
+
+def answer_lines(engine: Engine, step: Step, answers: Mapping[str, object]) -> list[str]:
+    """A multi-choice answer as its labels, one a line on the check page: labels are often whole sentences, and
+    joined into one run they read as one long sentence to a slow reader. Empty for any other answer."""
+    value = answers.get(step.id)
+    if not kind_of(step).choices or not isinstance(value, list) or len(value) < 2:
+        return []
+    return _choice_labels(engine, step, answers, value)
 
 
 def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> str | list:
