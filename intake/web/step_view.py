@@ -110,13 +110,7 @@ class StepView:
             "skippable": step.skippable,
             "sensitive": step.sensitive,
             "options": [
-                {
-                    "id": o.id,
-                    "label": o.label,
-                    "help": o.help,
-                    "exclusive": o.exclusive,
-                    **({"why": o.why} if o.why else {}),
-                }
+                {"id": o.id, "label": o.label, "help": o.help, "exclusive": o.exclusive, **({"why": o.why} if o.why else {})}
                 for o in self.options
             ],
             "min": step.min,
