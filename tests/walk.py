@@ -76,11 +76,13 @@ def walk_forms(
     started: bool = False,
     dialogue: str | None = None,
     until: str | None = None,
+    pages: dict[str, str] | None = None,
 ) -> list[str]:
     """Walk the kiosk pages from the start to the done screen (or to step `until`, unanswered); returns the step ids shown.
 
     `started`: the intake was already begun (e.g. from a ticket code), so do not start a walk-in one;
-    `dialogue`: the id of the dialogue being walked, when it is not the intake dialogue.
+    `dialogue`: the id of the dialogue being walked, when it is not the intake dialogue;
+    `pages`: filled with each screen's markup by step id.
     """
     if not started:
         client.post("/kiosk/start", data={"locale": locale})
@@ -91,6 +93,8 @@ def walk_forms(
         html = page.get_data(as_text=True)
         step_id = current_step_id(html)
         shown.append(step_id or "done")
+        if pages is not None:  # every screen's markup, by step id
+            pages[step_id or "done"] = html
         if step_id in ("done", until):
             return shown
         with client.application.app_context():
