@@ -86,6 +86,8 @@ def test_every_kiosk_step_page_is_valid_html_in_three_languages(make_app, tmp_pa
     for locale in LOCALES:
         assert {kind for name, (kind, _) in pages.items() if name.startswith(f"{locale} ")} == shown_kinds, locale
     assert any('<meta http-equiv="refresh" content="' in html for _, html in pages.values())
+    side_by_side = [html for name, (_, html) in pages.items() if "side by side:" in name]
+    assert side_by_side and sum('class="beneath" lang="ja"' in html for html in side_by_side) > len(side_by_side) / 2
     # A page with one known error, checked in the same run: the checker read the files and reports errors.
     control = (
         '<!doctype html><html lang="en"><head><title>t</title></head><body><span><div>x</div></span></body></html>'
