@@ -70,7 +70,13 @@ def fill(page, kind: str, value) -> None:
 
 
 def choose_date(scope, field: str, value: str) -> None:
-    """Pick a 'YYYY-MM-DD' or 'YYYY-MM' in the kiosk's date lists (`field`-year, -month, -day), as a person would."""
+    """Pick a 'YYYY-MM-DD' or 'YYYY-MM' in the kiosk's date lists (`field`-year, -month, -day), as a person would.
+
+    A checkout from before the lists (bench/kiosk_tap.py --compare) has the browser's own field: fill that."""
+    native = scope.locator(f"input#{field}")
+    if native.count():
+        native.fill(value)
+        return
     for part, number in zip(("year", "month", "day"), value.split("-"), strict=False):
         scope.locator(f"#{field}-{part}").select_option(str(int(number)))
 
