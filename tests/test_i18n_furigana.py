@@ -8,7 +8,7 @@ import pytest
 from conftest import day_ahead
 from i18n_helpers import without_readings, write_catalogue
 from markupsafe import Markup
-from walk import typical_answers, walk_forms
+from walk import date_parts, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
 from intake import create_app
@@ -248,7 +248,7 @@ def test_prefilled_actions_show_their_readings_beside_a_plain_field(app, client)
     assert field and "ruby" not in field and "<rt>" in reading  # the field takes plain text; readings beside it
     assert without_readings(reading) == field
     # Sent as it was, the text has its readings again on the check page.
-    data = {"step": "actions", "action": "continue", "item-0-text": field, "item-0-date": day_ahead(2)}
+    data = {"step": "actions", "action": "continue", "item-0-text": field, **date_parts("item-0-date", day_ahead(2))}
     assert client.post("/kiosk/step", data=data | {"item-0-confidence": "7"}).status_code == 302
     check = client.get("/kiosk/step").get_data(as_text=True)
     assert reading in _ruby_in(check, "actions-list")

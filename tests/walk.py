@@ -44,14 +44,25 @@ def typical_answers() -> dict[str, object]:
     }
 
 
+def date_parts(name: str, value: str) -> dict:
+    """A 'YYYY-MM-DD' or 'YYYY-MM' as the kiosk's date lists send it: `name`-year, -month (and -day), no zeros."""
+    parts = zip(("year", "month", "day"), value.split("-"), strict=False)
+    return {f"{name}-{part}": str(int(number)) for part, number in parts}
+
+
 def form_fields(step_kind: str, value: object) -> dict | list:
     """The form fields a browser with JavaScript off would send for this answer."""
     if step_kind == "actions":
         fields = {}
         for index, item in enumerate(value):
             for name, part in item.items():
-                fields[f"item-{index}-{name}"] = str(part)
+                if name == "date":
+                    fields |= date_parts(f"item-{index}-date", str(part))
+                else:
+                    fields[f"item-{index}-{name}"] = str(part)
         return fields
+    if step_kind in ("date", "month"):
+        return date_parts("value", str(value))
     if isinstance(value, list):
         return [("value", v) for v in value]
     return {"value": str(value)}
@@ -65,11 +76,13 @@ def walk_forms(
     started: bool = False,
     dialogue: str | None = None,
     until: str | None = None,
+    pages: dict[str, str] | None = None,
 ) -> list[str]:
     """Walk the kiosk pages from the start to the done screen (or to step `until`, unanswered); returns the step ids shown.
 
     `started`: the intake was already begun (e.g. from a ticket code), so do not start a walk-in one;
-    `dialogue`: the id of the dialogue being walked, when it is not the intake dialogue.
+    `dialogue`: the id of the dialogue being walked, when it is not the intake dialogue;
+    `pages`: filled with each screen's markup by step id.
     """
     if not started:
         client.post("/kiosk/start", data={"locale": locale})
@@ -80,6 +93,8 @@ def walk_forms(
         html = page.get_data(as_text=True)
         step_id = current_step_id(html)
         shown.append(step_id or "done")
+        if pages is not None:  # every screen's markup, by step id
+            pages[step_id or "done"] = html
         if step_id in ("done", until):
             return shown
         with client.application.app_context():

@@ -117,6 +117,28 @@ class Month:
     first: date
 
 
+def _outside(kind: str, bounds: tuple[date, date], code: str, where: str) -> AnswerProblem:
+    """No date, or one outside the window: the message names the window, in the reader's language."""
+    earliest, latest = bounds
+    if kind == "month":
+        return problem(
+            code,
+            # i18n: An error under a month question; both months are formatted for your language.
+            N_("Please choose a month between %(earliest)s and %(latest)s."),
+            where,
+            earliest=Month(earliest.replace(day=1)),
+            latest=Month(latest.replace(day=1)),
+        )
+    return problem(
+        code,
+        # i18n: An error under a date question; both dates are formatted for your language.
+        N_("Please choose a date between %(earliest)s and %(latest)s."),
+        where,
+        earliest=earliest,
+        latest=latest,
+    )
+
+
 def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "") -> tuple[str, list[AnswerProblem]]:
     """Check a 'YYYY-MM-DD' (date) or 'YYYY-MM' (month) string against the allowed window."""
     earliest, latest = bounds
@@ -135,33 +157,9 @@ def parse_date(raw: object, kind: str, bounds: tuple[date, date], where: str = "
             inside = earliest <= day <= latest
             value = day.isoformat()
     except ValueError:
-        if kind == "month":
-            # i18n: An error under a month question (a target month) with no valid month.
-            return "", [problem("invalid_date", N_("Please choose a month."), where)]
-        # i18n: An error under a date question with no valid date.
-        return "", [problem("invalid_date", N_("Please choose a date."), where)]
-    if not inside and kind == "month":
-        return value, [
-            problem(
-                "out_of_range",
-                # i18n: An error under a month question; both months are formatted for your language.
-                N_("Please choose a month between %(earliest)s and %(latest)s."),
-                where,
-                earliest=Month(earliest.replace(day=1)),
-                latest=Month(latest.replace(day=1)),
-            )
-        ]
+        return "", [_outside(kind, bounds, "invalid_date", where)]
     if not inside:
-        return value, [
-            problem(
-                "out_of_range",
-                # i18n: An error under a date question; both dates are formatted for your language.
-                N_("Please choose a date between %(earliest)s and %(latest)s."),
-                where,
-                earliest=earliest,
-                latest=latest,
-            )
-        ]
+        return value, [_outside(kind, bounds, "out_of_range", where)]
     return value, []
 
 

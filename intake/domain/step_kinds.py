@@ -112,8 +112,30 @@ def _from_value(step: Step, form: Form) -> object:
     return form.get("value")
 
 
+# The parts a form sends a date in, one list each (i18n/date_fields.py shows them in the reader's order).
+DATE_PARTS = {"date": ("year", "month", "day"), "month": ("year", "month")}
+
+
+def date_from_form(form: Form, name: str, kind: str) -> str:
+    """A date sent as `<name>-year`, `<name>-month` (and `<name>-day`), as the API takes it: 'YYYY-MM-DD' or
+    'YYYY-MM'. A missing part stays empty ('2027--09'), so parsing refuses it and the lists keep the rest.
+    A page from before the parts (open on a kiosk during an update) sends the whole date as `<name>`."""
+    parts = [str(form.get(f"{name}-{part}") or "").strip() for part in DATE_PARTS[kind]]
+    if not any(parts):
+        return str(form.get(name) or "")
+    return "-".join(part.zfill(2) if index and part.isdigit() else part for index, part in enumerate(parts))
+
+
 def _from_actions(step: Step, form: Form) -> object:
-    return [{name: form.get(f"item-{index}-{name}", "") for name in ACTION_FIELDS} for index in range(max_items(step))]
+    return [
+        {
+            name: date_from_form(form, f"item-{index}-{name}", "date")
+            if name == "date"
+            else form.get(f"item-{index}-{name}", "")
+            for name in ACTION_FIELDS
+        }
+        for index in range(max_items(step))
+    ]
 
 
 @dataclass(frozen=True)
@@ -156,6 +178,7 @@ def _dated(name: str) -> StepKind:
         needs_range=True,
         parse=lambda step, raw, a: parse_date(raw, name, step.range.bounds(a.today)),
         show=lambda step, value, shown: shown.day(value, name),
+        from_form=lambda step, form: date_from_form(form, "value", name),
     )
 
 

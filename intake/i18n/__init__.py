@@ -31,6 +31,7 @@ from ..domain.step_kinds import kind_of
 from ..extensions import babel
 from . import readings
 from .catalogues import STAFF_DOMAIN, STAFF_LOCALES  # staff-only strings: their own domain, Japanese only
+from .date_fields import date_fields, date_order
 
 CASEWORKER_LOCALE = "ja"
 STAFF_PAGES_FLAG = "staff_pages"
@@ -124,6 +125,8 @@ def init_app(app: Flask) -> None:
         option_help=option_help,
         answer_text=answer_text,
         format_day=format_day,
+        date_fields=date_fields,
+        date_order=date_order,
         problem_text=problem_text,
         ruby=with_ruby,
         plan_goal=plan_goal,
@@ -438,8 +441,7 @@ class _Shown:
         self.engine, self.answers = engine, answers
 
     def choices(self, step: Step, ids: list[str]) -> str:
-        by_id = {o.id: o for o in self.engine.options(step, self.answers)}
-        return joined([option_label(by_id[i]) if i in by_id else i for i in ids])
+        return joined(_choice_labels(self.engine, step, self.answers, ids))
 
     def scale(self, value: int) -> str:
         # i18n: How a 0-10 scale answer is shown on the check page and the plan.
@@ -447,6 +449,20 @@ class _Shown:
 
     def day(self, value: str, kind: str) -> str:
         return format_day(value, kind)
+
+
+def _choice_labels(engine: Engine, step: Step, answers: Mapping[str, object], ids: list[str]) -> list[str]:
+    by_id = {o.id: o for o in engine.options(step, answers)}
+    return [option_label(by_id[i]) if i in by_id else i for i in ids]
+
+
+def answer_lines(engine: Engine, step: Step, answers: Mapping[str, object]) -> list[str]:
+    """A multi-choice answer as its labels, one a line on the check page: labels are often whole sentences, and
+    joined into one run they read as one long sentence to a slow reader. Empty for any other answer."""
+    value = answers.get(step.id)
+    if not kind_of(step).choices or not isinstance(value, list) or len(value) < 2:
+        return []
+    return _choice_labels(engine, step, answers, value)
 
 
 def answer_text(engine: Engine, step: Step, answers: Mapping[str, object]) -> str | list:

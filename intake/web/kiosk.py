@@ -18,7 +18,7 @@ import secrets
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import refresh
+from flask_babel import force_locale, get_locale, refresh
 
 from ..domain import step_counts
 from ..domain.answers import N_, AnswerInvalid, Nn_
@@ -50,6 +50,9 @@ DISPLAY_KEY = "display"
 # The language a submitted intake's done page is shown in: display only, the record keeps its own.
 DONE_LOCALE_KEY = "done_locale"
 TEXT_SIZES = ("standard", "large", "larger")
+# The side-by-side (対訳) display: each question, option and answer with this language beneath, for a caseworker
+# or an interpreter sitting beside the recipient.
+SIDE_BY_SIDE_LOCALE = "ja"
 SWAP_HEADER = "X-Kiosk-Swap"  # sent by kiosk.js with an answer: reply with the next question itself
 # Sent by kiosk.js with X-Kiosk-Swap: the keys of the transcript's bubbles the page shows (data-key), in order.
 HELD_HEADER = "X-Kiosk-Transcript"
@@ -61,13 +64,20 @@ def _no_store(response):
 
 
 def display_settings() -> dict:
-    """Text size and furigana for this kiosk session; they go with the session when it ends."""
+    """Text size, furigana and the side-by-side Japanese for this kiosk session; they go with the session when it ends."""
     chosen = session.get(DISPLAY_KEY) or {}
     size = chosen.get("text_size")
     return {
         "text_size": size if size in TEXT_SIZES else TEXT_SIZES[0],
         "furigana": furigana_shown(),
+        "side_by_side": bool(chosen.get("side_by_side")),
+        # Japanese beneath Japanese says nothing new: the setting is for the other languages' pages.
+        "side_by_side_offered": not _page_is_japanese(),
     }
+
+
+def _page_is_japanese() -> bool:
+    return str(get_locale()).split("@")[0] == SIDE_BY_SIDE_LOCALE
 
 
 @bp.context_processor
@@ -185,6 +195,11 @@ def render_step(intake: Intake, *, errors=(), values=None, nudges=None, status=2
     conversation = intake.conversation
     view = step_view(engine, conversation, today=office_today(), problems=errors, raw=values, nudges=nudges)
     entries = transcript(engine, conversation)
+    beneath, beneath_entries = None, []
+    if display_settings()["side_by_side"] and not _page_is_japanese():
+        with force_locale(SIDE_BY_SIDE_LOCALE):  # the same step and conversation, in Japanese
+            beneath = step_view(engine, conversation, today=office_today(), raw=values, nudges=nudges)
+            beneath_entries = transcript(engine, conversation)
     fragment = request.headers.get(SWAP_HEADER) == "next"
     page = render_template(
         view.kind.template,
@@ -193,6 +208,8 @@ def render_step(intake: Intake, *, errors=(), values=None, nudges=None, status=2
         step=view.step,
         view=view,
         transcript=entries,
+        beneath=beneath,
+        beneath_transcript=beneath_entries,
         fragment=fragment,
         transcript_kept=_messages_held(entries, request.headers.get(HELD_HEADER, "")) if fragment else 0,
     )
@@ -388,9 +405,11 @@ def quick_exit():
 
 @bp.post("/display")
 def set_display():
-    """Change the text size or turn furigana on or off; the setting lasts for this kiosk session."""
+    """Change the text size, or turn furigana or the Japanese beneath on or off; it lasts for this kiosk session."""
     if request.form.get("text_size") in TEXT_SIZES:
-        session[DISPLAY_KEY] = {"text_size": request.form["text_size"]}
+        session[DISPLAY_KEY] = {**session.get(DISPLAY_KEY, {}), "text_size": request.form["text_size"]}
+    if request.form.get("side_by_side") in {"on", "off"}:
+        session[DISPLAY_KEY] = {**session.get(DISPLAY_KEY, {}), "side_by_side": request.form["side_by_side"] == "on"}
     if request.form.get("furigana") in {"on", "off"}:
         session[FURIGANA_SESSION_KEY] = request.form["furigana"] == "on"
     if session.get(SESSION_KEY):

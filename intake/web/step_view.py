@@ -16,6 +16,7 @@ from ..domain.dialogue import Step
 from ..domain.engine import Conversation, Engine
 from ..domain.step_kinds import StepKind, kind_of, max_items
 from ..i18n import (
+    answer_lines,
     answer_text,
     message,
     option_help,
@@ -61,6 +62,7 @@ class CheckRow:
     step: Step
     prompt: str
     answer: object  # text, or a list of actions
+    lines: tuple[str, ...] = ()  # a multi-choice answer's labels, shown one a line (the API keeps `answer`)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,8 @@ def step_view(
         range=step.range.bounds(today) if step.range is not None else None,
         scale=(step_text(engine, step, "low"), step_text(engine, step, "high")) if "scale" in kind.parts else None,
         answers=tuple(
-            CheckRow(s, step_text(engine, s), answer_text(engine, s, answers)) for s in engine.checkable(conversation)
+            CheckRow(s, step_text(engine, s), answer_text(engine, s, answers), tuple(answer_lines(engine, s, answers)))
+            for s in engine.checkable(conversation)
         )
         if "answers" in kind.parts
         else (),

@@ -60,15 +60,25 @@ def fill(page, kind: str, value) -> None:
             question.locator(f"#option-{option}").check()
     elif kind == "scale":
         question.locator(f'label[for="scale-{value}"]').click()
-    elif kind == "month":
-        question.locator("#answer-month").fill(value)
-    elif kind == "date":
-        question.locator("#answer-date").fill(value)
+    elif kind in ("month", "date"):
+        choose_date(question, f"answer-{kind}", value)
     elif kind == "actions":
         for index, item in enumerate(value):
             question.locator(f"#item-{index}-text").fill(item["text"])
-            question.locator(f"#item-{index}-date").fill(item["date"])
+            choose_date(question, f"item-{index}-date", item["date"])
             question.locator(f"#item-{index}-confidence").select_option(str(item["confidence"]))
+
+
+def choose_date(scope, field: str, value: str) -> None:
+    """Pick a 'YYYY-MM-DD' or 'YYYY-MM' in the kiosk's date lists (`field`-year, -month, -day), as a person would.
+
+    A checkout from before the lists (bench/kiosk_tap.py --compare) has the browser's own field: fill that."""
+    native = scope.locator(f"input#{field}")
+    if native.count():
+        native.fill(value)
+        return
+    for part, number in zip(("year", "month", "day"), value.split("-"), strict=False):
+        scope.locator(f"#{field}-{part}").select_option(str(int(number)))
 
 
 def start(page, base_url: str) -> None:

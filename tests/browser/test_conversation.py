@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from browser.harness import screenshot
-from browser.kiosk_driver import CONTINUE, answer_current, current_step, start, walk_to_done
+from browser.kiosk_driver import CONTINUE, answer_current, choose_date, current_step, start, walk_to_done
 from conftest import day_ahead
 from playwright.sync_api import expect
 from walk import typical_answers
@@ -41,7 +41,7 @@ def test_same_messages_with_and_without_javascript(live_factory, page, plain_pag
     for p in (page, plain_page):
         start(p, live.url)
         _walk_to(p, "next_visit")
-        p.locator("#answer-date").fill("2000-01-01")  # outside the allowed range
+        choose_date(p, "answer-date", day_ahead(1)[:7])  # a year and a month, but no day
         p.locator(f".question {CONTINUE}").click()
         seen.append(_errors(p))
     assert seen[0] == seen[1]
@@ -54,7 +54,7 @@ def test_same_messages_for_the_actions_with_and_without_javascript(live, page, p
         start(p, live.url)
         _walk_to(p, "actions")
         p.locator("#item-0-text").fill("Go to Hello Work with my caseworker on a Tuesday")
-        p.locator("#item-1-date").fill(day_ahead(2))
+        choose_date(p, "item-1-date", day_ahead(2))
         p.locator(f".question {CONTINUE}").click()
         seen.append(_errors(p))
     assert seen[0] == seen[1]
@@ -153,7 +153,7 @@ def test_gentle_prompt_on_actions_then_keep_them(live, page, plain_page):
         start(p, live.url)
         _walk_to(p, "actions")
         p.locator("#item-0-text").fill("Try my best")
-        p.locator("#item-0-date").fill(day_ahead(2))
+        choose_date(p, "item-0-date", day_ahead(2))
         p.locator("#item-0-confidence").select_option("3")
         p.locator(f".question {CONTINUE}").click()
         p.locator(".question .nudge").first.wait_for()

@@ -61,8 +61,10 @@ TITLE_BELOW_HEADER = """() => {
 }"""
 
 
-def test_the_whole_title_is_below_the_header_with_larger_text_and_furigana(browser, live):
-    context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="ja-JP")
+@pytest.mark.parametrize("script", [True, False], ids=["javascript", "no-javascript"])
+def test_the_whole_title_is_below_the_header_with_larger_text_and_furigana(browser, live, script):
+    """Without JavaScript the page loads at #question-title and only the stylesheet keeps it clear (issue 22)."""
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="ja-JP", java_script_enabled=script)
     context.set_default_timeout(10_000)
     page = context.new_page()
     hidden = []
@@ -73,11 +75,12 @@ def test_the_whole_title_is_below_the_header_with_larger_text_and_furigana(brows
             page.locator("button[name=text_size][value=larger]").click()
             expect(page.locator("body")).to_have_class(re.compile(r"\btext-larger\b"))
         elif kind != "done" and step_id not in {"welcome", "language"}:
-            page.wait_for_function("document.activeElement && document.activeElement.id === 'question-title'")
+            if script:
+                page.wait_for_function("document.activeElement && document.activeElement.id === 'question-title'")
             covered = page.evaluate(TITLE_BELOW_HEADER)
             if covered > 0:
                 hidden.append(f"{step_id}: {covered} px of the title under the header")
-                screenshot(page, f"title-under-header-{step_id}")
+                screenshot(page, f"title-under-header-{'js' if script else 'nojs'}-{step_id}")
 
     try:
         start(page, live.url)

@@ -53,6 +53,20 @@ def test_the_form_shape_of_each_kind():
     assert len(raw_from_form(Step("s", "s", "actions"), form)) == 3  # the default number of rows
 
 
+def test_a_date_comes_from_its_lists_as_the_api_takes_it():
+    """The kiosk's year, month and day lists join into 'YYYY-MM-DD' / 'YYYY-MM'; a missing part stays missing."""
+    date_step, month_step = Step("d", "s", "date"), Step("m", "s", "month")
+    form = MultiDict({"value-year": "2027", "value-month": "3", "value-day": "5"})
+    assert raw_from_form(date_step, form) == "2027-03-05"
+    assert raw_from_form(month_step, form) == "2027-03"
+    assert raw_from_form(date_step, MultiDict({"value-year": "2027", "value-day": "5"})) == "2027--05"
+    assert raw_from_form(date_step, MultiDict({"value-year": "２０２７", "value-month": "x"})) == "２０２７-x-"
+    assert raw_from_form(date_step, MultiDict()) == ""
+    assert raw_from_form(date_step, MultiDict({"value": "2027-03-05"})) == "2027-03-05"  # a page from before the lists
+    rows = MultiDict({"item-1-text": "Call", "item-1-date-year": "2027", "item-1-date-month": "12", "item-1-date-day": "1"})
+    assert raw_from_form(Step("s", "s", "actions", max=2), rows)[1]["date"] == "2027-12-01"
+
+
 class Shown:
     """A stand-in for the i18n layer's display text."""
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from conftest import current_step_id, day_ahead, in_office
 from staff import make_user, sign_in
-from walk import form_fields, start_and_reach, typical_answers, walk_forms
+from walk import date_parts, form_fields, start_and_reach, typical_answers, walk_forms
 from werkzeug.datastructures import MultiDict
 
 from intake.extensions import db
@@ -82,8 +82,8 @@ def assert_unchanged(app, before):
             "Please choose no more than 3.",
         ),
         ("future_picture", [("value", "x" * 501)], "Please keep this to 500 characters or fewer (now 501)."),
-        ("goal_date", [("value", "2020-01")], "Please choose a month between"),
-        ("goal_date", [("value", "next year")], "Please choose a month."),
+        ("goal_date", [("value-year", "2020"), ("value-month", "1")], "Please choose a month between"),
+        ("goal_date", [("value-year", "next year"), ("value-month", "1")], "Please choose a month between"),
         ("strengths", [("value", "not_sure"), ("value", "caring")], "cannot be combined with other answers."),
     ],
     ids=["unknown-option", "too-many", "text-too-long", "date-out-of-range", "not-a-date", "exclusive"],
@@ -222,7 +222,7 @@ def test_a_wrong_password_is_refused(app, client):
 
 def test_a_vague_action_gets_a_gentle_prompt_and_can_be_kept(app, client):
     start_and_reach(client, "actions")
-    vague = {"item-0-text": "Do my best", "item-0-date": day_ahead(2), "item-0-confidence": "3", "step": "actions"}
+    vague = {"item-0-text": "Do my best", **date_parts("item-0-date", day_ahead(2)), "item-0-confidence": "3", "step": "actions"}
     response = client.post("/kiosk/step", data=vague)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and current_step_id(html) == "actions"
@@ -235,7 +235,7 @@ def test_a_vague_action_gets_a_gentle_prompt_and_can_be_kept(app, client):
 def test_a_month_out_of_range_is_told_in_months(app, client):
     """The month step's range is months: the message names two months, not two days."""
     start_and_reach(client, "goal_date")
-    response = client.post("/kiosk/step", data={"step": "goal_date", "value": "2020-01"})
+    response = client.post("/kiosk/step", data={"step": "goal_date", "value-year": "2020", "value-month": "1"})
     html = response.get_data(as_text=True)
     found = re.search(r"Please choose a month between ([^<]+) and ([^<.]+)\.", html)
     assert found, html[:3000]
@@ -247,7 +247,7 @@ def test_a_month_out_of_range_is_told_in_months(app, client):
     ("step_id", "fields", "field"),
     [
         ("future_picture", [("value", "x" * 501)], "answer-text"),
-        ("goal_date", [("value", "2020-01")], "answer-month"),
+        ("goal_date", [("value-year", "2020"), ("value-month", "1")], "answer-month-month"),  # English: month, year
     ],
 )
 def test_without_javascript_an_error_summary_takes_the_focus_and_links_to_the_field(
@@ -258,7 +258,7 @@ def test_without_javascript_an_error_summary_takes_the_focus_and_links_to_the_fi
     summary = re.search(r'<div class="error-summary"[^>]*>', html).group(0)
     assert "autofocus" in summary
     assert f'<a href="#{field}">' in html
-    control = re.search(rf'<(?:input|textarea)[^>]*id="{field}"[^>]*>', html, re.S).group(0)
+    control = re.search(rf'<(?:input|textarea|select)[^>]*id="{field}"[^>]*>', html, re.S).group(0)
     assert 'aria-invalid="true"' in control
     described = re.search(r'aria-describedby="([^"]+)"', control).group(1).split()
     assert "error-answer" in described and 'id="error-answer"' in html
