@@ -52,6 +52,7 @@ STAFF_SOURCES = (
     "intake/services/casework.py",
     "intake/services/queue.py",
     "intake/web/history.py",
+    "intake/web/audit_text.py",
     "intake/services/accounts.py",
     "intake/services/passwords.py",
     "intake/domain/worksheet.py",

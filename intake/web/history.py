@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from flask_babel import gettext
 
 from ..domain.answers import N_
-from .plan_text import era_date, era_month, goal_kind_label, language_name, program_name
+from ..domain.plan import PlanGoal
+from .plan_text import era_date, era_month, goal_kind_label, goal_sentence, language_name, program_name
 
 PART_LABELS = {
     "goal": N_("Goal"),
@@ -35,6 +36,8 @@ PART_LABELS = {
 }
 # A key whose meaning depends on the part it is in: a consent's date is not the goal's target date.
 LABELS_WITHIN = {
+    # i18n: staff: in the edit history, the goal chosen from the dialogue's suggestions ("the goal's …").
+    ("goal", "suggestion"): N_("choice among the suggestions"),
     ("consent", "date"): N_("Date of consent"),
     ("actions", "date"): N_("Planned date"),
 }
@@ -64,6 +67,8 @@ def _value(key: str, value: object) -> str:
             return language_name(value)
         if key == "id":
             return program_name(value)
+        if key == "suggestion":  # an id of the dialogue's goal suggestions: the sentence it stands for
+            return goal_sentence(PlanGoal(suggestion=value)) or value
         return value
     if isinstance(value, Mapping):
         summary = value.get("text") or value.get("id")

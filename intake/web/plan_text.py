@@ -7,7 +7,6 @@ printed sheet's Japanese labels come from the office's data file (data/plan_shee
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -325,18 +324,11 @@ SIGN_IN_REASONS = {
     # i18n: staff: an audit log detail: why a session cookie was refused: no such session (forged or garbled).
     "unknown": N_("no such session"),
 }
-_SIGN_IN_DETAIL = re.compile(r"^(?:(?P<who>[^:]+): )?(?P<reason>[a-z_ ()]+?)(?P<count> \(\d+\))?$")
-
-
 def audit_detail(entry) -> str:
-    """An audit line's detail as staff read it: the reasons the sign-in code writes, in Japanese; else as written."""
-    if entry.action not in ("sign_in_failed", "session_ended", "session_refused"):
-        return entry.detail
-    match = _SIGN_IN_DETAIL.match(entry.detail or "")
-    if match is None or match["reason"] not in SIGN_IN_REASONS:
-        return entry.detail
-    who = f"{match['who']}: " if match["who"] else ""
-    return f"{who}{gettext(SIGN_IN_REASONS[match['reason']])}{match['count'] or ''}"
+    """An audit line's detail as staff read it: a Japanese sentence (web/audit_text.py)."""
+    from .audit_text import audit_detail as detail_text
+
+    return detail_text(entry)
 
 
 def audit_actor(entry) -> str:
