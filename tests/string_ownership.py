@@ -7,6 +7,8 @@ page that did not come through the recipients' catalogue stands out: it has lett
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from html.parser import HTMLParser
@@ -70,6 +72,9 @@ def pseudo_config(directory: Path) -> dict:
     }
 
 
+# A code people type or match (receipt code ABCD-1234 or ABCD1234, ticket code F4B8A-TAZSJ, case number R8-0001): capitals
+# and digits in hyphenated groups.
+CODE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z0-9]{4,}(?:-[A-Z0-9]{4,})+|(?=[A-Z]*\d)[A-Z0-9]{8}|(?=[A-Z0-9-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)+)(?![A-Za-z0-9])")
 _VISIBLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 _HIDDEN = {"script", "style", "rt", "template", "title"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -128,6 +133,14 @@ def visible_text(html: str) -> list[tuple[str, str]]:
     return reader.chunks
 
 
+def without_allowed(text: str, allowed: list[str]) -> str:
+    """The text with each allowed phrase taken out where it stands as whole words (a username `tr` never hides the
+    letters of a longer word)."""
+    for allowance in sorted({a for a in allowed if a}, key=len, reverse=True):
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(allowance)}(?![A-Za-z])", " ", text)
+    return text
+
+
 def _without_marked(text: str) -> str:
     previous = None
     while previous != text:  # a translated string may hold another (a placeholder filled with a label)
@@ -156,13 +169,10 @@ def unmarked_words(html: str, allowed: list[str], *, skip_lang: str | None = Non
     `allowed`: what may show without the catalogue (the recipient's own words, names, codes, the languages'
     own names); `skip_lang`: text whose nearest lang= is this (the official Japanese of a bilingual paper).
     """
-    allowances = sorted({a for a in allowed if a}, key=len, reverse=True)
     # One text for the page: a translated string may hold markup, so its ⟦ and ⟧ may fall in different chunks.
     text = "\n".join(chunk for chunk, lang in visible_text(html) if not (skip_lang and lang == skip_lang))
-    rest = _without_marked(text)
-    for allowance in allowances:
-        rest = rest.replace(allowance, " ")
-    rest = re.sub(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", " ", rest)  # a receipt or ticket code
+    rest = without_allowed(_without_marked(text), allowed)
+    rest = CODE.sub(" ", rest)  # a receipt or ticket code
     dates = set(_date_words())
     return [w for w in re.findall(r"[^\W\d_][\w'’.-]*", rest) if w not in dates and w.rstrip(".") not in dates]
 
@@ -170,24 +180,38 @@ def unmarked_words(html: str, allowed: list[str], *, skip_lang: str | None = Non
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Codes and ids staff read as they are: receipt and ticket codes (XXXX-XXXX), case numbers (R8-0001), hashes,
 # the QR code's and PDF's names, units. Each entry a whole word.
-LATIN_ALLOWED = {"PDF", "CSV", "QR", "ID", "JSON", "SHA", "OK"}
+# Abbreviations Japanese writes in Latin letters as words of its own (NPO: 特定非営利活動法人).
+LATIN_ALLOWED = {"PDF", "CSV", "QR", "ID", "JSON", "NPO"}
 
 
 def latin_words(text: str, allowed: list[str]) -> list[str]:
     """Latin-letter words in staff text, but for codes and the allowed names (people, usernames, case numbers)."""
-    for allowance in sorted({a for a in allowed if a}, key=len, reverse=True):
-        text = text.replace(allowance, " ")
+    text = without_allowed(text, allowed)
     text = re.sub(r"https?://\S+", " ", text)  # an address (the kiosk's enrolment link)
-    text = re.sub(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", " ", text)  # a receipt or ticket code
-    text = re.sub(r"\b[0-9a-f]{16,}\b", " ", text)  # a hash
-    text = re.sub(r"\b[A-Z]{1,3}\d*-\d+\b", " ", text)  # a case number as offices write them
+    text = CODE.sub(" ", text)  # receipt and ticket codes, case numbers
+    text = re.sub(r"(?<![A-Za-z0-9])[AB][3-5](?![A-Za-z0-9])", " ", text)  # a paper size (A4)
+    text = re.sub(r"(?<![A-Za-z0-9])[0-9a-f]{16,}(?![A-Za-z0-9])", " ", text)  # a hash
     return [w for w in _LATIN_WORD.findall(text) if w not in LATIN_ALLOWED]
 
 
 def staff_latin(html: str, allowed: list[str]) -> list[str]:
     """Latin words in a staff page's visible text (every language: staff pages are Japanese, but for the recipient's
     own words marked with their lang=, which `allowed` names)."""
+    html = re.sub(r"<code>.*?</code>", " ", html, flags=re.S)  # an id set apart as code, beside its Japanese label
     found = []
     for text, _lang in visible_text(html):
         found += latin_words(text, allowed)
+    return found
+
+
+def csv_latin(text: str, allowed: list[str]) -> list[str]:
+    """Latin words in a staff CSV's cells, but for the columns named for ids and codes (…ID, …コード)."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if not rows:
+        return []
+    header = rows[0]
+    named_for_ids = {i for i, name in enumerate(header) if name.endswith(("ID", "コード"))}
+    found = [w for name in header for w in latin_words(name, allowed)]
+    for row in rows[1:]:
+        found += [w for i, cell in enumerate(row) if i not in named_for_ids for w in latin_words(cell, allowed)]
     return found
