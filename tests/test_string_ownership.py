@@ -34,6 +34,18 @@ from intake.records import AuditEntry
 from intake.web.common import intake_engine
 
 LANGUAGE_NAMES = list(Defaults.LANGUAGES.values()) + ["Pseŭdo"]
+# What a recipient answers at the review: whether each action was done, in their words.
+REVIEW_ANSWERS = {
+    "notice": "yes",
+    "action_1_status": "done",
+    "action_1_helped": "My son came with me",
+    "action_1_confidence": 9,
+    "action_2_status": "partly",
+    "action_2_blocked": "The clinic was full",
+    "action_2_confidence": 6,
+    "goal_closeness": 6,
+    "wish": "A smaller first step for the doctor",
+}
 
 
 def _own_words(answers: dict) -> list[str]:
@@ -63,8 +75,10 @@ def pseudo_app(make_app, tmp_path):
     return make_app(**pseudo_config(tmp_path / "translations"))
 
 
-def _walk_collecting(client, answers: dict) -> dict[str, str]:
+def _walk_collecting(client, answers: dict, dialogue: str | None = None) -> dict[str, str]:
     """Walk the kiosk by form from the current step to the done page; every page shown, by step id."""
+    from intake.web.common import engines
+
     pages = {}
     for _ in range(80):
         page = client.get("/kiosk/step")
@@ -75,7 +89,7 @@ def _walk_collecting(client, answers: dict) -> dict[str, str]:
         if step_id == "done":
             return pages
         with client.application.app_context():
-            kind = intake_engine().step(step_id).kind
+            kind = (engines()[dialogue] if dialogue else intake_engine()).step(step_id).kind
         if kind == "language":
             data = {"value": PSEUDO}
         elif kind == "handover":
@@ -96,11 +110,19 @@ def _walk_collecting(client, answers: dict) -> dict[str, str]:
     raise AssertionError("the walk did not end")
 
 
+def _refused(response) -> str:
+    assert response.status_code in (404, 422), response.status_code
+    return response.get_data(as_text=True)
+
+
 def test_every_kiosk_page_in_the_pseudo_locale_comes_through_the_catalogue(pseudo_app):
     client = pseudo_app.test_client()
     pages = {
         "landing": client.get("/kiosk/?lang=" + PSEUDO).get_data(as_text=True),
         "resume": client.get("/kiosk/resume?lang=" + PSEUDO).get_data(as_text=True),
+        # Refused codes: the errors are the recipient's too.
+        "resume:refused": _refused(client.post("/kiosk/resume", data={"code": "ZZZZ-ZZZZ", "lang": PSEUDO})),
+        "code:refused": _refused(client.post("/kiosk/code", data={"code": "ZZZZZ-ZZZZZ", "locale": PSEUDO})),
     }
     client.post("/kiosk/start", data={"locale": PSEUDO})
     answers = answers_for(office_today(), PSEUDO)
@@ -151,6 +173,18 @@ def test_the_recipients_copy_and_slip_in_the_pseudo_locale_come_through_the_cata
     assert unmarked_words(sheet, allowed, skip_lang="ja") == []
     assert unmarked_words(slip, allowed, skip_lang="ja") == []
     assert "⟦" in sheet and "⟦" in slip  # the recipient's side is there at all
+
+    # The review (見直し) at the kiosk, from a review code: every page of its dialogue.
+    response = staff.post(f"/caseworker/cases/{case_id}/tickets", data={"purpose": "review"})
+    review_slip = staff.get(response.headers["Location"]).get_data(as_text=True)
+    review_code = re.search(r'data-testid="ticket-code">([A-Z0-9-]+)<', review_slip).group(1)
+    kiosk = pseudo_app.test_client()
+    assert kiosk.post("/kiosk/code", data={"code": review_code, "locale": PSEUDO}).status_code == 302
+    pages = _walk_collecting(kiosk, REVIEW_ANSWERS, dialogue="plan_review")
+    assert "done" in pages and len(pages) > 8, sorted(pages)
+    allowed += [*_own_words(REVIEW_ANSWERS), *LANGUAGE_NAMES, pseudo_app.config["OFFICE_NAME"]]
+    leaks = {name: words for name, html in pages.items() if (words := unmarked_words(html, allowed))}
+    assert leaks == {}, "\n".join(f"{name}: {' '.join(words)}" for name, words in leaks.items())
 
 
 # --- staff read Japanese ---------------------------------------------------------------------------------------
