@@ -298,6 +298,10 @@ def test_every_staff_page_csv_and_pdf_is_japanese(app, client, worked_office, us
         f"{path}: {' | '.join(_contexts(walked[path][1], words))}" for path, words in latin.items()
     )
     assert not [path for path, (kind, _text) in walked.items() if kind == "status"]
+    # Staff read a recipient's language by its Japanese name, never by its own (नेपाली, 한국어, 简体中文…).
+    own_names = [name for code, name in Defaults.LANGUAGES.items() if not code.startswith("ja")]
+    in_own_script = {path: names for path, (_kind, text) in walked.items() if (names := [n for n in own_names if n in text])}
+    assert in_own_script == {}
 
 
 def test_every_audit_detail_is_japanese(app, client, worked_office):

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from flask_babel import gettext, pgettext
+from flask_babel import gettext, ngettext, pgettext
 
 from ..domain.answers import N_
-from .plan_text import SIGN_IN_REASONS, era_date, language_name, program_name
+from .plan_text import SIGN_IN_REASONS, era_date, language_name, program_name, receipt_text
 
 
 def _day(value: str) -> str:
@@ -109,7 +109,9 @@ def _counts(value: str) -> str:
             continue
         table = match["table"]
         name = gettext(TABLES[table]) if table in TABLES else table
-        parts.append(gettext("%(records)s: %(count)s", records=name, count=match["count"]))
+        count = int(match["count"])
+        # i18n: staff: how many records of one kind an erasure or purge deleted (in the audit log).
+        parts.append(ngettext("%(records)s: %(count)s record", "%(records)s: %(count)s records", count, records=name, count=count))
     return "、".join(parts) if parts else gettext("none")
 
 
@@ -163,6 +165,7 @@ CONVERT: dict[str, Callable[[str], str]] = {
     "changes": _account_changes,
     "locale": language_name,
     "program": program_name,
+    "receipt": receipt_text,
 }
 _VERSION = r"version (?P<number>\d+)"
 _PERIOD = r"(?P<start>\d{4}-\d{2}-\d{2})\.\.(?P<end>\d{4}-\d{2}-\d{2})"
@@ -201,7 +204,7 @@ DETAILS: dict[str, tuple[tuple[str, str], ...]] = {
         # i18n: staff: an audit log detail (what was viewed).
         (r"case", N_("The case page")),
         # i18n: staff: an audit log detail (what was viewed): a draft sent from the kiosk, by its receipt code.
-        (r"draft (?P<code>\S+)", N_("The draft with receipt code %(code)s")),
+        (r"draft (?P<receipt>\S+)", N_("The draft with receipt code %(receipt)s")),
     ),
     "print": (
         # i18n: staff: an audit log detail (what was printed).

@@ -372,6 +372,13 @@ def staff_language_names() -> dict[str, str]:
     return {code: language_name(code) for code in current_app.config["LANGUAGES"]}
 
 
+def receipt_text(code: str | None) -> str:
+    """A receipt code as the recipient's screen shows it (ABCD-EFGH), so staff read the same code they bring."""
+    if not code or len(code) != 8 or "-" in code:
+        return code or ""
+    return f"{code[:4]}-{code[4:]}"
+
+
 def template_helpers() -> dict:
     return {
         "era_date": era_date,
@@ -389,6 +396,7 @@ def template_helpers() -> dict:
         "audit_detail": audit_detail,
         "status_text": status_text,
         "language_name": language_name,
+        "receipt_text": receipt_text,
         "staff_language_names": staff_language_names,
         "plan_sheet": plan_sheet,
         "sheet_office": sheet_office,
