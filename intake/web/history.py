@@ -38,7 +38,10 @@ PART_LABELS = {
 LABELS_WITHIN = {
     # i18n: staff: in the edit history, the goal chosen from the dialogue's suggestions ("the goal's …").
     ("goal", "suggestion"): N_("choice among the suggestions"),
-    ("consent", "date"): N_("Date of consent"),
+    # i18n: staff: in the edit history, within the consent ("the consent's …"): whether it was given.
+    ("consent", "given"): N_("whether given"),
+    # i18n: staff: in the edit history, within the consent ("the consent's …"): the day it was given.
+    ("consent", "date"): N_("day given"),
     ("actions", "date"): N_("Planned date"),
 }
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

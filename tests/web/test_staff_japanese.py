@@ -174,3 +174,11 @@ def test_a_nepali_walk_reads_nepali_in_japanese_on_worksheet_sheet_pdf_and_csv(a
         "ネパール語"
     }
     assert "नेपाली" not in counts
+
+
+def test_the_edit_history_never_repeats_a_parts_name(app, staff_request):
+    """「本人同意の同意を…」 and 「目標の目標の候補…」 read as a stutter: a part's own words name what changed in it."""
+    from intake.web.history import edit_sentences
+
+    sentences = edit_sentences("consent", {"given": False, "date": None}, {"given": True, "date": "2026-12-08"})
+    assert sentences == ["本人同意の有無を「なし」から「あり」に変更しました。", "本人同意の日付を「令和8年12月8日」にしました。"]
