@@ -276,6 +276,17 @@ def translated(app, message: str | tuple[str, str], locale: str = "ja", **params
         return gettext(message, **params)
 
 
+def recipient_text(app, context: str, message: str, locale: str, **params) -> str:
+    """A string of what the recipient takes home (context "plan copy" or "ticket slip"), from their catalogue;
+    fails when that language has no translation of it (English on a Vietnamese copy is the defect it catches)."""
+    from flask_babel import force_locale, pgettext
+
+    with app.test_request_context(), force_locale(locale):
+        text = pgettext(context, message, **params)
+    assert locale == "en" or text != (message % params if params else message), (locale, message)
+    return text
+
+
 def approved_case(app, staff, *, office: str | None = None, number: str = "A-0001", language: str = "ja") -> int:
     """A case of the signed-in `staff` whose code was walked at a kiosk (enrolled to `office` when given) and
     whose typical plan was approved today, its review in three months; returns the case id."""

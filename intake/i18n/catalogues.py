@@ -58,6 +58,7 @@ STAFF_SOURCES = (
     "intake/services/tickets.py",
     "intake/services/queue.py",
     "intake/web/history.py",
+    "intake/web/audit_text.py",
     "intake/services/accounts.py",
     "intake/services/passwords.py",
     "intake/domain/worksheet.py",
@@ -68,6 +69,8 @@ STAFF_SOURCES = (
 )
 # And strings in a recipient file that only staff read (`# i18n: staff …` above the call).
 STAFF_TAG, RECIPIENT_TAG = "i18n: staff", "i18n: recipient"
+# Contexts of what recipients take home on paper, though staff print it: their copy of the plan and the ticket slip.
+RECIPIENT_CONTEXTS = ("plan copy", "ticket slip")
 # N_ marks engine messages, Nn_ those with a count (ngettext); built_in_option(id, context, label) the engine's own options.
 KEYWORDS = "N_ Nn_:1,2 built_in_option:2c,3"
 WIDTH = 100
@@ -119,7 +122,7 @@ def audience(message: Message) -> str:
     """`staff` for a string only staff files use (or tagged `i18n: staff`), else `messages`."""
     # Python comments keep their `i18n:` tag in the .pot; Jinja's extractor drops it.
     tags = {comment.removeprefix("i18n:").strip().split(":", 1)[0] for comment in message.auto_comments}
-    if RECIPIENT_TAG.removeprefix("i18n: ") in tags:
+    if RECIPIENT_TAG.removeprefix("i18n: ") in tags or message.context in RECIPIENT_CONTEXTS:
         return RECIPIENT_DOMAIN
     if STAFF_TAG.removeprefix("i18n: ") in tags:
         return STAFF_DOMAIN

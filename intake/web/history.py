@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from flask_babel import gettext
 
 from ..domain.answers import N_
-from .plan_text import era_date, era_month, goal_kind_label, language_name, program_name
+from ..domain.plan import PlanGoal
+from .plan_text import era_date, era_month, goal_kind_label, goal_sentence, language_name, program_name
 
 PART_LABELS = {
     "goal": N_("Goal"),
@@ -35,7 +36,12 @@ PART_LABELS = {
 }
 # A key whose meaning depends on the part it is in: a consent's date is not the goal's target date.
 LABELS_WITHIN = {
-    ("consent", "date"): N_("Date of consent"),
+    # i18n: staff: in the edit history, the goal chosen from the dialogue's suggestions ("the goal's …").
+    ("goal", "suggestion"): N_("choice among the suggestions"),
+    # i18n: staff: in the edit history, within the consent ("the consent's …"): whether it was given.
+    ("consent", "given"): N_("whether given"),
+    # i18n: staff: in the edit history, within the consent ("the consent's …"): the day it was given.
+    ("consent", "date"): N_("day given"),
     ("actions", "date"): N_("Planned date"),
 }
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -64,6 +70,8 @@ def _value(key: str, value: object) -> str:
             return language_name(value)
         if key == "id":
             return program_name(value)
+        if key == "suggestion":  # an id of the dialogue's goal suggestions: the sentence it stands for
+            return goal_sentence(PlanGoal(suggestion=value)) or value
         return value
     if isinstance(value, Mapping):
         summary = value.get("text") or value.get("id")

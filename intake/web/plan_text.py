@@ -7,7 +7,6 @@ printed sheet's Japanese labels come from the office's data file (data/plan_shee
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -336,18 +335,11 @@ SIGN_IN_REASONS = {
     # i18n: staff: an audit log detail: why a session cookie was refused: no such session (forged or garbled).
     "unknown": N_("no such session"),
 }
-_SIGN_IN_DETAIL = re.compile(r"^(?:(?P<who>[^:]+): )?(?P<reason>[a-z_ ()]+?)(?P<count> \(\d+\))?$")
-
-
 def audit_detail(entry) -> str:
-    """An audit line's detail as staff read it: the reasons the sign-in code writes, in Japanese; else as written."""
-    if entry.action not in ("sign_in_failed", "session_ended", "session_refused"):
-        return entry.detail
-    match = _SIGN_IN_DETAIL.match(entry.detail or "")
-    if match is None or match["reason"] not in SIGN_IN_REASONS:
-        return entry.detail
-    who = f"{match['who']}: " if match["who"] else ""
-    return f"{who}{gettext(SIGN_IN_REASONS[match['reason']])}{match['count'] or ''}"
+    """An audit line's detail as staff read it: a Japanese sentence (web/audit_text.py)."""
+    from .audit_text import audit_detail as detail_text
+
+    return detail_text(entry)
 
 
 def audit_actor(entry) -> str:
@@ -391,6 +383,13 @@ def staff_language_names() -> dict[str, str]:
     return {code: language_name(code) for code in current_app.config["LANGUAGES"]}
 
 
+def receipt_text(code: str | None) -> str:
+    """A receipt code as the recipient's screen shows it (ABCD-EFGH), so staff read the same code they bring."""
+    if not code or len(code) != 8 or "-" in code:
+        return code or ""
+    return f"{code[:4]}-{code[4:]}"
+
+
 def template_helpers() -> dict:
     return {
         "era_date": era_date,
@@ -408,6 +407,7 @@ def template_helpers() -> dict:
         "audit_detail": audit_detail,
         "status_text": status_text,
         "language_name": language_name,
+        "receipt_text": receipt_text,
         "staff_language_names": staff_language_names,
         "plan_sheet": plan_sheet,
         "sheet_office": sheet_office,

@@ -6,7 +6,7 @@ import html
 import re
 
 from conftest import in_office, office_today
-from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
+from staff import approve_typical_plan, make_office, new_case, recipient_text, sign_in, walk_with_code
 
 from intake.domain.dates import add_months
 from intake.extensions import db
@@ -33,7 +33,7 @@ def test_the_slips_of_the_ticked_cases_print_together_in_each_recipients_languag
     assert first_code in page and second_code in page and used_code not in page
     assert page.count('class="print-page"') == 2  # one slip a page
     vietnamese = page[page.index('data-case="R8-0001"') : page.index('data-case="R8-0002"')]
-    assert translated(app, "Your code for the kiosk", "vi") in vietnamese and 'lang="vi"' in vietnamese
+    assert recipient_text(app, "ticket slip", "Your code for the kiosk", "vi") in vietnamese and 'lang="vi"' in vietnamese
     assert 'data-testid="slip-other"' not in page[page.index('data-case="R8-0002"') :]  # Japanese only
     skipped = page[page.index('data-testid="skipped"') :]
     assert "R8-0003" in skipped[: skipped.index("</div>")]

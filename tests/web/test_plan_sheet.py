@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from staff import approved_case, make_office, sign_in, translated
+from staff import approved_case, make_office, recipient_text, sign_in
 
 from intake.extensions import db
 from intake.records import DEFAULT_OFFICE_CODE, Office
@@ -39,7 +39,7 @@ def test_the_addressee_is_the_offices_head_by_name(app, client):
     assert "みなと市長 殿" in _sheet(client, case_id)
     copy = _sheet(client, case_id, copy=True)
     assert "みなと市長 殿" in copy
-    assert translated(app, "To the head of %(office)s", "en", office="みなと市福祉事務所") in copy
+    assert recipient_text(app, "plan copy", "To the head of %(office)s", "en", office="みなと市福祉事務所") in copy
 
 
 def test_the_sign_off_box_is_printed_where_the_office_signs_plans_off(app, client):
@@ -60,6 +60,9 @@ def test_every_label_of_the_recipients_copy_is_in_their_language(app, client):
     case_id = _approved(app, client, language="vi")
     copy = _sheet(client, case_id, copy=True)
     for label in (
+        "Self-reliance plan",
+        "What I will do to reach the goal",
+        "I agree to the plan above.",
         "Name",
         "Case number",
         "Version",
@@ -74,10 +77,11 @@ def test_every_label_of_the_recipients_copy_is_in_their_language(app, client):
         "Progress",
         "Evaluation",
     ):
-        assert translated(app, label, "vi") in copy, label
+        assert recipient_text(app, "plan copy", label, "vi") in copy, label
     note = re.search(r'data-testid="copy-note">(.*?)</p>', copy, re.S).group(1)
-    assert note == translated(
+    assert note == recipient_text(
         app,
+        "plan copy",
         "Your copy. Each part is written first in Japanese, as in the plan the office keeps, then in your "
         "language. Your own words are kept as you wrote them.",
         "vi",
@@ -100,11 +104,15 @@ def test_the_ticket_slip_is_in_the_recipients_language_beside_japanese(app, clie
         },
     )
     slip = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
-    assert translated(app, "Your code for the kiosk") in slip  # the Japanese
-    assert translated(app, "Your code for the kiosk", "vi") in slip and 'lang="vi"' in slip
+    assert recipient_text(app, "ticket slip", "Your code for the kiosk", "ja") in slip  # the Japanese
+    assert recipient_text(app, "ticket slip", "Your code for the kiosk", "vi") in slip and 'lang="vi"' in slip
+    how = "Type this code at the kiosk, or scan the QR code, to prepare your self-reliance plan. It works once."
+    japanese = re.search(r'data-testid="slip-how">(.*?)</p>', slip, re.S).group(1)
+    assert japanese == recipient_text(app, "ticket slip", how, "ja")  # the recipient's Japanese, not a staff string
     other = re.search(r'data-testid="slip-other">(.*?)</p>', slip, re.S).group(1)
-    assert other == translated(
+    assert other == recipient_text(
         app,
+        "ticket slip",
         "Type this code at the kiosk, or scan the QR code, to prepare your self-reliance plan. It works once.",
         "vi",
     )

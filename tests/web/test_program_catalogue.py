@@ -171,7 +171,8 @@ def test_a_program_added_on_the_web_is_suggested_and_audited(app, admin):
         assert details == ["programs.yaml copied into the office's own catalogue", "japanese_class: added"]
         assert programs.find_program(default_office(), "japanese_class").position == 24
     log = admin.get("/caseworker/office/audit").get_data(as_text=True)
-    assert translated(app, "Support programs changed") in log and "japanese_class: added" in log
+    added = translated(app, "%(program)s: added", program="日本語教室")  # the detail as a sentence, the program by name
+    assert translated(app, "Support programs changed") in log and html.escape(added) in log
     assert "市の日本語教室に一度行ってみる" not in kiosk_until(app.test_client(), "action_ideas")  # illness, job search
     page = kiosk_until(app.test_client(), "action_ideas", barriers=["isolation"], goal_kind="social_life")
     assert "市の日本語教室に一度行ってみる" in page

@@ -43,12 +43,15 @@ def test_the_csv_headers_are_japanese(app, client):
     sign_in(client, "sv")
     body = client.get("/caseworker/office/report.csv").get_data(as_text=True).lstrip("\ufeff")
     header = next(csv.reader(io.StringIO(body)))
-    assert header[4:] == [
+    assert header[3:6] == [
         translated(app, "Participants"),
         translated(app, "Achievers"),
         translated(app, "Achievement rate"),
     ]
-    assert header[4] == "参加者数" and "participants" not in header
+    assert header[3] == "参加者数" and "participants" not in header
+    # The names column is headed for what it holds (a program's or group's name), not 氏名 (a person's name).
+    assert header[2] == "名称" and "氏名" not in header
+    assert header[6:] == ["自立の種類ID", "項目ID"]
 
 
 def test_barriers_have_short_labels_a_data_table_and_unclipped_chart_values(app, client):

@@ -132,7 +132,7 @@ def test_small_cells_are_hidden_on_the_page_in_the_chart_and_in_the_csv(app):
     assert rows[0] == [
         translated(app, header)
         for header in (
-            "From", "To", "Dialogue", "Step", "Question", "Language shown", "Language code", "Item", "Item code", "Count"
+            "From", "To", "Dialogue ID", "Step ID", "Question", "Language shown", "Language code", "Item", "Item code", "Count"
         )
     ]
     assert {r[5] for r in rows[1:] if r[6] == "es"} == {"スペイン語"}  # staff read a language by its Japanese name

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import html
+import io
 import re
 from datetime import date
 
@@ -237,4 +239,7 @@ def test_the_whole_day(app, client):
         < report.index('data-key="employment"')
         < report.index('data-key="daily_life"')
     )
-    assert "subgroup,economic,employment," in csv.get_data(as_text=True)
+    lines = list(csv_module.reader(io.StringIO(csv.get_data(as_text=True).lstrip("\ufeff"))))
+    sub_line = next(line for line in lines if line[-1] == "employment")
+    assert sub_line[:3] == ["うち", translated(app, "Economic self-reliance"), translated(app, "of which: employment")]
+    assert sub_line[-2:] == ["economic", "employment"]  # the ids, in the columns named for them

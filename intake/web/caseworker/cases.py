@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, pgettext
 from flask_login import current_user
 
 from ...domain.plan import Draft, is_japanese
@@ -33,6 +33,7 @@ from ...services.queue import QueueFilter, queue_rows
 from ...services.retention import export_case
 from ..common import as_download, engines, office_today
 from ..history import edit_sentences
+from ..plan_text import era_datetime
 from .access import NO_DRAFTS_ROLES, error_message, load_case, roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("caseworker", __name__, url_prefix="/caseworker"))
@@ -189,7 +190,8 @@ def ticket(case_id: int, ticket_id: int):
 
 
 def slip(case, ticket: Ticket) -> dict:
-    """What one slip shows: the code, a QR code of the kiosk address with it, and its words in the recipient's language."""
+    """What one slip shows: the code, a QR code of the kiosk address with it, and its words in Japanese and in the
+    recipient's language (both the recipient's strings: the slip is theirs to take home)."""
     link = url_for("kiosk.landing", code=ticket.display_code, _external=True)
     language = case.preferred_language
     return {
@@ -197,29 +199,37 @@ def slip(case, ticket: Ticket) -> dict:
         "ticket": ticket,
         "link": link,
         "qr": segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code),
+        "japanese": slip_text(ticket, "ja"),
         "other": slip_text(ticket, language) if language and not is_japanese(language) else None,
         "locale": language,
     }
 
 
 def slip_text(ticket: Ticket, locale: str) -> dict:
-    """The slip's words in the recipient's language, printed beside the Japanese."""
+    """The slip's words in one language (context "ticket slip": the recipient catalogue of every language)."""
     expires = as_utc(ticket.expires_at).astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    # The Japanese side writes the day as official papers do (令和…); another language as its readers write days.
+    day = era_datetime(ticket.expires_at) if locale == "ja" else format_day(expires.date())
     with force_locale(locale):
         return {
             # i18n: recipient: the heading of the slip with the code a caseworker hands the recipient.
-            "heading": gettext("Your code for the kiosk"),
-            "how": gettext(
+            "heading": pgettext("ticket slip", "Your code for the kiosk"),
+            "how": (
                 # i18n: recipient: on the slip with a review code.
-                "Type this code at the kiosk, or scan the QR code, to look back at your plan before we meet. It works once."
-            )
-            if ticket.purpose == TicketPurpose.REVIEW
-            else gettext(
+                pgettext(
+                    "ticket slip",
+                    "Type this code at the kiosk, or scan the QR code, to look back at your plan before we meet. "
+                    "It works once.",
+                )
+                if ticket.purpose == TicketPurpose.REVIEW
                 # i18n: recipient: on the slip with an intake code.
-                "Type this code at the kiosk, or scan the QR code, to prepare your self-reliance plan. It works once."
+                else pgettext(
+                    "ticket slip",
+                    "Type this code at the kiosk, or scan the QR code, to prepare your self-reliance plan. It works once.",
+                )
             ),
             # i18n: recipient: on the slip; %(day)s is the last day the code works.
-            "valid": gettext("Valid until %(day)s", day=format_day(expires.date())),
+            "valid": pgettext("ticket slip", "Valid until %(day)s", day=day),
         }
 
 

@@ -17,11 +17,12 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ...domain import step_counts as measures
+from ...domain.answers import N_
 from ...domain.dates import add_months, fiscal_year
 from ...domain.dialogue import Step
 from ...domain.engine import Engine
 from ...domain.step_kinds import kind_of
-from ...i18n import plain, step_text
+from ...i18n import plain, step_text, translate
 from ...records import OFFICE_FIGURES_ROLES
 from ...services import audit_log, step_counts
 from ..common import engines, office_today
@@ -33,6 +34,25 @@ bp = staff_blueprint(Blueprint("counts", __name__, url_prefix="/caseworker/offic
 KEEP_MONTHS_RANGE = (1, 120)
 # The measures each step's line shows, in the table's order (abandonments follow, by kind).
 COLUMNS = (measures.REACHED, measures.ANSWERED, measures.SKIPPED, measures.PREFER_NOT, "errors", measures.WENT_BACK)
+
+
+# The time bands of step_counts.TIME_BUCKETS as staff read them.
+TIME_BANDS = {
+    # i18n: staff: a band of time someone spent on one kiosk step (the step counts page and CSV).
+    "0-10s": N_("0–10 seconds"),
+    # i18n: staff: a band of time someone spent on one kiosk step.
+    "10-30s": N_("10–30 seconds"),
+    # i18n: staff: a band of time someone spent on one kiosk step.
+    "30s-2m": N_("30 seconds – 2 minutes"),
+    # i18n: staff: a band of time someone spent on one kiosk step.
+    "2-10m": N_("2–10 minutes"),
+    # i18n: staff: a band of time someone spent on one kiosk step.
+    "10m+": N_("10 minutes or more"),
+}
+
+
+def time_band(name: str) -> str:
+    return gettext(TIME_BANDS[name]) if name in TIME_BANDS else name
 
 
 def measure_label(name: str) -> str:
@@ -58,7 +78,8 @@ def measure_label(name: str) -> str:
         (measures.SCREENS, gettext("Screens to finish: %(kind)s", kind="%s")),
     ):
         if name.startswith(prefix):
-            return label % name.removeprefix(prefix)
+            kind = name.removeprefix(prefix)
+            return label % (time_band(kind) if prefix == measures.TIME else kind)
     return name
 
 
@@ -67,6 +88,7 @@ class DialogueCounts:
     """One dialogue's counts for the period: every language together, each language, and the step labels."""
 
     id: str
+    title: str  # the dialogue's own title, in the page's language
     steps: list[Step]
     labels: dict[str, str]
     lines: list[measures.StepLine]
@@ -117,6 +139,7 @@ def dialogue_counts(totals, engine: Engine) -> DialogueCounts:
     locales = measures.locales_in(totals, engine.dialogue.id)
     return DialogueCounts(
         id=engine.dialogue.id,
+        title=translate(engine.dialogue.context("title"), engine.dialogue.title),
         steps=steps,
         labels={s.id: _label(engine, s) for s in steps},
         lines=measures.lines(totals, engine.dialogue.id, ids),
@@ -210,7 +233,7 @@ def _page(retention_error: str = "", status: int = 200):
         dialogues=dialogues,
         columns=COLUMNS,
         abandon_kinds=measures.ABANDON_KINDS,
-        time_buckets=[name for _, name in measures.TIME_BUCKETS],
+        time_buckets=[time_band(name) for _, name in measures.TIME_BUCKETS],
         shown=measures.shown,
         measure_label=measure_label,
         funnel_bars=funnel_bars,
@@ -236,8 +259,10 @@ def csv_export():
         [
             gettext("From"),
             gettext("To"),
-            gettext("Dialogue"),
-            gettext("Step"),
+            # i18n: staff: a column of the step counts' CSV: the dialogue's id (self_reliance…).
+            gettext("Dialogue ID"),
+            # i18n: staff: a column of the step counts' CSV: the step's id (future_picture…).
+            gettext("Step ID"),
             gettext("Question"),
             gettext("Language shown"),
             gettext("Language code"),

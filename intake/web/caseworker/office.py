@@ -10,7 +10,7 @@ import io
 from datetime import date
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -115,41 +115,90 @@ def report_csv():
     groups = {p.id: p.group for p in intake_engine().programs + intake_engine().retired_programs}
     out = io.StringIO()
     writer = csv.writer(out)
-    # The survey's wording for the columns; the key columns keep the ids a spreadsheet can match on.
+    # The survey's wording for the columns, every value in Japanese; the ids a spreadsheet matches on only in the
+    # last two columns, named for them.
+    levels = {
+        # i18n: staff: a kind of line in the report's CSV: a kind of self-reliance (経済的自立…).
+        "group": gettext("Kind of self-reliance"),
+        # i18n: staff: a kind of line in the report's CSV: a sub-line inside a kind (うち就労…).
+        "subgroup": gettext("Of which"),
+        # i18n: staff: a kind of line in the report's CSV: one support program.
+        "program": gettext("Support program"),
+        # i18n: staff: a kind of line in the report's CSV: the sum of every line.
+        "total": gettext("Total"),
+        # i18n: staff: a kind of line in the report's CSV: a barrier recipients named.
+        "barrier": gettext("Barrier"),
+    }
     writer.writerow(
         [
-            gettext("Level"),
-            gettext("Group"),
-            gettext("Program ID"),
-            gettext("Name"),
+            # i18n: staff: a column of the report's CSV: the kind of line (a kind of self-reliance, a program…).
+            gettext("Line"),
+            # i18n: staff: a column of the report's CSV: the kind of self-reliance the line belongs to.
+            gettext("Kind of self-reliance"),
+            # i18n: staff: a column of the report's CSV: the name of the group, program or barrier (not a person's).
+            pgettext("report", "Item"),
             gettext("Participants"),
             gettext("Achievers"),
             gettext("Achievement rate"),
+            # i18n: staff: a column of the report's CSV: the kind of self-reliance's id (economic, daily_life…).
+            gettext("Group ID"),
+            # i18n: staff: a column of the report's CSV: the id of the program, sub-line or barrier.
+            gettext("Item ID"),
         ]
     )
     for line in report.groups:
         writer.writerow(
-            ["group", line.key, "", group_label(line.key), line.participants, line.achievers, _rate(line.rate)]
+            [
+                levels["group"],
+                group_label(line.key),
+                group_label(line.key),
+                line.participants,
+                line.achievers,
+                _rate(line.rate),
+                line.key,
+                "",
+            ]
         )
         for sub in report.subgroups_of(line.key):
             writer.writerow(
-                ["subgroup", line.key, sub.key, group_label(sub.key), sub.participants, sub.achievers, _rate(sub.rate)]
+                [
+                    levels["subgroup"],
+                    group_label(line.key),
+                    group_label(sub.key),
+                    sub.participants,
+                    sub.achievers,
+                    _rate(sub.rate),
+                    line.key,
+                    sub.key,
+                ]
             )
     for line in report.programs:
         writer.writerow(
             [
-                "program",
-                groups[line.key],
-                line.key,
+                levels["program"],
+                group_label(groups[line.key]),
                 program_name(line.key),
                 line.participants,
                 line.achievers,
                 _rate(line.rate),
+                groups[line.key],
+                line.key,
             ]
         )
-    writer.writerow(["total", "", "", "", report.total.participants, report.total.achievers, _rate(report.total.rate)])
+    writer.writerow(
+        [
+            levels["total"],
+            "",
+            "",
+            report.total.participants,
+            report.total.achievers,
+            _rate(report.total.rate),
+            "",
+            "",
+        ]
+    )
     for barrier, count in report.barriers:
-        writer.writerow(["barrier", "", barrier, barrier_label(barrier), count, "", ""])
+        writer.writerow([levels["barrier"], "", barrier_label(barrier), count, "", "", "", barrier])
     audit(current_user, None, "export", f"report.csv {start}..{end}")
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet software opens the Japanese names as UTF-8

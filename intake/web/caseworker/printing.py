@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, pgettext
 from flask_login import current_user
 
 from ...i18n import format_day
@@ -24,29 +24,43 @@ def recipient_side(plan, review, locale: str) -> dict:
     result = review.result if review else None
     office_name, _addressee = sheet_office()
     with force_locale(locale):
+        # Every label is the recipient's (context "plan copy", in messages.po of every language): staff read the
+        # Japanese beside it from data/plan_sheet.yaml.
         return {
-            "title": gettext("Self-reliance plan"),
+            # i18n: recipient: the title of their copy of the plan (自立計画書).
+            "title": pgettext("plan copy", "Self-reliance plan"),
             # i18n: recipient: The addressee of the plan sheet; %(office)s is the welfare office's name, in Japanese.
-            "addressee": gettext("To the head of %(office)s", office=office_name),
-            "name": gettext("Name"),
+            "addressee": pgettext("plan copy", "To the head of %(office)s", office=office_name),
+            # i18n: recipient: A label on their copy of the plan: the recipient's name.
+            "name": pgettext("plan copy", "Name"),
             # i18n: recipient: A label on their copy of the plan: the office's number for the case.
-            "case_number": gettext("Case number"),
+            "case_number": pgettext("plan copy", "Case number"),
             # i18n: recipient: A label on their copy of the plan: which version of the plan this is (1, 2, …).
-            "version": gettext("Version"),
+            "version": pgettext("plan copy", "Version"),
             # i18n: recipient: A label on their copy of the plan: where the recipient signs.
-            "signature": gettext("Signature"),
+            "signature": pgettext("plan copy", "Signature"),
             # i18n: recipient: A label on their copy of the plan: the caseworker in charge of the case.
-            "caseworker": gettext("Caseworker"),
-            "goal": gettext("Goal"),
-            "goal_kind": gettext("Kind of self-reliance"),
-            "target_date": gettext("Target date"),
-            "actions": gettext("What I will do to reach the goal"),
-            "support": gettext("Support and plan"),
-            "progress": gettext("Progress"),
-            "evaluation": gettext("Evaluation"),
-            "consent": gettext("Consent"),
-            "consent_text": gettext("I agree to the plan above."),
-            "review_date": gettext("Next review"),
+            "caseworker": pgettext("plan copy", "Caseworker"),
+            # i18n: recipient: A heading on their copy of the plan: the goal they set.
+            "goal": pgettext("plan copy", "Goal"),
+            # i18n: recipient: A label on their copy of the plan: economic, daily-life or social-life self-reliance.
+            "goal_kind": pgettext("plan copy", "Kind of self-reliance"),
+            # i18n: recipient: A label on their copy of the plan: the month by which they hope to reach the goal.
+            "target_date": pgettext("plan copy", "Target date"),
+            # i18n: recipient: A heading on their copy of the plan: the dated steps they chose.
+            "actions": pgettext("plan copy", "What I will do to reach the goal"),
+            # i18n: recipient: A column on their copy of the plan: the office's support and the plan for it.
+            "support": pgettext("plan copy", "Support and plan"),
+            # i18n: recipient: A column on their copy of the plan: how each part went, written at a review.
+            "progress": pgettext("plan copy", "Progress"),
+            # i18n: recipient: A column on their copy of the plan: achieved, partly achieved or not yet.
+            "evaluation": pgettext("plan copy", "Evaluation"),
+            # i18n: recipient: A label on their copy of the plan: that they agreed to the plan.
+            "consent": pgettext("plan copy", "Consent"),
+            # i18n: recipient: on their copy of the plan, beside the date they agreed.
+            "consent_text": pgettext("plan copy", "I agree to the plan above."),
+            # i18n: recipient: A label on their copy of the plan: the date the plan will be looked at again.
+            "review_date": pgettext("plan copy", "Next review"),
             "goal_text": goal_sentence(content.goal),
             "goal_kind_text": goal_kind_label(content.goal.kind),
             "programs": {p.id: program_name(p.id) for p in content.programs},
@@ -55,7 +69,8 @@ def recipient_side(plan, review, locale: str) -> dict:
             },
             "action_evaluations": [evaluation_label(a.evaluation) for a in (result.actions if result else ())],
             # i18n: recipient: at the top of their copy of the plan, which stacks the Japanese and their language.
-            "copy_note": gettext(
+            "copy_note": pgettext(
+                "plan copy",
                 "Your copy. Each part is written first in Japanese, as in the plan the office keeps, then in your "
                 "language. Your own words are kept as you wrote them."
             ),

@@ -31,6 +31,7 @@ from ...services.programs import ProgramError
 from ...unit_of_work import StaleWrite, stale_page
 from ..common import intake_engine
 from ..offices import current_office
+from ..plan_text import group_label
 from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("programs", __name__, url_prefix="/caseworker/office/programs"))
@@ -220,7 +221,7 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
         "always_for": options(BARRIERS),
         "goal_kinds": options(GOAL_KIND),
         "ages": options(AGE),
-        "report_lines": [(sub, sub) for sub in SUBGROUPS],
+        "report_lines": [(sub, group_label(sub)) for sub in SUBGROUPS],
     }
 
 
