@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext, ngettext, pgettext
 
-from ..domain.answers import N_
+from ..domain.answers import N_, Nn_
 from .plan_text import SIGN_IN_REASONS, era_date, language_name, program_name, receipt_text
 
 
@@ -201,7 +201,8 @@ _CODE = r"(?P<code>[A-Z0-9][A-Z0-9-]*)"
 _DAY = r"(?P<day>\d{4}-\d{2}-\d{2})"
 _WHO = r"(?P<who>[^:]+): "
 
-# Per action: (the stored shape, the sentence staff read). The first shape that matches wins.
+# Per action: (the stored shape, the sentence staff read: Nn_'s pair where the shape holds a count). The first shape
+# that matches wins.
 DETAILS: dict[str, tuple[tuple[str, str], ...]] = {
     "export": (
         # i18n: staff: an audit log detail (what was exported).
@@ -251,7 +252,10 @@ DETAILS: dict[str, tuple[tuple[str, str], ...]] = {
         # i18n: staff: an audit log detail (what was printed): the recipient's pocket card.
         (r"card " + _CODE, N_("The pocket card %(code)s")),
         # i18n: staff: an audit log detail (what was printed): the list of dates coming due; %(day)s is a date.
-        (r"due dates list " + _DAY + r": (?P<count>\d+)", N_("The list of dates coming due, %(day)s (%(count)s lines)")),
+        (
+            r"due dates list " + _DAY + r": (?P<count>\d+)",
+            Nn_("The list of dates coming due, %(day)s (%(count)s line)", "The list of dates coming due, %(day)s (%(count)s lines)"),
+        ),
         # i18n: staff: an audit log detail (what was printed): the letter reminding of the next review on %(day)s.
         (r"review reminder letter " + _DAY, N_("The reminder letter for the review on %(day)s")),
     ),
@@ -269,10 +273,16 @@ DETAILS: dict[str, tuple[tuple[str, str], ...]] = {
         # i18n: staff: an audit log detail: the case record CSV, with characters its encoding could not hold as 〓.
         (
             r"case record csv (?P<encoding>utf-8|cp932) (?P<count>\d+); (?P<replaced>\d+) characters as 〓",
-            N_("Case record CSV (%(encoding)s), %(count)s entries, %(replaced)s characters written as 〓"),
+            Nn_(
+                "Case record CSV (%(encoding)s), %(count)s entry, %(replaced)s characters written as 〓",
+                "Case record CSV (%(encoding)s), %(count)s entries, %(replaced)s characters written as 〓",
+            ),
         ),
         # i18n: staff: an audit log detail: the case record CSV and its character encoding.
-        (r"case record csv (?P<encoding>utf-8|cp932) (?P<count>\d+)", N_("Case record CSV (%(encoding)s), %(count)s entries")),
+        (
+            r"case record csv (?P<encoding>utf-8|cp932) (?P<count>\d+)",
+            Nn_("Case record CSV (%(encoding)s), %(count)s entry", "Case record CSV (%(encoding)s), %(count)s entries"),
+        ),
     ),
     "approve": ((_VERSION, N_("Version %(number)s of the plan")),),
     "sign_off": ((_VERSION, N_("Version %(number)s of the plan")),),
@@ -394,5 +404,8 @@ def audit_detail(entry) -> str:
             parts = {
                 name: CONVERT[name](value) if name in CONVERT else value for name, value in match.groupdict().items()
             }
-            return gettext(sentence, **{k: v or "" for k, v in parts.items()})
+            values = {k: v or "" for k, v in parts.items()}
+            if isinstance(sentence, tuple):  # a count: singular and plural (Nn_), by the shape's `count`
+                return ngettext(*sentence, int(match["count"]), **values)
+            return gettext(sentence, **values)
     return detail

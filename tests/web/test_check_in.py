@@ -237,7 +237,7 @@ def test_card_issues_revocations_and_check_ins_read_in_japanese_in_the_audit_log
     _html, short, _token = _card(client, case_id)
     client.post(f"/caseworker/cases/{case_id}/versions/1/card/reissue")
     log = client.get(f"/caseworker/cases/{case_id}/audit").get_data(as_text=True)
-    assert "携帯カード発行" in log and "携帯カード失効" in log and f"reissue {short}" in log
+    assert "携帯カード発行" in log and "携帯カード失効" in log and f"カード {short}（カード再発行）" in log
     _html, _short, token = _card(client, case_id)
     kiosk = app.test_client()
     kiosk.post("/kiosk/check-in", data={"card": token, "locale": "vi"})
