@@ -100,13 +100,19 @@ def read_as_this_units_office(select_office: sa.Select, params: dict | None = No
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return connection.execute(select_office, params).first()
-    office = select_office.selected_columns[0].table
-    told = sa.func.set_config("app.office_id", sa.cast(office.c.id, sa.String), True).label("yorisoi_told")
-    row = connection.execute(select_office.add_columns(told), params).first()
+    telling = _TELLING.get(select_office)
+    if telling is None:  # built once per statement: building it cost more than running it
+        office = select_office.selected_columns[0].table
+        told = sa.func.set_config("app.office_id", sa.cast(office.c.id, sa.String), True).label("yorisoi_told")
+        telling = _TELLING[select_office] = select_office.add_columns(told)
+    row = connection.execute(telling, params).first()
     if row is None:
         return None
     session.info[_TOLD] = row.yorisoi_told
     return row
+
+
+_TELLING: dict[sa.Select, sa.Select] = {}
 
 
 def office_in_use() -> int | None:
