@@ -6,12 +6,15 @@
     .venv/bin/python bench/load.py --database-url sqlite:////tmp/b.sqlite3 --database-url postgresql+psycopg://…
     .venv/bin/python bench/load.py --compare /tmp/before           # another checkout, in the same rounds
     .venv/bin/python bench/load.py --database-url … --nodes 2 --offices 10 --migrate --kiosks 500 --think 2 10
+    .venv/bin/python bench/load.py --migrate --database-url postgresql+psycopg://APP:…/bench --owner-url postgresql+psycopg://OWNER:…/bench
 
 It starts gunicorn on 127.0.0.1 (ports 5300–5399), runs N kiosk threads that each start an
 intake and answer every step with typical answers (tests/walk.py) until the time is up, then
 compares the database with every answer the server acknowledged. In the same run it drives the
 floor app (bench/floor.py: one compare-and-set write and one read per request) with the same
-kiosks and prints our throughput as a share of the floor's. The database is emptied first: use
+kiosks and prints our throughput as a share of the floor's, and beside it each app's CPU per step: the
+CPU seconds its gunicorn workers spent (user + system, read from /proc before and after each round) over the
+steps answered, which a busy machine changes much less than the throughput. The database is emptied first: use
 a database of its own.
 
 With --nodes N the app runs as N gunicorn servers on N ports (one service, several nodes) and the kiosks
