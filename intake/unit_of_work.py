@@ -97,6 +97,8 @@ def read_as_this_units_office(select_office: sa.Select, params: dict | None = No
     The offices table is no office's records: the statement goes to the session's connection, past the ORM.
     """
     session = db.session()
+    if session.autoflush:  # as an ORM read would: records added so far are written in the office they were added in
+        session.flush()
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return connection.execute(select_office, params).first()
