@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask, jsonify, request
-from sqlalchemy import JSON, Integer, String, create_engine, select, update
+from sqlalchemy import JSON, Integer, String, create_engine, make_url, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -80,8 +80,14 @@ def create_floor_app() -> Flask:
     return app
 
 
-def create_tables(url: str) -> None:
+def create_tables(url: str, grant_to: str | None = None) -> None:
+    """The floor's table, made anew as `url`'s role; `grant_to`: another role's URL that may then use it."""
     engine = engine_for(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
+    if grant_to is not None:
+        role = make_url(grant_to).username
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON bench_floor_rows TO "{role}"')
+            connection.exec_driver_sql(f'GRANT USAGE ON SEQUENCE bench_floor_rows_id_seq TO "{role}"')
     engine.dispose()

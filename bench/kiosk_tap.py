@@ -1,6 +1,11 @@
 """What a kiosk feels (not a test): tap → next question painted, in Chromium with JavaScript on, CPU slowed 4×.
 
     .venv/bin/python bench/kiosk_tap.py [--walks 3] [--throttle 4] [--compare OTHER_CHECKOUT]
+    .venv/bin/python bench/kiosk_tap.py --locale ja@easy --text-size larger --furigana on   # one language, as set
+
+Without --locale the walk starts in English and its language step picks Japanese (the standard walk, as it always
+was); with it, the kiosk opens in that language and the language step keeps it. --text-size and --furigana are
+set with the kiosk's own display buttons once the first question is on screen (furigana: Japanese pages only).
 
 gunicorn serves the app (4 sync workers, CSRF on) on 127.0.0.1; Debian's Chromium, driven by Playwright,
 walks the whole dialogue as a person would, with the CPU slowed by the DevTools protocol
@@ -75,9 +80,10 @@ PROBE = """
 """
 
 
-def walk(page, base: str, answers: dict, cdp) -> list[dict]:
-    """One whole walk to the done screen; the taps the page measured."""
+def walk(page, base: str, answers: dict, cdp, display: dict | None = None) -> list[dict]:
+    """One whole walk to the done screen; the taps the page measured. `display`: text_size, furigana to set first."""
     start(page, base)
+    set_display(page, display or {})
     for _ in range(60):
         step_id, kind = current_step(page)
         if kind == "done":
@@ -87,6 +93,24 @@ def walk(page, base: str, answers: dict, cdp) -> list[dict]:
         wait_for_step_after(page, step_id)
     page.wait_for_timeout(100)
     return page.evaluate("window.__tapProbe.taps")
+
+
+def set_display(page, display: dict) -> None:
+    """Press the kiosk's own text size and furigana buttons, as a person would before the first answer.
+
+    kiosk.js changes the page in place and posts the setting to the server (it lasts the kiosk session): each press
+    waits for that post's reply, so the walk's pages keep the setting.
+    """
+    size = display.get("text_size")
+    button = page.locator(f".display-form button.size-{size}") if size else None
+    if button is not None and button.get_attribute("aria-pressed") != "true":
+        with page.expect_response(lambda response: response.url.endswith("/kiosk/display")):
+            button.click()
+    toggle = page.locator(".display-form .furigana-toggle")
+    furigana = display.get("furigana")
+    if furigana and toggle.count() and (toggle.get_attribute("aria-pressed") == "true") != (furigana == "on"):
+        with page.expect_response(lambda response: response.url.endswith("/kiosk/display")):
+            toggle.click()
 
 
 def tap(page, cdp, button) -> None:
@@ -165,6 +189,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--by-step", action="store_true", help="also each tap's median, slowest first")
     parser.add_argument(
+        "--locale",
+        help="walk in this language from the welcome screen on (ja, ja@easy, en, vi…); default: start in English and "
+        "pick Japanese at the language step (the standard walk)",
+    )
+    parser.add_argument("--text-size", choices=("standard", "large", "larger"), help="the kiosk's text size button")
+    parser.add_argument("--furigana", choices=("on", "off"), help="the kiosk's furigana button (Japanese pages)")
+    parser.add_argument(
         "--compare",
         type=Path,
         help="another checkout (e.g. `git archive main | tar -x -C DIR`, catalogues compiled): walks alternate "
@@ -174,9 +205,10 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    answers = typical_answers()
+    answers = typical_answers() | ({"language": args.locale} if args.locale else {})
     roots = {"this tree": ROOT} | ({f"{args.compare}": args.compare.resolve()} if args.compare else {})
-    env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": "en"}
+    env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": args.locale or "en"}
+    display = {"text_size": args.text_size, "furigana": args.furigana}
     taps: dict[str, list[dict]] = {name: [] for name in roots}
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
@@ -194,12 +226,18 @@ def main() -> None:
                 page.add_init_script(PROBE)
                 cdp = context.new_cdp_session(page)
                 cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
-                found = walk(page, server.base, answers, cdp)
+                found = walk(page, server.base, answers, cdp, display)
                 if number:
                     taps[name] += found
                 context.close()
         browser.close()
-    print(f"{args.walks} walks each, CPU slowed {args.throttle:g}×, gunicorn {args.workers} sync workers, SQLite")
+    chosen = [f"in {args.locale}" if args.locale else ""] + [
+        f"{name.replace('_', ' ')} {value}" for name, value in display.items() if value
+    ]
+    print(
+        f"{args.walks} walks each, CPU slowed {args.throttle:g}×, gunicorn {args.workers} sync workers, SQLite"
+        + "".join(f", {part}" for part in chosen if part)
+    )
     figures = {name: report(name, found, args.by_step) for name, found in taps.items()}
     if args.compare:
         ours, theirs = figures.values()

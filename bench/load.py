@@ -6,12 +6,15 @@
     .venv/bin/python bench/load.py --database-url sqlite:////tmp/b.sqlite3 --database-url postgresql+psycopg://…
     .venv/bin/python bench/load.py --compare /tmp/before           # another checkout, in the same rounds
     .venv/bin/python bench/load.py --database-url … --nodes 2 --offices 10 --migrate --kiosks 500 --think 2 10
+    .venv/bin/python bench/load.py --migrate --database-url postgresql+psycopg://APP:…/bench --owner-url postgresql+psycopg://OWNER:…/bench
 
 It starts gunicorn on 127.0.0.1 (ports 5300–5399), runs N kiosk threads that each start an
 intake and answer every step with typical answers (tests/walk.py) until the time is up, then
 compares the database with every answer the server acknowledged. In the same run it drives the
 floor app (bench/floor.py: one compare-and-set write and one read per request) with the same
-kiosks and prints our throughput as a share of the floor's. The database is emptied first: use
+kiosks and prints our throughput as a share of the floor's, and beside it each app's CPU per step: the
+CPU seconds its gunicorn workers spent (user + system, read from /proc before and after each round) over the
+steps answered, which a busy machine changes much less than the throughput. The database is emptied first: use
 a database of its own.
 
 With --nodes N the app runs as N gunicorn servers on N ports (one service, several nodes) and the kiosks
@@ -60,6 +63,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     walks: int = 0
     steps: int = 0
+    cpu: float = 0.0  # the server's worker processes' CPU seconds (user + system) while these kiosks ran
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def step(self, seconds: float) -> None:
@@ -150,9 +154,29 @@ def run_floor_kiosk(base: str, until: float, think_time, tally: Tally, steps_per
             tally.walks += 1
 
 
-def drive(target, screens: list, kiosks: int, seconds: float, think_time, tally: Tally, *extra) -> float:
-    """Run `kiosks` threads of `target` for `seconds` (kiosk i at screens[i % len]), adding to `tally`."""
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(servers: list[Gunicorn]) -> float:
+    """User + system CPU seconds so far of every worker process of these gunicorn servers (/proc/PID/stat)."""
+    total = 0
+    for server in servers:
+        for pid in server.worker_pids():
+            with contextlib.suppress(OSError):  # a worker that just exited
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of the file)
+    return total / _TICKS
+
+
+def drive(
+    target, screens: list, kiosks: int, seconds: float, think_time, tally: Tally, *extra, servers: list = ()
+) -> float:
+    """Run `kiosks` threads of `target` for `seconds` (kiosk i at screens[i % len]), adding to `tally`.
+
+    The CPU seconds the `servers`' workers spent meanwhile are added to the tally too (one app runs at a time).
+    """
     until = time.monotonic() + seconds
+    cpu_before = cpu_seconds(list(servers))
     threads = [
         threading.Thread(target=target, args=(screens[i % len(screens)], until, think_time, tally, *extra))
         for i in range(kiosks)
@@ -162,6 +186,7 @@ def drive(target, screens: list, kiosks: int, seconds: float, think_time, tally:
         thread.start()
     for thread in threads:
         thread.join()
+    tally.cpu += cpu_seconds(list(servers)) - cpu_before
     return time.monotonic() - began
 
 
@@ -207,39 +232,43 @@ def walk_length() -> int:
     return len(typical_walk(engine)[0])
 
 
-def prepare(database_url: str, offices: int, migrate: bool, compare: Path | None) -> list[tuple[str, str]]:
+def prepare(
+    database_url: str, offices: int, migrate: bool, compare: Path | None, owner_url: str | None = None
+) -> list[tuple[str, str]]:
     """An empty schema (from the models, or the migrations), `offices` offices; each office's (code, kiosk cookie).
 
     Every table in the database goes first, also one only another checkout's models have; with --compare that
     checkout's models then add the tables it has and ours lack (create_all leaves existing ones alone).
+    `owner_url`: the tables' owner, when the app connects as a role that owns nothing (row security on PostgreSQL).
     """
     import sqlalchemy as sa
     from flask_migrate import upgrade
     from liveserver import SECRET
 
     from intake import create_app
-    from intake.database import MIGRATIONS
+    from intake.database import MIGRATIONS, as_owner, create_schema
     from intake.extensions import db
     from intake.services.offices import all_offices, create_office
     from intake.web.offices import KIOSK_COOKIE, kiosk_cookie
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "OWNER_DATABASE_URI": owner_url})
     with app.app_context():
-        everything = sa.MetaData()
-        everything.reflect(db.engine)
-        everything.drop_all(db.engine)
+        with as_owner(app) as connection:
+            everything = sa.MetaData()
+            everything.reflect(connection)
+            everything.drop_all(connection)
         if migrate:
             upgrade(directory=str(MIGRATIONS))
         else:
-            db.create_all()
+            create_schema()
         for number in range(2, offices + 1):  # offices are no office's records: no crossing of the wall
             create_office(f"office-{number:02d}", name=f"第{number}福祉事務所")
         db.session.commit()
         enrolments = [(office.code, f"{KIOSK_COOKIE}={kiosk_cookie(office)}") for office in all_offices()]
         db.engine.dispose()
     if compare is not None:
-        _add_tables_of(compare, database_url)
-    create_tables(database_url)
+        _add_tables_of(compare, owner_url or database_url)
+    create_tables(owner_url or database_url, grant_to=database_url if owner_url else None)
     return enrolments
 
 
@@ -254,13 +283,18 @@ def _add_tables_of(checkout: Path, database_url: str) -> None:
     subprocess.run([sys.executable, "-c", create], cwd=checkout, env=env, check=True)
 
 
+def cpu_per_step(tally: Tally) -> float:
+    """The server's CPU milliseconds per answered step (the floor: per request)."""
+    return 1000 * tally.cpu / tally.steps if tally.steps else float("nan")
+
+
 def report(name: str, tally: Tally, elapsed: float) -> float:
     rate = tally.steps / elapsed
     ms = [1000 * s for s in tally.latencies]
     print(
         f"  {name:<6} {rate:8.1f} steps/s   p50 {percentile(ms, 0.50):6.1f} ms   p95 {percentile(ms, 0.95):6.1f} ms"
         f"   p99 {percentile(ms, 0.99):6.1f} ms   mean {statistics.fmean(ms) if ms else 0:6.1f} ms"
-        f"   walks {tally.walks:5d}   errors {len(tally.errors)}"
+        f"   walks {tally.walks:5d}   errors {len(tally.errors)}   CPU {cpu_per_step(tally):5.2f} ms/step"
     )
     for error in tally.errors[:5]:
         print(f"         error: {error}")
@@ -287,6 +321,8 @@ class Result:
 
     database: str
     rate: float
+    cpu: float
+    cpu_ratio: float | None
     ratio: float | None
     compared_ratio: float | None
     errors: int
@@ -296,13 +332,14 @@ class Result:
 
 def run_one(url: str, args) -> Result:
     """One database: our kiosks, the floor's and --compare's, rounds alternating; returns what the summary shows."""
-    enrolments = prepare(url, args.offices, args.migrate, args.compare.resolve() if args.compare else None)
+    enrolments = prepare(url, args.offices, args.migrate, args.compare.resolve() if args.compare else None, args.owner_url)
     think_time = tuple(args.think)
     database = url.split(":", 1)[0].split("+")[0]
     print(
         f"{database}: {args.kiosks} kiosks, think {think_time[0]:g}-{think_time[1]:g} s, "
         f"{args.seconds:g} s, {args.nodes} node(s) × gunicorn {args.workers} sync workers, "
         f"{args.offices} office(s){', schema from the migrations' if args.migrate else ''}"
+        f"{', the tables owned by another role than the app' if args.owner_url else ''}"
         f"{f', against {args.compare}' if args.compare else ''}"
     )
     acknowledged: dict = {}
@@ -312,12 +349,10 @@ def run_one(url: str, args) -> Result:
     ours_elapsed = floor_elapsed = other_elapsed = 0.0
     load_before = os.getloadavg()[0]
     with contextlib.ExitStack() as stack:
-        screens = kiosk_screens(start_nodes(stack, url, args), enrolments, args.offices)
-        compared = (
-            kiosk_screens(start_nodes(stack, url, args, args.compare.resolve()), enrolments, args.offices)
-            if args.compare
-            else []
-        )
+        nodes = start_nodes(stack, url, args)
+        screens = kiosk_screens(nodes, enrolments, args.offices)
+        other_nodes = start_nodes(stack, url, args, args.compare.resolve()) if args.compare else []
+        compared = kiosk_screens(other_nodes, enrolments, args.offices) if other_nodes else []
         # bench.floor, not floor with bench/ on the path: bench/queue.py would hide the standard library's queue.
         floor = None if args.no_floor else stack.enter_context(
             Gunicorn(url, workers=args.workers, app="bench.floor:create_floor_app()", ready_path="/floor/ready",
@@ -326,15 +361,19 @@ def run_one(url: str, args) -> Result:
         # Rounds alternate between the apps, so a busy moment of the machine hits each alike.
         share = args.seconds / args.rounds
         for _ in range(args.rounds):
-            ours_elapsed += drive(run_kiosk, screens, args.kiosks, share, think_time, ours, acknowledged, kiosk_offices)
+            ours_elapsed += drive(
+                run_kiosk, screens, args.kiosks, share, think_time, ours, acknowledged, kiosk_offices, servers=nodes
+            )
             if floor is not None:
                 floor_elapsed += drive(
-                    run_floor_kiosk, [floor.base], args.kiosks, share, think_time, floor_tally, steps_per_walk
-                )
+                    run_floor_kiosk, [floor.base], args.kiosks, share, think_time, floor_tally, steps_per_walk,
+                    servers=[floor],
+                )  # fmt: skip
             if compared:
                 other_elapsed += drive(
-                    run_kiosk, compared, args.kiosks, share, think_time, other, acknowledged, kiosk_offices
-                )
+                    run_kiosk, compared, args.kiosks, share, think_time, other, acknowledged, kiosk_offices,
+                    servers=other_nodes,
+                )  # fmt: skip
     rate = report("yorisoi", ours, ours_elapsed)
     other_rate = report("other", other, other_elapsed) if compared else None
     checked, lost, misplaced, per_office = lost_answers(url, acknowledged, kiosk_offices)
@@ -342,16 +381,21 @@ def run_one(url: str, args) -> Result:
     if args.offices > 1:
         counts = sorted(per_office.values())
         print(f"  intakes per office: {len(per_office)} offices, {counts[0]}–{counts[-1]}")
-    ratio = compared_ratio = None
+    ratio = compared_ratio = cpu_ratio = None
     if floor is not None:
         floor_rate = report("floor", floor_tally, floor_elapsed)
         ratio = rate / floor_rate
-        print(f"  ratio yorisoi/floor {ratio:.2f}")
+        cpu_ratio = cpu_per_step(ours) / cpu_per_step(floor_tally)
+        print(f"  ratio yorisoi/floor {ratio:.2f} steps/s;   CPU per step yorisoi/floor {cpu_ratio:.2f} (goal ≤ 1.25)")
         if other_rate is not None:
             compared_ratio = other_rate / floor_rate
-            print(f"  ratio {args.compare}/floor {compared_ratio:.2f}")
+            print(
+                f"  ratio {args.compare}/floor {compared_ratio:.2f} steps/s;   CPU per step {args.compare}/floor "
+                f"{cpu_per_step(other) / cpu_per_step(floor_tally):.2f}"
+            )
     print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
-    return Result(database, rate, ratio, compared_ratio, len(ours.errors) + len(other.errors), lost, misplaced)
+    errors = len(ours.errors) + len(other.errors)
+    return Result(database, rate, cpu_per_step(ours), cpu_ratio, ratio, compared_ratio, errors, lost, misplaced)
 
 
 def main() -> None:
@@ -361,6 +405,11 @@ def main() -> None:
         action="append",
         help="default: a new SQLite file in a temporary folder; give it twice (sqlite:///… and postgresql+psycopg://…) "
         "to measure both databases one after the other in one run",
+    )
+    parser.add_argument(
+        "--owner-url",
+        help="the tables' owner (PostgreSQL): the schema is made as this role, the app connects with --database-url's "
+        "role, which owns nothing, so row-level security holds it (one database: give one --database-url)",
     )
     parser.add_argument("--kiosks", type=int, default=32)
     parser.add_argument("--think", type=float, nargs=2, default=(0.0, 0.0), metavar=("MIN", "MAX"))
@@ -385,8 +434,10 @@ def main() -> None:
         print("summary:")
         for result in results:
             ratios = [f"{r:.2f}" if r is not None else "-" for r in (result.ratio, result.compared_ratio)]
+            cpu_ratio = f"{result.cpu_ratio:.2f}" if result.cpu_ratio is not None else "-"
             print(
                 f"  {result.database:<10} {result.rate:8.1f} steps/s   ratio {ratios[0]}"
+                f"   CPU {result.cpu:.2f} ms/step, {cpu_ratio} × the floor's"
                 f"{f'   compared ratio {ratios[1]}' if args.compare else ''}   errors {result.errors}"
                 f"   lost {result.lost}   misplaced {result.misplaced}"
             )

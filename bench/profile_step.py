@@ -1,6 +1,6 @@
 """Where one kiosk step's time goes (not a test): whole walks through the JSON API under cProfile.
 
-    .venv/bin/python bench/profile_step.py [--walks 20] [--database-url URL] [--sort tottime] [--limit 40]
+    .venv/bin/python bench/profile_step.py [--walks 20] [--database-url URL] [--sort tottime] [--limit 40] [--no-profile]
 
 The Flask test client (no network, no gunicorn) walks the dialogue with CSRF on, as bench/load.py's
 kiosks do; only the answers are profiled (the start of each walk is not). It prints the time per
@@ -28,25 +28,26 @@ from intake import create_app  # noqa: E402
 from intake.extensions import db  # noqa: E402
 
 
-def walk(client, answers: dict, profile: cProfile.Profile | None) -> tuple[int, float]:
-    """One whole walk; returns (answered steps, seconds spent in them)."""
+def walk(client, answers: dict, profile: cProfile.Profile | None) -> tuple[int, float, float]:
+    """One whole walk; returns (answered steps, seconds spent in them, CPU seconds of this process in them)."""
     data = client.post("/api/v1/intakes", json={"locale": "ja"}).get_json()
-    steps, spent = 0, 0.0
+    steps, spent, cpu = 0, 0.0, 0.0
     while data["step"]["kind"] not in {"done", "end"}:
         body = api_body(data["step"], answers)
         headers = {"X-CSRFToken": data["csrf_token"]}
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         if profile:
             profile.enable()
         response = client.post(f"/api/v1/intakes/{data['token']}/answer", json=body, headers=headers)
         if profile:
             profile.disable()
         spent += time.perf_counter() - began
+        cpu += time.process_time() - cpu_began
         if response.status_code != 200:
             raise SystemExit(f"{body['step']}: {response.status_code} {response.get_data(as_text=True)[:500]}")
         data = response.get_json()
         steps += 1
-    return steps, spent
+    return steps, spent, cpu
 
 
 def main() -> None:
@@ -55,6 +56,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
     parser.add_argument("--sort", default="tottime", help="pstats sort key: tottime, cumulative…")
     parser.add_argument("--limit", type=int, default=40)
+    parser.add_argument("--no-profile", action="store_true", help="only the time and CPU per step")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{folder}/profile.sqlite3"
@@ -75,8 +77,13 @@ def main() -> None:
         client = app.test_client()
         walk(client, answers, None)  # warm: templates, catalogues, the first connection
         timed = [walk(client, answers, None) for _ in range(args.walks)]
-        steps, spent = sum(s for s, _ in timed), sum(t for _, t in timed)
-        print(f"{steps} answered steps, {1000 * spent / steps:.2f} ms a step (not profiled)")
+        steps, spent, cpu = (sum(column) for column in zip(*timed, strict=True))
+        print(
+            f"{steps} answered steps, {1000 * spent / steps:.2f} ms a step, {1000 * cpu / steps:.2f} ms of CPU a step "
+            "(not profiled; the test client's own work included)"
+        )
+        if args.no_profile:
+            return
         profile = cProfile.Profile()
         for _ in range(args.walks):
             walk(client, answers, profile)

@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 import sqlalchemy as sa
@@ -93,22 +93,33 @@ def use_office(office_id: int) -> None:
     _set_office_in_transaction(db.session())
 
 
-def read_as_this_units_office(select_office: sa.Select) -> Any:
-    """The office row a request settles on, read so that on PostgreSQL the same statement also sets the transaction's
-    app.office_id to that office: `use_office(office.id)`, which must still follow, then costs no statement of its own.
+def read_as_this_units_office(select_office: sa.Select, params: dict | None = None) -> sa.Row | None:
+    """The office row a request settles on (a Core SELECT of the offices table's columns), read so that on PostgreSQL
+    the same statement also sets the transaction's app.office_id to that office: `use_office(office.id)`, which must
+    still follow, then costs no statement of its own.
 
     For the request's own office only (web/offices.py): a command reading an office must not narrow its walls.
+    The offices table is no office's records: the statement goes to the session's connection, past the ORM.
     """
     session = db.session()
-    if session.get_bind().dialect.name != "postgresql":
-        return session.scalar(select_office)
-    office = select_office.selected_columns[0].table
-    told = sa.func.set_config("app.office_id", sa.cast(office.c.id, sa.String), True)
-    row = session.execute(select_office.add_columns(told)).first()
+    if session.autoflush:  # as an ORM read would: records added so far are written in the office they were added in
+        session.flush()
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(select_office, params).first()
+    telling = _TELLING.get(select_office)
+    if telling is None:  # built once per statement: building it cost more than running it
+        office = select_office.selected_columns[0].table
+        told = sa.func.set_config("app.office_id", sa.cast(office.c.id, sa.String), True).label("yorisoi_told")
+        telling = _TELLING[select_office] = select_office.add_columns(told)
+    row = connection.execute(telling, params).first()
     if row is None:
         return None
-    session.info[_TOLD] = row[1]
-    return row[0]
+    session.info[_TOLD] = row.yorisoi_told
+    return row
+
+
+_TELLING: dict[sa.Select, sa.Select] = {}
 
 
 def office_in_use() -> int | None:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from .codes import clean_code
+
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # as receipt codes: no 0/O, 1/I/L
 CODE_LENGTH = 10
 TOKEN_PREFIX = "YC1"
@@ -73,7 +75,7 @@ def read_card(key: bytes, raw: object) -> CardKey | None:
         return CardKey(code, office_id) if hmac.compare_digest(mac, _mac(key, office_id, code)) else None
     if text.startswith(TOKEN_PREFIX):
         return None
-    code = "".join(ch for ch in text if ch.isalnum())
+    code = clean_code(text)
     if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
         return None
     return CardKey(code)

@@ -13,7 +13,7 @@ from .rules import CompiledCondition, RuleError, compile_condition, condition_va
 from .yamlfile import DataFileError, LineDict, Problem
 
 GROUPS = ("economic", "daily_life", "social_life")
-# The national survey's sub-lines ("of which"), each inside one group (domain.md §8).
+# The national survey's sub-lines ("of which"), each inside one group (docs/domain.md §8).
 SUBGROUPS = {"employment": "economic", "children": "social_life"}
 _KEYS = {"id", "name", "group", "description", "barriers", "goal_kinds", "action"}
 _OPTIONAL_KEYS = {"report_lines", "always_for", "answers", "ages", "employment", "require", "exclude"}

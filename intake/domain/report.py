@@ -1,4 +1,4 @@
-"""The office report in the national survey's format (domain.md §8): participants, achievers and rate.
+"""The office report in the national survey's format (docs/domain.md §8): participants, achievers and rate.
 
 A case *participates* in a program during a period when a plan version naming the program was in
 force on some day of the period; it is an *achiever* when a review dated in the period evaluated

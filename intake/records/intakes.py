@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.codes import clean_code  # noqa: F401  (records.clean_code: its one home is the domain)
 from ..domain.engine import Conversation
 from ..domain.plan import Draft, is_draft_plan
 from ..extensions import db
@@ -37,12 +38,6 @@ def new_token() -> str:
 
 def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-
-
-def clean_code(raw: str | None) -> str:
-    """A code as typed (a receipt, a ticket, a recovery code), as stored: letters and digits, upper case; the
-    dashes and spaces people type or read aloud dropped."""
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
 
 
 class Intake(OfficeOwned, db.Model):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..extensions import db
 from ..records import DEFAULT_OFFICE_CODE, Office
@@ -43,16 +43,42 @@ def default_office(*, settling: bool = False) -> Office:
     One read when it exists, as it does after the first request: every request of an unenrolled kiosk asks.
     `settling`: the request settles on this office (unit_of_work.read_as_this_units_office).
     """
-    office = _read(_DEFAULT_OFFICE, settling)
+    office = _settle(_DEFAULT_OFFICE_ROW) if settling else db.session.scalar(_DEFAULT_OFFICE)
     return office if office is not None else db.session.get(Office, default_office_id(db.session))
 
 
 _DEFAULT_OFFICE = db.select(Office).filter_by(code=DEFAULT_OFFICE_CODE)
 _BY_CODE = db.select(Office).where(Office.code == sa.bindparam("code"))
+_OFFICES = Office.__table__
+_DEFAULT_OFFICE_ROW = sa.select(*_OFFICES.c).where(_OFFICES.c.code == DEFAULT_OFFICE_CODE)
+_ROW_BY_CODE = sa.select(*_OFFICES.c).where(_OFFICES.c.code == sa.bindparam("code"))
+# The office rows this worker's requests settled on, by id, each with the copy made from it (see _settle).
+_SETTLED = "yorisoi.settled_offices"
+_KEYS = tuple(column.key for column in _OFFICES.c)
 
 
-def _read(statement, settling: bool) -> Office | None:
-    return read_as_this_units_office(statement) if settling else db.session.scalar(statement)
+def _settle(statement, params: dict | None = None) -> Office | None:
+    """The office a kiosk's request settles on, as a copy this worker keeps while the office's row is unchanged.
+
+    Every request reads the row anyway (unit_of_work.read_as_this_units_office), with one Core statement; the copy
+    made from it is reused as long as the row reads the same, column for column, so a change of any setting (or of
+    the program catalogue's version) is seen by the next request. What it saves is building the record each
+    request (bench/profile_step.py). The copy is detached: read its settings; a page that changes the office (the
+    admin's, signed in) works on the office its session reads (web/offices.py).
+    """
+    row = read_as_this_units_office(statement, params)
+    if row is None:
+        return None
+    values = dict(zip(_KEYS, row, strict=False))
+    settled: dict[int, Office] = current_app.extensions.setdefault(_SETTLED, {})
+    known = settled.get(row.id)
+    # Compared with the copy as it is now: a request may have told it a new value (the purge's purged_at).
+    if known is not None and all(getattr(known, key) == value for key, value in values.items()):
+        return known
+    office = Office(**values)
+    make_transient_to_detached(office)  # as if loaded: nothing of it is left to write
+    settled[office.id] = office
+    return office
 
 
 def default_office_id(session: Session) -> int:
@@ -76,7 +102,7 @@ def default_office_id(session: Session) -> int:
 
 def find_office(code: str, *, settling: bool = False) -> Office | None:
     """The office with this code; `settling`: as for default_office."""
-    return _read(_BY_CODE.params(code=code), settling)
+    return _settle(_ROW_BY_CODE, {"code": code}) if settling else db.session.scalar(_BY_CODE, {"code": code})
 
 
 def all_offices() -> list[Office]:

@@ -138,7 +138,7 @@ GROUP_LABELS = {
     "daily_life": N_("Daily-life self-reliance"),
     # i18n: A kind of goal: social ties and taking part in the community (社会生活自立).
     "social_life": N_("Social-life self-reliance"),
-    # The report's sub-lines inside a group (domain.md §8).
+    # The report's sub-lines inside a group (docs/domain.md §8).
     # i18n: A sub-line of a report table: the part of a group that is about finding work.
     "employment": N_("of which: employment"),
     # i18n: A sub-line of a report table: the part of a group that is about children.

@@ -1,4 +1,4 @@
-"""The office report's counting rules (domain.md §8)."""
+"""The office report's counting rules (docs/domain.md §8)."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ def build_report(start: date, end: date):
     return office_report.report(start, end, engine.programs + engine.retired_programs)
 
 
-# Barriers as the 2021 survey names them (domain.md §6): short enough for a chart and a CSV column.
+# Barriers as the 2021 survey names them (docs/domain.md §6): short enough for a chart and a CSV column.
 # The recipient's own wording (the dialogue's option label) is used for an option not listed here.
 BARRIER_SHORT_LABELS = {
     "illness": N_("Illness"),
