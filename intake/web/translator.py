@@ -18,10 +18,9 @@ from flask_babel import force_locale, pgettext, refresh
 from flask_login import current_user, login_required
 
 from ..domain import step_counts as measures
-from ..domain.sample import conversation_at
 from ..domain.step_kinds import kind_of
 from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, plain, readability, readings, step_text
-from ..services import conversations, programs, step_counts
+from ..services import conversations, previews, programs, step_counts
 from .caseworker.access import password_first
 from .common import engines, intake_engine, no_store, office_today
 from .kiosk import TEXT_SIZES, transcript
@@ -293,7 +292,7 @@ def kiosk_step(locale: str, dialogue_id: str, step_id: str):
     g.setdefault(FURIGANA_CHOICE, {"on": True, "off": False}.get(request.args.get("furigana")))
     refresh()
     today = office_today()
-    conversation = conversation_at(engine, step_id, today=today, language=locale, texts=_sample_texts())
+    conversation = previews.preview_at(engine, step_id, today=today, language=locale, texts=_sample_texts())
     view = step_view(engine, conversation, today=today)
     size = request.args.get("size")
     position = ids.index(step_id)

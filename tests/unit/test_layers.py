@@ -50,7 +50,6 @@ NOT_YET_BEHIND_A_SERVICE = {
     "choices_condition",
     "bar_widths",
     "compile_condition",
-    "conversation_at",
     "max_items",
     "kind_of",
     "raw_from_form",
