@@ -48,7 +48,6 @@ NOT_YET_BEHIND_A_SERVICE = {
     "is_japanese",
     "condition_choices",
     "choices_condition",
-    "bar_widths",
     "compile_condition",
     "max_items",
     "kind_of",
