@@ -23,7 +23,7 @@ from flask_babel import force_locale, get_locale, refresh
 from ..domain import step_counts
 from ..domain.answers import N_, AnswerInvalid, Nn_
 from ..domain.engine import NotAllowed, StaleStep
-from ..domain.step_kinds import kind_of, raw_from_form
+from ..domain.step_kinds import raw_from_form
 from ..extensions import csrf
 from ..i18n import (
     FURIGANA_SESSION_KEY,
@@ -225,7 +225,7 @@ def transcript(engine, conversation) -> list[dict]:
     is the position of the entry's first bubble in the whole transcript.
     """
     current = conversation.state
-    if not kind_of(engine.step(current)).transcript:
+    if not engine.step(current).step_kind.transcript:
         return []
     live = engine.live_path(conversation.answers)
     shown = live[: live.index(current)] if current in live else live
@@ -233,7 +233,7 @@ def transcript(engine, conversation) -> list[dict]:
     messages = 0
     for step_id in shown:
         step = engine.step(step_id)
-        if not kind_of(step).asked:  # supplied by the office, never asked
+        if not step.asked:  # supplied by the office, never asked
             continue
         prompt = reflected_prompt(engine, step, conversation.answers)
         answer = answer_text(engine, step, conversation.answers) if step.takes_answer else None

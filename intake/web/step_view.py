@@ -14,7 +14,7 @@ from datetime import date
 from ..domain.answers import AnswerProblem, Nudge
 from ..domain.dialogue import Step
 from ..domain.engine import Conversation, Engine
-from ..domain.step_kinds import StepKind, kind_of, max_items
+from ..domain.step_kinds import StepKind
 from ..i18n import (
     answer_lines,
     answer_text,
@@ -93,7 +93,7 @@ class StepView:
     @property
     def rows(self) -> int:
         """How many items an actions form offers."""
-        return max_items(self.step)
+        return self.step.max_items
 
     @property
     def error_at(self) -> dict[str, ProblemView]:
@@ -143,7 +143,7 @@ def step_view(
 ) -> StepView:
     """What the current step shows; `problems`, `raw` and `nudges` come from an answer just refused or held."""
     step = engine.current(conversation)
-    kind = kind_of(step)
+    kind = step.step_kind
     answers = conversation.answers
     progress = engine.progress(conversation)
     stored = answers.get(step.id)

@@ -18,7 +18,6 @@ from flask_babel import force_locale, pgettext, refresh
 from flask_login import current_user, login_required
 
 from ..domain import step_counts as measures
-from ..domain.step_kinds import kind_of
 from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, plain, readability, readings, step_text
 from ..services import conversations, previews, programs, step_counts
 from .caseworker.access import password_first
@@ -223,7 +222,7 @@ def _group_for(source, where: str, dialogues) -> tuple[str, Group]:
             return f"{parts[0]}:{step.text_key}", Group(
                 f"Step {step.text_key}",
                 f"{step.kind} · section “{section.title}”",
-                dialogue=dialogue.id if kind_of(step).asked else "",
+                dialogue=dialogue.id if step.asked else "",
                 step=step.id,
             )
         return f"{parts[0]}:{parts[1]}", Group(f"{dialogue.id}: {parts[1]}", "dialogue-wide text")
@@ -261,7 +260,7 @@ class SampleScreen:
 def _screens() -> dict[str, list]:
     """The screens of every dialogue a translator can open: the steps a recipient sees, in file order."""
     return {
-        dialogue_id: [step for step in engine.dialogue.steps.values() if kind_of(step).asked]
+        dialogue_id: [step for step in engine.dialogue.steps.values() if step.asked]
         for dialogue_id, engine in engines().items()
     }
 
@@ -369,7 +368,7 @@ def stops(locale: str):
     totals = step_counts.totals(today - timedelta(days=STOPS_DAYS), today)
     found = []
     for dialogue_id, engine in engines().items():
-        asked = [step.id for step in engine.dialogue.steps.values() if kind_of(step).asked]
+        asked = [step.id for step in engine.dialogue.steps.values() if step.asked]
         for outlier in measures.outliers(totals, dialogue_id, asked, locale):
             step = engine.step(outlier.step_id)
             with force_locale(locale):

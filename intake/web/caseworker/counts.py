@@ -21,7 +21,6 @@ from ...domain.answers import N_
 from ...domain.dates import add_months, fiscal_year
 from ...domain.dialogue import Step
 from ...domain.engine import Engine
-from ...domain.step_kinds import kind_of
 from ...i18n import plain, step_text, translate
 from ...records import OFFICE_FIGURES_ROLES
 from ...services import audit_log, step_counts
@@ -97,13 +96,13 @@ class DialogueCounts:
 
     @property
     def asked(self) -> list[measures.StepLine]:
-        return [line for line, step in zip(self.lines, self.steps, strict=True) if kind_of(step).asked]
+        return [line for line, step in zip(self.lines, self.steps, strict=True) if step.asked]
 
     def line(self, locale: str, step_id: str) -> measures.StepLine:
         return next(line for line in self.by_locale[locale] if line.step_id == step_id)
 
     def started(self, lines: list[measures.StepLine]) -> int:
-        first = next((line for line, step in zip(lines, self.steps, strict=True) if kind_of(step).asked), None)
+        first = next((line for line, step in zip(lines, self.steps, strict=True) if step.asked), None)
         return first.get(measures.REACHED) if first else 0
 
     def completed(self, lines: list[measures.StepLine]) -> int:
