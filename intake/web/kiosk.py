@@ -20,9 +20,9 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, get_locale, refresh
 
-from ..domain import step_counts
 from ..domain.answers import N_, AnswerInvalid, Nn_
 from ..domain.engine import NotAllowed, StaleStep
+from ..domain.step_counts import EXIT, IDLE
 from ..domain.step_kinds import raw_from_form
 from ..extensions import csrf
 from ..i18n import (
@@ -391,7 +391,7 @@ def reset():
 
     GET is the reset of a page without JavaScript (a timed reload, see kiosk/macros.html).
     """
-    _end_kiosk_session(abandoned=step_counts.IDLE)
+    _end_kiosk_session(abandoned=IDLE)
     return redirect(url_for("kiosk.landing"), 303)
 
 
@@ -399,7 +399,7 @@ def reset():
 @csrf.exempt
 def quick_exit():
     """Exit this page at once: end the kiosk session and show a neutral page."""
-    _end_kiosk_session(abandoned=step_counts.EXIT)
+    _end_kiosk_session(abandoned=EXIT)
     return redirect(exit_url(), 303)
 
 
