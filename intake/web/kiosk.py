@@ -23,7 +23,6 @@ from flask_babel import force_locale, get_locale, refresh
 from ..domain.answers import N_, AnswerInvalid, Nn_
 from ..domain.engine import NotAllowed, StaleStep
 from ..domain.step_counts import EXIT, IDLE
-from ..domain.step_kinds import raw_from_form
 from ..extensions import csrf
 from ..i18n import (
     FURIGANA_SESSION_KEY,
@@ -40,7 +39,7 @@ from ..services import conversations
 from ..unit_of_work import stale_page
 from .common import intake_engine, no_store, office_today, remember_sent, sent_receipt
 from .offices import kiosk_may_serve, setting, settled, walk_in_allowed
-from .step_view import step_view
+from .step_view import answer_from_form, step_view
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
@@ -293,7 +292,7 @@ def answer_step():
         return _already_saved()
     step = engine.current(intake.conversation)
     action = request.form.get("action", "continue")
-    raw = raw_from_form(step, request.form)
+    raw = answer_from_form(step, request.form)
     try:
         outcome = conversations.answer(
             engine,

@@ -43,9 +43,7 @@ WEB = DOMAIN.parent / "web"
 # record's text helpers (filling an office's template, numbering items ①②), which its wording (record_text.py) uses.
 WEB_MAY_CALL = {"N_", "Nn_", "fiscal_year", "add_months", "parse_day", "fill", "numbered"}
 # Domain functions web code still calls directly, to move behind services (issue 26): this list only shrinks.
-NOT_YET_BEHIND_A_SERVICE = {
-    "raw_from_form",
-}
+NOT_YET_BEHIND_A_SERVICE: set[str] = set()
 
 
 def domain_internals_imported(path: Path) -> set[str]:
