@@ -10,7 +10,7 @@ from . import yamlfile
 from .dates import DateRange, parse_offset
 from .products import GOAL_KINDS, NO_PRODUCT, PRODUCTS, SOURCE_NEEDS, Product
 from .rules import CompiledRule, RuleError, compile_rule
-from .step_kinds import KINDS, TERMINAL_KINDS
+from .step_kinds import KINDS, TERMINAL_KINDS, StepKind, kind_of, max_items
 from .yamlfile import DataFileError, LineDict, Problem
 
 OPTIONS_SOURCES = {"goal_suggestions", "program_actions"}
@@ -110,6 +110,21 @@ class Step:
     @property
     def takes_answer(self) -> bool:
         return KINDS[self.kind].takes_answer
+
+    @property
+    def step_kind(self) -> StepKind:
+        """Everything that differs between kinds (step_kinds.py): its template, flags, parser, form conversion."""
+        return kind_of(self)
+
+    @property
+    def asked(self) -> bool:
+        """Whether a recipient is asked this step (not a value the office supplies)."""
+        return kind_of(self).asked
+
+    @property
+    def max_items(self) -> int:
+        """How many rows an actions form has."""
+        return max_items(self)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)

@@ -8,7 +8,7 @@ that program as achieved. A group counts each case once. Plain data in, plain da
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -121,9 +121,3 @@ def office_report(
         drafts=drafts,
     )
 
-
-def bar_widths(values: Mapping[str, int] | Sequence[tuple[str, int]], width: int) -> list[tuple[str, int, int]]:
-    """(key, value, bar length in px) scaled so the largest value fills `width`, for an SVG chart."""
-    items = list(values.items()) if isinstance(values, Mapping) else list(values)
-    top = max((v for _, v in items), default=0)
-    return [(k, v, round(v / top * width) if top else 0) for k, v in items]

@@ -66,16 +66,6 @@ def measure(prefix: str, code: str) -> str:
     return (prefix + code)[:MEASURE_LENGTH]
 
 
-def shown(count: int) -> str:
-    """A cell as the office and translators see it: fewer than five people (but some) is "<5"."""
-    return HIDDEN if 0 < count < SMALL_CELL else str(count)
-
-
-def visible(count: int) -> int:
-    """The count a chart may draw: a hidden cell draws nothing (a bar's length would tell what "<5" hides)."""
-    return 0 if 0 < count < SMALL_CELL else count
-
-
 # --- what one move adds ----------------------------------------------------------------------------
 
 

@@ -265,9 +265,3 @@ def nudges(step: Step, value: object, vague_phrases: Sequence[str]) -> list[Nudg
     """Gentle prompts about an accepted answer (only actions have them)."""
     found = kind_of(step).nudges
     return found(step, value, vague_phrases) if found is not None and isinstance(value, list) else []
-
-
-def raw_from_form(step: Step, form: Form) -> object:
-    """The raw answer a no-JavaScript form sent, in the same shape the JSON API takes."""
-    convert = kind_of(step).from_form
-    return None if convert is None else convert(step, form)

@@ -412,12 +412,23 @@ def changed_fields(old: Plan, new: Plan) -> list[tuple[str, object, object]]:
 # --- periodic review (見直し) -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ReviewEdit:
+    """One review form as typed: its date, and a line per action (in order), per program (by id) and for the goal,
+    each as sent (texts not yet cleaned, the evaluation not yet checked: parse_review does both)."""
+
+    review_day: str | None = None
+    actions: tuple[ReviewLine, ...] = ()
+    programs: Mapping[str, ReviewLine] = field(default_factory=dict)
+    goal: ReviewLine = field(default_factory=ReviewLine)
+
+
 def parse_review(
-    plan: Plan, form: Mapping[str, str], *, review_day: object, plan_date: date, today: date
+    plan: Plan, edit: ReviewEdit, *, plan_date: date, today: date
 ) -> tuple[Review, date | None, list[AnswerProblem]]:
     """Progress (支援実施状況) and evaluation (評価) per action and program, and the goal's mark."""
     problems: list[AnswerProblem] = []
-    day = parse_day(review_day)
+    day = parse_day(edit.review_day)
     if day is None:
         problems.append(_problem("invalid_date", N_("Please give the date of the review."), "review_date"))
     elif day < plan_date or day > today:
@@ -429,20 +440,23 @@ def parse_review(
             )
         )
 
-    def part(prefix: str) -> ReviewLine:
-        progress, found = clean_text(form.get(f"{prefix}-progress", ""), MAX_TEXT, prefix)
+    def part(typed: ReviewLine, prefix: str) -> ReviewLine:
+        progress, found = clean_text(typed.progress, MAX_TEXT, prefix)
         problems.extend(found)
-        note, found = clean_text(form.get(f"{prefix}-note", ""), MAX_TEXT, prefix)
+        note, found = clean_text(typed.note, MAX_TEXT, prefix)
         problems.extend(found)
-        evaluation = form.get(f"{prefix}-evaluation")
+        evaluation = typed.evaluation
         if evaluation not in EVALUATIONS:
             problems.append(_problem("no_evaluation", N_("Please choose an evaluation."), prefix))
         return ReviewLine(progress, evaluation, note)
 
+    def action(i: int) -> ReviewLine:
+        return edit.actions[i] if i < len(edit.actions) else ReviewLine()
+
     review = Review(
-        actions=tuple(part(f"action-{i}") for i in range(len(plan.actions))),
-        programs={p.id: part(f"program-{p.id}") for p in plan.programs},
-        goal=part("goal"),
+        actions=tuple(part(action(i), f"action-{i}") for i in range(len(plan.actions))),
+        programs={p.id: part(edit.programs.get(p.id, ReviewLine()), f"program-{p.id}") for p in plan.programs},
+        goal=part(edit.goal, "goal"),
     )
     return review, day, problems
 

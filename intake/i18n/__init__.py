@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from ..domain.answers import N_, Month
 from ..domain.dialogue import Option, Step
 from ..domain.engine import Engine
-from ..domain.plan import Goal, goal_text
+from ..domain.plan import Goal, goal_text, is_japanese
 from ..domain.programs import AREAS, BARRIERS, why
 from ..domain.step_kinds import kind_of
 from ..extensions import babel
@@ -217,6 +217,12 @@ def known_locale(locale: str | None, *, preview: bool = False) -> str:
 def bcp47(locale: str) -> str:
     """A locale id as HTML's lang attribute wants it: zh_Hans → zh-Hans; Easy Japanese is Japanese text."""
     return locale.split("@")[0].replace("_", "-")
+
+
+def second_language(locale: str | None) -> bool:
+    """Whether a paper printed for a recipient who reads `locale` carries their language beside the Japanese: not for
+    none, Japanese or Easy Japanese (the rule is domain/plan.is_japanese, the plan's own)."""
+    return bool(locale) and not is_japanese(locale)
 
 
 # -- Furigana -----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain.answers import N_, AnswerInvalid
-from ..domain.worksheet import distance_travelled, parse_review, review_prefill
+from ..domain.worksheet import ReviewEdit, distance_travelled, parse_review, review_prefill
 from ..extensions import db
 from ..records import Case, Intake, PlanVersion, Review, User, as_utc
 from . import case_records
@@ -21,11 +21,11 @@ from .cases import latest_submitted
 from .errors import CaseworkError
 
 
-def record_review(user: User, plan: PlanVersion, form, *, review_day: object, today: date) -> Review:
-    """Save a periodic review (見直し) of the current plan version."""
+def record_review(user: User, plan: PlanVersion, edit: ReviewEdit, *, today: date) -> Review:
+    """Save a periodic review (見直し) of the current plan version, from the form as typed (`edit`)."""
     if plan.case.current_plan is not plan:
         raise CaseworkError(N_("Only the current plan version can be reviewed."))
-    result, day, problems = parse_review(plan.plan, form, review_day=review_day, plan_date=plan.plan_date, today=today)
+    result, day, problems = parse_review(plan.plan, edit, plan_date=plan.plan_date, today=today)
     if problems:
         raise AnswerInvalid(problems)
     review = Review(case_id=plan.case_id, plan=plan, review_date=day, content=result.to_json(), reviewed_by=user.id)

@@ -12,7 +12,8 @@ The day is the office's (its time zone): the callers pass it, as they pass `toda
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -250,3 +251,38 @@ def first_day() -> date | None:
     """The earliest day with counts (for the pages' choice of years)."""
     return db.session.scalar(db.select(db.func.min(StepCount.day)))
 
+
+@dataclass(frozen=True)
+class DialogueLines:
+    """One dialogue's counts for a period: its steps' lines (every language together), the languages counted, and
+    the lines per language."""
+
+    lines: list[measures.StepLine]
+    locales: list[str]
+    by_locale: dict[str, list[measures.StepLine]]
+
+
+def period_lines(start: date, end: date, dialogues: Mapping[str, Sequence[str]]) -> dict[str, DialogueLines]:
+    """Each dialogue's lines from start to end (both included), its steps (`dialogues`: id → step ids) in order."""
+    found = totals(start, end)
+    result = {}
+    for dialogue_id, ids in dialogues.items():
+        locales = measures.locales_in(found, dialogue_id)
+        result[dialogue_id] = DialogueLines(
+            lines=measures.lines(found, dialogue_id, ids),
+            locales=locales,
+            by_locale={loc: measures.lines(found, dialogue_id, ids, loc) for loc in locales},
+        )
+    return result
+
+
+def language_stops(
+    start: date, end: date, dialogues: Mapping[str, Sequence[str]], locale: str
+) -> list[measures.Outlier]:
+    """The steps (`dialogues`: id → the asked steps' ids) where this language stands out, from start to end."""
+    found = totals(start, end)
+    return [
+        outlier
+        for dialogue_id, ids in dialogues.items()
+        for outlier in measures.outliers(found, dialogue_id, ids, locale)
+    ]

@@ -20,10 +20,9 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, get_locale, refresh
 
-from ..domain import step_counts
 from ..domain.answers import N_, AnswerInvalid, Nn_
 from ..domain.engine import NotAllowed, StaleStep
-from ..domain.step_kinds import kind_of, raw_from_form
+from ..domain.step_counts import EXIT, IDLE
 from ..extensions import csrf
 from ..i18n import (
     FURIGANA_SESSION_KEY,
@@ -40,7 +39,7 @@ from ..services import conversations
 from ..unit_of_work import stale_page
 from .common import intake_engine, no_store, office_today, remember_sent, sent_receipt
 from .offices import kiosk_may_serve, setting, settled, walk_in_allowed
-from .step_view import step_view
+from .step_view import answer_from_form, step_view
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 SESSION_KEY = "intake"
@@ -225,7 +224,7 @@ def transcript(engine, conversation) -> list[dict]:
     is the position of the entry's first bubble in the whole transcript.
     """
     current = conversation.state
-    if not kind_of(engine.step(current)).transcript:
+    if not engine.step(current).step_kind.transcript:
         return []
     live = engine.live_path(conversation.answers)
     shown = live[: live.index(current)] if current in live else live
@@ -233,7 +232,7 @@ def transcript(engine, conversation) -> list[dict]:
     messages = 0
     for step_id in shown:
         step = engine.step(step_id)
-        if not kind_of(step).asked:  # supplied by the office, never asked
+        if not step.asked:  # supplied by the office, never asked
             continue
         prompt = reflected_prompt(engine, step, conversation.answers)
         answer = answer_text(engine, step, conversation.answers) if step.takes_answer else None
@@ -293,7 +292,7 @@ def answer_step():
         return _already_saved()
     step = engine.current(intake.conversation)
     action = request.form.get("action", "continue")
-    raw = raw_from_form(step, request.form)
+    raw = answer_from_form(step, request.form)
     try:
         outcome = conversations.answer(
             engine,
@@ -391,7 +390,7 @@ def reset():
 
     GET is the reset of a page without JavaScript (a timed reload, see kiosk/macros.html).
     """
-    _end_kiosk_session(abandoned=step_counts.IDLE)
+    _end_kiosk_session(abandoned=IDLE)
     return redirect(url_for("kiosk.landing"), 303)
 
 
@@ -399,7 +398,7 @@ def reset():
 @csrf.exempt
 def quick_exit():
     """Exit this page at once: end the kiosk session and show a neutral page."""
-    _end_kiosk_session(abandoned=step_counts.EXIT)
+    _end_kiosk_session(abandoned=EXIT)
     return redirect(exit_url(), 303)
 
 

@@ -16,13 +16,13 @@ from babel import Locale
 from flask import current_app, g
 from flask_babel import gettext
 
-from ..domain import yamlfile
 from ..domain.answers import N_
 from ..domain.engine import Engine
-from ..domain.eras import EraCalendar, load_eras
+from ..domain.eras import EraCalendar
 from ..domain.plan import Draft, Plan, PlanGoal, Written
 from ..i18n import answer_text, option_label, translate
 from ..records import as_utc
+from ..services.office_data import read_office_data
 from .common import intake_engine
 
 EVALUATION_LABELS = {
@@ -148,8 +148,9 @@ GROUP_LABELS = {
 
 def load_office_data(app) -> None:
     """Read the era table and the plan sheet once, when the blueprint is registered."""
-    app.extensions["yorisoi.eras"] = load_eras(Path(app.config["ERAS_FILE"]))
-    app.extensions["yorisoi.plan_sheet"] = dict(yamlfile.load(Path(app.config["PLAN_SHEET_FILE"])))
+    eras, sheet = read_office_data(Path(app.config["ERAS_FILE"]), Path(app.config["PLAN_SHEET_FILE"]))
+    app.extensions["yorisoi.eras"] = eras
+    app.extensions["yorisoi.plan_sheet"] = sheet
 
 
 def sheet_office() -> tuple[str, str]:

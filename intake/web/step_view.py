@@ -14,7 +14,7 @@ from datetime import date
 from ..domain.answers import AnswerProblem, Nudge
 from ..domain.dialogue import Step
 from ..domain.engine import Conversation, Engine
-from ..domain.step_kinds import StepKind, kind_of, max_items
+from ..domain.step_kinds import Form, StepKind
 from ..i18n import (
     answer_lines,
     answer_text,
@@ -93,7 +93,7 @@ class StepView:
     @property
     def rows(self) -> int:
         """How many items an actions form offers."""
-        return max_items(self.step)
+        return self.step.max_items
 
     @property
     def error_at(self) -> dict[str, ProblemView]:
@@ -143,7 +143,7 @@ def step_view(
 ) -> StepView:
     """What the current step shows; `problems`, `raw` and `nudges` come from an answer just refused or held."""
     step = engine.current(conversation)
-    kind = kind_of(step)
+    kind = step.step_kind
     answers = conversation.answers
     progress = engine.progress(conversation)
     stored = answers.get(step.id)
@@ -180,3 +180,10 @@ def step_view(
 def _message(text: str, params) -> str:
     """A page message (a nudge) in the viewer's language, with furigana on the kiosk."""
     return message(text, **dict(params))
+
+
+def answer_from_form(step: Step, form: Form) -> object:
+    """The raw answer a no-JavaScript form sent, in the same shape the JSON API takes: the step kind's own
+    conversion (StepKind.from_form); None when its form sends no answer."""
+    convert = step.step_kind.from_form
+    return None if convert is None else convert(step, form)

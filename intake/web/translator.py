@@ -17,15 +17,14 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import force_locale, pgettext, refresh
 from flask_login import current_user, login_required
 
-from ..domain import step_counts as measures
-from ..domain.sample import conversation_at
-from ..domain.step_kinds import kind_of
+from ..domain.step_counts import OUTLIER_FACTOR, OUTLIER_MIN_COUNT, Outlier
 from ..i18n import FURIGANA_CHOICE, bcp47, catalogues, furigana_shown, plain, readability, readings, step_text
-from ..services import conversations, programs, step_counts
+from ..services import conversations, previews, programs, step_counts
 from .caseworker.access import password_first
 from .common import engines, intake_engine, no_store, office_today
 from .kiosk import TEXT_SIZES, transcript
 from .offices import current_office
+from .small_cells import shown
 from .step_view import step_view
 
 bp = Blueprint("translator", __name__, url_prefix="/translate")
@@ -224,7 +223,7 @@ def _group_for(source, where: str, dialogues) -> tuple[str, Group]:
             return f"{parts[0]}:{step.text_key}", Group(
                 f"Step {step.text_key}",
                 f"{step.kind} · section “{section.title}”",
-                dialogue=dialogue.id if kind_of(step).asked else "",
+                dialogue=dialogue.id if step.asked else "",
                 step=step.id,
             )
         return f"{parts[0]}:{parts[1]}", Group(f"{dialogue.id}: {parts[1]}", "dialogue-wide text")
@@ -262,7 +261,7 @@ class SampleScreen:
 def _screens() -> dict[str, list]:
     """The screens of every dialogue a translator can open: the steps a recipient sees, in file order."""
     return {
-        dialogue_id: [step for step in engine.dialogue.steps.values() if kind_of(step).asked]
+        dialogue_id: [step for step in engine.dialogue.steps.values() if step.asked]
         for dialogue_id, engine in engines().items()
     }
 
@@ -293,7 +292,7 @@ def kiosk_step(locale: str, dialogue_id: str, step_id: str):
     g.setdefault(FURIGANA_CHOICE, {"on": True, "off": False}.get(request.args.get("furigana")))
     refresh()
     today = office_today()
-    conversation = conversation_at(engine, step_id, today=today, language=locale, texts=_sample_texts())
+    conversation = previews.preview_at(engine, step_id, today=today, language=locale, texts=_sample_texts())
     view = step_view(engine, conversation, today=today)
     size = request.args.get("size")
     position = ids.index(step_id)
@@ -349,13 +348,13 @@ STOPS_DAYS = 365
 class Stop:
     """A step where this language's errors, skips or abandonments are well above the other languages'."""
 
-    outlier: measures.Outlier
+    outlier: Outlier
     kind: str
     source: str
     translation: str
 
     def shown(self, count: int) -> str:
-        return measures.shown(count)
+        return shown(count)
 
 
 @bp.get("/<locale>/stops")
@@ -367,20 +366,22 @@ def stops(locale: str):
     """
     locale = _known(locale)
     today = office_today()
-    totals = step_counts.totals(today - timedelta(days=STOPS_DAYS), today)
+    dialogues = engines()
+    asked = {
+        key: [step.id for step in engine.dialogue.steps.values() if step.asked] for key, engine in dialogues.items()
+    }
     found = []
-    for dialogue_id, engine in engines().items():
-        asked = [step.id for step in engine.dialogue.steps.values() if kind_of(step).asked]
-        for outlier in measures.outliers(totals, dialogue_id, asked, locale):
-            step = engine.step(outlier.step_id)
-            with force_locale(locale):
-                translation = str(plain(step_text(engine, step))) if step.prompt else ""
-            found.append(Stop(outlier, step.kind, step.prompt, translation))
+    for outlier in step_counts.language_stops(today - timedelta(days=STOPS_DAYS), today, asked, locale):
+        engine = dialogues[outlier.dialogue_id]
+        step = engine.step(outlier.step_id)
+        with force_locale(locale):
+            translation = str(plain(step_text(engine, step))) if step.prompt else ""
+        found.append(Stop(outlier, step.kind, step.prompt, translation))
     return _about_language(
         "translator/stops.html",
         locale,
         stops=found,
         days=STOPS_DAYS,
-        factor=measures.OUTLIER_FACTOR,
-        minimum=measures.OUTLIER_MIN_COUNT,
+        factor=OUTLIER_FACTOR,
+        minimum=OUTLIER_MIN_COUNT,
     )

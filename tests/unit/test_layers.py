@@ -43,20 +43,7 @@ WEB = DOMAIN.parent / "web"
 # record's text helpers (filling an office's template, numbering items ①②), which its wording (record_text.py) uses.
 WEB_MAY_CALL = {"N_", "Nn_", "fiscal_year", "add_months", "parse_day", "fill", "numbered"}
 # Domain functions web code still calls directly, to move behind services (issue 26): this list only shrinks.
-NOT_YET_BEHIND_A_SERVICE = {
-    "yamlfile",
-    "step_counts",
-    "load_eras",
-    "is_japanese",
-    "condition_choices",
-    "choices_condition",
-    "bar_widths",
-    "compile_condition",
-    "conversation_at",
-    "max_items",
-    "kind_of",
-    "raw_from_form",
-}
+NOT_YET_BEHIND_A_SERVICE: set[str] = set()
 
 
 def domain_internals_imported(path: Path) -> set[str]:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from intake.domain.programs import Program, load_programs
-from intake.domain.report import PlanSpan, ReviewMark, bar_widths, office_report
+from intake.domain.report import PlanSpan, ReviewMark, office_report
 from intake.domain.yamlfile import DataFileError
 
 PROGRAMS = (
@@ -47,11 +47,6 @@ def test_participants_achievers_and_rate():
     assert report.barriers == (("illness", 2), ("debt", 1))
     assert dict(report.barrier_counts) == {"1": 1, "2": 1, "3": 0, "4": 0, "5+": 0}
     assert report.drafts == 3
-
-
-def test_bar_widths_scale_to_the_largest():
-    assert bar_widths([("a", 4), ("b", 2), ("c", 0)], 100) == [("a", 4, 100), ("b", 2, 50), ("c", 0, 0)]
-    assert bar_widths([], 100) == []
 
 
 def test_a_sub_line_counts_only_its_own_programs_and_each_case_once():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intake.domain import step_counts as m
+from intake.web import small_cells
 
 
 @pytest.mark.parametrize(
@@ -20,8 +21,8 @@ def test_screens_to_finish_go_into_buckets(screens, bucket):
 
 
 def test_a_cell_of_one_to_four_people_is_hidden_and_draws_no_bar():
-    assert [m.shown(n) for n in (0, 1, 4, 5, 12)] == ["0", "<5", "<5", "5", "12"]
-    assert [m.visible(n) for n in (0, 3, 5)] == [0, 0, 5]
+    assert [small_cells.shown(n) for n in (0, 1, 4, 5, 12)] == ["0", "<5", "<5", "5", "12"]
+    assert [small_cells.visible(n) for n in (0, 3, 5)] == [0, 0, 5]
 
 
 def _answer(**given):

@@ -7,7 +7,8 @@ from werkzeug.datastructures import MultiDict
 
 from intake.domain.dates import DateRange
 from intake.domain.dialogue import Step
-from intake.domain.step_kinds import KINDS, TERMINAL_KINDS, kind_of, nudges, raw_from_form
+from intake.domain.step_kinds import KINDS, TERMINAL_KINDS, kind_of, nudges
+from intake.web.step_view import answer_from_form as raw_from_form
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "kiosk" / "steps"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from intake.domain.plan import Consent, Draft, Plan, PlanAction, PlanGoal, ProgramChoice, Review
+from intake.domain.plan import Consent, Draft, Plan, PlanAction, PlanGoal, ProgramChoice, Review, ReviewLine
 from intake.domain.worksheet import (
+    ReviewEdit,
     approval_problems,
     choose_programs,
     diff_plans,
@@ -119,22 +120,26 @@ def test_programs_consent_and_approval():
 
 def test_review_needs_every_evaluation_and_a_date_in_order():
     plan = Plan.from_json({"actions": [{"text": "a"}], "programs": [{"id": "employment_support"}]})
-    form = {
-        "action-0-evaluation": "achieved",
-        "program-employment_support-evaluation": "partly",
-        "goal-evaluation": "not_yet",
-        "action-0-progress": "2回",
-    }
-    content, day, problems = parse_review(plan, form, review_day="2027-02-26", plan_date=TODAY, today=date(2027, 3, 1))
+    typed = ReviewEdit(
+        review_day="2027-02-26",
+        actions=(ReviewLine(progress=" 2回 ", evaluation="achieved"),),
+        programs={"employment_support": ReviewLine(evaluation="partly")},
+        goal=ReviewLine(evaluation="not_yet"),
+    )
+    content, day, problems = parse_review(plan, typed, plan_date=TODAY, today=date(2027, 3, 1))
     assert not problems and day == date(2027, 2, 26)
     assert content.programs["employment_support"].evaluation == "partly" and content.actions[0].progress == "2回"
     assert Review.from_json(content.to_json()) == content
     _, _, problems = parse_review(
-        plan, {**form, "goal-evaluation": "great"}, review_day="2027-02-26", plan_date=TODAY, today=date(2027, 3, 1)
+        plan, replace(typed, goal=ReviewLine(evaluation="great")), plan_date=TODAY, today=date(2027, 3, 1)
     )
     assert codes(problems) == ["no_evaluation"]
-    _, _, problems = parse_review(plan, form, review_day="2026-01-01", plan_date=TODAY, today=date(2027, 3, 1))
+    _, _, problems = parse_review(
+        plan, replace(typed, review_day="2026-01-01"), plan_date=TODAY, today=date(2027, 3, 1)
+    )
     assert codes(problems) == ["dates_out_of_order"]
+    _, _, problems = parse_review(plan, replace(typed, programs={}), plan_date=TODAY, today=date(2027, 3, 1))
+    assert codes(problems) == ["no_evaluation"]  # a program the form left out has no evaluation
 
 
 def test_diff_between_versions():

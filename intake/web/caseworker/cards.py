@@ -12,8 +12,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
-from ...domain.plan import is_japanese
-from ...i18n import format_day
+from ...i18n import format_day, second_language
 from ...records import CASE_ROLES, Case
 from ...services import audit_log, pocket_cards
 from ...services.errors import CaseworkError
@@ -54,7 +53,7 @@ def card_view(case: Case, plan, card) -> dict:
     content = plan.plan
     locale = content.recipient_language or case.preferred_language or "ja"
     other = None
-    if not is_japanese(locale):
+    if second_language(locale):
         with force_locale(locale):
             other = {
                 **card_words(locale),

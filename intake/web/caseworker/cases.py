@@ -10,9 +10,9 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import force_locale, gettext, pgettext
 from flask_login import current_user
 
-from ...domain.plan import Draft, is_japanese
+from ...domain.plan import Draft
 from ...extensions import db
-from ...i18n import format_day
+from ...i18n import format_day, second_language
 from ...records import (
     CASE_ROLES,
     AuditEntry,
@@ -200,7 +200,7 @@ def slip(case, ticket: Ticket) -> dict:
         "link": link,
         "qr": segno.make(link, error="m").svg_inline(scale=5, title=ticket.display_code),
         "japanese": slip_text(ticket, "ja"),
-        "other": slip_text(ticket, language) if language and not is_japanese(language) else None,
+        "other": slip_text(ticket, language) if second_language(language) else None,
         "locale": language,
     }
 

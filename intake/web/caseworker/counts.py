@@ -16,24 +16,43 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext
 from flask_login import current_user
 
-from ...domain import step_counts as measures
 from ...domain.answers import N_
 from ...domain.dates import add_months, fiscal_year
 from ...domain.dialogue import Step
 from ...domain.engine import Engine
-from ...domain.step_kinds import kind_of
+from ...domain.step_counts import (
+    ABANDON_KINDS,
+    ABANDONED,
+    ANSWERED,
+    COMPLETED,
+    ERROR,
+    EXIT,
+    IDLE,
+    NUDGE,
+    PREFER_NOT,
+    REACHED,
+    SCREENS,
+    SKIPPED,
+    SMALL_CELL,
+    TIME,
+    TIME_BUCKETS,
+    WALKED,
+    WENT_BACK,
+    StepLine,
+)
 from ...i18n import plain, step_text, translate
 from ...records import OFFICE_FIGURES_ROLES
 from ...services import audit_log, step_counts
 from ..common import engines, office_today
 from ..offices import current_office
 from ..plan_text import language_name
+from ..small_cells import shown, visible
 from .access import roles, staff_blueprint
 
 bp = staff_blueprint(Blueprint("counts", __name__, url_prefix="/caseworker/office/counts"))
 KEEP_MONTHS_RANGE = (1, 120)
 # The measures each step's line shows, in the table's order (abandonments follow, by kind).
-COLUMNS = (measures.REACHED, measures.ANSWERED, measures.SKIPPED, measures.PREFER_NOT, "errors", measures.WENT_BACK)
+COLUMNS = (REACHED, ANSWERED, SKIPPED, PREFER_NOT, "errors", WENT_BACK)
 
 
 # The time bands of step_counts.TIME_BUCKETS as staff read them.
@@ -58,28 +77,28 @@ def time_band(name: str) -> str:
 def measure_label(name: str) -> str:
     """A measure in the staff's Japanese (the CSV's 項目 column and the page's headers)."""
     fixed = {
-        measures.REACHED: gettext("Shown"),
-        measures.ANSWERED: gettext("Answered"),
-        measures.SKIPPED: gettext("Skipped it"),
-        measures.PREFER_NOT: gettext("Chose not to say"),
-        measures.WENT_BACK: gettext("Went back"),
-        measures.COMPLETED: gettext("Completed"),
+        REACHED: gettext("Shown"),
+        ANSWERED: gettext("Answered"),
+        SKIPPED: gettext("Skipped it"),
+        PREFER_NOT: gettext("Chose not to say"),
+        WENT_BACK: gettext("Went back"),
+        COMPLETED: gettext("Completed"),
         "errors": gettext("Answer errors"),
-        measures.ABANDONED + measures.IDLE: gettext("Left idle (screen wiped)"),
-        measures.ABANDONED + measures.EXIT: gettext("Quick exit"),
-        measures.ABANDONED + measures.WALKED: gettext("Never finished (deleted)"),
+        ABANDONED + IDLE: gettext("Left idle (screen wiped)"),
+        ABANDONED + EXIT: gettext("Quick exit"),
+        ABANDONED + WALKED: gettext("Never finished (deleted)"),
     }
     if name in fixed:
         return fixed[name]
     for prefix, label in (
-        (measures.ERROR, gettext("Answer error: %(kind)s", kind="%s")),
-        (measures.NUDGE, gettext("Suggestion to reword: %(kind)s", kind="%s")),
-        (measures.TIME, gettext("Time on the step: %(kind)s", kind="%s")),
-        (measures.SCREENS, gettext("Screens to finish: %(kind)s", kind="%s")),
+        (ERROR, gettext("Answer error: %(kind)s", kind="%s")),
+        (NUDGE, gettext("Suggestion to reword: %(kind)s", kind="%s")),
+        (TIME, gettext("Time on the step: %(kind)s", kind="%s")),
+        (SCREENS, gettext("Screens to finish: %(kind)s", kind="%s")),
     ):
         if name.startswith(prefix):
             kind = name.removeprefix(prefix)
-            return label % (time_band(kind) if prefix == measures.TIME else kind)
+            return label % (time_band(kind) if prefix == TIME else kind)
     return name
 
 
@@ -91,23 +110,23 @@ class DialogueCounts:
     title: str  # the dialogue's own title, in the page's language
     steps: list[Step]
     labels: dict[str, str]
-    lines: list[measures.StepLine]
+    lines: list[StepLine]
     locales: list[str]
-    by_locale: dict[str, list[measures.StepLine]] = field(default_factory=dict)
+    by_locale: dict[str, list[StepLine]] = field(default_factory=dict)
 
     @property
-    def asked(self) -> list[measures.StepLine]:
-        return [line for line, step in zip(self.lines, self.steps, strict=True) if kind_of(step).asked]
+    def asked(self) -> list[StepLine]:
+        return [line for line, step in zip(self.lines, self.steps, strict=True) if step.asked]
 
-    def line(self, locale: str, step_id: str) -> measures.StepLine:
+    def line(self, locale: str, step_id: str) -> StepLine:
         return next(line for line in self.by_locale[locale] if line.step_id == step_id)
 
-    def started(self, lines: list[measures.StepLine]) -> int:
-        first = next((line for line, step in zip(lines, self.steps, strict=True) if kind_of(step).asked), None)
-        return first.get(measures.REACHED) if first else 0
+    def started(self, lines: list[StepLine]) -> int:
+        first = next((line for line, step in zip(lines, self.steps, strict=True) if step.asked), None)
+        return first.get(REACHED) if first else 0
 
-    def completed(self, lines: list[measures.StepLine]) -> int:
-        return sum(line.get(measures.COMPLETED) for line in lines)
+    def completed(self, lines: list[StepLine]) -> int:
+        return sum(line.get(COMPLETED) for line in lines)
 
     def screens(self) -> list[tuple[str, int]]:
         totals: dict[str, int] = {}
@@ -122,7 +141,7 @@ class DialogueCounts:
             (line.step_id, name, count)
             for line in self.lines
             for name, count in sorted(line.counts.items())
-            if name.startswith((measures.ERROR, measures.NUDGE))
+            if name.startswith((ERROR, NUDGE))
         ]
 
 
@@ -133,18 +152,16 @@ def _label(engine: Engine, step: Step) -> str:
     return text if len(text) <= 28 else text[:27] + "…"
 
 
-def dialogue_counts(totals, engine: Engine) -> DialogueCounts:
+def dialogue_counts(counted: step_counts.DialogueLines, engine: Engine) -> DialogueCounts:
     steps = list(engine.dialogue.steps.values())
-    ids = [s.id for s in steps]
-    locales = measures.locales_in(totals, engine.dialogue.id)
     return DialogueCounts(
         id=engine.dialogue.id,
         title=translate(engine.dialogue.context("title"), engine.dialogue.title),
         steps=steps,
         labels={s.id: _label(engine, s) for s in steps},
-        lines=measures.lines(totals, engine.dialogue.id, ids),
-        locales=locales,
-        by_locale={loc: measures.lines(totals, engine.dialogue.id, ids, loc) for loc in locales},
+        lines=counted.lines,
+        locales=counted.locales,
+        by_locale=counted.by_locale,
     )
 
 
@@ -184,21 +201,22 @@ def _years() -> list[int]:
 
 def _read():
     year, month, start, end, errors = _period()
-    totals = step_counts.totals(start, end)
     first = current_app.config["INTAKE_DIALOGUE"]  # the intake first, then the others (the review) in file order
     ordered = sorted(engines().values(), key=lambda engine: engine.dialogue.id != first)
-    dialogues = [dialogue_counts(totals, engine) for engine in ordered]
+    steps = {engine.dialogue.id: [s.id for s in engine.dialogue.steps.values()] for engine in ordered}
+    counted = step_counts.period_lines(start, end, steps)
+    dialogues = [dialogue_counts(counted[engine.dialogue.id], engine) for engine in ordered]
     return year, month, start, end, errors, dialogues
 
 
-def funnel_bars(lines: list[measures.StepLine], width: int) -> list[tuple[str, str, int]]:
+def funnel_bars(lines: list[StepLine], width: int) -> list[tuple[str, str, int]]:
     """(step id, the count as shown, bar length) for the funnel: a hidden cell ("<5") draws no bar."""
-    top = max((measures.visible(line.get(measures.REACHED)) for line in lines), default=0)
+    top = max((visible(line.get(REACHED)) for line in lines), default=0)
     return [
         (
             line.step_id,
-            measures.shown(line.get(measures.REACHED)),
-            round(measures.visible(line.get(measures.REACHED)) / top * width) if top else 0,
+            shown(line.get(REACHED)),
+            round(visible(line.get(REACHED)) / top * width) if top else 0,
         )
         for line in lines
     ]
@@ -206,7 +224,7 @@ def funnel_bars(lines: list[measures.StepLine], width: int) -> list[tuple[str, s
 
 def completion_rate(started: int, completed: int) -> str:
     """Completed over started, shown only when both are five or more (a rate must not reveal a hidden cell)."""
-    if started < measures.SMALL_CELL or completed < measures.SMALL_CELL:
+    if started < SMALL_CELL or completed < SMALL_CELL:
         return "—"
     return f"{completed / started * 100:.1f}%"
 
@@ -232,9 +250,9 @@ def _page(retention_error: str = "", status: int = 200):
         errors=errors,
         dialogues=dialogues,
         columns=COLUMNS,
-        abandon_kinds=measures.ABANDON_KINDS,
-        time_buckets=[time_band(name) for _, name in measures.TIME_BUCKETS],
-        shown=measures.shown,
+        abandon_kinds=ABANDON_KINDS,
+        time_buckets=[time_band(name) for _, name in TIME_BUCKETS],
+        shown=shown,
         measure_label=measure_label,
         funnel_bars=funnel_bars,
         completion_rate=completion_rate,
@@ -242,8 +260,8 @@ def _page(retention_error: str = "", status: int = 200):
         keep_range=KEEP_MONTHS_RANGE,
         retention_error=retention_error,
         months_typed=request.form.get("months", "") if retention_error else "",
-        ABANDONED=measures.ABANDONED,
-        TIME=measures.TIME,
+        ABANDONED=ABANDONED,
+        TIME=TIME,
     )
     return page, status
 
@@ -286,7 +304,7 @@ def csv_export():
                             locale,
                             measure_label(name),
                             name,
-                            measures.shown(count),
+                            shown(count),
                         ]
                     )
     audit_log.audit(current_user, None, "export", f"step counts.csv {start}..{end}")

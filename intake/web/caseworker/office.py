@@ -16,12 +16,12 @@ from sqlalchemy.orm import selectinload
 
 from ...domain.answers import N_
 from ...domain.dates import fiscal_year, parse_day
-from ...domain.report import bar_widths
 from ...extensions import db
 from ...i18n import option_label
 from ...records import OFFICE_FIGURES_ROLES, AuditEntry, Case
 from ...services import case_access, office_report
 from ...services.audit_log import audit
+from ..charts import bar_widths
 from ..common import intake_engine, office_today
 from ..plan_text import audit_action_label, audit_actor, audit_detail, era_datetime, group_label, program_name
 from .access import roles, staff_blueprint

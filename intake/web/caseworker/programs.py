@@ -20,13 +20,10 @@ from ...domain.programs import (
     TEXTS,
     Program,
     ProgramProblem,
-    choices_condition,
-    condition_choices,
 )
-from ...domain.rules import RuleError, compile_condition
 from ...i18n import paragraphs, step_text, translate
 from ...records import OfficeProgram
-from ...services import programs
+from ...services import program_conditions, programs
 from ...services.programs import ProgramError
 from ...unit_of_work import StaleWrite, stale_page
 from ..common import intake_engine
@@ -152,7 +149,7 @@ def _entry(with_id: bool = False, kept: dict | None = None) -> dict[str, object]
         if kept is not None and kept.get(f"{key}_lists") is None and kept.get(key):
             entry[key] = kept[key]  # written in programs.yaml in a form the lists cannot show
         else:
-            entry[key] = choices_condition(_picked(form, key), key)
+            entry[key] = program_conditions.condition_of(_picked(form, key), key)
     if with_id:
         entry["id"] = form.get("id", "").strip()
     return entry
@@ -164,23 +161,14 @@ def _picked(form, field: str) -> dict[str, list[str]]:
     return {name[len(prefix) :]: form.getlist(name) for name in form if name.startswith(prefix)}
 
 
-def _lists(spec: object, key: str) -> dict[str, list[str]] | None:
-    """A stored condition as the editor's lists; None when it is written in a form they cannot show."""
-    if not spec:
-        return {}
-    try:
-        return condition_choices(compile_condition(spec), key)
-    except RuleError:
-        return None
-
-
 def _values(key: str) -> dict[str, object]:
     """A program's fields for the form: the office's row, or (before its first change) programs.yaml's, in Japanese."""
     office = current_office()
     row = programs.find_program(office, key)
     if row is not None:
         values = {c.name: getattr(row, c.name) for c in OfficeProgram.__table__.columns}
-        return {**values, **{f"{key}_lists": _lists(values[key], key) for key in CONDITIONS}, "retired": row.retired_at}
+        lists = {f"{key}_lists": program_conditions.stored_lists(values[key], key) for key in CONDITIONS}
+        return {**values, **lists, "retired": row.retired_at}
     if programs.programs_of(office):
         abort(404)
     found = next((p for p in programs.file_programs() if p.id == key), None)
@@ -201,7 +189,7 @@ def _file_values(program: Program) -> dict[str, object]:
         "employment": program.employment,
         "answers": answers,
         **{key: getattr(program, key).spec if getattr(program, key) else None for key in CONDITIONS},
-        **{f"{key}_lists": condition_choices(getattr(program, key), key) for key in CONDITIONS},
+        **{f"{key}_lists": program_conditions.program_lists(program, key) for key in CONDITIONS},
         "version": "",
         "retired": None,
     }
@@ -245,7 +233,7 @@ def _form_values(values: dict, form) -> dict:
     """What the form shows: the program's values, or a refused form as it was sent."""
     shown = dict(values)
     for key in CONDITIONS:
-        shown.setdefault(f"{key}_lists", _lists(values.get(key), key))
+        shown.setdefault(f"{key}_lists", program_conditions.stored_lists(values.get(key), key))
     if not form:
         shown["picked"] = {"answers": values.get("answers") or {}, **{k: shown[f"{k}_lists"] or {} for k in CONDITIONS}}
         return shown

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...domain.answers import AnswerInvalid
-from ...domain.worksheet import EVALUATIONS
+from ...domain.plan import Plan, ReviewLine
+from ...domain.worksheet import EVALUATIONS, ReviewEdit
 from ...records import CASE_ROLES
 from ...services import audit_log, reviews
 from ...services.errors import CaseworkError
@@ -31,9 +32,7 @@ def periodic_review(case_id: int):
     form = request.form if request.method == "POST" else prefill
     if request.method == "POST":
         try:
-            reviews.record_review(
-                current_user, plan, request.form, review_day=request.form.get("review_date"), today=office_today()
-            )
+            reviews.record_review(current_user, plan, _review_form(request.form, plan.plan), today=office_today())
         except AnswerInvalid as err:
             problems, status = err.problems, 422
         except CaseworkError as err:
@@ -59,4 +58,20 @@ def periodic_review(case_id: int):
             today=office_today(),
         ),
         status,
+    )
+
+
+def _review_form(form, plan: Plan) -> ReviewEdit:
+    """The review form as typed: its date, and a line per action and program of the plan, and the goal's."""
+
+    def line(prefix: str) -> ReviewLine:
+        return ReviewLine(
+            form.get(f"{prefix}-progress", ""), form.get(f"{prefix}-evaluation"), form.get(f"{prefix}-note", "")
+        )
+
+    return ReviewEdit(
+        review_day=form.get("review_date"),
+        actions=tuple(line(f"action-{i}") for i in range(len(plan.actions))),
+        programs={p.id: line(f"program-{p.id}") for p in plan.programs},
+        goal=line("goal"),
     )
