@@ -300,3 +300,21 @@ def test_an_answer_held_with_a_suggestion_then_kept_is_answered_once(app):
     counts = _counts(app)
     assert counts[("actions", "en", measures.ANSWERED)] == 1
     assert sum(n for (step, _loc, name), n in counts.items() if step == "actions" and name.startswith("nudge:")) >= 1
+
+
+def test_staff_read_why_answers_were_refused_in_japanese_not_as_codes(app):
+    make_office(app)
+    for _ in range(5):  # five, so the count is shown and not "<5"
+        client = app.test_client()
+        data = walk_api(client, typical_answers() | {"language": "en"}, locale="en", stop_at="future_picture")
+        refused = client.post(f"/api/v1/intakes/{data['token']}/answer", json={"step": "future_picture", "value": TOO_LONG})
+        assert refused.status_code == 422
+    office = app.test_client()
+    sign_in(office, "admin")
+    page = office.get("/caseworker/office/counts/").get_data(as_text=True)
+    errors = page[page.index('data-testid="errors-self_reliance"') :]
+    errors = errors[: errors.index("</table>")]
+    label = translated(app, "Answer error: %(kind)s") % {"kind": translated(app, "text too long")}
+    assert "文章が長すぎる" in label and label in errors and "too_long" not in errors.replace('data-measure="error:too_long"', "")
+    rows = list(csv.reader(io.StringIO(office.get("/caseworker/office/counts/counts.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert [r[7] for r in rows[1:] if r[8] == "error:too_long"] == [label]  # the code only in the column named for it

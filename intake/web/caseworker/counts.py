@@ -74,6 +74,53 @@ def time_band(name: str) -> str:
     return gettext(TIME_BANDS[name]) if name in TIME_BANDS else name
 
 
+# Why an answer was refused, or what a suggestion to reword was about, by the code the step counts keep
+# (intake/domain/answers.py): staff read what happened, not the code.
+ANSWER_KINDS = {
+    # i18n: staff: why the kiosk refused an answer (the counts page): nothing was given where an answer is needed.
+    "required": N_("no answer given"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "no_answer": N_("no answer given"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "not_skippable": N_("tried to skip a question that cannot be skipped"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "too_long": N_("text too long"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "not_text": N_("not text"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "too_few": N_("too few choices"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "too_many": N_("too many choices"),
+    # i18n: staff: why the kiosk refused an answer (the counts page): fewer actions than the plan needs.
+    "too_few_items": N_("too few actions"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "too_many_items": N_("too many actions"),
+    # i18n: staff: why the kiosk refused an answer (the counts page): a date left incomplete or impossible (31 February).
+    "invalid_date": N_("date incomplete or impossible"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "out_of_range": N_("date outside the allowed period"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "invalid_number": N_("not a number"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "out_of_range_number": N_("number outside the allowed range"),
+    # i18n: staff: why the kiosk refused an answer (the counts page): a choice the question does not offer.
+    "unknown_option": N_("a choice not offered"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "repeated_options": N_("the same choice twice"),
+    # i18n: staff: why the kiosk refused an answer (the counts page).
+    "unknown_language": N_("a language not offered"),
+    # i18n: staff: what the kiosk suggested rewording (the counts page): an action that says what, but not when or how.
+    "vague": N_("an action not concrete enough"),
+    # i18n: staff: what the kiosk suggested rewording (the counts page): little confidence in an action.
+    "low_confidence": N_("an action the person felt unsure of"),
+}
+
+
+def answer_kind(code: str) -> str:
+    # i18n: staff: an answer error the counts page has no words for; %(code)s is its code.
+    return gettext(ANSWER_KINDS[code]) if code in ANSWER_KINDS else gettext("other (%(code)s)", code=code)
+
+
 def measure_label(name: str) -> str:
     """A measure in the staff's Japanese (the CSV's 項目 column and the page's headers)."""
     fixed = {
@@ -98,7 +145,9 @@ def measure_label(name: str) -> str:
     ):
         if name.startswith(prefix):
             kind = name.removeprefix(prefix)
-            return label % (time_band(kind) if prefix == TIME else kind)
+            if prefix == TIME:
+                return label % time_band(kind)
+            return label % (answer_kind(kind) if prefix in (ERROR, NUDGE) else kind)
     return name
 
 
