@@ -85,19 +85,29 @@ def _card_or_message(case: Case, plan):
         return None, error_message(err)
 
 
-@bp.get("/cases/<int:case_id>/versions/<int:number>/card")
-@roles(*CASE_ROLES)
-def card(case_id: int, number: int):
-    """The version's pocket card on an A6 page (issued the first time it is printed)."""
+def _printable_card(case_id: int, number: int):
+    """The case, the version and its working card (issued the first time it is printed), or the page saying why it
+    cannot be printed: the one gate of the card page and the card PDF."""
     case = load_case(case_id)
     plan = load_plan(case, number)
     if awaits_sign_off(plan):
-        return render_template(
+        return None, render_template(
             "caseworker/error.html", message=gettext("This plan waits for the supervisor's sign-off before it can be printed.")
         ), 409
     issued, message = _card_or_message(case, plan)
     if issued is None:
-        return render_template("caseworker/error.html", message=message), 409
+        return None, render_template("caseworker/error.html", message=message), 409
+    return (case, plan, issued), None, None
+
+
+@bp.get("/cases/<int:case_id>/versions/<int:number>/card")
+@roles(*CASE_ROLES)
+def card(case_id: int, number: int):
+    """The version's pocket card on an A6 page (issued the first time it is printed)."""
+    printable, refusal, status = _printable_card(case_id, number)
+    if printable is None:
+        return refusal, status
+    case, plan, issued = printable
     audit_log.audit(current_user, case, "print", f"card {issued.display_code}")
     return render_template("caseworker/card.html", cards=[card_view(case, plan, issued)], skipped=[], bulk=False)
 
@@ -108,15 +118,10 @@ def card_pdf(case_id: int, number: int):
     """The version's pocket card as an A6 PDF."""
     from weasyprint import HTML  # a heavy import, needed only when a PDF is made
 
-    case = load_case(case_id)
-    plan = load_plan(case, number)
-    if awaits_sign_off(plan):
-        return render_template(
-            "caseworker/error.html", message=gettext("This plan waits for the supervisor's sign-off before it can be printed.")
-        ), 409
-    issued, message = _card_or_message(case, plan)
-    if issued is None:
-        return render_template("caseworker/error.html", message=message), 409
+    printable, refusal, status = _printable_card(case_id, number)
+    if printable is None:
+        return refusal, status
+    case, plan, issued = printable
     audit_log.audit(current_user, case, "print", f"card {issued.display_code} pdf")
     html = render_template("caseworker/card.html", cards=[card_view(case, plan, issued)], skipped=[], bulk=False, pdf=True)
     document = HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher(current_app.static_folder)).write_pdf()
