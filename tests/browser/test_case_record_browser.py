@@ -94,7 +94,8 @@ def test_approve_then_edit_confirm_and_copy_the_record_entry_then_what_comes_due
         expected = f"{reiwa(DAY)}　計画策定\n{draft}本人は就労に意欲的。"
         assert copy_block.input_value() == expected
         staff.click("button[data-copy]")
-        assert staff.inner_text(".copy-status") == "コピーしました。"
+        # The status is written once the clipboard's promise settles: wait for it, as a reader's eyes would.
+        sync_api.expect(staff.locator(".copy-status")).to_have_text("コピーしました。")
         assert staff.evaluate("navigator.clipboard.readText()") == expected
         screenshot(staff, "case-record-confirmed")
 
