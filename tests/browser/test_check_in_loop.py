@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 import zxingcpp
-from browser.harness import CHROMIUM, CHROMIUM_ARGS, screenshot
+from browser.harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, screenshot
 from browser.kiosk_driver import walk_to_done
 from liveserver import serve_in_thread
 from PIL import Image
@@ -43,7 +43,9 @@ def _approved_case(app, number: str) -> int:
 
 
 def _staff_page(browser, app, base):
-    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    # Twice the pixels of a plain screen: the QR code is read from a screenshot, as a scanner reads the printed card
+    # (a printer's 300 dpi and more); at one pixel to the CSS pixel a 26 mm code has under three pixels a module.
+    page = browser.new_page(viewport={"width": 1200, "height": 1400}, device_scale_factor=2)
     page.goto(f"{base}/caseworker/login")
     page.fill("#username", "cw")
     page.fill("#password", PASSWORD)
@@ -52,16 +54,29 @@ def _staff_page(browser, app, base):
     return page
 
 
-def _print_card(page, base, case_id: int, number: int) -> tuple[str, str]:
-    """From the version's page, the card: (the QR code's text as ZXing reads it, the short code printed under it)."""
+def _open_card(page, base, case_id: int, number: int):
+    """From the version's page, its pocket card, with every stylesheet and script of the page loaded."""
     page.goto(f"{base}/caseworker/cases/{case_id}/versions/{number}")
     page.click("[data-testid=card-link]")
+    page.wait_for_url(re.compile(r"/card$"))  # waits for the load event: the card's layout is final
     card = page.locator("[data-testid=pocket-card]")
     card.wait_for()
-    png = page.locator("[data-testid=card-qr] svg").screenshot()
+    return card
+
+
+def _short_code(card) -> str:
+    return card.locator("[data-testid=card-code]").inner_text().strip()
+
+
+def _read_qr(card) -> str:
+    """The card's QR code as ZXing reads it from a screenshot (a scanner reading the printed card)."""
+    png = card.locator("[data-testid=card-qr] svg").screenshot()
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
+    if len(found) != 1:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "check-in-card-qr-unread.png").write_bytes(png)  # for whoever reads the failure
     assert len(found) == 1, "the card's QR code could not be read"
-    return found[0].text, card.locator("[data-testid=card-code]").inner_text().strip()
+    return found[0].text
 
 
 def _kiosk_check_in(context, base, code: str):
@@ -82,7 +97,8 @@ def test_card_check_in_flag_and_review_and_a_revised_plans_card_refused(live_app
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         staff = _staff_page(browser, app, base)
-        token, short = _print_card(staff, base, case_id, 1)
+        card = _open_card(staff, base, case_id, 1)
+        token, short = _read_qr(card), _short_code(card)
         screenshot(staff, "check-in-card")
         printed = PdfReader(io.BytesIO(staff.pdf(prefer_css_page_size=True)))  # what the browser's Print makes
         assert len(printed.pages) == 1
@@ -152,7 +168,7 @@ def test_the_check_in_with_javascript_off_and_the_short_code_typed(live_app):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         staff = _staff_page(browser, app, base)
-        _token, short = _print_card(staff, base, case_id, 1)
+        short = _short_code(_open_card(staff, base, case_id, 1))  # typed from the card: no QR code to read
         plain = browser.new_context(viewport={"width": 1080, "height": 1400}, java_script_enabled=False)
         kiosk = _kiosk_check_in(plain, base, short.lower())
         kiosk.locator(".question").wait_for()
