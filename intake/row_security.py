@@ -9,11 +9,12 @@ This is the second, kept by the database itself for a query that goes around the
 - A row of an office-owned table is visible and writable only when its `office_id` is the transaction's
   `app.office_id` (unit_of_work.py sets it). No value of it shows two offices: 'all', an empty or a made-up
   value shows none.
-- Before its office is known, a request may learn which office an account is in, and nothing else about it:
-  two functions owned by the owner (SECURITY DEFINER) answer with the office's id (unit_of_work.office_of_account).
+- Before its office is known, a request may learn which office a username is in, and nothing else about it:
+  a function owned by the owner (SECURITY DEFINER) answers with the office's id (unit_of_work.office_of_account).
 
-Migration 0011 makes these on a migrated database; `create_schema` (tests, `flask intake init-db`) makes the same
-from here, for every table with an `office_id` column, so a future office-owned table is walled in both.
+Migration 0011 makes these on a migrated database (0019 drops its second account function, by id, which nothing
+asked); `create_schema` (tests, `flask intake init-db`) makes the same from here, for every table with an
+`office_id` column, so a future office-owned table is walled in both.
 """
 
 from __future__ import annotations
@@ -31,13 +32,10 @@ FUNCTIONS = (
     """CREATE OR REPLACE FUNCTION yorisoi_office_of_username(name text) RETURNS integer
          LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
          SELECT office_id FROM users WHERE username = name $$""",
-    """CREATE OR REPLACE FUNCTION yorisoi_office_of_user(account integer) RETURNS integer
-         LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-         SELECT office_id FROM users WHERE id = account $$""",
     # Only the roles granted it (the app's) may ask: PUBLIC may execute any new function by default.
-    "REVOKE EXECUTE ON FUNCTION yorisoi_office_of_username(text), yorisoi_office_of_user(integer) FROM PUBLIC",
+    "REVOKE EXECUTE ON FUNCTION yorisoi_office_of_username(text) FROM PUBLIC",
 )
-ACCOUNT_FUNCTIONS = "yorisoi_office_of_username(text), yorisoi_office_of_user(integer)"
+ACCOUNT_FUNCTION = "yorisoi_office_of_username(text)"
 
 
 def walled_tables(metadata: sa.MetaData) -> list[str]:
@@ -67,7 +65,7 @@ def wall(connection: Connection, metadata: sa.MetaData) -> None:
 
 def grant(connection: Connection, role: str) -> None:
     """What the app's role may do: read and write the rows of the app's tables (the walls decide which), use their
-    sequences and ask the account functions; nothing else (no DDL, no ownership, not Alembic's version table)."""
+    sequences and ask the account function; nothing else (no DDL, no ownership, not Alembic's version table)."""
     quoted = connection.dialect.identifier_preparer.quote(role)
     tables = connection.exec_driver_sql(
         "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
@@ -79,8 +77,8 @@ def grant(connection: Connection, role: str) -> None:
     ).scalars()
     for sequence in sequences.all():
         connection.exec_driver_sql(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {quoted}")
-    if connection.scalar(sa.text("SELECT to_regprocedure('yorisoi_office_of_user(integer)') IS NOT NULL")):
-        connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {ACCOUNT_FUNCTIONS} TO {quoted}")
+    if connection.scalar(sa.text("SELECT to_regprocedure('yorisoi_office_of_username(text)') IS NOT NULL")):
+        connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {ACCOUNT_FUNCTION} TO {quoted}")
 
 
 def app_role(connection: Connection, app_url: str) -> str | None:

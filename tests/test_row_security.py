@@ -52,7 +52,15 @@ def test_the_app_role_owns_nothing_and_is_held_to_the_policies(walled_app):
                 " AND relnamespace = current_schema()::regnamespace"
             )
         ).all()
+        # A function that runs as its owner reads past the walls: the app may call one, which tells an office's id.
+        definers = db.session.scalars(
+            db.text(
+                "SELECT proname FROM pg_proc WHERE prosecdef AND pronamespace = current_schema()::regnamespace"
+                " AND has_function_privilege(current_user, oid, 'EXECUTE')"
+            )
+        ).all()
     assert not bypass and mine == []
+    assert definers == ["yorisoi_office_of_username"]
     # Every table that holds an office's rows, a future one included, has the wall.
     assert set(OFFICE_OWNED) | {"programs", "program_texts"} <= owned and unwalled == []
 
@@ -90,7 +98,7 @@ def test_whatever_the_app_role_sets_app_office_id_to_it_sees_one_office_at_most(
                 for part in statement.split("; "):
                     db.session.execute(db.text(part))
             db.session.rollback()
-    with walled_app.app_context():  # the account functions tell an office's id, and nothing else
+    with walled_app.app_context():  # the account function tells an office's id, and nothing else
         assert db.session.scalar(db.text("SELECT yorisoi_office_of_username('n-cw')")) == north
 
 
