@@ -168,7 +168,13 @@ def step_view(
         range=step.range.bounds(today) if step.range is not None else None,
         scale=(step_text(engine, step, "low"), step_text(engine, step, "high")) if "scale" in kind.parts else None,
         answers=tuple(
-            CheckRow(s, step_text(engine, s), answer_text(engine, s, answers), tuple(answer_lines(engine, s, answers)))
+            # The question as it was asked: a reflecting prompt ("Your action: “…”") with the answers it names.
+            CheckRow(
+                s,
+                reflected_prompt(engine, s, answers),
+                answer_text(engine, s, answers),
+                tuple(answer_lines(engine, s, answers)),
+            )
             for s in engine.checkable(conversation)
         )
         if "answers" in kind.parts

@@ -141,6 +141,25 @@ def test_the_short_code_typed_works_without_javascript(app, client):
     assert 'data-testid="check-ins"' not in client.get(f"/caseworker/cases/{case_id}/review").get_data(as_text=True)
 
 
+def test_the_check_page_asks_each_question_as_it_was_asked_with_the_action_it_names(app, client):
+    """The check page lists "Your action: “…”. How is it going?" with the plan's action in it, as the question
+    itself showed it, never the catalogue's placeholder."""
+    make_office(app)
+    app.config["OFFICE_TODAY"] = TODAY
+    sign_in(client, "cw")
+    case_id = _approved(app, client, language="vi")
+    _html, short, _token = _card(client, case_id)
+    kiosk = app.test_client()
+    assert kiosk.post("/kiosk/check-in", data={"card": short, "locale": "vi"}).status_code == 302
+    pages: dict[str, str] = {}
+    walk_forms(kiosk, CHECK_IN_ANSWERS, locale="vi", started=True, dialogue="check_in", until="check", pages=pages)
+    questions = re.findall(r'<dt id="prompt-(action_\d_status)">(.*?)</dt>', pages["check"], re.S)
+    assert [step for step, _ in questions] == ["action_1_status", "action_2_status"]
+    assert "Go to Hello Work with my caseworker on a Tuesday in December" in questions[0][1]
+    assert "See the orthopaedic doctor about my knee next month" in questions[1][1]
+    assert "%(" not in pages["check"]
+
+
 def test_a_revised_plans_card_a_reissued_card_and_a_closed_cases_card_are_refused_in_the_recipients_language(app, client):
     make_office(app)
     app.config["OFFICE_TODAY"] = TODAY

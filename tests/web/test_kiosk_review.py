@@ -49,8 +49,12 @@ def test_review_at_the_kiosk_prefills_the_review_form(app, client):
     assert kiosk.post("/kiosk/code", data={"code": review_code, "locale": "en"}).status_code == 302
     first = kiosk.get("/kiosk/step").get_data(as_text=True)
     assert 'data-step="welcome"' in first
-    shown = walk_forms(kiosk, REVIEW_ANSWERS, locale="en", started=True, dialogue="plan_review")
+    pages: dict[str, str] = {}
+    shown = walk_forms(kiosk, REVIEW_ANSWERS, locale="en", started=True, dialogue="plan_review", pages=pages)
     assert shown[-1] == "done"
+    # The check page asks about each action by its words, as the question did.
+    check = pages["check"]
+    assert "%(" not in check and check.count("Go to Hello Work with my caseworker on a Tuesday in December") >= 1
     # Only the plan's two actions were asked about; the given steps were never shown.
     assert "action_3_status" not in shown and not any(s.endswith("_text") for s in shown)
     assert "action_1_status" in shown and "action_2_confidence" in shown
