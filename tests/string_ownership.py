@@ -164,17 +164,24 @@ def _date_words() -> list[str]:
 
 
 def unmarked_words(html: str, allowed: list[str], *, skip_lang: str | None = None) -> list[str]:
-    """Words on the page (text, spoken attributes) outside any ⟦…⟧ that are not allowed: none is the property.
+    """Words on the page (text, spoken attributes) outside any ⟦…⟧ that are not allowed, and any placeholder left
+    unfilled (`%(name)s`): none is the property.
 
     `allowed`: what may show without the catalogue (the recipient's own words, names, codes, the languages'
     own names); `skip_lang`: text whose nearest lang= is this (the official Japanese of a bilingual paper).
     """
     # One text for the page: a translated string may hold markup, so its ⟦ and ⟧ may fall in different chunks.
     text = "\n".join(chunk for chunk, lang in visible_text(html) if not (skip_lang and lang == skip_lang))
+    # A placeholder the page never filled in came through the catalogue, marked and all, but nobody can read it.
+    unfilled = _PLACEHOLDER.findall(text)
     rest = without_allowed(_without_marked(text), allowed)
     rest = CODE.sub(" ", rest)  # a receipt or ticket code
     dates = set(_date_words())
-    return [w for w in re.findall(r"[^\W\d_][\w'’.-]*", rest) if w not in dates and w.rstrip(".") not in dates]
+    words = re.findall(r"[^\W\d_][\w'’.-]*", rest)
+    return unfilled + [w for w in words if w not in dates and w.rstrip(".") not in dates]
+
+
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
