@@ -220,9 +220,12 @@ def bcp47(locale: str) -> str:
 
 
 def second_language(locale: str | None) -> bool:
-    """Whether a paper printed for a recipient who reads `locale` carries their language beside the Japanese: not for
-    none, Japanese or Easy Japanese (the rule is domain/plan.is_japanese, the plan's own)."""
-    return bool(locale) and not is_japanese(locale)
+    """Whether a paper printed for a recipient who reads `locale` carries their language beside the official Japanese:
+    every language but Japanese itself. Easy Japanese (ja@easy) is a language of its own here: its reader takes home
+    the same words in Easy Japanese beside the office's Japanese, as on every paper they receive."""
+    if not locale:
+        return False
+    return locale == "ja@easy" or not is_japanese(locale)
 
 
 # -- Furigana -----------------------------------------------------------------------------------------

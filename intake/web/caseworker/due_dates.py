@@ -10,7 +10,7 @@ from flask_babel import force_locale, pgettext
 from flask_login import current_user
 
 from ...domain.case_record import DUE_WITHIN_DAYS
-from ...i18n import format_day
+from ...i18n import format_day, second_language
 from ...records import CASE_ROLES
 from ...services import audit_log
 from ...services.due_dates import due_soon
@@ -84,6 +84,6 @@ def reminder(case_id: int):
         plan=plan,
         office=sheet_office()[0],
         japanese=letter_text(case, plan, "ja", japanese=True),
-        other=letter_text(case, plan, locale, japanese=False) if locale and locale != "ja" else None,
+        other=letter_text(case, plan, locale, japanese=False) if second_language(locale) else None,
         locale=locale,
     )

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from flask_babel import force_locale, gettext, pgettext
 from flask_login import current_user
 
-from ...i18n import format_day
+from ...i18n import format_day, second_language
 from ...records import CASE_ROLES
 from ...services import audit_log, plans
 from ..common import as_download
@@ -177,7 +177,7 @@ def sheet(case_id: int, number: int):
         plan=plan,
         content=content,
         review=review,
-        recipient_copy=recipient_copy and locale != "ja",
+        recipient_copy=recipient_copy and second_language(locale),
         locale=locale,
-        other=recipient_side(plan, review, locale) if recipient_copy and locale != "ja" else None,
+        other=recipient_side(plan, review, locale) if recipient_copy and second_language(locale) else None,
     )
