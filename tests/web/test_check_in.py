@@ -160,6 +160,23 @@ def test_the_check_page_asks_each_question_as_it_was_asked_with_the_action_it_na
     assert "%(" not in pages["check"]
 
 
+def test_an_easy_japanese_reader_takes_home_easy_japanese_beside_the_japanese(app, client):
+    """Easy Japanese is the reader's language like any other: the card, the slip, the letter and the copy carry it."""
+    make_office(app)
+    app.config["OFFICE_TODAY"] = TODAY
+    sign_in(client, "cw")
+    case_id = _approved(app, client, language="ja@easy")
+    card, _short, _token = _card(client, case_id)
+    assert "わたしの計画カード" in card and "わたしの けいかく カード" in card
+    slip_url = client.post(f"/caseworker/cases/{case_id}/tickets", data={"purpose": "review"}).headers["Location"]
+    slip = client.get(slip_url).get_data(as_text=True)
+    assert "受付端末で使うコード" in slip and "うけつけきで つかう コード" in slip
+    letter = client.get(f"/caseworker/cases/{case_id}/reminder").get_data(as_text=True)
+    assert "次回の見直し面談のお知らせ" in letter and "つぎの めんだんの おしらせ" in letter
+    copy = client.get(f"/caseworker/cases/{case_id}/versions/1/print?copy=recipient").get_data(as_text=True)
+    assert "自立計画書" in copy and "じりつの けいかくしょ" in copy
+
+
 def test_a_revised_plans_card_a_reissued_card_and_a_closed_cases_card_are_refused_in_the_recipients_language(app, client):
     make_office(app)
     app.config["OFFICE_TODAY"] = TODAY
