@@ -147,9 +147,18 @@ class Gunicorn:
                 self.process.wait(5)
 
     def worker_pids(self) -> list[int]:
-        """The worker processes now running (children of the master)."""
+        """The worker processes now running (children of the master). A worker killed but not yet reaped by the
+        master is still its child, as a zombie, for as long as the master is busy: it is not running."""
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        return [int(pid) for pid in children]
+        return [int(pid) for pid in children if _running(int(pid))]
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:  # reaped meanwhile
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # the state follows the command's name in parentheses
 
 
 def request(base: str, method: str, path: str, body=None, headers=None, timeout: float = 10, raw: str | None = None):
