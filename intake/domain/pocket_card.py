@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -151,3 +152,21 @@ def check_in_prefill(
     for index, lines in progress.items():
         values[f"action-{index}-progress"] = " / ".join(lines)
     return values
+
+
+# --- what fits on the card ------------------------------------------------------------------------------
+
+# The card's text sizes, largest first (pocket_card.css: 8, 7, 6.3 and 5.6 pt), and the most text each holds above
+# the card's foot, in half-width characters (a Chinese or Japanese character counts two). Measured in Chromium on
+# A6 with a goal and three actions from a third of the kiosk's longest (200 characters each) to the longest, in
+# Portuguese, Nepali, Chinese and Easy Japanese, the official Japanese beside them: the standard size held 760 and
+# failed from 1,020; the small held 1,302 and failed from 1,392; the smaller held 1,530 and failed at 1,746, which
+# the smallest held. Each limit is below what its size held. Longer still, the text is cut at the foot (the plan
+# copy has all of it); the foot itself (review date, QR code, contact) is never cut.
+TEXT_SIZES = (("standard", 750), ("small", 1250), ("smaller", 1500), ("smallest", None))
+
+
+def text_size(texts: list[str]) -> str:
+    """The largest of TEXT_SIZES at which the card's goal and actions (both languages) fit above the QR code."""
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for text in texts for ch in text)
+    return next(name for name, most in TEXT_SIZES if most is None or width <= most)

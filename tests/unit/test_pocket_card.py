@@ -12,6 +12,7 @@ from intake.domain.pocket_card import (
     display_code,
     new_card_code,
     read_card,
+    text_size,
 )
 
 KEY = b"k" * 32
@@ -60,3 +61,12 @@ def test_the_review_starts_from_the_newest_check_in_and_lists_every_one():
     assert "action-1-evaluation" not in values  # "I need help" decides no evaluation
     assert values["action-0-progress"] == "6/1 not_yet / 7/1 partly"
     assert values["action-1-progress"] == "6/1 done / 7/1 help"
+
+
+def test_a_longer_plan_prints_smaller_and_a_japanese_character_counts_two():
+    short = ["座ってできる仕事で、パートタイムで働く", "Work part-time in a job where I can sit, by next autumn"]
+    assert text_size(short) == "standard"
+    assert text_size(["a" * 751]) == "small" and text_size(["あ" * 376]) == "small"  # 752 half-widths
+    assert text_size(["a" * 750]) == "standard" and text_size(["あ" * 375]) == "standard"
+    assert text_size(["a" * 1400]) == "smaller"
+    assert text_size(["字" * 2000]) == "smallest"  # the longest: the text may be cut, never the foot

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
+from ...domain.pocket_card import text_size
 from ...i18n import format_day, second_language
 from ...records import CASE_ROLES, Case
 from ...services import audit_log, pocket_cards
@@ -62,6 +63,11 @@ def card_view(case: Case, plan, card) -> dict:
                 "review_day": format_day(plan.review_date),
             }
     token = pocket_cards.qr_text(card, card_key())
+    goal_ja = sheet_goal(content.goal)
+    # What the card's text size must hold: the goal and the actions, in each language they are printed in.
+    printed = [goal_ja, *(a.sheet_text for a in content.actions)]
+    if other:
+        printed += [other["goal_text"], *(a.text for a in content.actions if a.needs_japanese)]
     return {
         "case": case,
         "plan": plan,
@@ -70,7 +76,8 @@ def card_view(case: Case, plan, card) -> dict:
         "ja": card_words("ja"),
         "other": other,
         "locale": locale,
-        "goal_ja": sheet_goal(content.goal),
+        "goal_ja": goal_ja,
+        "text_size": text_size(printed),
         "office_name": sheet_office()[0],
         "contact": current_app.config["OFFICE_CONTACT"],
         "qr": segno.make(token, error="m").svg_inline(scale=3, title=card.display_code),
