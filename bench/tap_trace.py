@@ -1,6 +1,7 @@
 """Where a tap's browser time goes (not a test): Chromium's trace of whole walks, tap by tap, CPU slowed 4×.
 
     .venv/bin/python bench/tap_trace.py [--walks 2] [--throttle 4] [--root OTHER_CHECKOUT] [--save trace.json]
+    .venv/bin/python bench/tap_trace.py --locale ja@easy --text-size larger --furigana on   # as kiosk_tap.py
 
 The same set-up as kiosk_tap.py (gunicorn, Debian's Chromium, the same answers; the first walk warms up and
 is not counted), with Chromium's tracing on (the DevTools timeline categories). For every tap, from the
@@ -200,12 +201,16 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to serve (default: this tree)")
     parser.add_argument("--slowest", type=int, default=25)
     parser.add_argument("--save", type=Path, help="also write the last walk's trace (chrome://tracing, Perfetto)")
+    parser.add_argument("--locale", help="walk in this language from the welcome screen on (as kiosk_tap.py)")
+    parser.add_argument("--text-size", choices=("standard", "large", "larger"), help="the kiosk's text size button")
+    parser.add_argument("--furigana", choices=("on", "off"), help="the kiosk's furigana button (Japanese pages)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
-    answers = typical_answers()
-    env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": "en"}
+    answers = typical_answers() | ({"language": args.locale} if args.locale else {})
+    env = {"YORISOI_WTF_CSRF_ENABLED": "true", "YORISOI_KIOSK_DEFAULT_LOCALE": args.locale or "en"}
+    display = {"text_size": args.text_size, "furigana": args.furigana}
     taps: list[dict] = []
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
@@ -222,7 +227,7 @@ def main() -> None:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": args.throttle})
             if number:
                 browser.start_tracing(page=page, categories=CATEGORIES)
-            walk(page, server.base, answers, cdp)
+            walk(page, server.base, answers, cdp, display)
             if number:
                 raw = browser.stop_tracing()
                 events = json.loads(raw)["traceEvents"]
@@ -231,7 +236,9 @@ def main() -> None:
                     args.save.write_bytes(raw)
             context.close()
         browser.close()
-    print(f"{args.root}: {args.walks} traced walks, CPU slowed {args.throttle:g}×")
+    chosen = "".join(f", {part}" for part in [args.locale, args.text_size and f"text size {args.text_size}",
+                                               args.furigana and f"furigana {args.furigana}"] if part)
+    print(f"{args.root}: {args.walks} traced walks, CPU slowed {args.throttle:g}×{chosen}")
     print_report(taps, args.slowest)
     print(f"  machine load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores)")
 
