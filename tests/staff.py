@@ -127,6 +127,18 @@ def sign_in(client, username: str, password: str = PASSWORD, next_url: str | Non
     return client.post(location, data={"code": one_time_code(app, username)})
 
 
+def signed_in_page(browser, app, base: str, username: str = "cw"):
+    """A new Chromium page with `username` signed in (password, then the one-time code), at twice the pixels: tests
+    that read a QR code from a screenshot read it as a scanner reads the printed page (300 dpi and more)."""
+    page = browser.new_page(viewport={"width": 1200, "height": 1400}, device_scale_factor=2)
+    page.goto(f"{base}/caseworker/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    second_step_in_browser(page, app, username)
+    return page
+
+
 def second_step_in_browser(page, app, username: str) -> None:
     """After the password was sent in a browser (Playwright): type the one-time code, or enrol first if asked to."""
     page.wait_for_load_state()

@@ -17,7 +17,7 @@ from liveserver import serve_in_thread
 from PIL import Image
 from playwright import sync_api
 from pypdf import PdfReader
-from staff import PASSWORD, approve_typical_plan, make_office, new_case, second_step_in_browser, sign_in, walk_with_code
+from staff import approve_typical_plan, make_office, new_case, sign_in, signed_in_page, walk_with_code
 
 pytestmark = pytest.mark.browser
 
@@ -40,18 +40,6 @@ def _approved_case(app, number: str) -> int:
     walk_with_code(app.test_client(), code, TODAY, locale="vi")
     approve_typical_plan(client, case_id, TODAY, date(2019, 8, 1))
     return case_id
-
-
-def _staff_page(browser, app, base):
-    # Twice the pixels of a plain screen: the QR code is read from a screenshot, as a scanner reads the printed card
-    # (a printer's 300 dpi and more); at one pixel to the CSS pixel a 26 mm code has under three pixels a module.
-    page = browser.new_page(viewport={"width": 1200, "height": 1400}, device_scale_factor=2)
-    page.goto(f"{base}/caseworker/login")
-    page.fill("#username", "cw")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    second_step_in_browser(page, app, "cw")
-    return page
 
 
 def _open_card(page, base, case_id: int, number: int):
@@ -96,7 +84,7 @@ def test_card_check_in_flag_and_review_and_a_revised_plans_card_refused(live_app
 
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        staff = _staff_page(browser, app, base)
+        staff = signed_in_page(browser, app, base)
         card = _open_card(staff, base, case_id, 1)
         token, short = _read_qr(card), _short_code(card)
         screenshot(staff, "check-in-card")
@@ -167,7 +155,7 @@ def test_the_check_in_with_javascript_off_and_the_short_code_typed(live_app):
 
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        staff = _staff_page(browser, app, base)
+        staff = signed_in_page(browser, app, base)
         short = _short_code(_open_card(staff, base, case_id, 1))  # typed from the card: no QR code to read
         plain = browser.new_context(viewport={"width": 1080, "height": 1400}, java_script_enabled=False)
         kiosk = _kiosk_check_in(plain, base, short.lower())

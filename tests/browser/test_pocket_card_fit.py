@@ -14,7 +14,7 @@ from browser.harness import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, screenshot
 from liveserver import serve_in_thread
 from PIL import Image
 from playwright import sync_api
-from staff import PASSWORD, answers_for, make_office, new_case, second_step_in_browser, sign_in
+from staff import answers_for, make_office, new_case, sign_in, signed_in_page
 from walk import walk_forms
 
 pytestmark = pytest.mark.browser
@@ -58,12 +58,7 @@ def test_the_longest_plan_fits_and_the_qr_code_and_the_contact_are_printed_whole
 
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 1400}, device_scale_factor=2)
-        page.goto(f"{base}/caseworker/login")
-        page.fill("#username", "cw")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        second_step_in_browser(page, app, "cw")
+        page = signed_in_page(browser, app, base)
         page.goto(f"{base}/caseworker/cases/{case_id}/versions/1/card", wait_until="load")
         card = page.locator("[data-testid=pocket-card]")
         screenshot(page, "pocket-card-longest-plan")

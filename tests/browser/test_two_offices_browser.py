@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from liveserver import serve_in_thread
-from staff import PASSWORD, make_second_office, make_user, second_step_in_browser
+from staff import make_second_office, make_user, signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +23,6 @@ def two_offices(walled_app):
     stop()
 
 
-def _signed_in(browser, base: str, username: str, app):
-    page = browser.new_context().new_page()
-    page.goto(f"{base}/caseworker/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    second_step_in_browser(page, app, username)
-    return page
-
-
 def _new_case(page, base: str, number: str, name: str) -> str:
     page.goto(f"{base}/caseworker/cases/new")
     page.fill("#case_number", number)
@@ -44,8 +34,8 @@ def _new_case(page, base: str, number: str, name: str) -> str:
 
 def test_two_caseworkers_of_two_offices_work_side_by_side_without_seeing_each_other(browser, two_offices):
     base, app = two_offices
-    south = _signed_in(browser, base, "cw", app)  # office "main"
-    north = _signed_in(browser, base, "n-cw", app)  # office "north"
+    south = signed_in_page(browser, app, base, "cw")  # office "main"
+    north = signed_in_page(browser, app, base, "n-cw")  # office "north"
     assert "北福祉事務所" in north.inner_text(".staff-header") and "北福祉事務所" not in south.inner_text(".staff-header")
 
     # The same case number in both offices: each office numbers its own cases.

@@ -39,6 +39,14 @@ def _approved(app, client, *, language: str = "vi", number: str = "C-0001", offi
     return case_id
 
 
+def _approved_in_office(app, client, language: str) -> int:
+    """The demo office on the pinned day, the caseworker signed in, and a plan approved in `language`."""
+    make_office(app)
+    app.config["OFFICE_TODAY"] = TODAY
+    sign_in(client, "cw")
+    return _approved(app, client, language=language)
+
+
 def _card(client, case_id: int, number: int = 1) -> tuple[str, str, str]:
     """(the printed page, the short code, the QR code's token)."""
     page = client.get(f"/caseworker/cases/{case_id}/versions/{number}/card")
@@ -107,10 +115,7 @@ def test_a_card_is_printed_bilingual_and_a_check_in_lands_on_the_case_and_starts
 
 
 def test_the_short_code_typed_works_without_javascript(app, client):
-    make_office(app)
-    app.config["OFFICE_TODAY"] = TODAY
-    sign_in(client, "cw")
-    case_id = _approved(app, client, language="en")
+    case_id = _approved_in_office(app, client, "en")
     _html, short, _token = _card(client, case_id)
     kiosk = app.test_client()
     landing = kiosk.get("/kiosk/").get_data(as_text=True)
@@ -144,10 +149,7 @@ def test_the_short_code_typed_works_without_javascript(app, client):
 def test_the_check_page_asks_each_question_as_it_was_asked_with_the_action_it_names(app, client):
     """The check page lists "Your action: “…”. How is it going?" with the plan's action in it, as the question
     itself showed it, never the catalogue's placeholder."""
-    make_office(app)
-    app.config["OFFICE_TODAY"] = TODAY
-    sign_in(client, "cw")
-    case_id = _approved(app, client, language="vi")
+    case_id = _approved_in_office(app, client, "vi")
     _html, short, _token = _card(client, case_id)
     kiosk = app.test_client()
     assert kiosk.post("/kiosk/check-in", data={"card": short, "locale": "vi"}).status_code == 302
@@ -162,10 +164,7 @@ def test_the_check_page_asks_each_question_as_it_was_asked_with_the_action_it_na
 
 def test_an_easy_japanese_reader_takes_home_easy_japanese_beside_the_japanese(app, client):
     """Easy Japanese is the reader's language like any other: the card, the slip, the letter and the copy carry it."""
-    make_office(app)
-    app.config["OFFICE_TODAY"] = TODAY
-    sign_in(client, "cw")
-    case_id = _approved(app, client, language="ja@easy")
+    case_id = _approved_in_office(app, client, "ja@easy")
     card, _short, _token = _card(client, case_id)
     assert "わたしの計画カード" in card and "わたしの けいかく カード" in card
     slip_url = client.post(f"/caseworker/cases/{case_id}/tickets", data={"purpose": "review"}).headers["Location"]
