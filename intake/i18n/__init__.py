@@ -462,7 +462,25 @@ class _Shown:
 
 def _choice_labels(engine: Engine, step: Step, answers: Mapping[str, object], ids: list[str]) -> list[str]:
     by_id = {o.id: o for o in engine.options(step, answers)}
-    return [option_label(by_id[i]) if i in by_id else i for i in ids]
+    labels = [option_label(by_id[i]) if i in by_id else i for i in ids]
+    if kind_of(step).name == "language":
+        return [_language_in_viewers_words(code, label) for code, label in zip(ids, labels, strict=True)]
+    return labels
+
+
+def _language_in_viewers_words(code: str, own_name: str) -> str:
+    """A chosen language as the viewer reads it: by its own name (the language list's label) to a reader of it, else
+    by its name in the viewer's language (ネパール語 in the Japanese beneath a Nepali page), as Babel knows it."""
+    viewer = str(get_locale())
+    if code == viewer or "@" in code:  # Babel has no name for Easy Japanese: its own name is Japanese already
+        return own_name
+    try:
+        name = Locale.parse(code).get_display_name(Locale.parse(viewer.split("@")[0]))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return own_name
+    if not name:
+        return own_name
+    return name.replace(" (", "（").replace(")", "）") if viewer.startswith("ja") else name
 
 
 def answer_lines(engine: Engine, step: Step, answers: Mapping[str, object]) -> list[str]:

@@ -50,6 +50,8 @@ def test_a_nepali_page_shows_the_japanese_beneath_each_question_option_and_answe
     assert all(option in shown for option in ja_options) and ja_options  # every option, in the order shown
     # The answers so far: a chosen answer's bubble has the Japanese bubble's text beneath it.
     assert beneath(bubble(page, "age_band")) == [plain(bubble(japanese, "age_band"))]
+    # The language chosen: its own name to the recipient, its Japanese name beneath for the person beside them.
+    assert plain(bubble(page, "language")).startswith("नेपाली") and beneath(bubble(page, "language")) == ["ネパール語"]
 
     client.post("/kiosk/display", data={"side_by_side": "off", "locale": "ne"})
     assert beneath(client.get("/kiosk/step").get_data(as_text=True)) == []
