@@ -15,7 +15,7 @@ from collections.abc import Callable
 from flask_babel import gettext, ngettext, pgettext
 
 from ..domain.answers import N_, Nn_
-from .plan_text import SIGN_IN_REASONS, era_date, language_name, program_name, receipt_text
+from .plan_text import SIGN_IN_REASONS, each_labelled, era_date, labelled, language_name, program_name, receipt_text
 
 
 def _day(value: str) -> str:
@@ -39,7 +39,7 @@ def _role(value: str) -> str:
 def _parts(value: str) -> str:
     from .history import PART_LABELS
 
-    return "、".join(gettext(PART_LABELS[p]) if p in PART_LABELS else p for p in value.split(", "))
+    return each_labelled(PART_LABELS, value)
 
 
 PROGRAM_FIELDS = {
@@ -73,7 +73,7 @@ PROGRAM_FIELDS = {
 
 
 def _program_fields(value: str) -> str:
-    return "、".join(gettext(PROGRAM_FIELDS[f]) if f in PROGRAM_FIELDS else f for f in value.split(", "))
+    return each_labelled(PROGRAM_FIELDS, value)
 
 
 # The records an erasure or the retention purge deleted, by table (services/retention.py writes "table count, …").
@@ -108,7 +108,7 @@ def _counts(value: str) -> str:
             parts.append(item)
             continue
         table = match["table"]
-        name = gettext(TABLES[table]) if table in TABLES else table
+        name = labelled(TABLES, table)
         count = int(match["count"])
         # i18n: staff: how many records of one kind an erasure or purge deleted (in the audit log).
         parts.append(ngettext("%(records)s: %(count)s record", "%(records)s: %(count)s records", count, records=name, count=count))
@@ -152,13 +152,13 @@ CARD_REVOKED = {
 
 
 def _card_reason(value: str) -> str:
-    return gettext(CARD_REVOKED[value]) if value in CARD_REVOKED else value
+    return labelled(CARD_REVOKED, value)
 
 
 def _record_kind(value: str) -> str:
     from .caseworker.record_text import KIND_LABELS
 
-    return gettext(KIND_LABELS[value]) if value in KIND_LABELS else value
+    return labelled(KIND_LABELS, value)
 
 
 def _encoding(value: str) -> str:
@@ -397,7 +397,7 @@ def audit_detail(entry) -> str:
         who = f"{match['who']}: " if match["who"] else ""
         return f"{who}{gettext(SIGN_IN_REASONS[match['reason']])}{match['count'] or ''}"
     if entry.action == "operator":
-        return gettext(OPERATOR_SCOPES[detail]) if detail in OPERATOR_SCOPES else detail
+        return labelled(OPERATOR_SCOPES, detail)
     for pattern, sentence in _COMPILED.get(entry.action, ()):
         match = pattern.match(detail)
         if match:

@@ -290,8 +290,18 @@ def status_text(status: str) -> str:
     return labels.get(status, status)
 
 
+def labelled(labels: Mapping[str, str], code: str) -> str:
+    """A stored code as staff read it: its label from `labels`, translated; a code with no label, as stored."""
+    return gettext(labels[code]) if code in labels else code
+
+
+def each_labelled(labels: Mapping[str, str], codes: str) -> str:
+    """Stored codes listed as "a, b" (an audit line's detail), each as staff read it, joined the Japanese way."""
+    return "、".join(labelled(labels, code) for code in codes.split(", "))
+
+
 def audit_action_label(action: str) -> str:
-    return gettext(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else action
+    return labelled(AUDIT_ACTIONS, action)
 
 
 # Why a sign-in was refused or a session ended, as the sign-in code writes it into an audit line's detail
@@ -358,7 +368,7 @@ def audit_actor(entry) -> str:
 
 
 def group_label(group: str) -> str:
-    return gettext(GROUP_LABELS.get(group, group)) if group in GROUP_LABELS else group
+    return labelled(GROUP_LABELS, group)
 
 
 # Staff read every language by its Japanese name, one name per language on every page and paper: Babel's (the

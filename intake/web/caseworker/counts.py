@@ -45,7 +45,7 @@ from ...records import OFFICE_FIGURES_ROLES
 from ...services import audit_log, step_counts
 from ..common import engines, office_today
 from ..offices import current_office
-from ..plan_text import language_name
+from ..plan_text import labelled, language_name
 from ..small_cells import shown, visible
 from .access import roles, staff_blueprint
 
@@ -71,7 +71,7 @@ TIME_BANDS = {
 
 
 def time_band(name: str) -> str:
-    return gettext(TIME_BANDS[name]) if name in TIME_BANDS else name
+    return labelled(TIME_BANDS, name)
 
 
 # Why an answer was refused, or what a suggestion to reword was about, by the code the step counts keep
