@@ -24,7 +24,7 @@ from staff import (
     walk_with_code,
 )
 from string_ownership import PSEUDO, csv_latin, latin_words, pseudo, pseudo_config, staff_latin, unmarked_words
-from walk import form_fields
+from walk import REVIEW_ANSWERS, form_fields
 from werkzeug.datastructures import MultiDict
 
 from intake.config import Defaults
@@ -34,18 +34,6 @@ from intake.records import AuditEntry
 from intake.web.common import intake_engine
 
 LANGUAGE_NAMES = list(Defaults.LANGUAGES.values()) + ["Pseŭdo"]
-# What a recipient answers at the review: whether each action was done, in their words.
-REVIEW_ANSWERS = {
-    "notice": "yes",
-    "action_1_status": "done",
-    "action_1_helped": "My son came with me",
-    "action_1_confidence": 9,
-    "action_2_status": "partly",
-    "action_2_blocked": "The clinic was full",
-    "action_2_confidence": 6,
-    "goal_closeness": 6,
-    "wish": "A smaller first step for the doctor",
-}
 
 
 def _own_words(answers: dict) -> list[str]:

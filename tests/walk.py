@@ -7,6 +7,19 @@ from werkzeug.datastructures import MultiDict
 
 from intake.web.common import engines, intake_engine
 
+# What a recipient answers at the review (dialogues/plan_review.yaml): how each action went, in their words.
+REVIEW_ANSWERS = {
+    "notice": "yes",
+    "action_1_status": "done",
+    "action_1_helped": "My son came with me",
+    "action_1_confidence": 9,
+    "action_2_status": "partly",
+    "action_2_blocked": "The clinic was full",
+    "action_2_confidence": 6,
+    "goal_closeness": 6,
+    "wish": "A smaller first step for the doctor",
+}
+
 
 def typical_answers() -> dict[str, object]:
     """What a typical recipient answers, by step id (raw values as the API takes them)."""

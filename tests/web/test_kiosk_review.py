@@ -7,23 +7,10 @@ from datetime import date
 
 from conftest import in_office
 from staff import approve_typical_plan, make_office, new_case, sign_in, translated, walk_with_code
-from walk import walk_forms
+from walk import REVIEW_ANSWERS, walk_forms
 
 from intake.extensions import db
 from intake.records import CaseIntake, Intake
-
-REVIEW_ANSWERS = {
-    "language": "en",
-    "notice": "yes",
-    "action_1_status": "done",
-    "action_1_helped": "My son came with me",
-    "action_1_confidence": 9,
-    "action_2_status": "partly",
-    "action_2_blocked": "The clinic was full",
-    "action_2_confidence": 6,
-    "goal_closeness": 6,
-    "wish": "A smaller first step for the doctor",
-}
 
 
 def test_review_at_the_kiosk_prefills_the_review_form(app, client):
@@ -50,7 +37,7 @@ def test_review_at_the_kiosk_prefills_the_review_form(app, client):
     first = kiosk.get("/kiosk/step").get_data(as_text=True)
     assert 'data-step="welcome"' in first
     pages: dict[str, str] = {}
-    shown = walk_forms(kiosk, REVIEW_ANSWERS, locale="en", started=True, dialogue="plan_review", pages=pages)
+    shown = walk_forms(kiosk, {**REVIEW_ANSWERS, "language": "en"}, locale="en", started=True, dialogue="plan_review", pages=pages)
     assert shown[-1] == "done"
     # The check page asks about each action by its words, as the question did.
     check = pages["check"]
