@@ -474,13 +474,19 @@ def _language_in_viewers_words(code: str, own_name: str) -> str:
     viewer = str(get_locale())
     if code == viewer or "@" in code:  # Babel has no name for Easy Japanese: its own name is Japanese already
         return own_name
+    return language_name_in(code, viewer) or own_name
+
+
+def language_name_in(code: str, viewer: str) -> str | None:
+    """Babel's name of the language `code` in the language `viewer` reads (Japanese with full-width brackets:
+    ポルトガル語（ブラジル）); None when Babel cannot name it."""
     try:
         name = Locale.parse(code).get_display_name(Locale.parse(viewer.split("@")[0]))
     except (ValueError, TypeError, UnknownLocaleError):
-        return own_name
-    if not name:
-        return own_name
-    return name.replace(" (", "（").replace(")", "）") if viewer.startswith("ja") else name
+        return None
+    if name and is_japanese(viewer):
+        return name.replace(" (", "（").replace(")", "）")
+    return name or None
 
 
 def answer_lines(engine: Engine, step: Step, answers: Mapping[str, object]) -> list[str]:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from flask import current_app, g
 from flask_babel import gettext
 
@@ -20,7 +19,7 @@ from ..domain.answers import N_
 from ..domain.engine import Engine
 from ..domain.eras import EraCalendar
 from ..domain.plan import Draft, Plan, PlanGoal, Written
-from ..i18n import answer_text, option_label, translate
+from ..i18n import answer_text, language_name_in, option_label, translate
 from ..records import as_utc
 from ..services.office_data import read_office_data
 from .common import intake_engine
@@ -382,11 +381,7 @@ def language_name(code: str | None) -> str:
         return ""
     if code in _JAPANESE_NAMES:
         return _JAPANESE_NAMES[code]
-    try:
-        name = Locale.parse(code).get_display_name("ja")
-    except (ValueError, TypeError):  # not a locale id: shown as stored
-        return code
-    return name.replace(" (", "（").replace(")", "）")
+    return language_name_in(code, "ja") or code  # not a locale id Babel knows: shown as stored
 
 
 def staff_language_names() -> dict[str, str]:
